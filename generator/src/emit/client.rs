@@ -1,0 +1,171 @@
+//! The `client` module: `Client`, its builder with one setter per security scheme, and one
+//! accessor per tag.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::operations::scheme_summary;
+use super::rust::ident;
+use crate::ir::{Api, KeyLocation, SchemeKind};
+
+pub fn client_module(api: &Api) -> TokenStream {
+    let title = api.title.trim();
+    let client_doc = doc_attrs([
+        Some(format!("A client for the {title} API.").as_str()),
+        Some("Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`]."),
+    ]);
+    let default_url = match &api.base_url {
+        Some(url) => {
+            let doc = " The API's default base URL (its first server).";
+            quote!(#[doc = #doc] pub const DEFAULT_BASE_URL: Option<&str> = Some(#url);)
+        }
+        None => {
+            let doc = " The API names no server: set a base URL with [`ClientBuilder::base_url`].";
+            quote!(#[doc = #doc] pub const DEFAULT_BASE_URL: Option<&str> = None;)
+        }
+    };
+    let envelope = api.envelope.as_ref().map(|e| {
+        let (success, errors, messages, result, result_info) =
+            (&e.success, &e.errors, &e.messages, &e.result, &e.result_info);
+        quote! {
+            /// Member names of the API's response envelope.
+            pub(crate) const ENVELOPE: Envelope = Envelope {
+                success: #success,
+                errors: #errors,
+                messages: #messages,
+                result: #result,
+                result_info: #result_info,
+            };
+        }
+    });
+    let accessors = api.groups.iter().map(|group| {
+        let accessor = ident(&group.accessor);
+        let module = ident(&group.accessor);
+        let type_name = ident(&group.type_name);
+        let doc = doc_attrs([Some(format!("Operations tagged `{}`.", group.tag.replace('`', "'")).as_str())]);
+        quote! {
+            #doc
+            pub fn #accessor(&self) -> crate::#module::#type_name {
+                crate::#module::#type_name::new(self.clone())
+            }
+        }
+    });
+    let setters = api.schemes.iter().map(|scheme| {
+        let setter = ident(&scheme.setter);
+        let key = &scheme.key;
+        let summary = format!("Authenticates with `{key}`: {}.", scheme_summary(&scheme.kind));
+        let doc = doc_attrs([Some(summary.as_str()), scheme.doc.as_deref()]);
+        match &scheme.kind {
+            SchemeKind::Bearer => quote! {
+                #doc
+                pub fn #setter(mut self, token: impl Into<String>) -> Self {
+                    self.core.credential(#key, Credential::Bearer(Secret::new(token)));
+                    self
+                }
+            },
+            SchemeKind::Basic => quote! {
+                #doc
+                pub fn #setter(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+                    let credential = Credential::Basic { username: username.into(), password: Secret::new(password) };
+                    self.core.credential(#key, credential);
+                    self
+                }
+            },
+            SchemeKind::ApiKey { location, name } => {
+                let variant = match location {
+                    KeyLocation::Header => quote!(Header),
+                    KeyLocation::Query => quote!(Query),
+                    KeyLocation::Cookie => quote!(Cookie),
+                };
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, key: impl Into<String>) -> Self {
+                        self.core.credential(#key, Credential::#variant { name: #name, value: Secret::new(key) });
+                        self
+                    }
+                }
+            }
+        }
+    });
+    let envelope_import = api.envelope.as_ref().map(|_| quote!(Envelope));
+    let uses_secrets = !api.schemes.is_empty();
+    let secret_import = uses_secrets.then(|| quote!(use crate::runtime::{Credential, Secret};));
+    quote! {
+        #![doc = " The client and its builder."]
+        use std::sync::Arc;
+        use std::time::Duration;
+
+        use crate::runtime::{ClientCore, CoreBuilder, #envelope_import};
+        #secret_import
+        use crate::Error;
+
+        #default_url
+        #envelope
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: Arc<ClientCore>,
+        }
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            pub(crate) fn core(&self) -> &ClientCore {
+                &self.core
+            }
+
+            #(#accessors)*
+        }
+
+        /// Configures a [`Client`]: base URL, credentials, timeout.
+        #[derive(Debug)]
+        pub struct ClientBuilder {
+            core: CoreBuilder,
+        }
+
+        impl Default for ClientBuilder {
+            fn default() -> Self {
+                let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+                Self { core: CoreBuilder::new(DEFAULT_BASE_URL, user_agent) }
+            }
+        }
+
+        impl ClientBuilder {
+            /// The URL every request path is appended to.
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.core.base_url(url.into());
+                self
+            }
+
+            /// How long a request may take in all (default: 60 seconds).
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.core.timeout(timeout);
+                self
+            }
+
+            /// The `User-Agent` header (default: this crate's name and version).
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.core.user_agent(user_agent.into());
+                self
+            }
+
+            /// Sends requests through this `reqwest` client (for proxies, custom TLS, ...).
+            pub fn http_client(mut self, client: reqwest::Client) -> Self {
+                self.core.http_client(client);
+                self
+            }
+
+            #(#setters)*
+
+            /// Builds the client; fails when no base URL is known or it is not valid.
+            pub fn build(self) -> Result<Client, Error> {
+                Ok(Client { core: Arc::new(self.core.build()?) })
+            }
+        }
+    }
+}

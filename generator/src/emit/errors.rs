@@ -1,0 +1,52 @@
+//! The `error` module: the crate's `Error` and the enum of declared error bodies.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{Types, ident};
+use crate::ir::{Api, TypeKind, TypeRef};
+
+/// Struct and union payloads are boxed so one large body does not make every error large.
+pub fn boxes(types: Types<'_>, ty: &TypeRef) -> bool {
+    match types.resolve(ty.non_null()) {
+        TypeRef::Named(id) => matches!(types.defs()[id.0].kind, TypeKind::Struct(_) | TypeKind::Union(_)),
+        _ => false,
+    }
+}
+
+pub fn error_module(api: &Api) -> TokenStream {
+    let types = Types::qualified(&api.types);
+    let variants = api.error_bodies.iter().map(|body| {
+        let variant = ident(&body.variant);
+        let ty = types.ty(&body.ty);
+        let ty = if boxes(types, &body.ty) { quote!(Box<#ty>) } else { ty };
+        quote!(#variant(#ty),)
+    });
+    let uses_types = api.error_bodies.iter().any(|b| super::operations::mentions_named(&b.ty));
+    let types_import = uses_types.then(|| quote!(use crate::types;));
+    quote! {
+        #![doc = " Errors."]
+        #types_import
+
+        /// Everything that can go wrong with a call. [`Error::Api`] carries the HTTP status, the
+        /// API's error messages, the typed error body and the raw body.
+        pub type Error = crate::runtime::Error<ErrorBody>;
+
+        /// An error response: status, headers, messages and body.
+        pub type ApiError = crate::runtime::ApiError<ErrorBody>;
+
+        /// The body of an error response, decoded as the type the API declares for its status.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum ErrorBody {
+            #(#variants)*
+            /// A JSON body of a shape the API does not declare for that status.
+            Other(serde_json::Value),
+        }
+
+        impl From<serde_json::Value> for ErrorBody {
+            fn from(value: serde_json::Value) -> Self {
+                ErrorBody::Other(value)
+            }
+        }
+    }
+}

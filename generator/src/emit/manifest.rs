@@ -1,0 +1,80 @@
+//! The generated crate's `Cargo.toml`.
+
+use std::fmt::Write;
+
+use super::Needs;
+use crate::ir::Api;
+
+/// Dependencies every generated crate has: HTTP (rustls), serde, and path-aware decoding.
+const BASE_DEPENDENCIES: &[(&str, &str)] = &[
+    ("percent-encoding", "\"2.3\""),
+    ("reqwest", "\"0.13\""),
+    ("serde", "{ version = \"1.0\", features = [\"derive\"] }"),
+    ("serde_json", "\"1.0\""),
+    ("serde_path_to_error", "\"0.1\""),
+];
+
+pub fn manifest(api: &Api) -> String {
+    let needs = Needs::of(api);
+    let mut dependencies: Vec<(&str, &str)> = BASE_DEPENDENCIES.to_vec();
+    if needs.chrono {
+        dependencies.push(("chrono", "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }"));
+    }
+    if needs.uuid {
+        dependencies.push(("uuid", "{ version = \"1\", features = [\"serde\"] }"));
+    }
+    dependencies.sort();
+    let description = format!("Typed client for the {} API", api.title.trim());
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", super::super::format::header_comment("#", &api.source));
+    let _ = writeln!(out, "[package]");
+    let _ = writeln!(out, "name = {}", toml_string(&api.package));
+    let _ = writeln!(out, "version = {}", toml_string(&crate_version(&api.version)));
+    let _ = writeln!(out, "edition = \"2021\"");
+    let _ = writeln!(out, "description = {}", toml_string(&description));
+    let _ = writeln!(out, "readme = \"README.md\"");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "[dependencies]");
+    for (name, requirement) in dependencies {
+        let _ = writeln!(out, "{name} = {requirement}");
+    }
+    out
+}
+
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// The API's version when it is a semantic version (`4.0.0`, `1.2`), else `0.1.0`.
+fn crate_version(api_version: &str) -> String {
+    let trimmed = api_version.trim().trim_start_matches('v');
+    let parts: Vec<&str> = trimmed.split('.').collect();
+    let numeric = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'));
+    match parts.len() {
+        3 if parts.iter().all(numeric) => trimmed.to_owned(),
+        2 if parts.iter().all(numeric) => format!("{trimmed}.0"),
+        _ => "0.1.0".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_versions_become_crate_versions_where_they_can() {
+        assert_eq!(crate_version("4.0.0"), "4.0.0");
+        assert_eq!(crate_version("v1.2"), "1.2.0");
+        assert_eq!(crate_version("v1"), "0.1.0");
+        assert_eq!(crate_version("2023-10-01"), "0.1.0");
+        assert_eq!(crate_version("1.02.3"), "0.1.0");
+    }
+
+    #[test]
+    fn strings_are_quoted() {
+        for text in ["plain", "a \"b\"", "line\nbreak", "back\\slash", "API — ünïcode"] {
+            let parsed: toml::Table = toml::from_str(&format!("key = {}", toml_string(text))).unwrap();
+            assert_eq!(parsed["key"].as_str(), Some(text));
+        }
+    }
+}

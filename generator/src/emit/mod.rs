@@ -1,0 +1,120 @@
+//! Stage 3: the IR to the files of a crate. Rust sources are token streams (formatted by the
+//! next stage); the manifest and README are text.
+
+mod client;
+mod docs;
+mod errors;
+mod manifest;
+mod models;
+mod operations;
+mod readme;
+mod rust;
+
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Api, TypeRef};
+use rust::ident;
+
+pub use docs::doc_lines;
+
+/// The runtime every generated crate carries as its private `runtime` module.
+pub const RUNTIME_SOURCE: &str = include_str!("../runtime.rs");
+
+/// One file of a generated crate, relative to the crate's root.
+#[derive(Debug, Clone)]
+pub struct EmittedFile {
+    pub path: PathBuf,
+    pub content: Content,
+}
+
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Rust source, to be formatted.
+    Rust(TokenStream),
+    /// Rust source written by hand, copied as is.
+    RustVerbatim(&'static str),
+    /// Any other text, final.
+    Text(String),
+}
+
+pub fn emit(api: &Api) -> Vec<EmittedFile> {
+    let mut files = vec![
+        file("Cargo.toml", Content::Text(manifest::manifest(api))),
+        file("README.md", Content::Text(readme::readme(api))),
+        file("src/lib.rs", Content::Rust(lib_module(api))),
+        file("src/client.rs", Content::Rust(client::client_module(api))),
+        file("src/error.rs", Content::Rust(errors::error_module(api))),
+        file("src/runtime.rs", Content::RustVerbatim(RUNTIME_SOURCE)),
+        file("src/types.rs", Content::Rust(models::types_module(api))),
+    ];
+    for group in &api.groups {
+        let path = format!("src/{}.rs", crate::naming::bare(&group.accessor));
+        files.push(file(&path, Content::Rust(operations::group_module(api, group))));
+    }
+    files
+}
+
+fn file(path: &str, content: Content) -> EmittedFile {
+    EmittedFile { path: PathBuf::from(path), content }
+}
+
+fn lib_module(api: &Api) -> TokenStream {
+    let modules = api.groups.iter().map(|g| {
+        let module = ident(&g.accessor);
+        quote!(pub mod #module;)
+    });
+    quote! {
+        #![doc = include_str!("../README.md")]
+
+        mod client;
+        mod error;
+        mod runtime;
+        pub mod types;
+        #(#modules)*
+
+        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+        pub use error::{ApiError, Error, ErrorBody};
+        pub use runtime::{ApiMessage, DecodeError, Response};
+    }
+}
+
+/// Which optional dependencies the generated code needs.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    pub chrono: bool,
+    pub uuid: bool,
+}
+
+impl Needs {
+    pub fn of(api: &Api) -> Self {
+        let mut needs = Needs::default();
+        let mut visit = |ty: &TypeRef| needs.add(ty);
+        for def in &api.types {
+            match &def.kind {
+                crate::ir::TypeKind::Struct(s) => {
+                    s.fields.iter().for_each(|f| visit(&f.ty));
+                    visit(&s.extra.value);
+                }
+                crate::ir::TypeKind::Union(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
+                crate::ir::TypeKind::Alias(ty) => visit(ty),
+                crate::ir::TypeKind::Enum(_) => {}
+            }
+        }
+        for op in api.groups.iter().flat_map(|g| &g.operations) {
+            op.params.iter().for_each(|p| visit(&p.ty));
+        }
+        needs
+    }
+
+    fn add(&mut self, ty: &TypeRef) {
+        match ty {
+            TypeRef::DateTime | TypeRef::Date => self.chrono = true,
+            TypeRef::Uuid => self.uuid = true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => self.add(inner),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The `types` module: one Rust type per named schema.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::rust::{Types, ident};
+use crate::ir::{Api, Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
+
+pub fn types_module(api: &Api) -> TokenStream {
+    let types = Types::local(&api.types);
+    let items = api.types.iter().map(|def| type_def(types, def));
+    let doc = format!(" Request and response types of the {} API.", api.title.trim());
+    quote! {
+        #![doc = #doc]
+        #(#items)*
+    }
+}
+
+fn type_def(types: Types<'_>, def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs([def.doc.as_deref()]);
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(types, &name, doc, s),
+        TypeKind::Enum(e) => enum_def(types, &name, doc, e),
+        TypeKind::Union(u) => union_def(types, &name, doc, u),
+        TypeKind::Alias(target) => {
+            let target = types.ty(target);
+            quote! { #doc pub type #name = #target; }
+        }
+    }
+}
+
+fn struct_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, s: &Struct) -> TokenStream {
+    let option = types.prelude("Option");
+    let fields = s.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let optional = !field.required || field.ty.is_nullable();
+        let inner = field.ty.non_null();
+        let ty = types.boxed(inner, field.boxed);
+        let ty = if optional { quote!(#option<#ty>) } else { ty };
+        let deprecated = field.deprecated.then_some("Deprecated.");
+        let doc = doc_attrs([field.doc.as_deref(), deprecated]);
+        let mut serde = Vec::new();
+        if crate::naming::bare(&field.name) != field.wire {
+            let wire = &field.wire;
+            serde.push(quote!(rename = #wire));
+        }
+        if !field.required {
+            let is_none = format!("{}::is_none", path_text(&option));
+            serde.push(quote!(default, skip_serializing_if = #is_none));
+        }
+        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        quote! { #doc #serde pub #field_name: #ty, }
+    });
+    let extra_name = ident(&s.extra.name);
+    let extra_ty = match &s.extra.value {
+        TypeRef::Json => types.ty(&TypeRef::JsonObject),
+        typed => types.ty(&TypeRef::Map(Box::new(typed.clone()))),
+    };
+    let all_optional = s.fields.iter().all(|f| !f.required || f.ty.is_nullable());
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            /// Members the API sent that this type does not name, kept so nothing is lost.
+            #[serde(flatten)]
+            pub #extra_name: #extra_ty,
+        }
+    }
+}
+
+fn enum_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenStream {
+    let string = types.prelude("String");
+    let string_path = path_text(&string);
+    let from_trait = types.prelude("From");
+    let other = ident(&e.other);
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let doc = format!(" `{}`", v.wire.replace('`', "'"));
+        quote!(#[doc = #doc] #variant,)
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote!(Self::#variant => #wire,)
+    });
+    let from = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#variant,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(from = #string_path, into = #string_path)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this client does not know yet, kept as sent.
+            #other(#string),
+        }
+
+        impl #name {
+            /// The value as it goes on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl #from_trait<#string> for #name {
+            fn from(value: #string) -> Self {
+                match value.as_str() {
+                    #(#from)*
+                    _ => Self::#other(value),
+                }
+            }
+        }
+
+        impl #from_trait<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::from(#string::from(value))
+            }
+        }
+
+        impl #from_trait<#name> for #string {
+            fn from(value: #name) -> Self {
+                match value {
+                    #name::#other(value) => value,
+                    known => known.as_str().into(),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// Variant payloads: named structs and unions are boxed, so one large member does not make
+/// every value of the enum large.
+fn variant_payload(types: Types<'_>, ty: &TypeRef, boxed: bool) -> TokenStream {
+    let large = match types.resolve(ty.non_null()) {
+        TypeRef::Named(id) => matches!(types.defs()[id.0].kind, TypeKind::Struct(_) | TypeKind::Union(_)),
+        _ => false,
+    };
+    types.boxed(ty, boxed || large)
+}
+
+fn union_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let payload = variant_payload(types, &v.ty, v.boxed);
+        quote!(#variant(#payload),)
+    });
+    let fallback = u.fallback.as_ref().map(|f| {
+        let f = ident(f);
+        quote! {
+            /// A value that matches none of the shapes this client knows, kept as sent.
+            #f(serde_json::Value),
+        }
+    });
+    let Some(property) = &u.discriminator else {
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+                #fallback
+            }
+        };
+    };
+    let result = types.prelude("Result");
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let tags = &v.tags;
+        quote! {
+            #(Some(#tags))|* => serde_json::from_value(value).map(Self::#variant).map_err(serde::de::Error::custom),
+        }
+    });
+    let unknown = match &u.fallback {
+        Some(f) => {
+            let f = ident(f);
+            quote!(_ => Ok(Self::#f(value)),)
+        }
+        None => {
+            let message = format!("unknown or missing `{property}`");
+            quote!(_ => Err(serde::de::Error::custom(#message)),)
+        }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            #fallback
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    #unknown
+                }
+            }
+        }
+    }
+}
+
+/// A path as the text serde attributes take (`Option`, or `::std::option::Option`).
+fn path_text(path: &TokenStream) -> String {
+    path.to_string().replace(' ', "")
+}

@@ -1,0 +1,406 @@
+//! One module per tag: the accessor type and a request builder per operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::rust::{Types, ident};
+use crate::ir::{
+    Api, Group, KeyLocation, Operation, Param, ParamLocation, PathPart, QueryStyle, SchemeKind,
+    StatusMatch, Success, TypeRef,
+};
+
+/// More positional arguments than clippy accepts without a word.
+const MANY_ARGUMENTS: usize = 7;
+
+pub fn group_module(api: &Api, group: &Group) -> TokenStream {
+    let types = Types::qualified(&api.types);
+    let type_name = ident(&group.type_name);
+    let module_doc = format!(" Operations tagged `{}`.", group.tag.replace('`', "'"));
+    let type_doc = doc_attrs([group.doc.as_deref().or(Some(group.tag.as_str()))]);
+    let methods = group.operations.iter().map(|op| accessor_method(types, op));
+    let builders = group.operations.iter().map(|op| builder(api, types, group, op));
+    let uses_types = group.operations.iter().any(|op| {
+        mentions_types(op) || op.errors.iter().any(|e| mentions_named(&api.error_bodies[e.body].ty))
+    });
+    let uses_query = group.operations.iter().flat_map(|op| &op.params).any(|p| matches!(p.location, ParamLocation::Query(_)));
+    let query_style = uses_query.then(|| quote!(QueryStyle,));
+    let types_import = uses_types.then(|| quote!(use crate::types;));
+    let declares_errors = group.operations.iter().any(|op| !op.errors.is_empty());
+    let error_body = declares_errors.then(|| quote!(ErrorBody,));
+    quote! {
+        #![doc = #module_doc]
+        use crate::runtime::{self, Auth, #query_style Request, Response};
+        use crate::{Client, Error, #error_body};
+        #types_import
+
+        #type_doc
+        #[derive(Debug, Clone)]
+        pub struct #type_name {
+            client: Client,
+        }
+
+        impl #type_name {
+            pub(crate) fn new(client: Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+pub(super) fn mentions_named(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mentions_named(inner),
+        _ => false,
+    }
+}
+
+/// Whether an operation's parameters, body or result name a spec type.
+fn mentions_types(op: &Operation) -> bool {
+    op.params.iter().any(|p| mentions_named(&p.ty))
+        || op.body.as_ref().is_some_and(|b| mentions_named(&b.ty))
+        || match &op.response {
+            Success::Json(ty) | Success::Envelope { result: ty } => mentions_named(ty),
+            _ => false,
+        }
+}
+
+/// How a value is taken by a builder method and stored in the builder.
+struct Argument {
+    /// The parameter's type in the method signature.
+    signature: TokenStream,
+    /// The stored type.
+    stored: TokenStream,
+    /// Converts the argument (named by the parameter) into the stored type.
+    convert: TokenStream,
+}
+
+fn argument(types: Types<'_>, name: &proc_macro2::Ident, ty: &TypeRef) -> Argument {
+    let ty = ty.non_null();
+    let stored = types.ty(ty);
+    if types.is_string(ty) {
+        return Argument { signature: quote!(impl Into<String>), stored, convert: quote!(#name.into()) };
+    }
+    if let TypeRef::List(item) = types.resolve(ty) {
+        if types.is_string(item) {
+            return Argument {
+                signature: quote!(impl IntoIterator<Item = impl Into<String>>),
+                stored,
+                convert: quote!(#name.into_iter().map(Into::into).collect()),
+            };
+        }
+    }
+    Argument { signature: stored.clone(), stored, convert: quote!(#name) }
+}
+
+fn success_type(types: Types<'_>, op: &Operation) -> TokenStream {
+    match &op.response {
+        Success::Empty => quote!(()),
+        Success::Json(ty) | Success::Envelope { result: ty } => types.ty(ty),
+        Success::Text => quote!(String),
+        Success::Bytes => quote!(Vec<u8>),
+    }
+}
+
+fn operation_doc(op: &Operation) -> TokenStream {
+    let route = format!("`{} {}`", op.http_method, op.path_template.replace('`', "'"));
+    let deprecated = op.deprecated.then_some("Deprecated by the API.");
+    doc_attrs([op.summary.as_deref(), op.description.as_deref(), deprecated, Some(route.as_str())])
+}
+
+fn accessor_method(types: Types<'_>, op: &Operation) -> TokenStream {
+    let method = ident(&op.method);
+    let builder = ident(&op.builder);
+    let doc = operation_doc(op);
+    let positional = op.positional();
+    let mut arguments = Vec::new();
+    let mut inits = Vec::new();
+    for index in &positional {
+        let param = &op.params[*index];
+        let name = ident(&param.name);
+        let arg = argument(types, &name, &param.ty);
+        let signature = arg.signature;
+        let convert = arg.convert;
+        arguments.push(quote!(#name: #signature));
+        inits.push(quote!(#name: #convert,));
+    }
+    for (index, param) in op.params.iter().enumerate() {
+        if !positional.contains(&index) {
+            let name = ident(&param.name);
+            inits.push(quote!(#name: None,));
+        }
+    }
+    if let Some(body) = &op.body {
+        let name = ident(&body.name);
+        if body.required {
+            let ty = types.ty(&body.ty);
+            arguments.push(quote!(#name: #ty));
+            inits.push(quote!(#name,));
+        } else {
+            inits.push(quote!(#name: None,));
+        }
+    }
+    let many = (arguments.len() > MANY_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #deprecated
+        #many
+        pub fn #method(&self, #(#arguments),*) -> #builder {
+            #builder {
+                client: self.client.clone(),
+                #(#inits)*
+            }
+        }
+    }
+}
+
+fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let doc = format!(
+        " Request builder for [`{}::{}`]: set optional parameters, then `.send().await` or `.await` it.",
+        group.type_name, op.method
+    );
+    let positional = op.positional();
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for (index, param) in op.params.iter().enumerate() {
+        let name = ident(&param.name);
+        let arg = argument(types, &name, &param.ty);
+        let stored = arg.stored;
+        if positional.contains(&index) {
+            fields.push(quote!(#name: #stored,));
+            continue;
+        }
+        fields.push(quote!(#name: Option<#stored>,));
+        let signature = arg.signature;
+        let convert = arg.convert;
+        let deprecated = param.deprecated.then_some("Deprecated by the API.");
+        let param_doc = doc_attrs([param.doc.as_deref(), deprecated]);
+        let conventional = wrong_self_convention(&param.name)
+            .then(|| quote!(#[allow(clippy::wrong_self_convention)]));
+        setters.push(quote! {
+            #param_doc
+            #conventional
+            pub fn #name(mut self, #name: #signature) -> Self {
+                self.#name = Some(#convert);
+                self
+            }
+        });
+    }
+    if let Some(body) = &op.body {
+        let name = ident(&body.name);
+        let ty = types.ty(&body.ty);
+        if body.required {
+            fields.push(quote!(#name: #ty,));
+        } else {
+            fields.push(quote!(#name: Option<#ty>,));
+            let body_doc = doc_attrs([body.doc.as_deref().or(Some("The request body."))]);
+            setters.push(quote! {
+                #body_doc
+                pub fn #name(mut self, #name: #ty) -> Self {
+                    self.#name = Some(#name);
+                    self
+                }
+            });
+        }
+    }
+    let output = success_type(types, op);
+    let send = send_body(api, op);
+    let error_decoder = error_decoder(api, types, op);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            client: Client,
+            #(#fields)*
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// Sends the request and returns the decoded result.
+            pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_response().await.map(Response::into_value)
+            }
+
+            /// Sends the request and returns the result with the response's status, headers and
+            /// (for envelopes) messages.
+            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+                #send
+            }
+
+            #error_decoder
+        }
+
+        impl std::future::IntoFuture for #builder {
+            type Output = Result<#output, Error>;
+            type IntoFuture = runtime::BoxFuture<Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+/// Setters named `from_*`/`into_*` take `self` by value like every builder setter; the name
+/// comes from the API, so clippy's naming convention does not apply.
+fn wrong_self_convention(name: &str) -> bool {
+    let name = crate::naming::bare(name);
+    name.starts_with("from_") || name.starts_with("into_")
+}
+
+fn send_body(api: &Api, op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.http_method);
+    let auth = auth_const(api, op);
+    let mut steps = Vec::new();
+    for part in &op.path {
+        match part {
+            PathPart::Literal(text) => steps.push(quote!(request.path(#text);)),
+            PathPart::Param(index) => {
+                let param = &op.params[*index];
+                let name = ident(&param.name);
+                let wire = &param.wire;
+                steps.push(quote!(request.path_param(#wire, &self.#name)?;));
+            }
+        }
+    }
+    for param in &op.params {
+        steps.extend(param_step(param));
+    }
+    let mut checks = Vec::new();
+    for group in &op.required_one_of {
+        let names = group.iter().map(|i| op.params[*i].wire.as_str());
+        let set = group.iter().map(|i| {
+            let param = &op.params[*i];
+            let name = ident(&param.name);
+            if op.positional().contains(i) { quote!(true) } else { quote!(self.#name.is_some()) }
+        });
+        checks.push(quote!(runtime::require_one_of(&[#(#names),*], &[#(#set),*])?;));
+    }
+    if let Some(body) = &op.body {
+        let name = ident(&body.name);
+        let media = &body.media_type;
+        if body.required {
+            steps.push(quote!(request.json(&self.#name, #media)?;));
+        } else {
+            steps.push(quote! {
+                if let Some(body) = &self.#name {
+                    request.json(body, #media)?;
+                }
+            });
+        }
+    }
+    let errors = if op.errors.is_empty() { quote!(|_, _| None) } else { quote!(Self::error_body) };
+    let envelope = if api.envelope.is_some() { quote!(Some(&crate::client::ENVELOPE)) } else { quote!(None) };
+    let call = match &op.response {
+        Success::Envelope { .. } => quote!(send_envelope(request, #errors, &crate::client::ENVELOPE)),
+        Success::Json(_) => quote!(send_json(request, #errors, #envelope)),
+        Success::Empty => quote!(send_empty(request, #errors, #envelope)),
+        Success::Text => quote!(send_text(request, #errors, #envelope)),
+        Success::Bytes => quote!(send_bytes(request, #errors, #envelope)),
+    };
+    quote! {
+        #(#checks)*
+        #auth
+        let mut request = Request::new(reqwest::Method::#method, AUTH);
+        #(#steps)*
+        self.client.core().#call.await
+    }
+}
+
+fn param_step(param: &Param) -> Option<TokenStream> {
+    let name = ident(&param.name);
+    let wire = &param.wire;
+    match param.location {
+        ParamLocation::Path => None,
+        ParamLocation::Query(style) => {
+            let style = match style {
+                QueryStyle::Form { explode } => quote!(QueryStyle::Form { explode: #explode }),
+                QueryStyle::SpaceDelimited => quote!(QueryStyle::SpaceDelimited),
+                QueryStyle::PipeDelimited => quote!(QueryStyle::PipeDelimited),
+                QueryStyle::DeepObject => quote!(QueryStyle::DeepObject),
+            };
+            Some(quote!(request.query(#wire, &self.#name, #style)?;))
+        }
+        ParamLocation::Header => Some(quote!(request.header(#wire, &self.#name)?;)),
+        ParamLocation::Cookie => Some(quote!(request.cookie(#wire, &self.#name)?;)),
+    }
+}
+
+/// `const AUTH`: the schemes the operation accepts, by name.
+fn auth_const(api: &Api, op: &Operation) -> TokenStream {
+    let alternatives = op.security.alternatives.iter().map(|schemes| {
+        let keys = schemes.iter().map(|s| api.schemes[*s].key.as_str());
+        quote!(&[#(#keys),*])
+    });
+    let optional = op.security.optional;
+    if op.security.alternatives.is_empty() {
+        return quote!(const AUTH: Auth = Auth::NONE;);
+    }
+    quote!(const AUTH: Auth = Auth { alternatives: &[#(#alternatives),*], optional: #optional };)
+}
+
+/// The closure that decodes an error body as the type declared for its status.
+fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStream> {
+    if op.errors.is_empty() {
+        return None;
+    }
+    let mut cases: Vec<_> = op.errors.iter().collect();
+    // Exact codes before ranges before `default`, so no arm hides another.
+    cases.sort_by_key(|case| match case.status {
+        StatusMatch::Code(code) => (0, code),
+        StatusMatch::Range(range) => (1, range),
+        StatusMatch::Default => (2, 0),
+    });
+    let arms = cases.iter().map(|case| {
+        let body = &api.error_bodies[case.body];
+        let variant = ident(&body.variant);
+        let ty = types.ty(&body.ty);
+        let pattern = match case.status {
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            StatusMatch::Range(range) => {
+                let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
+                quote!(#low..=#high)
+            }
+            StatusMatch::Default => quote!(_),
+        };
+        let boxed = super::errors::boxes(types, &body.ty).then(|| quote!(.map(Box::new)));
+        quote!(#pattern => runtime::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
+    });
+    let has_default = cases.iter().any(|c| c.status == StatusMatch::Default);
+    let rest = (!has_default).then(|| quote!(_ => None,));
+    Some(quote! {
+        /// Decodes an error response as the body this operation declares for its status.
+        fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
+            match status.as_u16() {
+                #(#arms)*
+                #rest
+            }
+        }
+    })
+}
+
+/// Which credentials are in play, for docs.
+pub fn scheme_summary(kind: &SchemeKind) -> String {
+    match kind {
+        SchemeKind::Bearer => "a bearer token (`Authorization: Bearer ...`)".into(),
+        SchemeKind::Basic => "HTTP basic authentication".into(),
+        SchemeKind::ApiKey { location: KeyLocation::Header, name } => format!("an API key in the `{name}` header"),
+        SchemeKind::ApiKey { location: KeyLocation::Query, name } => {
+            format!("an API key in the `{name}` query parameter")
+        }
+        SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => format!("an API key in the `{name}` cookie"),
+    }
+}

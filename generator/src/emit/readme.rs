@@ -1,0 +1,132 @@
+//! The generated crate's README, which is also its crate documentation: its usage example is
+//! compiled as a doctest.
+
+use std::fmt::Write;
+
+use super::docs::doc_lines;
+use super::rust::Types;
+use crate::ir::{Api, Operation, SchemeKind, TypeRef};
+
+pub fn readme(api: &Api) -> String {
+    let mut out = String::new();
+    let title = api.title.trim();
+    let _ = writeln!(out, "# {}\n", api.package);
+    let _ = writeln!(
+        out,
+        "A typed Rust client for the {title} API (version {}), generated from `{}`.\n",
+        api.version.trim(),
+        api.source
+    );
+    for line in doc_lines([api.description.as_deref()]) {
+        let _ = writeln!(out, "{line}");
+    }
+    if api.description.as_deref().is_some_and(|d| !d.trim().is_empty()) {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "## Usage\n");
+    let _ = writeln!(out, "```rust,no_run\n{}```\n", example(api));
+    let _ = writeln!(out, "Required parameters are arguments; optional ones are builder methods. A request is sent");
+    let _ = writeln!(out, "with `.await` (or `.send().await`); `.send_with_response()` also returns the status and");
+    let _ = writeln!(out, "headers. Failures are [`Error`] values: `Error::Api` carries the HTTP status, the API's");
+    let _ = writeln!(out, "error messages and the decoded error body.\n");
+    if !api.schemes.is_empty() {
+        let _ = writeln!(out, "## Authentication\n");
+        for scheme in &api.schemes {
+            let summary = super::operations::scheme_summary(&scheme.kind);
+            let _ = writeln!(out, "- `ClientBuilder::{}`: {summary}", crate::naming::bare(&scheme.setter));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "## Operations\n");
+    let _ = writeln!(out, "| Call | Route | Summary |");
+    let _ = writeln!(out, "| --- | --- | --- |");
+    for group in &api.groups {
+        for op in &group.operations {
+            let args: Vec<&str> =
+                op.positional().iter().map(|i| crate::naming::bare(&op.params[*i].name)).collect();
+            let mut args = args.join(", ");
+            if op.body.as_ref().is_some_and(|b| b.required) {
+                if !args.is_empty() {
+                    args.push_str(", ");
+                }
+                args.push_str("body");
+            }
+            let call = format!("{}().{}({args})", crate::naming::bare(&group.accessor), crate::naming::bare(&op.method));
+            let summary = op.summary.as_deref().unwrap_or_default().lines().next().unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{}` | `{} {}` | {} |",
+                call,
+                op.http_method,
+                op.path_template.replace('`', "'"),
+                summary.replace('|', "\\|").trim()
+            );
+        }
+    }
+    out
+}
+
+/// A usage example: build a client, call the first operation whose arguments are easy to
+/// write down.
+fn example(api: &Api) -> String {
+    let types = Types::qualified(&api.types);
+    let crate_name = &api.crate_ident;
+    let mut out = String::new();
+    let _ = writeln!(out, "use {crate_name}::{{Client, Error}};\n");
+    let _ = writeln!(out, "async fn example() -> Result<(), Error> {{");
+    let _ = writeln!(out, "    let client = Client::builder()");
+    if api.base_url.is_none() {
+        let _ = writeln!(out, "        .base_url(\"https://api.example.com\")");
+    }
+    let call = api.groups.iter().find_map(|g| {
+        g.operations.iter().find_map(|op| call_arguments(types, op).map(|args| (g, op, args)))
+    });
+    let schemes: Vec<usize> = match call {
+        Some((_, op, _)) => op.security.alternatives.first().cloned().unwrap_or_default(),
+        None => api.schemes.first().map(|_| vec![0]).unwrap_or_default(),
+    };
+    for index in schemes {
+        let scheme = &api.schemes[index];
+        let setter = crate::naming::bare(&scheme.setter);
+        let value = match scheme.kind {
+            SchemeKind::Basic => "\"username\", \"password\"".to_owned(),
+            _ => format!("\"{}\"", scheme.key.to_ascii_uppercase().replace(['"', '\\'], "")),
+        };
+        let _ = writeln!(out, "        .{setter}({value})");
+    }
+    let _ = writeln!(out, "        .build()?;");
+    if let Some((group, op, args)) = call {
+        let _ = writeln!(out, "    let response = client");
+        let _ = writeln!(out, "        .{}()", crate::naming::bare(&group.accessor));
+        let _ = writeln!(out, "        .{}({})", crate::naming::bare(&op.method), args.join(", "));
+        let _ = writeln!(out, "        .await?;");
+        let _ = writeln!(out, "    println!(\"{{response:?}}\");");
+    } else {
+        let _ = writeln!(out, "    println!(\"{{client:?}}\");");
+    }
+    let _ = writeln!(out, "    Ok(())");
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// Literal arguments for an operation's positional parameters, if all are simple.
+fn call_arguments(types: Types<'_>, op: &Operation) -> Option<Vec<String>> {
+    if op.body.as_ref().is_some_and(|b| b.required) {
+        return None;
+    }
+    op.positional()
+        .iter()
+        .map(|index| {
+            let param = &op.params[*index];
+            let placeholder = format!("\"{}\"", param.wire.replace(['"', '\\'], ""));
+            match types.resolve(param.ty.non_null()) {
+                TypeRef::String => Some(placeholder),
+                TypeRef::I32 | TypeRef::I64 => Some("1".to_owned()),
+                TypeRef::F32 | TypeRef::F64 => Some("1.0".to_owned()),
+                TypeRef::Bool => Some("true".to_owned()),
+                TypeRef::List(item) if types.is_string(item) => Some(format!("[{placeholder}]")),
+                _ => None,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,189 @@
+//! Identifiers and type references as tokens.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{TypeDef, TypeKind, TypeRef};
+
+/// An identifier token; `r#type` becomes a raw identifier.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Renders type references from one module of the generated crate.
+#[derive(Clone, Copy)]
+pub struct Types<'a> {
+    defs: &'a [TypeDef],
+    /// In the `types` module named types are in scope; elsewhere they are `types::Name`.
+    qualified: bool,
+}
+
+impl<'a> Types<'a> {
+    /// For code inside the `types` module.
+    pub fn local(defs: &'a [TypeDef]) -> Self {
+        Self { defs, qualified: false }
+    }
+
+    /// For code in other modules, which `use crate::types`.
+    pub fn qualified(defs: &'a [TypeDef]) -> Self {
+        Self { defs, qualified: true }
+    }
+
+    pub fn defs(&self) -> &'a [TypeDef] {
+        self.defs
+    }
+
+    /// A prelude name (`String`, `Vec`, `Option`, `Box`, `Result`, `From`), written in full
+    /// when a spec type of the same name is in scope.
+    pub fn prelude(&self, name: &str) -> TokenStream {
+        let shadowed = !self.qualified && self.defs.iter().any(|d| d.name == name);
+        let short = ident(name);
+        if !shadowed {
+            return quote!(#short);
+        }
+        match name {
+            "String" => quote!(::std::string::String),
+            "Vec" => quote!(::std::vec::Vec),
+            "Option" => quote!(::std::option::Option),
+            "Box" => quote!(::std::boxed::Box),
+            "Result" => quote!(::std::result::Result),
+            "From" => quote!(::std::convert::From),
+            other => unreachable!("{other} is not a prelude name the generator writes"),
+        }
+    }
+
+    pub fn named(&self, id: crate::ir::TypeId) -> TokenStream {
+        let name = ident(&self.defs[id.0].name);
+        if self.qualified { quote!(types::#name) } else { quote!(#name) }
+    }
+
+    /// The Rust type of a reference.
+    pub fn ty(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Named(id) => self.named(*id),
+            TypeRef::String => self.prelude("String"),
+            TypeRef::Bool => quote!(bool),
+            TypeRef::I32 => quote!(i32),
+            TypeRef::I64 => quote!(i64),
+            TypeRef::F32 => quote!(f32),
+            TypeRef::F64 => quote!(f64),
+            TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+            TypeRef::Date => quote!(chrono::NaiveDate),
+            TypeRef::Uuid => quote!(uuid::Uuid),
+            TypeRef::Json => quote!(serde_json::Value),
+            TypeRef::JsonObject => {
+                let string = self.prelude("String");
+                quote!(serde_json::Map<#string, serde_json::Value>)
+            }
+            TypeRef::List(item) => {
+                let vec = self.prelude("Vec");
+                let item = self.ty(item);
+                quote!(#vec<#item>)
+            }
+            TypeRef::Map(value) => {
+                let string = self.prelude("String");
+                let value = self.ty(value);
+                quote!(std::collections::BTreeMap<#string, #value>)
+            }
+            TypeRef::Nullable(inner) => {
+                let option = self.prelude("Option");
+                let inner = self.ty(inner);
+                quote!(#option<#inner>)
+            }
+        }
+    }
+
+    /// `ty`, boxed when `boxed`; a `Nullable` wrapper stays outside the box.
+    pub fn boxed(&self, ty: &TypeRef, boxed: bool) -> TokenStream {
+        if !boxed {
+            return self.ty(ty);
+        }
+        let boxed_inner = |inner: &TypeRef| {
+            let b = self.prelude("Box");
+            let inner = self.ty(inner);
+            quote!(#b<#inner>)
+        };
+        match ty {
+            TypeRef::Nullable(inner) => {
+                let option = self.prelude("Option");
+                let inner = boxed_inner(inner);
+                quote!(#option<#inner>)
+            }
+            other => boxed_inner(other),
+        }
+    }
+
+    /// Follows aliases to the type a reference finally stands for.
+    pub fn resolve<'t>(&self, ty: &'t TypeRef) -> &'t TypeRef
+    where
+        'a: 't,
+    {
+        let mut current = ty;
+        for _ in 0..self.defs.len() {
+            match current {
+                TypeRef::Named(id) => match &self.defs[id.0].kind {
+                    TypeKind::Alias(target) => current = target,
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    /// Whether values of the type are strings (so builders can take `impl Into<String>`).
+    pub fn is_string(&self, ty: &TypeRef) -> bool {
+        matches!(self.resolve(ty), TypeRef::String)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{TypeId, TypeKind};
+
+    fn def(name: &str, kind: TypeKind) -> TypeDef {
+        TypeDef { name: name.into(), doc: None, kind }
+    }
+
+    #[test]
+    fn raw_identifiers() {
+        assert_eq!(ident("r#type").to_string(), "r#type");
+        assert_eq!(ident("name").to_string(), "name");
+    }
+
+    #[test]
+    fn prelude_names_are_written_in_full_only_when_shadowed() {
+        let defs = vec![def("String", TypeKind::Alias(TypeRef::I64))];
+        let local = Types::local(&defs);
+        assert_eq!(local.ty(&TypeRef::String).to_string(), ":: std :: string :: String");
+        assert_eq!(local.ty(&TypeRef::Named(TypeId(0))).to_string(), "String");
+        assert_eq!(local.ty(&TypeRef::List(Box::new(TypeRef::I32))).to_string(), "Vec < i32 >");
+        assert_eq!(local.prelude("Vec").to_string(), "Vec");
+        let qualified = Types::qualified(&defs);
+        assert_eq!(qualified.ty(&TypeRef::String).to_string(), "String");
+        assert_eq!(qualified.ty(&TypeRef::Named(TypeId(0))).to_string(), "types :: String");
+    }
+
+    #[test]
+    fn boxes_stay_inside_options() {
+        let defs = vec![def("Node", TypeKind::Alias(TypeRef::Json))];
+        let types = Types::local(&defs);
+        let ty = TypeRef::Named(TypeId(0)).nullable();
+        assert_eq!(types.boxed(&ty, true).to_string(), "Option < Box < Node > >");
+    }
+
+    #[test]
+    fn aliases_resolve() {
+        let defs = vec![
+            def("Id", TypeKind::Alias(TypeRef::String)),
+            def("UserId", TypeKind::Alias(TypeRef::Named(TypeId(0)))),
+        ];
+        let types = Types::qualified(&defs);
+        assert!(types.is_string(&TypeRef::Named(TypeId(1))));
+        assert!(!types.is_string(&TypeRef::I64));
+    }
+}

@@ -1,0 +1,349 @@
+//! The intermediate representation: everything the emitters need to know about an API, as
+//! plain data. It holds final Rust names (chosen by `naming`) next to wire names, and no
+//! tokens and no raw OpenAPI: emitters read only this.
+
+/// One API, ready to emit as a crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Cargo package name (`cloudflare_access`).
+    pub package: String,
+    /// The crate's identifier in Rust paths (`cloudflare_access`).
+    pub crate_ident: String,
+    /// Where the spec came from, for the generated header and README.
+    pub source: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The spec's first server, the client's default base URL.
+    pub base_url: Option<String>,
+    /// Every named type, indexed by [`TypeId`].
+    pub types: Vec<TypeDef>,
+    pub schemes: Vec<SecurityScheme>,
+    /// Operations grouped by tag, each group an accessor on the client.
+    pub groups: Vec<Group>,
+    /// The envelope field names, when any operation answers in an envelope.
+    pub envelope: Option<EnvelopeFields>,
+    /// Named error body types that operations declare, one variant each of the crate's
+    /// error body enum.
+    pub error_bodies: Vec<ErrorBody>,
+}
+
+/// Index of a named type in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A type as used in a field, parameter or response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    Named(TypeId),
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    Uuid,
+    /// Any JSON value.
+    Json,
+    /// Any JSON object.
+    JsonObject,
+    List(Box<TypeRef>),
+    /// An object with arbitrary keys and values of one type.
+    Map(Box<TypeRef>),
+    /// The value may be `null`.
+    Nullable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type without a `Nullable` wrapper.
+    pub fn non_null(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner.non_null(),
+            other => other,
+        }
+    }
+
+    pub fn is_nullable(&self) -> bool {
+        matches!(self, TypeRef::Nullable(_))
+    }
+
+    pub fn nullable(self) -> TypeRef {
+        match self {
+            TypeRef::Nullable(_) | TypeRef::Json => self,
+            other => TypeRef::Nullable(Box::new(other)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(Enum),
+    Union(Union),
+    /// `pub type Name = ...;` for named schemas that are not objects, enums or unions.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// The flattened map that keeps members the spec does not name.
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// The field's type reaches its own struct by value and must be boxed.
+    pub boxed: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extra {
+    pub name: String,
+    /// The type of each unnamed member (JSON values unless `additionalProperties` says).
+    pub value: TypeRef,
+}
+
+/// A string enum; unknown values are kept in the `other` variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    pub variants: Vec<Variant>,
+    pub other: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub wire: String,
+}
+
+/// `oneOf` / `anyOf`: one of several shapes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// Property whose value picks the variant (OpenAPI `discriminator`).
+    pub discriminator: Option<String>,
+    /// Variant that keeps any value no other variant accepts.
+    pub fallback: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    pub boxed: bool,
+    /// Discriminator values that select this variant.
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The scheme's name in the spec (`api_token`).
+    pub key: String,
+    /// The builder setter (`api_token`).
+    pub setter: String,
+    pub doc: Option<String>,
+    pub kind: SchemeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    Bearer,
+    Basic,
+    ApiKey { location: KeyLocation, name: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// The operations of one tag: an accessor on the client and a module of request builders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The tag as written in the spec.
+    pub tag: String,
+    /// Accessor method on the client and module name (`zero_trust_users`).
+    pub accessor: String,
+    /// The accessor's type (`ZeroTrustUsers`).
+    pub type_name: String,
+    pub doc: Option<String>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The operationId (or the derived one), for docs.
+    pub id: String,
+    /// The method on the group accessor (`get_last_seen_identity`).
+    pub method: String,
+    /// The request builder type (`GetLastSeenIdentity`).
+    pub builder: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// The path template as written (`/accounts/{account_id}/...`), for docs.
+    pub path_template: String,
+    pub path: Vec<PathPart>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: Success,
+    pub errors: Vec<ErrorCase>,
+    pub security: Security,
+    /// Groups of parameters (indexes into `params`) of which at least one must be set.
+    pub required_one_of: Vec<Vec<usize>>,
+}
+
+impl Operation {
+    /// Parameters passed positionally: path parameters in path order, then the other
+    /// required parameters in spec order.
+    pub fn positional(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = self
+            .path
+            .iter()
+            .filter_map(|part| match part {
+                PathPart::Param(index) => Some(*index),
+                PathPart::Literal(_) => None,
+            })
+            .collect();
+        for (index, param) in self.params.iter().enumerate() {
+            if param.required && !order.contains(&index) {
+                order.push(index);
+            }
+        }
+        order
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into the operation's `params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub wire: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query(QueryStyle),
+    Header,
+    Cookie,
+}
+
+/// How a query parameter's value is written (OpenAPI `style` + `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `k=a&k=b`, or `k=a,b` when not exploded.
+    Form { explode: bool },
+    SpaceDelimited,
+    PipeDelimited,
+    /// `k[x]=1&k[y]=2`
+    DeepObject,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub media_type: String,
+    pub doc: Option<String>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// No body (or one the spec does not describe).
+    Empty,
+    Json(TypeRef),
+    /// A text body, returned as a string.
+    Text,
+    /// Any other body, returned as bytes.
+    Bytes,
+    /// The typed `result` of an envelope.
+    Envelope { result: TypeRef },
+}
+
+/// A response status (or range) with a declared error body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorCase {
+    pub status: StatusMatch,
+    /// Index into [`Api::error_bodies`].
+    pub body: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX` is `Range(4)`.
+    Range(u16),
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorBody {
+    /// Variant of the crate's `ErrorBody` enum.
+    pub variant: String,
+    pub ty: TypeRef,
+}
+
+/// Which credentials an operation sends: the first alternative whose schemes are all
+/// configured. Each alternative lists indexes into [`Api::schemes`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Security {
+    pub alternatives: Vec<Vec<usize>>,
+    /// Anonymous calls are allowed too (`{}` among the requirements, or none at all).
+    pub optional: bool,
+}
+
+/// Names of the envelope members, as on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvelopeFields {
+    pub success: String,
+    pub errors: String,
+    pub messages: String,
+    pub result: String,
+    pub result_info: String,
+}
+
+impl Default for EnvelopeFields {
+    fn default() -> Self {
+        Self {
+            success: "success".into(),
+            errors: "errors".into(),
+            messages: "messages".into(),
+            result: "result".into(),
+            result_info: "result_info".into(),
+        }
+    }
+}

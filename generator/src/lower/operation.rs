@@ -1,0 +1,502 @@
+//! Operations: parameters, bodies and responses, grouped by tag.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use super::envelope;
+use super::schema::TypeSpace;
+use super::security::Schemes;
+use crate::error::Diagnostic;
+use crate::ir::{
+    Body, EnvelopeFields, ErrorBody, ErrorCase, Group, Operation, Param, ParamLocation, PathPart,
+    QueryStyle, StatusMatch, Success, TypeRef,
+};
+use crate::load::{Pointer, Spec};
+use crate::naming::{Scope, operation_method, pascal, snake, words};
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// Names a request builder uses for itself; parameters get other names.
+const BUILDER_MEMBERS: &[&str] = &["client", "send", "into_future", "body"];
+
+/// Names the generated crate root and `Client` use; tag accessors get other names.
+const CLIENT_MEMBERS: &[&str] =
+    &["types", "client", "runtime", "error", "builder", "base_url", "clone", "fmt"];
+
+/// Names a tag module imports or declares; builders get other names.
+const MODULE_NAMES: &[&str] = &[
+    "Client", "Error", "Result", "Option", "String", "Vec", "Box", "Request", "Response", "Auth",
+    "QueryStyle", "Into", "IntoIterator", "ErrorBody",
+];
+
+pub struct Lowered {
+    pub groups: Vec<Group>,
+    pub error_bodies: Vec<ErrorBody>,
+    pub uses_envelope: bool,
+}
+
+pub struct OperationLowering<'a, 's> {
+    pub spec: &'s Spec,
+    pub space: &'a mut TypeSpace<'s>,
+    pub schemes: &'a Schemes,
+    pub envelope: Option<EnvelopeFields>,
+    pub warnings: &'a mut Vec<Diagnostic>,
+    error_bodies: Vec<ErrorBody>,
+    error_names: Scope,
+    uses_envelope: bool,
+}
+
+/// An operation before it is placed in its group.
+struct Pending {
+    tag: String,
+    id: String,
+    operation: Operation,
+}
+
+impl<'a, 's> OperationLowering<'a, 's> {
+    pub fn new(
+        spec: &'s Spec,
+        space: &'a mut TypeSpace<'s>,
+        schemes: &'a Schemes,
+        envelope: Option<EnvelopeFields>,
+        warnings: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Self {
+            spec,
+            space,
+            schemes,
+            envelope,
+            warnings,
+            error_bodies: Vec::new(),
+            error_names: Scope::with_reserved(["Other"]),
+            uses_envelope: false,
+        }
+    }
+
+    pub fn run(mut self) -> Result<Lowered> {
+        let spec = self.spec;
+        let mut pending = Vec::new();
+        for (path, item) in spec.api.paths.iter() {
+            let at = Pointer::root().join("paths").join(path);
+            let ReferenceOr::Item(item) = item else {
+                self.warnings.push(spec.error(&at, "path item `$ref`s are not supported; the path is left out"));
+                continue;
+            };
+            for (method, op) in item.iter() {
+                let op_at = at.join(method);
+                let tag = op.tags.first().cloned().unwrap_or_else(|| fallback_tag(path));
+                let id = op.operation_id.clone().unwrap_or_else(|| fallback_id(method, path));
+                let operation = self.operation(path, method, op, &item.parameters, &op_at, &id)?;
+                pending.push(Pending { tag, id, operation });
+            }
+        }
+        let groups = group(spec, pending);
+        Ok(Lowered { groups, error_bodies: self.error_bodies, uses_envelope: self.uses_envelope })
+    }
+
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        op: &openapiv3::Operation,
+        shared: &[ReferenceOr<Parameter>],
+        at: &Pointer,
+        id: &str,
+    ) -> Result<Operation> {
+        let builder_hint = pascal(id);
+        let mut names = Scope::with_reserved(BUILDER_MEMBERS.iter().copied());
+        let mut params = self.parameters(shared, &op.parameters, at, &mut names)?;
+        let path_parts = self.path(path, at, &mut params, &mut names);
+        let body = self.body(op, at, &builder_hint)?;
+        let (response, errors) = self.responses(op, at, &builder_hint)?;
+        let security = self.schemes.requirement(self.spec, op.security.as_ref(), at, self.warnings);
+        let required_one_of = self.required_one_of(op, at, &params)?;
+        Ok(Operation {
+            id: id.to_owned(),
+            method: String::new(),
+            builder: String::new(),
+            http_method: method.to_ascii_uppercase(),
+            path_template: path.to_owned(),
+            path: path_parts,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            response,
+            errors,
+            security,
+            required_one_of,
+        })
+    }
+
+    /// Path-level parameters, overridden by operation-level ones with the same name and place.
+    fn parameters(
+        &mut self,
+        shared: &[ReferenceOr<Parameter>],
+        own: &[ReferenceOr<Parameter>],
+        at: &Pointer,
+        names: &mut Scope,
+    ) -> Result<Vec<Param>> {
+        let spec = self.spec;
+        let path_at = at.parent();
+        let mut merged: IndexMap<(String, &'static str), (openapiv3::ParameterData, ParamLocation, Pointer)> =
+            IndexMap::new();
+        let nodes = shared
+            .iter()
+            .enumerate()
+            .map(|(i, node)| (node, path_at.join("parameters").join(i)))
+            .chain(own.iter().enumerate().map(|(i, node)| (node, at.join("parameters").join(i))));
+        for (node, node_at) in nodes {
+            let resolved = spec.resolve(node, &node_at)?;
+            let (data, location, place) = match &*resolved.item {
+                Parameter::Query { parameter_data, style, .. } => {
+                    let explode = parameter_data.explode;
+                    let style = match style {
+                        openapiv3::QueryStyle::Form => QueryStyle::Form { explode: explode.unwrap_or(true) },
+                        openapiv3::QueryStyle::SpaceDelimited if explode != Some(true) => QueryStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited if explode != Some(true) => QueryStyle::PipeDelimited,
+                        openapiv3::QueryStyle::SpaceDelimited | openapiv3::QueryStyle::PipeDelimited => {
+                            QueryStyle::Form { explode: true }
+                        }
+                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                    };
+                    (parameter_data, ParamLocation::Query(style), "query")
+                }
+                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, "header"),
+                Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, "path"),
+                Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, "cookie"),
+            };
+            // Transport headers the client sets itself (OpenAPI says these are ignored).
+            if place == "header"
+                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                continue;
+            }
+            merged.insert((data.name.clone(), place), (data.clone(), location, resolved.pointer.clone()));
+        }
+        let mut params = Vec::with_capacity(merged.len());
+        for ((wire, _), (data, location, param_at)) in merged {
+            let hint = pascal(&wire);
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => self.space.lower(schema, &param_at.join("schema"), &hint)?,
+                ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                    Some((media, MediaType { schema: Some(schema), .. })) => {
+                        let schema_at = param_at.join("content").join(media).join("schema");
+                        self.space.lower(schema, &schema_at, &hint)?
+                    }
+                    _ => TypeRef::String,
+                },
+            };
+            params.push(Param {
+                name: names.claim(&snake(&wire)),
+                wire,
+                required: data.required || location == ParamLocation::Path,
+                location,
+                ty,
+                doc: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
+            });
+        }
+        Ok(params)
+    }
+
+    /// Splits the path template; a placeholder without a declared parameter becomes a string
+    /// parameter, a path parameter without a placeholder is dropped.
+    fn path(&mut self, template: &str, at: &Pointer, params: &mut Vec<Param>, names: &mut Scope) -> Vec<PathPart> {
+        let mut parts = Vec::new();
+        let mut rest = template;
+        let mut used = Vec::new();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_owned()));
+            }
+            let wire = &rest[open + 1..close];
+            let index = match params.iter().position(|p| p.location == ParamLocation::Path && p.wire == wire) {
+                Some(index) => index,
+                None => {
+                    self.warnings.push(self.spec.error(at, format!(
+                        "path placeholder `{{{wire}}}` has no parameter: expected one with `in: path`; it is taken as a string"
+                    )));
+                    params.push(Param {
+                        name: names.claim(&snake(wire)),
+                        wire: wire.to_owned(),
+                        location: ParamLocation::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        doc: None,
+                        deprecated: false,
+                    });
+                    params.len() - 1
+                }
+            };
+            used.push(index);
+            parts.push(PathPart::Param(index));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        let unused: Vec<usize> = (0..params.len())
+            .filter(|i| params[*i].location == ParamLocation::Path && !used.contains(i))
+            .collect();
+        for index in unused.into_iter().rev() {
+            let wire = params[index].wire.clone();
+            self.warnings.push(self.spec.error(at, format!(
+                "path parameter `{wire}` does not appear in the path `{template}`; it is left out"
+            )));
+            params.remove(index);
+            for part in &mut parts {
+                if let PathPart::Param(i) = part {
+                    if *i > index {
+                        *i -= 1;
+                    }
+                }
+            }
+        }
+        parts
+    }
+
+    fn body(&mut self, op: &openapiv3::Operation, at: &Pointer, builder_hint: &str) -> Result<Option<Body>> {
+        let Some(node) = &op.request_body else { return Ok(None) };
+        let spec = self.spec;
+        let body_at = at.join("requestBody");
+        let resolved = spec.resolve(node, &body_at)?;
+        let Some((media, schema)) = json_media(&resolved.item.content) else {
+            if let Some(media) = resolved.item.content.keys().next() {
+                self.warnings.push(spec.error(&body_at, format!(
+                    "request body media type `{media}` is not supported: expected JSON; the body is left out"
+                )));
+            }
+            return Ok(None);
+        };
+        let schema_at = resolved.pointer.join("content").join(media).join("schema");
+        let ty = match schema {
+            Some(schema) => self.space.lower(schema, &schema_at, &format!("{builder_hint}Body"))?,
+            None => TypeRef::Json,
+        };
+        Ok(Some(Body {
+            name: "body".into(),
+            ty,
+            required: resolved.item.required,
+            media_type: media.to_owned(),
+            doc: resolved.item.description.clone(),
+        }))
+    }
+
+    fn responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+        builder_hint: &str,
+    ) -> Result<(Success, Vec<ErrorCase>)> {
+        let spec = self.spec;
+        let responses_at = at.join("responses");
+        let mut statuses: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Pointer)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(status, node)| {
+                let matcher = match status {
+                    StatusCode::Code(code) => StatusMatch::Code(*code),
+                    StatusCode::Range(range) => StatusMatch::Range(*range),
+                };
+                (matcher, node, responses_at.join(status))
+            })
+            .collect();
+        statuses.sort_by_key(|(status, _, _)| match status {
+            StatusMatch::Code(code) => (*code, 0),
+            StatusMatch::Range(range) => (range * 100, 1),
+            StatusMatch::Default => (1000, 0),
+        });
+        let is_success = |s: &StatusMatch| matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
+        let mut success_node = statuses.iter().find(|(s, _, _)| is_success(s)).map(|(_, n, a)| (*n, a.clone()));
+        let mut default_is_success = false;
+        if success_node.is_none() {
+            if let Some(default) = &op.responses.default {
+                success_node = Some((default, responses_at.join("default")));
+                default_is_success = true;
+            }
+        }
+        let response = match success_node {
+            Some((node, node_at)) => self.success(node, &node_at, builder_hint)?,
+            None => Success::Empty,
+        };
+        let mut errors = Vec::new();
+        let defaults = op.responses.default.iter().filter(|_| !default_is_success);
+        let error_nodes = statuses
+            .iter()
+            .filter(|(s, _, _)| !is_success(s))
+            .map(|(s, n, a)| (*s, *n, a.clone()))
+            .chain(defaults.map(|n| (StatusMatch::Default, n, responses_at.join("default"))));
+        for (status, node, node_at) in error_nodes {
+            let resolved = spec.resolve(node, &node_at)?;
+            let Some((media, Some(schema))) = json_media(&resolved.item.content) else { continue };
+            let schema_at = resolved.pointer.join("content").join(media).join("schema");
+            let suffix = match status {
+                StatusMatch::Code(code) => code.to_string(),
+                StatusMatch::Range(range) => format!("{range}xx"),
+                StatusMatch::Default => "Default".into(),
+            };
+            let ty = self.space.lower(schema, &schema_at, &format!("{builder_hint}Error{suffix}"))?;
+            let body = self.error_body(ty);
+            errors.push(ErrorCase { status, body });
+        }
+        Ok((response, errors))
+    }
+
+    fn success(&mut self, node: &ReferenceOr<openapiv3::Response>, at: &Pointer, builder_hint: &str) -> Result<Success> {
+        let spec = self.spec;
+        let resolved = spec.resolve(node, at)?;
+        let content = &resolved.item.content;
+        let Some((media, schema)) = json_media(content) else {
+            return Ok(match content.keys().next() {
+                None => Success::Empty,
+                Some(media) if media.starts_with("text/") => Success::Text,
+                Some(_) => Success::Bytes,
+            });
+        };
+        let Some(schema) = schema else { return Ok(Success::Json(TypeRef::Json)) };
+        let schema_at = resolved.pointer.join("content").join(media).join("schema");
+        if let Some(fields) = &self.envelope {
+            let hint = format!("{builder_hint}Result");
+            if let Some(result) = envelope::result_type(self.space, schema, &schema_at, fields, &hint)? {
+                self.uses_envelope = true;
+                return Ok(Success::Envelope { result });
+            }
+        }
+        let ty = self.space.lower(schema, &schema_at, &format!("{builder_hint}Response"))?;
+        Ok(Success::Json(ty))
+    }
+
+    /// The error body variant for a type, shared by every operation that declares it.
+    fn error_body(&mut self, ty: TypeRef) -> usize {
+        if let Some(index) = self.error_bodies.iter().position(|b| b.ty == ty) {
+            return index;
+        }
+        let variant = self.error_names.claim(&self.space.describe(&ty));
+        self.error_bodies.push(ErrorBody { variant, ty });
+        self.error_bodies.len() - 1
+    }
+
+    /// `x-required-one-of: [[a, b], [c, d]]` (or one flat group): at least one parameter of
+    /// each group must be set.
+    fn required_one_of(&self, op: &openapiv3::Operation, at: &Pointer, params: &[Param]) -> Result<Vec<Vec<usize>>> {
+        let Some(value) = op.extensions.get("x-required-one-of") else { return Ok(Vec::new()) };
+        let ext_at = at.join("x-required-one-of");
+        let expected = "expected a list of parameter names, or a list of such lists";
+        let groups: Vec<&serde_json::Value> = match value.as_array() {
+            Some(items) if items.iter().all(|v| v.is_string()) => vec![value],
+            Some(items) => items.iter().collect(),
+            None => return Err(self.spec.error(&ext_at, expected)),
+        };
+        groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| {
+                let names = group.as_array().ok_or_else(|| self.spec.error(&ext_at.join(g), expected))?;
+                names
+                    .iter()
+                    .map(|name| {
+                        let name = name.as_str().ok_or_else(|| self.spec.error(&ext_at.join(g), expected))?;
+                        params.iter().position(|p| p.wire == name).ok_or_else(|| {
+                            self.spec.error(&ext_at.join(g), format!("`{name}` is not a parameter of this operation"))
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The first JSON media type of a content map (`application/json`, `application/x+json`, ...).
+fn json_media(content: &IndexMap<String, MediaType>) -> Option<(&str, Option<&ReferenceOr<openapiv3::Schema>>)> {
+    content.iter().find_map(|(media, body)| {
+        let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let json = essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
+            || essence == "*/*";
+        json.then_some((media.as_str(), body.schema.as_ref()))
+    })
+}
+
+/// Operations without tags are grouped by the first segment of their path.
+fn fallback_tag(path: &str) -> String {
+    path.split('/')
+        .find(|s| !s.is_empty() && !s.starts_with('{'))
+        .unwrap_or("default")
+        .to_owned()
+}
+
+/// A stable operationId from the method and path: `get /pets/{id}` is `get_pets_id`.
+fn fallback_id(method: &str, path: &str) -> String {
+    let mut id = vec![method.to_owned()];
+    id.extend(words(path));
+    id.join("_")
+}
+
+/// Groups operations by tag: declared tags first, in declaration order, then the rest in
+/// order of appearance. Names accessor, module, method and builder of each.
+fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
+    let mut order: Vec<String> = spec.api.tags.iter().map(|t| t.name.clone()).collect();
+    for p in &pending {
+        if !order.contains(&p.tag) {
+            order.push(p.tag.clone());
+        }
+    }
+    let mut by_tag: HashMap<String, Vec<Pending>> = HashMap::new();
+    for p in pending {
+        by_tag.entry(p.tag.clone()).or_default().push(p);
+    }
+    let mut accessors = Scope::with_reserved(CLIENT_MEMBERS.iter().copied());
+    let mut group_types = Scope::new();
+    let mut groups = Vec::new();
+    for tag in order {
+        let Some(members) = by_tag.remove(&tag) else { continue };
+        let accessor = accessors.claim(&snake(&tag));
+        let type_name = group_types.claim(&pascal(&tag));
+        let mut methods = Scope::new();
+        let mut builders = Scope::with_reserved(MODULE_NAMES.iter().copied().chain([type_name.as_str()]));
+        let operations = members
+            .into_iter()
+            .map(|p| {
+                let mut operation = p.operation;
+                operation.method = methods.claim(&operation_method(&p.id, &tag));
+                operation.builder = builders.claim(&pascal(&operation.method));
+                operation
+            })
+            .collect();
+        let doc = spec.api.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+        groups.push(Group { tag, accessor, type_name, doc, operations });
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fallback_names_are_stable() {
+        assert_eq!(fallback_tag("/pets/{id}"), "pets");
+        assert_eq!(fallback_tag("/{id}"), "default");
+        assert_eq!(fallback_id("get", "/pets/{petId}/toys"), "get_pets_pet_id_toys");
+    }
+
+    #[test]
+    fn json_media_types() {
+        let content = |media: &str| {
+            let mut map = IndexMap::new();
+            map.insert(media.to_owned(), MediaType::default());
+            map
+        };
+        for media in ["application/json", "application/vnd.api+json", "application/json; charset=utf-8"] {
+            assert!(json_media(&content(media)).is_some(), "{media}");
+        }
+        for media in ["text/plain", "application/octet-stream", "multipart/form-data"] {
+            assert!(json_media(&content(media)).is_none(), "{media}");
+        }
+    }
+}

@@ -1,0 +1,605 @@
+//! Schemas to types. Every component schema gets a [`TypeId`] and a name before anything is
+//! converted, so forward references and cycles need no special cases; inline schemas that
+//! need a name (objects, enums, unions) get one from where they appear.
+
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::view::View;
+use crate::error::Diagnostic;
+use crate::ir::{
+    Enum, Extra, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant, Variant,
+};
+use crate::load::{Pointer, Resolved, Spec};
+use crate::naming::{Scope, pascal, snake};
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// The schema nodes that name one property across merged members, with their pointers.
+type PropertyNodes<'a> = Vec<(&'a ReferenceOr<Box<Schema>>, Pointer)>;
+
+/// All named types of one API, built up as schemas are lowered.
+pub struct TypeSpace<'s> {
+    spec: &'s Spec,
+    types: Vec<Option<TypeDef>>,
+    /// Types already assigned to a node of the document.
+    by_pointer: HashMap<Pointer, TypeRef>,
+    /// Inline schemas with the same JSON share one type.
+    by_shape: HashMap<String, TypeId>,
+    names: Scope,
+    /// Nodes being lowered without a name, to cut cycles that never pass a named type.
+    inlining: HashSet<Pointer>,
+}
+
+/// What a schema becomes, decided before its members are lowered.
+enum Class<'a> {
+    /// A struct of the properties of these members (one, or several merged by `allOf`).
+    Object(Vec<Resolved<'a, Schema>>),
+    /// A string enum with these values.
+    Enum(Vec<String>),
+    /// `oneOf`/`anyOf` of these members.
+    Union(Vec<Resolved<'a, Schema>>),
+    /// The schema stands for another one (an `allOf` or union with one member that matters).
+    Same(Box<Resolved<'a, Schema>>),
+    /// No named type: a primitive, a list, a map or any JSON.
+    Plain,
+}
+
+impl<'s> TypeSpace<'s> {
+    /// Declares every component schema (names first, then bodies).
+    pub fn new(spec: &'s Spec) -> Result<Self> {
+        let mut space = Self {
+            spec,
+            types: Vec::new(),
+            by_pointer: HashMap::new(),
+            by_shape: HashMap::new(),
+            names: Scope::new(),
+            inlining: HashSet::new(),
+        };
+        let Some(components) = &spec.api.components else { return Ok(space) };
+        let at = |name: &str| Pointer::root().join("components").join("schemas").join(name);
+        let declared: Vec<(TypeId, &String)> = components
+            .schemas
+            .keys()
+            .map(|name| {
+                let id = space.declare(&pascal(name));
+                space.by_pointer.insert(at(name), TypeRef::Named(id));
+                (id, name)
+            })
+            .collect();
+        for (id, name) in declared {
+            let pointer = at(name);
+            let def = match &components.schemas[name] {
+                node @ ReferenceOr::Reference { .. } => {
+                    let target = spec.resolve(node, &pointer)?;
+                    let doc = View(&target.item).doc().map(str::to_owned);
+                    let ty = space.lower_resolved(target, &space.name_of(id))?;
+                    TypeDef { name: String::new(), doc, kind: TypeKind::Alias(ty) }
+                }
+                ReferenceOr::Item(schema) => {
+                    let resolved = Resolved {
+                        item: std::borrow::Cow::Borrowed(schema),
+                        pointer: pointer.clone(),
+                        component: Some(name.clone()),
+                    };
+                    space.define(resolved, &space.name_of(id))?
+                }
+            };
+            space.fill(id, def);
+        }
+        Ok(space)
+    }
+
+    fn declare(&mut self, candidate: &str) -> TypeId {
+        let name = self.names.claim(candidate);
+        self.types.push(Some(TypeDef { name, doc: None, kind: TypeKind::Alias(TypeRef::Json) }));
+        TypeId(self.types.len() - 1)
+    }
+
+    fn name_of(&self, id: TypeId) -> String {
+        self.types[id.0].as_ref().map(|t| t.name.clone()).unwrap_or_default()
+    }
+
+    /// Stores a definition under an id declared earlier, keeping the declared name.
+    fn fill(&mut self, id: TypeId, def: TypeDef) {
+        let slot = self.types[id.0].as_mut().expect("declared types have a slot");
+        slot.doc = def.doc;
+        slot.kind = def.kind;
+    }
+
+    /// The type for a schema node at `at`; `hint` names it if it needs a name of its own.
+    pub fn lower(&mut self, node: &ReferenceOr<Schema>, at: &Pointer, hint: &str) -> Result<TypeRef> {
+        let spec = self.spec;
+        let resolved = spec.resolve(node, at)?;
+        self.lower_resolved(resolved, hint)
+    }
+
+    /// [`TypeSpace::lower`] for the boxed nodes of properties and items.
+    pub fn lower_boxed(
+        &mut self,
+        node: &ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<TypeRef> {
+        let spec = self.spec;
+        let resolved = spec.resolve_boxed(node, at)?;
+        self.lower_resolved(resolved, hint)
+    }
+
+    fn lower_resolved(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<TypeRef> {
+        let view = View(&resolved.item);
+        let nullable = view.nullable();
+        if let Some(known) = self.by_pointer.get(&resolved.pointer) {
+            let known = known.clone();
+            return Ok(if nullable { known.nullable() } else { known });
+        }
+        let (class, null_member) = self.classify(&resolved)?;
+        let ty = match class {
+            Class::Plain | Class::Same(_) if !self.inlining.insert(resolved.pointer.clone()) => {
+                // A cycle that never passes a named type (`A: {items: {$ref: A}}`).
+                TypeRef::Json
+            }
+            Class::Plain => {
+                let ty = self.plain(view, &resolved.pointer, hint);
+                self.inlining.remove(&resolved.pointer);
+                ty?
+            }
+            Class::Same(member) => {
+                let ty = self.lower_resolved(*member, hint);
+                self.inlining.remove(&resolved.pointer);
+                ty?
+            }
+            class => {
+                let shape = resolved.component.is_none().then(|| shape_key(&resolved.item));
+                if let Some(id) = shape.as_ref().and_then(|key| self.by_shape.get(key)) {
+                    TypeRef::Named(*id)
+                } else {
+                    let id = self.declare(hint);
+                    self.by_pointer.insert(resolved.pointer.clone(), TypeRef::Named(id));
+                    if let Some(key) = shape {
+                        self.by_shape.insert(key, id);
+                    }
+                    let name = self.name_of(id);
+                    let def = self.build(class, &resolved, &name)?;
+                    self.fill(id, def);
+                    TypeRef::Named(id)
+                }
+            }
+        };
+        Ok(if nullable || null_member { ty.nullable() } else { ty })
+    }
+
+    /// The members an object schema merges (itself, or its `allOf` members), or `None` when
+    /// the schema is not an object. Used to look inside response envelopes.
+    pub(super) fn object_members<'a>(&self, node: &'a ReferenceOr<Schema>, at: &Pointer) -> Result<Option<Vec<Resolved<'a, Schema>>>>
+    where
+        's: 'a,
+    {
+        let spec: &'a Spec = self.spec;
+        let mut current = into_owned(spec.resolve(node, at)?);
+        for _ in 0..64 {
+            let next = match self.classify(&current)?.0 {
+                Class::Object(members) => return Ok(Some(members.into_iter().map(into_owned).collect())),
+                Class::Same(member) => into_owned(*member),
+                _ => return Ok(None),
+            };
+            current = next;
+        }
+        Ok(None)
+    }
+
+    /// The type of property `wire` across merged object members.
+    pub(super) fn property_type(&mut self, members: &[Resolved<'_, Schema>], wire: &str, hint: &str) -> Result<Option<TypeRef>> {
+        let nodes: PropertyNodes<'_> = members
+            .iter()
+            .filter_map(|m| {
+                let node = View(&m.item).properties()?.get(wire)?;
+                Some((node, m.pointer.join("properties").join(wire)))
+            })
+            .collect();
+        if nodes.is_empty() {
+            return Ok(None);
+        }
+        self.lower_property(&nodes, hint).map(Some)
+    }
+
+    /// Builds the definition of a named schema.
+    fn define(&mut self, resolved: Resolved<'_, Schema>, name: &str) -> Result<TypeDef> {
+        let (class, null_member) = self.classify(&resolved)?;
+        let doc = View(&resolved.item).doc().map(str::to_owned);
+        let wrap = |ty: TypeRef| if null_member { ty.nullable() } else { ty };
+        match class {
+            Class::Plain => {
+                let ty = self.plain(View(&resolved.item), &resolved.pointer, name)?;
+                Ok(TypeDef { name: String::new(), doc, kind: TypeKind::Alias(wrap(ty)) })
+            }
+            Class::Same(member) => {
+                let ty = self.lower_resolved(*member, name)?;
+                Ok(TypeDef { name: String::new(), doc, kind: TypeKind::Alias(wrap(ty)) })
+            }
+            class => self.build(class, &resolved, name),
+        }
+    }
+
+    /// Decides what a schema becomes; the flag says a `null` member made it nullable.
+    fn classify<'a>(&self, resolved: &'a Resolved<'_, Schema>) -> Result<(Class<'a>, bool)>
+    where
+        's: 'a,
+    {
+        let schema: &'a Schema = &resolved.item;
+        let view = View(schema);
+        let spec: &'a Spec = self.spec;
+        if !view.all_of().is_empty() {
+            return Ok((self.classify_all_of(resolved)?, false));
+        }
+        let alternatives = view.alternatives();
+        if !alternatives.is_empty() && view.properties().is_none() {
+            let mut members = Vec::new();
+            let mut null_member = false;
+            for (index, node) in alternatives.iter().enumerate() {
+                let at = resolved.pointer.join(union_keyword(schema)).join(index);
+                let member = spec.resolve(node, &at)?;
+                if View(&member.item).typ() == Some("null") {
+                    null_member = true;
+                } else {
+                    members.push(member);
+                }
+            }
+            let class = match members.len() {
+                0 => Class::Plain,
+                1 => Class::Same(Box::new(members.remove(0))),
+                _ if members.iter().all(|m| View(&m.item).is_unconstrained()) => Class::Plain,
+                _ => Class::Union(members),
+            };
+            return Ok((class, null_member));
+        }
+        let values = view.enumeration();
+        if !values.is_empty() && matches!(view.typ(), None | Some("string")) {
+            let strings: Option<Vec<String>> = values
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            let null_member = values.iter().any(Value::is_null);
+            return Ok(match strings {
+                Some(strings) if !strings.is_empty() => (Class::Enum(strings), null_member),
+                _ => (Class::Plain, null_member),
+            });
+        }
+        if view.properties().is_some() {
+            return Ok((Class::Object(vec![resolved.clone()]), false));
+        }
+        Ok((Class::Plain, false))
+    }
+
+    fn classify_all_of<'a>(&self, resolved: &'a Resolved<'_, Schema>) -> Result<Class<'a>>
+    where
+        's: 'a,
+    {
+        let mut members = Vec::new();
+        self.flatten_all_of(resolved.clone(), &mut members, 0)?;
+        let strong: Vec<Resolved<'a, Schema>> =
+            members.iter().filter(|m| !View(&m.item).is_unconstrained()).cloned().collect();
+        let objects: Vec<Resolved<'a, Schema>> =
+            strong.iter().filter(|m| View(&m.item).is_object_like()).cloned().collect();
+        Ok(match (strong.len(), objects.len()) {
+            // Nothing but bare types: the first that names one decides.
+            (0, _) => match members.into_iter().find(|m| View(&m.item).typ().is_some()) {
+                Some(member) if member.pointer != resolved.pointer => Class::Same(Box::new(member)),
+                _ => Class::Plain,
+            },
+            // `allOf: [$ref: X]` (with or without a description beside it) is X.
+            (1, _) if strong[0].pointer != resolved.pointer => Class::Same(Box::new(strong[0].clone())),
+            (_, 0) => Class::Same(Box::new(strong[0].clone())),
+            _ => Class::Object(objects),
+        })
+    }
+
+    /// Collects the members of nested `allOf`s in document order; a schema with its own
+    /// properties next to `allOf` counts as a member too.
+    fn flatten_all_of<'a>(
+        &self,
+        resolved: Resolved<'a, Schema>,
+        out: &mut Vec<Resolved<'a, Schema>>,
+        depth: usize,
+    ) -> Result<()>
+    where
+        's: 'a,
+    {
+        let view = View(&resolved.item);
+        if view.all_of().is_empty() || depth > 64 {
+            out.push(resolved);
+            return Ok(());
+        }
+        if view.properties().is_some() || view.additional_schema().is_some() {
+            out.push(resolved.clone());
+        }
+        let spec: &'a Spec = self.spec;
+        let count = view.all_of().len();
+        for index in 0..count {
+            let at = resolved.pointer.join("allOf").join(index);
+            let member = match &resolved.item {
+                std::borrow::Cow::Borrowed(schema) => spec.resolve(&View(schema).all_of()[index], &at)?,
+                std::borrow::Cow::Owned(schema) => {
+                    let node = View(schema).all_of()[index].clone();
+                    into_owned(spec.resolve(&node, &at)?)
+                }
+            };
+            if out.iter().any(|seen| seen.pointer == member.pointer) {
+                continue;
+            }
+            self.flatten_all_of(member, out, depth + 1)?;
+        }
+        Ok(())
+    }
+
+    fn build(&mut self, class: Class<'_>, resolved: &Resolved<'_, Schema>, name: &str) -> Result<TypeDef> {
+        let doc = View(&resolved.item).doc().map(str::to_owned);
+        let kind = match class {
+            Class::Object(members) => TypeKind::Struct(self.build_struct(&members, name)?),
+            Class::Enum(values) => TypeKind::Enum(build_enum(&values)),
+            Class::Union(members) => TypeKind::Union(self.build_union(&resolved.item, members, name)?),
+            Class::Same(_) | Class::Plain => unreachable!("only named classes are built"),
+        };
+        Ok(TypeDef { name: name.to_owned(), doc, kind })
+    }
+
+    fn build_struct(&mut self, members: &[Resolved<'_, Schema>], name: &str) -> Result<Struct> {
+        let mut properties: IndexMap<&str, PropertyNodes<'_>> = IndexMap::new();
+        let mut required: HashSet<&str> = HashSet::new();
+        let mut additional = None;
+        for member in members {
+            let view = View(&member.item);
+            for (wire, node) in view.properties().into_iter().flatten() {
+                let at = member.pointer.join("properties").join(wire);
+                properties.entry(wire.as_str()).or_default().push((node, at));
+            }
+            required.extend(view.required().iter().map(String::as_str));
+            if additional.is_none() {
+                additional = view.additional_schema().map(|node| (node, member.pointer.join("additionalProperties")));
+            }
+        }
+        let mut scope = Scope::new();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire, nodes) in properties {
+            let field_name = scope.claim(&snake(wire));
+            let hint = format!("{name}{}", pascal(wire));
+            let ty = self.lower_property(&nodes, &hint)?;
+            let inline = nodes.iter().filter_map(|(node, _)| match node {
+                ReferenceOr::Item(schema) => Some(View(schema)),
+                ReferenceOr::Reference { .. } => None,
+            });
+            let doc = inline.clone().find_map(View::doc).map(str::to_owned);
+            let deprecated = inline.clone().any(|v| v.0.schema_data.deprecated);
+            fields.push(Field {
+                name: field_name,
+                wire: wire.to_owned(),
+                ty,
+                required: required.contains(wire),
+                boxed: false,
+                doc,
+                deprecated,
+            });
+        }
+        let extra_name = scope.claim("extra");
+        let value = match additional {
+            Some((node, at)) => self.lower(node, &at, &format!("{name}Value"))?,
+            None => TypeRef::Json,
+        };
+        Ok(Struct { fields, extra: Extra { name: extra_name, value } })
+    }
+
+    /// A property named by several `allOf` members: members without structure are dropped,
+    /// several objects merge, otherwise the first member that says something wins.
+    fn lower_property(&mut self, nodes: &PropertyNodes<'_>, hint: &str) -> Result<TypeRef> {
+        if let [(node, at)] = nodes.as_slice() {
+            return self.lower_boxed(node, at, hint);
+        }
+        let spec = self.spec;
+        let resolved = nodes
+            .iter()
+            .map(|(node, at)| spec.resolve_boxed(node, at))
+            .collect::<Result<Vec<_>>>()?;
+        let mut members = Vec::new();
+        for member in resolved {
+            self.flatten_all_of(member, &mut members, 0)?;
+        }
+        let strong: Vec<_> = members.iter().filter(|m| !View(&m.item).is_unconstrained()).cloned().collect();
+        let objects: Vec<_> = strong.iter().filter(|m| View(&m.item).is_object_like()).cloned().collect();
+        if strong.len() == 1 || (objects.len() < 2 && !strong.is_empty()) {
+            return self.lower_resolved(strong.into_iter().next().expect("checked non-empty"), hint);
+        }
+        if strong.is_empty() {
+            let first = members.into_iter().next().expect("a property has a node");
+            return self.lower_resolved(first, hint);
+        }
+        let key = format!("merge:{}", objects.iter().map(|m| m.pointer.to_string()).collect::<Vec<_>>().join("|"));
+        if let Some(id) = self.by_shape.get(&key) {
+            return Ok(TypeRef::Named(*id));
+        }
+        let id = self.declare(hint);
+        self.by_shape.insert(key, id);
+        let name = self.name_of(id);
+        let doc = objects.iter().find_map(|m| View(&m.item).doc()).map(str::to_owned);
+        let kind = TypeKind::Struct(self.build_struct(&objects, &name)?);
+        self.fill(id, TypeDef { name, doc, kind });
+        Ok(TypeRef::Named(id))
+    }
+
+    fn build_union(&mut self, schema: &Schema, members: Vec<Resolved<'_, Schema>>, name: &str) -> Result<Union> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut scope = Scope::new();
+        let mut variants = Vec::with_capacity(members.len());
+        for (index, member) in members.into_iter().enumerate() {
+            let view = View(&member.item);
+            let label = match (&member.component, view.0.schema_data.title.as_deref()) {
+                (Some(component), _) => pascal(component),
+                (None, Some(title)) => pascal(title),
+                (None, None) => String::new(),
+            };
+            let tags: Vec<String> = match discriminator {
+                Some(d) => {
+                    let mapped: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| {
+                            Pointer::from_ref(target).as_ref() == Some(&member.pointer)
+                                || member.component.as_deref() == Some(target.as_str())
+                        })
+                        .map(|(value, _)| value.clone())
+                        .collect();
+                    match (&member.component, mapped.is_empty()) {
+                        (Some(component), true) => vec![component.clone()],
+                        _ => mapped,
+                    }
+                }
+                None => Vec::new(),
+            };
+            let hint = if label.is_empty() { format!("{name}Variant{}", index + 1) } else { format!("{name}{label}") };
+            let ty = self.lower_resolved(member, &hint)?;
+            let variant_name = if label.is_empty() { kind_word(&ty) } else { label };
+            variants.push(UnionVariant { name: scope.claim(&variant_name), ty, boxed: false, tags });
+        }
+        let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
+        let has_catch_all = variants.iter().any(|v| matches!(v.ty.non_null(), TypeRef::Json));
+        let fallback = (!has_catch_all).then(|| claim_first(&mut scope, &["Other", "Unknown", "OtherValue"]));
+        Ok(Union {
+            variants,
+            discriminator: tagged.then(|| discriminator.map(|d| d.property_name.clone())).flatten(),
+            fallback,
+        })
+    }
+
+    /// Primitives, lists, maps and free-form JSON.
+    fn plain(&mut self, view: View<'_>, at: &Pointer, hint: &str) -> Result<TypeRef> {
+        let values = view.enumeration();
+        if !view.alternatives().is_empty() || view.is_not() {
+            return Ok(TypeRef::Json);
+        }
+        if !values.is_empty() {
+            let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            let ty = if non_null.is_empty() {
+                TypeRef::Json
+            } else if non_null.iter().all(|v| v.is_boolean()) {
+                TypeRef::Bool
+            } else if non_null.iter().all(|v| v.is_i64()) {
+                integer(view.format())
+            } else if non_null.iter().all(|v| v.is_number()) {
+                TypeRef::F64
+            } else {
+                TypeRef::Json
+            };
+            return Ok(ty);
+        }
+        Ok(match view.typ() {
+            Some("string") => match view.format() {
+                Some("date-time") => TypeRef::DateTime,
+                Some("date") => TypeRef::Date,
+                Some("uuid") => TypeRef::Uuid,
+                _ => TypeRef::String,
+            },
+            Some("integer") => integer(view.format()),
+            Some("number") => match view.format() {
+                Some("float") => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            Some("boolean") => TypeRef::Bool,
+            Some("array") | None if view.items().is_some() => {
+                let items = view.items().expect("checked above");
+                let item = self.lower_boxed(items, &at.join("items"), &format!("{hint}Item"))?;
+                TypeRef::List(Box::new(item))
+            }
+            Some("array") => TypeRef::List(Box::new(TypeRef::Json)),
+            Some("object") | None => match view.additional_schema() {
+                Some(node) => {
+                    let value = self.lower(node, &at.join("additionalProperties"), &format!("{hint}Value"))?;
+                    TypeRef::Map(Box::new(value))
+                }
+                None if view.typ() == Some("object") || view.additional().is_some() => TypeRef::JsonObject,
+                None => TypeRef::Json,
+            },
+            Some(_) => TypeRef::Json,
+        })
+    }
+
+    /// A short name for a type, for enum variants that wrap it.
+    pub fn describe(&self, ty: &TypeRef) -> String {
+        match ty.non_null() {
+            TypeRef::Named(id) => self.name_of(*id),
+            other => kind_word(other),
+        }
+    }
+
+    /// The finished types: recursive fields boxed, recursive aliases cut.
+    pub fn finish(self) -> Vec<TypeDef> {
+        let mut types: Vec<TypeDef> = self.types.into_iter().map(|t| t.expect("every declared type is defined")).collect();
+        super::cycles::break_alias_cycles(&mut types);
+        super::cycles::box_recursive_fields(&mut types);
+        types
+    }
+}
+
+fn integer(format: Option<&str>) -> TypeRef {
+    match format {
+        Some("int32") => TypeRef::I32,
+        _ => TypeRef::I64,
+    }
+}
+
+fn union_keyword(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::AnyOf { .. } => "anyOf",
+        openapiv3::SchemaKind::Any(any) if any.one_of.is_empty() => "anyOf",
+        _ => "oneOf",
+    }
+}
+
+/// The key under which identical inline schemas share a type.
+fn shape_key(schema: &Schema) -> String {
+    serde_json::to_string(schema).unwrap_or_default()
+}
+
+fn into_owned<'a, T: Clone>(resolved: Resolved<'_, T>) -> Resolved<'a, T> {
+    Resolved {
+        item: std::borrow::Cow::Owned(resolved.item.into_owned()),
+        pointer: resolved.pointer,
+        component: resolved.component,
+    }
+}
+
+fn build_enum(values: &[String]) -> Enum {
+    let mut scope = Scope::new();
+    let mut seen = HashSet::new();
+    let variants = values
+        .iter()
+        .filter(|value| seen.insert(value.as_str()))
+        .map(|value| Variant { name: scope.claim(&pascal(value)), wire: value.clone() })
+        .collect();
+    Enum { variants, other: claim_first(&mut scope, &["Other", "Unknown", "OtherValue"]) }
+}
+
+fn claim_first(scope: &mut Scope, candidates: &[&str]) -> String {
+    match candidates.iter().find(|c| !scope.contains(c)) {
+        Some(free) => scope.claim(free),
+        None => scope.claim(candidates[0]),
+    }
+}
+
+/// A variant name for an unnamed union member, from its type.
+fn kind_word(ty: &TypeRef) -> String {
+    match ty.non_null() {
+        TypeRef::String | TypeRef::Uuid => "String",
+        TypeRef::Bool => "Bool",
+        TypeRef::I32 | TypeRef::I64 => "Integer",
+        TypeRef::F32 | TypeRef::F64 => "Number",
+        TypeRef::DateTime => "DateTime",
+        TypeRef::Date => "Date",
+        TypeRef::List(_) => "List",
+        TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Named(_) => "Object",
+        TypeRef::Json | TypeRef::Nullable(_) => "Value",
+    }
+    .to_owned()
+}

@@ -1,0 +1,99 @@
+//! Security schemes and requirements.
+
+use std::collections::HashMap;
+
+use openapiv3::{APIKeyLocation, SecurityRequirement};
+
+use crate::error::Diagnostic;
+use crate::ir::{KeyLocation, SchemeKind, Security, SecurityScheme};
+use crate::load::{Pointer, Spec};
+use crate::naming::{Scope, snake};
+
+/// Methods of the generated `ClientBuilder` that scheme setters must not take.
+pub const BUILDER_METHODS: &[&str] = &["base_url", "build", "http_client", "timeout", "user_agent"];
+
+/// The schemes a client can send, and the index of each by its name in the spec.
+pub struct Schemes {
+    pub list: Vec<SecurityScheme>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Schemes {
+    pub fn lower(spec: &Spec, warnings: &mut Vec<Diagnostic>) -> Result<Self, Diagnostic> {
+        let mut list = Vec::new();
+        let mut by_key = HashMap::new();
+        let mut setters = Scope::with_reserved(BUILDER_METHODS.iter().copied());
+        let Some(components) = &spec.api.components else { return Ok(Self { list, by_key }) };
+        for (key, node) in &components.security_schemes {
+            let at = Pointer::root().join("components").join("securitySchemes").join(key);
+            let scheme = spec.resolve(node, &at)?;
+            let (kind, doc) = match &*scheme.item {
+                openapiv3::SecurityScheme::HTTP { scheme, description, .. } => {
+                    let kind = match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => SchemeKind::Bearer,
+                        "basic" => SchemeKind::Basic,
+                        other => {
+                            warnings.push(spec.error(&at.join("scheme"), format!(
+                                "HTTP authentication scheme `{other}` is not supported: expected bearer or basic; the client will not send it"
+                            )));
+                            continue;
+                        }
+                    };
+                    (kind, description.clone())
+                }
+                openapiv3::SecurityScheme::APIKey { location, name, description, .. } => {
+                    let location = match location {
+                        APIKeyLocation::Header => KeyLocation::Header,
+                        APIKeyLocation::Query => KeyLocation::Query,
+                        APIKeyLocation::Cookie => KeyLocation::Cookie,
+                    };
+                    (SchemeKind::ApiKey { location, name: name.clone() }, description.clone())
+                }
+                // The token comes from a flow outside the client; it is sent as a bearer token.
+                openapiv3::SecurityScheme::OAuth2 { description, .. }
+                | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                    (SchemeKind::Bearer, description.clone())
+                }
+            };
+            by_key.insert(key.clone(), list.len());
+            list.push(SecurityScheme { key: key.clone(), setter: setters.claim(&snake(key)), doc, kind });
+        }
+        Ok(Self { list, by_key })
+    }
+
+    /// The credentials an operation sends: its own requirements, or else the spec's.
+    pub fn requirement(
+        &self,
+        spec: &Spec,
+        own: Option<&Vec<SecurityRequirement>>,
+        at: &Pointer,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Security {
+        let (requirements, at) = match own {
+            Some(own) => (own, at.join("security")),
+            None => match &spec.api.security {
+                Some(global) => (global, Pointer::root().join("security")),
+                None => return Security { alternatives: Vec::new(), optional: true },
+            },
+        };
+        let mut security = Security { alternatives: Vec::new(), optional: requirements.is_empty() };
+        for (index, requirement) in requirements.iter().enumerate() {
+            if requirement.is_empty() {
+                security.optional = true;
+                continue;
+            }
+            let schemes: Option<Vec<usize>> = requirement.keys().map(|k| self.by_key.get(k).copied()).collect();
+            match schemes {
+                Some(schemes) => security.alternatives.push(schemes),
+                None => warnings.push(spec.error(
+                    &at.join(index),
+                    "requirement names a security scheme that is not declared (or not supported); it is left out",
+                )),
+            }
+        }
+        if security.alternatives.is_empty() {
+            security.optional = true;
+        }
+        security
+    }
+}

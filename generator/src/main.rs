@@ -1,0 +1,140 @@
+//! The `generator` command: regenerates the clients listed in `generator.toml`, checks that
+//! they are current, or generates one crate from any spec.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use generator::write::{self, CrateOutput};
+use generator::{Error, Options, config, naming};
+
+#[derive(Debug, Parser)]
+#[command(name = "generator", version, about = "Generates typed Rust client crates from OpenAPI documents")]
+struct Cli {
+    /// Write nothing; exit non-zero and name the stale files when the generated crates differ
+    /// from what their specs produce.
+    #[arg(long)]
+    check: bool,
+
+    /// The file listing the clients (default: the nearest `generator.toml` in this folder or
+    /// above).
+    #[arg(long)]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generates a complete client crate for one spec (JSON or YAML) into a folder.
+    Generate {
+        /// The OpenAPI document.
+        spec: PathBuf,
+        /// The crate folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The crate's package name (default: from the spec's file name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A panic is a bug in the generator; it is reported as one, with nothing written.
+    let outcome = std::panic::catch_unwind(|| run(&cli));
+    match outcome {
+        Ok(Ok(code)) => code,
+        Ok(Err(error)) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+        Err(_) => {
+            eprintln!("error: the generator crashed (a bug in the generator); nothing was written");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, Error> {
+    let outputs = match &cli.command {
+        Some(Command::Generate { spec, out, name }) => vec![one_off(spec, out, name.as_deref())?],
+        None => configured(cli.config.as_deref())?,
+    };
+    if cli.check {
+        let mut stale = Vec::new();
+        for output in &outputs {
+            stale.extend(write::drift(output)?);
+        }
+        if stale.is_empty() {
+            println!("{} client(s) up to date", outputs.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("generated code differs from its specs; run `cargo run -p generator`:");
+        for drift in stale {
+            eprintln!("  {drift}");
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let written = write::write_all(&outputs)?;
+    for output in &outputs {
+        let state = if written.contains(&output.dir) { "written" } else { "unchanged" };
+        println!("{state}: {}", output.dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Generates every configured client in memory; any failure means nothing is written.
+fn configured(config_path: Option<&Path>) -> Result<Vec<CrateOutput>, Error> {
+    let config_path = match config_path {
+        Some(path) => path.to_owned(),
+        None => find_config()?,
+    };
+    let clients = config::load(&config_path)?;
+    clients
+        .iter()
+        .map(|client| {
+            let generated = generator::generate(&client.spec, &client.options)?;
+            report_warnings(&generated.warnings);
+            Ok(CrateOutput { dir: client.output.clone(), files: generated.files })
+        })
+        .collect()
+}
+
+fn one_off(spec: &Path, out: &Path, name: Option<&str>) -> Result<CrateOutput, Error> {
+    let name = match name {
+        Some(name) => naming::crate_name(name).map(|_| name.to_owned()).ok_or_else(|| Error::Config {
+            path: spec.to_owned(),
+            message: format!("`{name}` is not a usable crate name: expected lowercase words joined by `_` or `-`"),
+        })?,
+        None => {
+            let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let snake = naming::snake(&stem);
+            naming::crate_name(&snake).unwrap_or_else(|| "api_client".to_owned())
+        }
+    };
+    let source = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let generated = generator::generate(spec, &Options::new(name, source))?;
+    report_warnings(&generated.warnings);
+    Ok(CrateOutput { dir: out.to_owned(), files: generated.files })
+}
+
+fn report_warnings(warnings: &[generator::Diagnostic]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// The nearest `generator.toml` in the current folder or above.
+fn find_config() -> Result<PathBuf, Error> {
+    let start = std::env::current_dir().map_err(|source| Error::Read { path: ".".into(), source })?;
+    start
+        .ancestors()
+        .map(|dir| dir.join("generator.toml"))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| Error::Config {
+            path: start.join("generator.toml"),
+            message: "no generator.toml here or in any parent folder".into(),
+        })
+}

@@ -1,0 +1,270 @@
+//! Every identifier rule of the generated code lives here.
+//!
+//! Names from a spec are arbitrary strings: keywords, leading digits, punctuation, non-ASCII
+//! text, empty strings, and names that only differ in case or separators. This module turns
+//! them into valid, idiomatic Rust identifiers and keeps them unique within a scope. The wire
+//! name always stays with the caller (for `#[serde(rename)]`), so nothing is lost.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that can never be used as plain identifiers (strict and reserved keywords of the
+/// 2021 and 2024 editions; `gen` is reserved from 2024 on, so it is treated as a keyword too).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be written as raw identifiers (`r#self` is an error); these get a
+/// trailing underscore instead.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Is `word` a Rust keyword (strict or reserved)?
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Splits a spec name into ASCII words: non-ASCII text is transliterated, everything that is
+/// not a letter or digit separates words.
+fn ascii_words(raw: &str) -> String {
+    let ascii = deunicode::deunicode(raw);
+    ascii
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// Makes a case-converted word usable as an identifier: a leading digit gets a prefix and a
+/// keyword becomes a raw identifier, or gets a trailing underscore where raw is not allowed.
+fn finish(converted: String, fallback: &str, digit_prefix: &str) -> String {
+    let mut name = if converted.is_empty() { fallback.to_owned() } else { converted };
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, digit_prefix);
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    } else if is_keyword(&name) {
+        name.insert_str(0, "r#");
+    }
+    name
+}
+
+/// `snake_case` name for a field, parameter, method or module.
+pub fn snake(raw: &str) -> String {
+    finish(ascii_words(raw).to_snake_case(), "value", "n")
+}
+
+/// `PascalCase` name for a type or enum variant.
+pub fn pascal(raw: &str) -> String {
+    finish(ascii_words(raw).to_upper_camel_case(), "Value", "N")
+}
+
+/// The identifier without a raw prefix, as it reads in text and in collisions.
+pub fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The words of a name, lowercased, for comparing names across styles
+/// (`Zero Trust users` and `zero-trust-users` have the same words).
+pub fn words(raw: &str) -> Vec<String> {
+    ascii_words(raw)
+        .to_snake_case()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A method name for an operation: the operationId's words with the tag's words removed
+/// where they lead it, as long as something is left.
+pub fn operation_method(operation_id: &str, tag: &str) -> String {
+    let op = words(operation_id);
+    let tag = words(tag);
+    let rest = if !tag.is_empty() && op.len() > tag.len() && op[..tag.len()] == tag[..] {
+        &op[tag.len()..]
+    } else {
+        &op[..]
+    };
+    snake(&rest.join("_"))
+}
+
+/// A set of identifiers already taken in one scope (a module, a struct, an enum, a method's
+/// parameters). Claiming a taken name yields the next free numbered form (`name_2`, `Name2`).
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A scope whose names must also avoid `reserved` (names the generated code itself uses
+    /// there, such as a builder's `send` method).
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Self { taken: reserved.into_iter().map(str::to_owned).collect() }
+    }
+
+    pub fn contains(&self, ident: &str) -> bool {
+        self.taken.contains(bare(ident))
+    }
+
+    /// Claims `ident` (already a valid identifier) or the first free numbered variant of it.
+    pub fn claim(&mut self, ident: &str) -> String {
+        let base = bare(ident);
+        if self.taken.insert(base.to_owned()) {
+            return ident.to_owned();
+        }
+        let snake_style = base.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            || base.contains('_');
+        let separator = if snake_style { "_" } else { "" };
+        let trimmed = base.trim_end_matches('_');
+        (2..)
+            .map(|n| format!("{trimmed}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded counter always finds a free name")
+    }
+}
+
+/// Crate names in `generator.toml` and on the command line: a valid Cargo package name that
+/// is also a valid Rust crate identifier.
+pub fn crate_name(raw: &str) -> Option<String> {
+    let name = snake(raw);
+    let valid = !name.starts_with("r#") && !name.ends_with('_') && name == raw.replace('-', "_");
+    valid.then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_keyword_becomes_a_valid_snake_identifier() {
+        for keyword in KEYWORDS {
+            let name = snake(keyword);
+            assert!(syn::parse_str::<syn::Ident>(&name).is_ok(), "{keyword} -> {name}");
+        }
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("super"), "super_");
+        assert_eq!(snake("crate"), "crate_");
+        assert_eq!(snake("async"), "r#async");
+        assert_eq!(snake("gen"), "r#gen");
+    }
+
+    #[test]
+    fn every_keyword_becomes_a_valid_pascal_identifier() {
+        for keyword in KEYWORDS {
+            let name = pascal(keyword);
+            assert!(syn::parse_str::<syn::Ident>(&name).is_ok(), "{keyword} -> {name}");
+        }
+        assert_eq!(pascal("self"), "Self_");
+        assert_eq!(pascal("Self"), "Self_");
+        assert_eq!(pascal("type"), "Type");
+    }
+
+    #[test]
+    fn case_conversion_follows_rust_conventions() {
+        assert_eq!(snake("isActive"), "is_active");
+        assert_eq!(snake("devicePosture"), "device_posture");
+        assert_eq!(snake("X-Auth-Email"), "x_auth_email");
+        assert_eq!(snake("__v"), "v");
+        assert_eq!(snake("_id"), "id");
+        assert_eq!(pascal("access_api-response-common"), "AccessApiResponseCommon");
+        assert_eq!(pascal("zero trust users"), "ZeroTrustUsers");
+        assert_eq!(pascal("asc"), "Asc");
+    }
+
+    #[test]
+    fn leading_digits_empty_and_punctuation_only_names() {
+        assert_eq!(snake("1h"), "n1h");
+        assert_eq!(pascal("24h"), "N24h");
+        assert_eq!(pascal("2fa-enabled"), "N2faEnabled");
+        assert_eq!(snake(""), "value");
+        assert_eq!(pascal(""), "Value");
+        assert_eq!(snake("$"), "value");
+        assert_eq!(pascal("+"), "Value");
+        for raw in ["1", "-", "", "9lives", "..", "@type", "$ref"] {
+            assert!(syn::parse_str::<syn::Ident>(&snake(raw)).is_ok(), "{raw}");
+            assert!(syn::parse_str::<syn::Ident>(&pascal(raw)).is_ok(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_names_are_transliterated() {
+        assert_eq!(snake("größe"), "grosse");
+        assert_eq!(pascal("Ünïcödé name"), "UnicodeName");
+        let cjk = snake("名前");
+        assert!(syn::parse_str::<syn::Ident>(&cjk).is_ok(), "{cjk}");
+        assert!(cjk.is_ascii());
+        assert!(syn::parse_str::<syn::Ident>(&pascal("🙂")).is_ok());
+    }
+
+    #[test]
+    fn collisions_get_numbered_names() {
+        let mut scope = Scope::new();
+        assert_eq!(scope.claim(&snake("is_active")), "is_active");
+        assert_eq!(scope.claim(&snake("isActive")), "is_active_2");
+        assert_eq!(scope.claim(&snake("IsActive")), "is_active_3");
+        let mut types = Scope::new();
+        assert_eq!(types.claim("Direction"), "Direction");
+        assert_eq!(types.claim("Direction"), "Direction2");
+        let mut raw = Scope::new();
+        assert_eq!(raw.claim("r#type"), "r#type");
+        assert_eq!(raw.claim("r#type"), "type_2");
+        let mut underscored = Scope::new();
+        assert_eq!(underscored.claim("self_"), "self_");
+        assert_eq!(underscored.claim("self_"), "self_2");
+    }
+
+    #[test]
+    fn reserved_names_are_avoided() {
+        let mut scope = Scope::with_reserved(["send", "client"]);
+        assert_eq!(scope.claim("client"), "client_2");
+        assert_eq!(scope.claim("send"), "send_2");
+        assert_eq!(scope.claim("limit"), "limit");
+        assert!(scope.contains("limit"));
+    }
+
+    #[test]
+    fn operation_methods_drop_leading_tag_words() {
+        let cases = [
+            ("zero-trust-users-get-last-seen-identity", "Zero Trust users", "get_last_seen_identity"),
+            (
+                "access-authentication-logs-get-access-authentication-logs",
+                "Access authentication logs",
+                "get_access_authentication_logs",
+            ),
+            (
+                "access-scim-update-logs-list-access-scim-update-logs",
+                "Access SCIM update logs",
+                "list_access_scim_update_logs",
+            ),
+            ("getAccessHistory", "access-history", "get_access_history"),
+            ("getLastAccessSummary", "sub-account", "get_last_access_summary"),
+            // Nothing would be left: keep the whole operationId.
+            ("pets", "pets", "pets"),
+            ("delete", "", "delete"),
+            ("type", "", "r#type"),
+        ];
+        for (op, tag, expected) in cases {
+            assert_eq!(operation_method(op, tag), expected, "{op} under {tag}");
+        }
+    }
+
+    #[test]
+    fn crate_names_must_be_usable_as_is() {
+        assert_eq!(crate_name("cloudflare_access").as_deref(), Some("cloudflare_access"));
+        assert_eq!(crate_name("cloudflare-access").as_deref(), Some("cloudflare_access"));
+        assert_eq!(crate_name("Cloudflare"), None);
+        assert_eq!(crate_name("1api"), None);
+        assert_eq!(crate_name("self"), None);
+        assert_eq!(crate_name("type"), None);
+        assert_eq!(crate_name("a b"), None);
+    }
+}

@@ -1,0 +1,74 @@
+//! Per-spec settings: what `generator.toml` and the command line can say about one client.
+
+use serde::Deserialize;
+
+use crate::ir::EnvelopeFields;
+
+/// How one client is generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Cargo package name of the generated crate.
+    pub package: String,
+    /// The spec's path as shown in generated headers and docs (relative to the project).
+    pub source: String,
+    pub envelope: EnvelopeSetting,
+}
+
+impl Options {
+    pub fn new(package: impl Into<String>, source: impl Into<String>) -> Self {
+        Self { package: package.into(), source: source.into(), envelope: EnvelopeSetting::default() }
+    }
+}
+
+/// Response envelopes (`{success, errors, messages, result}`): detected by these member names
+/// unless switched off.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum EnvelopeSetting {
+    /// `envelope = false` turns detection off; `true` keeps the default names.
+    Enabled(bool),
+    /// `[client.envelope]` with some member names changed.
+    Fields(EnvelopeNames),
+}
+
+impl Default for EnvelopeSetting {
+    fn default() -> Self {
+        EnvelopeSetting::Enabled(true)
+    }
+}
+
+impl EnvelopeSetting {
+    /// The member names to look for, or `None` when detection is off.
+    pub fn fields(&self) -> Option<EnvelopeFields> {
+        match self {
+            EnvelopeSetting::Enabled(false) => None,
+            EnvelopeSetting::Enabled(true) => Some(EnvelopeFields::default()),
+            EnvelopeSetting::Fields(names) => Some(names.to_fields()),
+        }
+    }
+}
+
+/// Envelope member names; the ones left out keep their defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvelopeNames {
+    pub success: Option<String>,
+    pub errors: Option<String>,
+    pub messages: Option<String>,
+    pub result: Option<String>,
+    pub result_info: Option<String>,
+}
+
+impl EnvelopeNames {
+    fn to_fields(&self) -> EnvelopeFields {
+        let default = EnvelopeFields::default();
+        let pick = |name: &Option<String>, fallback: String| name.clone().unwrap_or(fallback);
+        EnvelopeFields {
+            success: pick(&self.success, default.success),
+            errors: pick(&self.errors, default.errors),
+            messages: pick(&self.messages, default.messages),
+            result: pick(&self.result, default.result),
+            result_info: pick(&self.result_info, default.result_info),
+        }
+    }
+}

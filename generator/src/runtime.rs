@@ -1,0 +1,810 @@
+//! The client runtime: building, sending and decoding requests for the generated operations.
+//!
+//! This file is written once, compiled and tested in the generator, and copied verbatim into
+//! every generated crate as its private `runtime` module. Generated code reaches HTTP, auth,
+//! encoding and errors only through what is here.
+
+// Every generated crate carries all of this file but uses only what its spec needs.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The future a request builder's `.await` runs.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// How long a request may take, unless the client or the request says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A secret that never shows in `Debug` output or error messages.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Where and how one security scheme's credential goes on a request.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>`
+    Bearer(Secret),
+    /// `Authorization: Basic base64(<username>:<password>)`
+    Basic { username: String, password: Secret },
+    /// An API key in a header.
+    Header { name: &'static str, value: Secret },
+    /// An API key in the query string.
+    Query { name: &'static str, value: Secret },
+    /// An API key in a cookie.
+    Cookie { name: &'static str, value: Secret },
+}
+
+/// The credentials an operation accepts: the first alternative whose schemes are all
+/// configured is sent.
+#[derive(Clone, Copy, Debug)]
+pub struct Auth {
+    pub alternatives: &'static [&'static [&'static str]],
+    /// The operation may also be called without credentials.
+    pub optional: bool,
+}
+
+impl Auth {
+    pub const NONE: Auth = Auth { alternatives: &[], optional: true };
+}
+
+/// Names of the members of a response envelope (`{success, errors, messages, result}`).
+#[derive(Clone, Copy, Debug)]
+pub struct Envelope {
+    pub success: &'static str,
+    pub errors: &'static str,
+    pub messages: &'static str,
+    pub result: &'static str,
+    pub result_info: &'static str,
+}
+
+/// How a query parameter is written (OpenAPI `style` and `explode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `k=a&k=b` (`explode: true`), or `k=a,b`.
+    Form { explode: bool },
+    /// `k=a%20b`
+    SpaceDelimited,
+    /// `k=a|b`
+    PipeDelimited,
+    /// `k[x]=1&k[y]=2`
+    DeepObject,
+}
+
+/// A message from an API: an entry of an envelope's `errors` or `messages`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiMessage {
+    pub code: Option<i64>,
+    pub message: String,
+    /// Every other member the API sent with the message (documentation links, sources, ...).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ApiMessage {
+    /// Reads messages leniently: anything that is not an object with a `message` is kept as
+    /// text, so a surprising error body never hides the error itself.
+    fn list(value: Option<&serde_json::Value>) -> Vec<ApiMessage> {
+        let Some(serde_json::Value::Array(items)) = value else { return Vec::new() };
+        items
+            .iter()
+            .map(|item| match item {
+                serde_json::Value::Object(map) => {
+                    let mut extra = map.clone();
+                    let code = extra.remove("code").and_then(|c| match c {
+                        serde_json::Value::Number(n) => n.as_i64(),
+                        serde_json::Value::String(s) => s.parse().ok(),
+                        _ => None,
+                    });
+                    let message = match extra.remove("message") {
+                        Some(serde_json::Value::String(s)) => s,
+                        Some(other) => other.to_string(),
+                        None => String::new(),
+                    };
+                    ApiMessage { code, message, extra }
+                }
+                serde_json::Value::String(s) => {
+                    ApiMessage { code: None, message: s.clone(), extra: Default::default() }
+                }
+                other => ApiMessage { code: None, message: other.to_string(), extra: Default::default() },
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for ApiMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "[{code}] {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// A successful response: the decoded value and everything else the server said.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub value: T,
+    /// The envelope's `messages`, for APIs that answer in an envelope.
+    pub messages: Vec<ApiMessage>,
+    /// The envelope's `result_info` (paging details), when present.
+    pub result_info: Option<serde_json::Value>,
+}
+
+impl<T> Response<T> {
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// An error response from the API.
+#[derive(Debug)]
+pub struct ApiError<B> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The envelope's `errors` list (code and message), when the API answers in envelopes.
+    pub errors: Vec<ApiMessage>,
+    /// The body decoded as the type the spec declares for this status.
+    pub body: Option<B>,
+    /// The body as received.
+    pub raw: Vec<u8>,
+}
+
+impl<B> ApiError<B> {
+    /// The body as text (lossy for bytes that are not UTF-8).
+    pub fn raw_text(&self) -> String {
+        String::from_utf8_lossy(&self.raw).into_owned()
+    }
+}
+
+impl<B> fmt::Display for ApiError<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if !self.errors.is_empty() {
+            let messages: Vec<String> = self.errors.iter().map(ToString::to_string).collect();
+            return write!(f, ": {}", messages.join("; "));
+        }
+        let text = self.raw_text();
+        let text = text.trim();
+        if !text.is_empty() {
+            const LIMIT: usize = 200;
+            match text.char_indices().nth(LIMIT) {
+                Some((end, _)) => write!(f, ": {}...", &text[..end])?,
+                None => write!(f, ": {text}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A response body that did not match the type the spec declares.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub status: StatusCode,
+    /// Where in the body decoding failed (`result.devices[2].id`); empty for the root.
+    pub path: String,
+    pub message: String,
+    /// The body as received.
+    pub raw: Vec<u8>,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() || self.path == "." { "the body" } else { &self.path };
+        write!(f, "cannot decode {path} of an HTTP {} response: {}", self.status, self.message)
+    }
+}
+
+/// Everything that can go wrong with a call; `B` is the crate's typed error body.
+#[derive(Debug)]
+pub enum Error<B> {
+    /// The server answered with an error status, or an envelope with `success: false`.
+    Api(Box<ApiError<B>>),
+    /// The request could not be sent or the response not read.
+    Transport(reqwest::Error),
+    /// The request took longer than its timeout.
+    Timeout,
+    /// The response did not decode as the spec says it should.
+    Decode(Box<DecodeError>),
+    /// The request was refused before sending (a missing filter, a header with a line break...).
+    InvalidRequest(String),
+    /// The client could not be built (no base URL, an invalid one...).
+    Config(String),
+}
+
+impl<B> Error<B> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The API error, if this is one.
+    pub fn api(&self) -> Option<&ApiError<B>> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<B> fmt::Display for Error<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => write!(f, "API error: {e}"),
+            Error::Transport(e) => write!(f, "transport error: {}", transport_message(e)),
+            Error::Timeout => f.write_str("request timed out"),
+            Error::Decode(e) => e.fmt(f),
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+        }
+    }
+}
+
+impl<B: fmt::Debug> std::error::Error for Error<B> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A transport error's message with the causes that say what actually failed.
+fn transport_message(error: &reqwest::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// A request refused before it was sent; becomes [`Error::InvalidRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRequest(pub String);
+
+impl<B> From<InvalidRequest> for Error<B> {
+    fn from(e: InvalidRequest) -> Self {
+        Error::InvalidRequest(e.0)
+    }
+}
+
+/// Settings collected by the generated `ClientBuilder`.
+#[derive(Debug)]
+pub struct CoreBuilder {
+    base_url: Option<String>,
+    credentials: BTreeMap<&'static str, Credential>,
+    timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+}
+
+impl CoreBuilder {
+    pub fn new(default_base_url: Option<&str>, user_agent: &str) -> Self {
+        Self {
+            base_url: default_base_url.map(str::to_owned),
+            credentials: BTreeMap::new(),
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: user_agent.to_owned(),
+            http: None,
+        }
+    }
+
+    pub fn base_url(&mut self, url: String) {
+        self.base_url = Some(url);
+    }
+
+    pub fn credential(&mut self, scheme: &'static str, credential: Credential) {
+        self.credentials.insert(scheme, credential);
+    }
+
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    pub fn user_agent(&mut self, user_agent: String) {
+        self.user_agent = user_agent;
+    }
+
+    pub fn http_client(&mut self, client: reqwest::Client) {
+        self.http = Some(client);
+    }
+
+    pub fn build<B>(self) -> Result<ClientCore, Error<B>> {
+        let base_url = self.base_url.ok_or_else(|| {
+            Error::Config("no base URL: the API names no server; set one with `.base_url(..)`".into())
+        })?;
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL `{base_url}` is not a valid URL: {e}")))?;
+        if parsed.cannot_be_a_base() || !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("base URL `{base_url}` must be an http or https URL")));
+        }
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(ClientCore {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            credentials: self.credentials,
+            timeout: self.timeout,
+            user_agent,
+        })
+    }
+}
+
+/// What every generated `Client` shares: the HTTP client, base URL and credentials.
+pub struct ClientCore {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: BTreeMap<&'static str, Credential>,
+    timeout: Duration,
+    user_agent: HeaderValue,
+}
+
+impl fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials.keys().collect::<Vec<_>>())
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One request, built up by a generated request builder.
+#[derive(Debug)]
+pub struct Request {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Option<(Vec<u8>, &'static str)>,
+    auth: Auth,
+}
+
+/// A parameter value, flattened from whatever `Serialize` type the operation takes.
+enum ParamValue {
+    Absent,
+    Scalar(String),
+    List(Vec<String>),
+    Object(Vec<(String, String)>),
+}
+
+impl ParamValue {
+    fn of<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Self, InvalidRequest> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
+        Ok(match value {
+            serde_json::Value::Null => ParamValue::Absent,
+            serde_json::Value::Array(items) => ParamValue::List(items.iter().map(scalar_text).collect()),
+            serde_json::Value::Object(map) => {
+                ParamValue::Object(map.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect())
+            }
+            scalar => ParamValue::Scalar(scalar_text(&scalar)),
+        })
+    }
+}
+
+/// Text of a primitive value; nested structures are written as JSON.
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved only, so `/`, `?`, `#`
+/// and `%` in a value can never change the path.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, InvalidRequest> {
+    if value.contains(['\r', '\n']) {
+        return Err(InvalidRequest(format!("header `{name}` contains a line break")));
+    }
+    HeaderValue::from_str(value)
+        .map_err(|_| InvalidRequest(format!("header `{name}` contains characters not allowed in a header")))
+}
+
+impl Request {
+    pub fn new(method: Method, auth: Auth) -> Self {
+        Self { method, path: String::new(), query: Vec::new(), headers: Vec::new(), body: None, auth }
+    }
+
+    /// Appends a literal part of the path template.
+    pub fn path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+    }
+
+    /// Appends a path parameter, percent-encoded so it stays one segment.
+    pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
+        let text = match ParamValue::of(name, value)? {
+            ParamValue::Scalar(text) => text,
+            ParamValue::List(items) => items.join(","),
+            ParamValue::Object(pairs) => {
+                pairs.into_iter().map(|(k, v)| format!("{k},{v}")).collect::<Vec<_>>().join(",")
+            }
+            ParamValue::Absent => String::new(),
+        };
+        // Empty, `.` and `..` segments would change which resource the path names.
+        if text.is_empty() || text == "." || text == ".." {
+            return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}")));
+        }
+        self.path.extend(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT));
+        Ok(())
+    }
+
+    /// Adds a query parameter; `None` values are left out.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), InvalidRequest> {
+        match (ParamValue::of(name, value)?, style) {
+            (ParamValue::Absent, _) => {}
+            (ParamValue::Scalar(text), _) => self.query.push((name.to_owned(), text)),
+            (ParamValue::List(items), QueryStyle::Form { explode: true } | QueryStyle::DeepObject) => {
+                self.query.extend(items.into_iter().map(|item| (name.to_owned(), item)));
+            }
+            (ParamValue::List(items), style) => {
+                let separator = match style {
+                    QueryStyle::SpaceDelimited => " ",
+                    QueryStyle::PipeDelimited => "|",
+                    _ => ",",
+                };
+                self.query.push((name.to_owned(), items.join(separator)));
+            }
+            (ParamValue::Object(pairs), QueryStyle::DeepObject) => {
+                self.query.extend(pairs.into_iter().map(|(k, v)| (format!("{name}[{k}]"), v)));
+            }
+            (ParamValue::Object(pairs), QueryStyle::Form { explode: true }) => self.query.extend(pairs),
+            (ParamValue::Object(pairs), _) => {
+                let joined = pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",");
+                self.query.push((name.to_owned(), joined));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a header parameter; `None` values are left out.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
+        let text = match ParamValue::of(name, value)? {
+            ParamValue::Absent => return Ok(()),
+            ParamValue::Scalar(text) => text,
+            ParamValue::List(items) => items.join(","),
+            ParamValue::Object(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(","),
+        };
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
+        self.headers.push((header, header_value(name, &text)?));
+        Ok(())
+    }
+
+    /// Adds a cookie parameter; `None` values are left out.
+    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
+        match ParamValue::of(name, value)? {
+            ParamValue::Absent => Ok(()),
+            ParamValue::Scalar(text) => self.add_cookie(name, &text),
+            ParamValue::List(items) => self.add_cookie(name, &items.join(",")),
+            ParamValue::Object(pairs) => {
+                let joined = pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",");
+                self.add_cookie(name, &joined)
+            }
+        }
+    }
+
+    fn add_cookie(&mut self, name: &str, value: &str) -> Result<(), InvalidRequest> {
+        let pair = format!("{name}={}", percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+        let existing = self.headers.iter_mut().find(|(n, _)| n == reqwest::header::COOKIE);
+        match existing {
+            Some((_, cookies)) => {
+                let joined = format!("{}; {pair}", cookies.to_str().unwrap_or_default());
+                *cookies = header_value("cookie", &joined)?;
+            }
+            None => self.headers.push((reqwest::header::COOKIE, header_value("cookie", &pair)?)),
+        }
+        Ok(())
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T, media_type: &'static str) -> Result<(), InvalidRequest> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
+        self.body = Some((bytes, media_type));
+        Ok(())
+    }
+}
+
+/// Refuses a request unless at least one parameter of a group is set (`names` are the wire
+/// names, `set` says which are).
+pub fn require_one_of(names: &[&str], set: &[bool]) -> Result<(), InvalidRequest> {
+    if set.iter().any(|s| *s) {
+        return Ok(());
+    }
+    let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    Err(InvalidRequest(format!("at least one of {} must be set", list.join(", "))))
+}
+
+/// The raw answer to a request, before decoding.
+struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl ClientCore {
+    /// Sends a request whose successful answer is JSON of type `T`.
+    pub async fn send_json<T: DeserializeOwned, B>(
+        &self,
+        request: Request,
+        errors: fn(StatusCode, &[u8]) -> Option<B>,
+        envelope: Option<&Envelope>,
+    ) -> Result<Response<T>, Error<B>>
+    where
+        B: From<serde_json::Value>,
+    {
+        let raw = self.execute(request, errors, envelope).await?;
+        let value = decode(raw.status, &raw.body, "")?;
+        Ok(Response { status: raw.status, headers: raw.headers, value, messages: Vec::new(), result_info: None })
+    }
+
+    /// Sends a request whose successful answer is an envelope with a `result` of type `T`.
+    pub async fn send_envelope<T: DeserializeOwned, B>(
+        &self,
+        request: Request,
+        errors: fn(StatusCode, &[u8]) -> Option<B>,
+        envelope: &Envelope,
+    ) -> Result<Response<T>, Error<B>>
+    where
+        B: From<serde_json::Value>,
+    {
+        let raw = self.execute(request, errors, Some(envelope)).await?;
+        let mut members: serde_json::Map<String, serde_json::Value> = decode(raw.status, &raw.body, "")?;
+        if members.get(envelope.success) == Some(&serde_json::Value::Bool(false)) {
+            let body = typed_error_body(errors, raw.status, &raw.body);
+            return Err(Error::Api(Box::new(ApiError {
+                status: raw.status,
+                errors: ApiMessage::list(members.get(envelope.errors)),
+                headers: raw.headers,
+                body,
+                raw: raw.body,
+            })));
+        }
+        let messages = ApiMessage::list(members.get(envelope.messages));
+        let result_info = members.remove(envelope.result_info).filter(|v| !v.is_null());
+        let result = members.remove(envelope.result).unwrap_or(serde_json::Value::Null);
+        let value = serde_path_to_error::deserialize(result).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { envelope.result.to_owned() } else { format!("{}.{path}", envelope.result) };
+            Error::Decode(Box::new(DecodeError {
+                status: raw.status,
+                path,
+                message: e.into_inner().to_string(),
+                raw: raw.body.clone(),
+            }))
+        })?;
+        Ok(Response { status: raw.status, headers: raw.headers, value, messages, result_info })
+    }
+
+    /// Sends a request whose successful answer has no body worth decoding.
+    pub async fn send_empty<B>(
+        &self,
+        request: Request,
+        errors: fn(StatusCode, &[u8]) -> Option<B>,
+        envelope: Option<&Envelope>,
+    ) -> Result<Response<()>, Error<B>>
+    where
+        B: From<serde_json::Value>,
+    {
+        let raw = self.execute(request, errors, envelope).await?;
+        Ok(Response { status: raw.status, headers: raw.headers, value: (), messages: Vec::new(), result_info: None })
+    }
+
+    /// Sends a request whose successful answer is text.
+    pub async fn send_text<B>(
+        &self,
+        request: Request,
+        errors: fn(StatusCode, &[u8]) -> Option<B>,
+        envelope: Option<&Envelope>,
+    ) -> Result<Response<String>, Error<B>>
+    where
+        B: From<serde_json::Value>,
+    {
+        let raw = self.execute(request, errors, envelope).await?;
+        let value = String::from_utf8_lossy(&raw.body).into_owned();
+        Ok(Response { status: raw.status, headers: raw.headers, value, messages: Vec::new(), result_info: None })
+    }
+
+    /// Sends a request whose successful answer is returned as bytes.
+    pub async fn send_bytes<B>(
+        &self,
+        request: Request,
+        errors: fn(StatusCode, &[u8]) -> Option<B>,
+        envelope: Option<&Envelope>,
+    ) -> Result<Response<Vec<u8>>, Error<B>>
+    where
+        B: From<serde_json::Value>,
+    {
+        let raw = self.execute(request, errors, envelope).await?;
+        Ok(Response { status: raw.status, headers: raw.headers, value: raw.body, messages: Vec::new(), result_info: None })
+    }
+
+    /// Sends the request and reads the whole answer; error statuses become [`Error::Api`].
+    async fn execute<B>(
+        &self,
+        request: Request,
+        errors: fn(StatusCode, &[u8]) -> Option<B>,
+        envelope: Option<&Envelope>,
+    ) -> Result<RawResponse, Error<B>>
+    where
+        B: From<serde_json::Value>,
+    {
+        let http_request = self.prepare(request)?;
+        let response = self.http.execute(http_request).await.map_err(transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport)?.to_vec();
+        if status.is_success() {
+            return Ok(RawResponse { status, headers, body });
+        }
+        let messages = envelope
+            .and_then(|e| {
+                let parsed: serde_json::Value = serde_json::from_slice(&body).ok()?;
+                Some(ApiMessage::list(parsed.get(e.errors)))
+            })
+            .unwrap_or_default();
+        let typed = typed_error_body(errors, status, &body);
+        Err(Error::Api(Box::new(ApiError { status, headers, errors: messages, body: typed, raw: body })))
+    }
+
+    /// The final `reqwest` request: URL, query, credentials and headers.
+    fn prepare(&self, request: Request) -> Result<reqwest::Request, InvalidRequest> {
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, request.path))
+            .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in request.headers {
+            headers.append(name, value);
+        }
+        let mut query = request.query;
+        let mut basic = None;
+        self.authenticate(request.auth, &mut headers, &mut query, &mut basic)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        let mut builder = self.http.request(request.method, url).timeout(self.timeout);
+        if let Some((bytes, media_type)) = request.body {
+            headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+            builder = builder.body(bytes);
+        }
+        builder = builder.headers(headers);
+        if let Some((username, password)) = basic {
+            builder = builder.basic_auth(username, Some(password));
+        }
+        builder.build().map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))
+    }
+
+    /// Adds the credentials of the first alternative that is fully configured.
+    fn authenticate<'c>(
+        &'c self,
+        auth: Auth,
+        headers: &mut HeaderMap,
+        query: &mut Vec<(String, String)>,
+        basic: &mut Option<(&'c str, &'c str)>,
+    ) -> Result<(), InvalidRequest> {
+        let chosen = auth
+            .alternatives
+            .iter()
+            .find(|schemes| schemes.iter().all(|s| self.credentials.contains_key(s)));
+        let Some(schemes) = chosen else {
+            if auth.optional {
+                return Ok(());
+            }
+            let options: Vec<String> = auth.alternatives.iter().map(|schemes| schemes.join(" + ")).collect();
+            return Err(InvalidRequest(format!("this operation needs credentials: set {}", options.join(", or "))));
+        };
+        for scheme in schemes.iter() {
+            match &self.credentials[scheme] {
+                Credential::Bearer(token) => {
+                    let value = header_value(scheme, &format!("Bearer {}", token.expose()))?;
+                    headers.insert(reqwest::header::AUTHORIZATION, sensitive(value));
+                }
+                Credential::Basic { username, password } => *basic = Some((username, password.expose())),
+                Credential::Header { name, value } => {
+                    let header = HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
+                    headers.insert(header, sensitive(header_value(name, value.expose())?));
+                }
+                Credential::Query { name, value } => query.push(((*name).to_owned(), value.expose().to_owned())),
+                Credential::Cookie { name, value } => {
+                    let pair = format!("{name}={}", value.expose());
+                    headers.append(reqwest::header::COOKIE, sensitive(header_value(name, &pair)?));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn sensitive(mut value: HeaderValue) -> HeaderValue {
+    value.set_sensitive(true);
+    value
+}
+
+/// The URL is dropped from transport errors: it may carry credentials in its query string.
+fn transport<B>(error: reqwest::Error) -> Error<B> {
+    if error.is_timeout() { Error::Timeout } else { Error::Transport(error.without_url()) }
+}
+
+/// Decodes JSON, naming the path of the member that did not fit.
+fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8], prefix: &str) -> Result<T, Box<DecodeError>> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        Box::new(DecodeError {
+            status,
+            path: if path == "." { prefix.to_owned() } else { format!("{prefix}{path}") },
+            message: e.into_inner().to_string(),
+            raw: body.to_vec(),
+        })
+    })
+}
+
+impl<B> From<Box<DecodeError>> for Error<B> {
+    fn from(e: Box<DecodeError>) -> Self {
+        Error::Decode(e)
+    }
+}
+
+/// The error body as the operation declares it for the status, or else as any JSON.
+fn typed_error_body<B: From<serde_json::Value>>(
+    errors: fn(StatusCode, &[u8]) -> Option<B>,
+    status: StatusCode,
+    body: &[u8],
+) -> Option<B> {
+    errors(status, body).or_else(|| error_body::<serde_json::Value>(body).map(B::from))
+}
+
+/// Decodes an error body as the type the spec declares for it, if it is one.
+pub fn error_body<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    serde_json::from_slice(body).ok()
+}
+

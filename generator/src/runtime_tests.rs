@@ -1,0 +1,356 @@
+//! Tests of the client runtime (`runtime.rs`) against a local HTTP server. They live outside
+//! the runtime file because that file is copied verbatim into generated crates.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::runtime::*;
+
+const ENVELOPE: Envelope = Envelope {
+    success: "success",
+    errors: "errors",
+    messages: "messages",
+    result: "result",
+    result_info: "result_info",
+};
+
+const TOKEN: Auth = Auth { alternatives: &[&["token"], &["email", "key"]], optional: false };
+
+type TestError = Error<Value>;
+
+fn no_body(_: StatusCode, _: &[u8]) -> Option<Value> {
+    None
+}
+
+fn core(server: &MockServer) -> CoreBuilder {
+    CoreBuilder::new(Some(&server.uri()), "test-agent/1.0")
+}
+
+fn build(builder: CoreBuilder) -> ClientCore {
+    builder.build::<Value>().expect("client builds")
+}
+
+#[tokio::test]
+async fn path_parameters_stay_one_segment() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users/..%2Fx/items/a%2Fb%3Fc%23d%25"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = build(core(&server));
+    let mut request = Request::new(Method::GET, Auth::NONE);
+    request.path("/users/");
+    request.path_param("user", "../x").unwrap();
+    request.path("/items/");
+    request.path_param("item", "a/b?c#d%").unwrap();
+    let response: Response<Value> = client.send_json::<Value, Value>(request, no_body, None).await.unwrap();
+    assert_eq!(response.value, json!({"ok": true}));
+}
+
+#[test]
+fn dot_and_empty_path_segments_are_refused() {
+    for value in ["", ".", ".."] {
+        let mut request = Request::new(Method::GET, Auth::NONE);
+        let error = request.path_param("id", value).unwrap_err();
+        assert!(error.0.contains("`id`"), "{error:?}");
+    }
+}
+
+#[tokio::test]
+async fn query_styles() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = build(core(&server));
+    let mut request = Request::new(Method::GET, Auth::NONE);
+    request.path("/search");
+    request.query("tag", &["a", "b"], QueryStyle::Form { explode: true }).unwrap();
+    request.query("ids", &[1, 2], QueryStyle::Form { explode: false }).unwrap();
+    request.query("words", &["x", "y"], QueryStyle::SpaceDelimited).unwrap();
+    request.query("pipes", &["x", "y"], QueryStyle::PipeDelimited).unwrap();
+    request.query("filter", &json!({"role": "admin"}), QueryStyle::DeepObject).unwrap();
+    request.query("absent", &None::<String>, QueryStyle::Form { explode: true }).unwrap();
+    request.query("flag", &true, QueryStyle::Form { explode: true }).unwrap();
+    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(
+        received[0].url.query(),
+        Some("tag=a&tag=b&ids=1%2C2&words=x+y&pipes=x%7Cy&filter%5Brole%5D=admin&flag=true")
+    );
+}
+
+#[tokio::test]
+async fn credentials_follow_the_first_complete_alternative() {
+    let server = MockServer::start().await;
+    Mock::given(header("x-auth-email", "me@example.com"))
+        .and(header("x-auth-key", "k"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut builder = core(&server);
+    builder.credential("email", Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") });
+    builder.credential("key", Credential::Header { name: "X-Auth-Key", value: Secret::new("k") });
+    let client = build(builder);
+    client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap();
+
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer t0k"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut builder = core(&server);
+    builder.credential("token", Credential::Bearer(Secret::new("t0k")));
+    builder.credential("email", Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") });
+    let client = build(builder);
+    client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap();
+}
+
+#[tokio::test]
+async fn basic_query_and_cookie_keys() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Basic dXNlcjpwYXNz"))
+        .and(query_param("api_key", "q"))
+        .and(header("cookie", "session=c"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut builder = core(&server);
+    builder.credential("basic", Credential::Basic { username: "user".into(), password: Secret::new("pass") });
+    builder.credential("query", Credential::Query { name: "api_key", value: Secret::new("q") });
+    builder.credential("cookie", Credential::Cookie { name: "session", value: Secret::new("c") });
+    let client = build(builder);
+    let auth = Auth { alternatives: &[&["basic", "query", "cookie"]], optional: false };
+    client.send_empty::<Value>(Request::new(Method::GET, auth), no_body, None).await.unwrap();
+}
+
+#[tokio::test]
+async fn missing_credentials_are_named_and_secrets_never_printed() {
+    let server = MockServer::start().await;
+    let mut builder = core(&server);
+    builder.credential("email", Credential::Header { name: "X-Auth-Email", value: Secret::new("hidden-email") });
+    let client = build(builder);
+    let error = client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert_eq!(error.to_string(), "invalid request: this operation needs credentials: set token, or email + key");
+    let debug = format!("{client:?}");
+    assert!(!debug.contains("hidden-email"), "{debug}");
+    assert!(debug.contains("email"), "{debug}");
+}
+
+#[test]
+fn header_values_with_line_breaks_are_refused() {
+    let mut request = Request::new(Method::GET, Auth::NONE);
+    let error = request.header("X-Note", "a\r\nX-Injected: 1").unwrap_err();
+    assert!(error.0.contains("line break"), "{error:?}");
+    request.header("X-Note", &None::<String>).unwrap();
+}
+
+#[tokio::test]
+async fn envelopes_yield_their_result() {
+    let server = MockServer::start().await;
+    let body = json!({
+        "success": true, "errors": [], "messages": [{"code": 1001, "message": "note"}],
+        "result": {"id": "a"}, "result_info": {"page": 1}
+    });
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let client = build(core(&server));
+    let response: Response<Value> =
+        client.send_envelope::<Value, Value>(Request::new(Method::GET, Auth::NONE), no_body, &ENVELOPE).await.unwrap();
+    assert_eq!(response.value, json!({"id": "a"}));
+    assert_eq!(response.messages[0].code, Some(1001));
+    assert_eq!(response.result_info, Some(json!({"page": 1})));
+}
+
+#[tokio::test]
+async fn unsuccessful_envelopes_are_api_errors() {
+    let server = MockServer::start().await;
+    let body = json!({
+        "success": false,
+        "errors": [{"code": 7003, "message": "No route for the URI", "documentation_url": "https://x"}],
+        "messages": [], "result": null
+    });
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let client = build(core(&server));
+    let error = client
+        .send_envelope::<Value, Value>(Request::new(Method::GET, Auth::NONE), no_body, &ENVELOPE)
+        .await
+        .unwrap_err();
+    let api = error.api().expect("an API error");
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.errors[0].code, Some(7003));
+    assert_eq!(api.errors[0].extra["documentation_url"], "https://x");
+    assert_eq!(error.to_string(), "API error: HTTP 200 OK: [7003] No route for the URI");
+}
+
+#[tokio::test]
+async fn error_statuses_carry_messages_typed_body_and_raw_body() {
+    let server = MockServer::start().await;
+    let body = json!({"success": false, "errors": [{"code": 10000, "message": "Authentication error"}], "messages": [], "result": null});
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(body.clone()))
+        .mount(&server)
+        .await;
+    let client = build(core(&server));
+    fn typed(status: StatusCode, body: &[u8]) -> Option<Value> {
+        (status == StatusCode::FORBIDDEN).then(|| json!({"typed": serde_json::from_slice::<Value>(body).ok()}))
+    }
+    let error = client
+        .send_envelope::<Value, Value>(Request::new(Method::GET, Auth::NONE), typed, &ENVELOPE)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::FORBIDDEN));
+    assert_eq!(error.to_string(), "API error: HTTP 403 Forbidden: [10000] Authentication error");
+    let api = error.api().unwrap();
+    assert_eq!(api.body, Some(json!({"typed": body})));
+    assert_eq!(serde_json::from_slice::<Value>(&api.raw).unwrap(), body);
+}
+
+#[tokio::test]
+async fn undeclared_error_bodies_are_kept_as_json_or_raw_text() {
+    let server = MockServer::start().await;
+    Mock::given(path("/json"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"oops": 1})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/html"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"))
+        .mount(&server)
+        .await;
+    let client = build(core(&server));
+    let get = |p: &str| {
+        let mut request = Request::new(Method::GET, Auth::NONE);
+        request.path(p);
+        request
+    };
+    let error: TestError = client.send_json::<Value, Value>(get("/json"), no_body, None).await.unwrap_err();
+    assert_eq!(error.api().unwrap().body, Some(json!({"oops": 1})));
+    let error: TestError = client.send_json::<Value, Value>(get("/html"), no_body, None).await.unwrap_err();
+    assert_eq!(error.api().unwrap().body, None);
+    assert_eq!(error.to_string(), "API error: HTTP 502 Bad Gateway: <html>Bad gateway</html>");
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct Item {
+    id: String,
+    count: u32,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct Listing {
+    items: Vec<Item>,
+}
+
+#[tokio::test]
+async fn decode_errors_name_the_failing_member_and_keep_the_body() {
+    let server = MockServer::start().await;
+    let body = json!({"items": [{"id": "a", "count": 1}, {"id": "b", "count": "many"}]});
+    Mock::given(path("/plain"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(path("/envelope"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true, "errors": [], "result": body})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/truncated"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{\"items\": [{\"id\""))
+        .mount(&server)
+        .await;
+    Mock::given(path("/empty"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let client = build(core(&server));
+    let get = |p: &str| {
+        let mut request = Request::new(Method::GET, Auth::NONE);
+        request.path(p);
+        request
+    };
+    let decode_error = |error: TestError| match error {
+        Error::Decode(e) => e,
+        other => panic!("expected a decode error, got {other:?}"),
+    };
+    let error = decode_error(client.send_json::<Listing, Value>(get("/plain"), no_body, None).await.unwrap_err());
+    assert_eq!(error.path, "items[1].count");
+    assert_eq!(serde_json::from_slice::<Value>(&error.raw).unwrap(), body);
+    let error =
+        decode_error(client.send_envelope::<Listing, Value>(get("/envelope"), no_body, &ENVELOPE).await.unwrap_err());
+    assert_eq!(error.path, "result.items[1].count");
+    assert!(error.to_string().starts_with("cannot decode result.items[1].count of an HTTP 200 OK response"), "{error}");
+    let error = decode_error(client.send_json::<Listing, Value>(get("/truncated"), no_body, None).await.unwrap_err());
+    assert!(error.message.contains("EOF"), "{error:?}");
+    let error = decode_error(client.send_json::<Listing, Value>(get("/empty"), no_body, None).await.unwrap_err());
+    assert_eq!(error.raw, b"");
+}
+
+#[tokio::test]
+async fn slow_answers_time_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let mut builder = core(&server);
+    builder.timeout(Duration::from_millis(200));
+    let client = build(builder);
+    let error = client.send_empty::<Value>(Request::new(Method::GET, Auth::NONE), no_body, None).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+}
+
+#[tokio::test]
+async fn json_bodies_and_headers_are_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header("content-type", "application/json"))
+        .and(header("user-agent", "test-agent/1.0"))
+        .and(header("x-request-id", "42"))
+        .and(wiremock::matchers::body_json(json!({"name": "n"})))
+        .respond_with(ResponseTemplate::new(200).set_body_string("done"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = build(core(&server));
+    let mut request = Request::new(Method::POST, Auth::NONE);
+    request.header("X-Request-Id", &42).unwrap();
+    request.json(&json!({"name": "n"}), "application/json").unwrap();
+    let response = client.send_text::<Value>(request, no_body, None).await.unwrap();
+    assert_eq!(response.value, "done");
+}
+
+#[test]
+fn client_configuration_is_checked() {
+    let no_url = CoreBuilder::new(None, "ua").build::<Value>().unwrap_err();
+    assert!(no_url.to_string().contains("no base URL"), "{no_url}");
+    let mut bad = CoreBuilder::new(None, "ua");
+    bad.base_url("not a url".into());
+    assert!(bad.build::<Value>().unwrap_err().to_string().contains("not a valid URL"));
+    let mut ftp = CoreBuilder::new(None, "ua");
+    ftp.base_url("ftp://example.com".into());
+    assert!(ftp.build::<Value>().unwrap_err().to_string().contains("http or https"));
+}
+
+#[test]
+fn at_least_one_of_a_group() {
+    assert!(require_one_of(&["user", "device"], &[false, true]).is_ok());
+    let error = require_one_of(&["user", "device", "identity"], &[false, false, false]).unwrap_err();
+    assert_eq!(error.0, "at least one of `user`, `device`, `identity` must be set");
+}
