@@ -42,7 +42,8 @@ pub struct Client {
 }
 
 pub fn load(path: &Path) -> Result<Vec<Client>> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
     parse(path, &text)
 }
 

@@ -52,8 +52,21 @@ fn declaration_kind(line: &str) -> Option<&'static str> {
 
 fn starts_item(line: &str) -> bool {
     const STARTS: &[&str] = &[
-        "#[", "///", "pub ", "pub(", "fn ", "async fn ", "impl ", "impl<", "struct ", "enum ", "type ",
-        "const ", "mod ", "use ", "trait ",
+        "#[",
+        "///",
+        "pub ",
+        "pub(",
+        "fn ",
+        "async fn ",
+        "impl ",
+        "impl<",
+        "struct ",
+        "enum ",
+        "type ",
+        "const ",
+        "mod ",
+        "use ",
+        "trait ",
     ];
     STARTS.iter().any(|start| line.starts_with(start))
 }

@@ -264,7 +264,9 @@ pub enum ParamLocation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
     /// `k=a&k=b`, or `k=a,b` when not exploded.
-    Form { explode: bool },
+    Form {
+        explode: bool,
+    },
     SpaceDelimited,
     PipeDelimited,
     /// `k[x]=1&k[y]=2`
@@ -291,7 +293,9 @@ pub enum Success {
     /// Any other body, returned as bytes.
     Bytes,
     /// The typed `result` of an envelope.
-    Envelope { result: TypeRef },
+    Envelope {
+        result: TypeRef,
+    },
 }
 
 /// A response status (or range) with a declared error body.

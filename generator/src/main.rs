@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use generator::write::{self, CrateOutput};
-use generator::{Error, Options, config, naming};
+use generator::{config, naming, Error, Options};
 
 #[derive(Debug, Parser)]
 #[command(name = "generator", version, about = "Generates typed Rust client crates from OpenAPI documents")]
@@ -106,7 +106,9 @@ fn one_off(spec: &Path, out: &Path, name: Option<&str>) -> Result<CrateOutput, E
     let name = match name {
         Some(name) => naming::crate_name(name).map(|_| name.to_owned()).ok_or_else(|| Error::Config {
             path: spec.to_owned(),
-            message: format!("`{name}` is not a usable crate name: expected lowercase words joined by `_` or `-`"),
+            message: format!(
+                "`{name}` is not a usable crate name: expected lowercase words joined by `_` or `-`"
+            ),
         })?,
         None => {
             let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -129,12 +131,10 @@ fn report_warnings(warnings: &[generator::Diagnostic]) {
 /// The nearest `generator.toml` in the current folder or above.
 fn find_config() -> Result<PathBuf, Error> {
     let start = std::env::current_dir().map_err(|source| Error::Read { path: ".".into(), source })?;
-    start
-        .ancestors()
-        .map(|dir| dir.join("generator.toml"))
-        .find(|candidate| candidate.is_file())
-        .ok_or_else(|| Error::Config {
+    start.ancestors().map(|dir| dir.join("generator.toml")).find(|candidate| candidate.is_file()).ok_or_else(
+        || Error::Config {
             path: start.join("generator.toml"),
             message: "no generator.toml here or in any parent folder".into(),
-        })
+        },
+    )
 }

@@ -12,11 +12,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Words that can never be used as plain identifiers (strict and reserved keywords of the
 /// 2021 and 2024 editions; `gen` is reserved from 2024 on, so it is treated as a keyword too).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be written as raw identifiers (`r#self` is an error); these get a
@@ -32,10 +32,7 @@ pub fn is_keyword(word: &str) -> bool {
 /// not a letter or digit separates words.
 fn ascii_words(raw: &str) -> String {
     let ascii = deunicode::deunicode(raw);
-    ascii
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect()
+    ascii.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
 /// Makes a case-converted word usable as an identifier: a leading digit gets a prefix and a
@@ -71,12 +68,7 @@ pub fn bare(ident: &str) -> &str {
 /// The words of a name, lowercased, for comparing names across styles
 /// (`Zero Trust users` and `zero-trust-users` have the same words).
 pub fn words(raw: &str) -> Vec<String> {
-    ascii_words(raw)
-        .to_snake_case()
-        .split('_')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+    ascii_words(raw).to_snake_case().split('_').filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
 /// A method name for an operation: the operationId's words with the tag's words removed
@@ -120,8 +112,8 @@ impl Scope {
         if self.taken.insert(base.to_owned()) {
             return ident.to_owned();
         }
-        let snake_style = base.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-            || base.contains('_');
+        let snake_style =
+            base.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') || base.contains('_');
         let separator = if snake_style { "_" } else { "" };
         let trimmed = base.trim_end_matches('_');
         (2..)

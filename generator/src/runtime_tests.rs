@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -65,10 +65,7 @@ fn dot_and_empty_path_segments_are_refused() {
 #[tokio::test]
 async fn query_styles() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = build(core(&server));
     let mut request = Request::new(Method::GET, Auth::NONE);
     request.path("/search");
@@ -97,7 +94,10 @@ async fn credentials_follow_the_first_complete_alternative() {
         .mount(&server)
         .await;
     let mut builder = core(&server);
-    builder.credential("email", Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") });
+    builder.credential(
+        "email",
+        Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") },
+    );
     builder.credential("key", Credential::Header { name: "X-Auth-Key", value: Secret::new("k") });
     let client = build(builder);
     client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap();
@@ -110,7 +110,10 @@ async fn credentials_follow_the_first_complete_alternative() {
         .await;
     let mut builder = core(&server);
     builder.credential("token", Credential::Bearer(Secret::new("t0k")));
-    builder.credential("email", Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") });
+    builder.credential(
+        "email",
+        Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") },
+    );
     let client = build(builder);
     client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap();
 }
@@ -138,11 +141,16 @@ async fn basic_query_and_cookie_keys() {
 async fn missing_credentials_are_named_and_secrets_never_printed() {
     let server = MockServer::start().await;
     let mut builder = core(&server);
-    builder.credential("email", Credential::Header { name: "X-Auth-Email", value: Secret::new("hidden-email") });
+    builder
+        .credential("email", Credential::Header { name: "X-Auth-Email", value: Secret::new("hidden-email") });
     let client = build(builder);
-    let error = client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap_err();
+    let error =
+        client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
-    assert_eq!(error.to_string(), "invalid request: this operation needs credentials: set token, or email + key");
+    assert_eq!(
+        error.to_string(),
+        "invalid request: this operation needs credentials: set token, or email + key"
+    );
     let debug = format!("{client:?}");
     assert!(!debug.contains("hidden-email"), "{debug}");
     assert!(debug.contains("email"), "{debug}");
@@ -168,8 +176,10 @@ async fn envelopes_yield_their_result() {
         .mount(&server)
         .await;
     let client = build(core(&server));
-    let response: Response<Value> =
-        client.send_envelope::<Value, Value>(Request::new(Method::GET, Auth::NONE), no_body, &ENVELOPE).await.unwrap();
+    let response: Response<Value> = client
+        .send_envelope::<Value, Value>(Request::new(Method::GET, Auth::NONE), no_body, &ENVELOPE)
+        .await
+        .unwrap();
     assert_eq!(response.value, json!({"id": "a"}));
     assert_eq!(response.messages[0].code, Some(1001));
     assert_eq!(response.result_info, Some(json!({"page": 1})));
@@ -209,7 +219,8 @@ async fn error_statuses_carry_messages_typed_body_and_raw_body() {
         .await;
     let client = build(core(&server));
     fn typed(status: StatusCode, body: &[u8]) -> Option<Value> {
-        (status == StatusCode::FORBIDDEN).then(|| json!({"typed": serde_json::from_slice::<Value>(body).ok()}))
+        (status == StatusCode::FORBIDDEN)
+            .then(|| json!({"typed": serde_json::from_slice::<Value>(body).ok()}))
     }
     let error = client
         .send_envelope::<Value, Value>(Request::new(Method::GET, Auth::NONE), typed, &ENVELOPE)
@@ -268,17 +279,16 @@ async fn decode_errors_name_the_failing_member_and_keep_the_body() {
         .mount(&server)
         .await;
     Mock::given(path("/envelope"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true, "errors": [], "result": body})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"success": true, "errors": [], "result": body})),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/truncated"))
         .respond_with(ResponseTemplate::new(200).set_body_string("{\"items\": [{\"id\""))
         .mount(&server)
         .await;
-    Mock::given(path("/empty"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(path("/empty")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let client = build(core(&server));
     let get = |p: &str| {
         let mut request = Request::new(Method::GET, Auth::NONE);
@@ -289,16 +299,23 @@ async fn decode_errors_name_the_failing_member_and_keep_the_body() {
         Error::Decode(e) => e,
         other => panic!("expected a decode error, got {other:?}"),
     };
-    let error = decode_error(client.send_json::<Listing, Value>(get("/plain"), no_body, None).await.unwrap_err());
+    let error =
+        decode_error(client.send_json::<Listing, Value>(get("/plain"), no_body, None).await.unwrap_err());
     assert_eq!(error.path, "items[1].count");
     assert_eq!(serde_json::from_slice::<Value>(&error.raw).unwrap(), body);
-    let error =
-        decode_error(client.send_envelope::<Listing, Value>(get("/envelope"), no_body, &ENVELOPE).await.unwrap_err());
+    let error = decode_error(
+        client.send_envelope::<Listing, Value>(get("/envelope"), no_body, &ENVELOPE).await.unwrap_err(),
+    );
     assert_eq!(error.path, "result.items[1].count");
-    assert!(error.to_string().starts_with("cannot decode result.items[1].count of an HTTP 200 OK response"), "{error}");
-    let error = decode_error(client.send_json::<Listing, Value>(get("/truncated"), no_body, None).await.unwrap_err());
+    assert!(
+        error.to_string().starts_with("cannot decode result.items[1].count of an HTTP 200 OK response"),
+        "{error}"
+    );
+    let error =
+        decode_error(client.send_json::<Listing, Value>(get("/truncated"), no_body, None).await.unwrap_err());
     assert!(error.message.contains("EOF"), "{error:?}");
-    let error = decode_error(client.send_json::<Listing, Value>(get("/empty"), no_body, None).await.unwrap_err());
+    let error =
+        decode_error(client.send_json::<Listing, Value>(get("/empty"), no_body, None).await.unwrap_err());
     assert_eq!(error.raw, b"");
 }
 
@@ -312,7 +329,8 @@ async fn slow_answers_time_out() {
     let mut builder = core(&server);
     builder.timeout(Duration::from_millis(200));
     let client = build(builder);
-    let error = client.send_empty::<Value>(Request::new(Method::GET, Auth::NONE), no_body, None).await.unwrap_err();
+    let error =
+        client.send_empty::<Value>(Request::new(Method::GET, Auth::NONE), no_body, None).await.unwrap_err();
     assert!(matches!(error, Error::Timeout), "{error:?}");
 }
 

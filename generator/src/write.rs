@@ -48,7 +48,8 @@ fn existing_files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     let mut pending = vec![dir.to_owned()];
     while let Some(current) = pending.pop() {
-        let entries = fs::read_dir(&current).map_err(|source| Error::Read { path: current.clone(), source })?;
+        let entries =
+            fs::read_dir(&current).map_err(|source| Error::Read { path: current.clone(), source })?;
         for entry in entries {
             let entry = entry.map_err(|source| Error::Read { path: current.clone(), source })?;
             let path = entry.path();

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// The future a request builder's `.await` runs.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -435,11 +435,8 @@ fn scalar_text(value: &serde_json::Value) -> String {
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved only, so `/`, `?`, `#`
 /// and `%` in a value can never change the path.
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const PATH_SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, InvalidRequest> {
     if value.contains(['\r', '\n']) {
@@ -478,7 +475,12 @@ impl Request {
     }
 
     /// Adds a query parameter; `None` values are left out.
-    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), InvalidRequest> {
+    pub fn query<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<(), InvalidRequest> {
         match (ParamValue::of(name, value)?, style) {
             (ParamValue::Absent, _) => {}
             (ParamValue::Scalar(text), _) => self.query.push((name.to_owned(), text)),
@@ -506,12 +508,18 @@ impl Request {
     }
 
     /// Adds a header parameter; `None` values are left out.
-    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
+    pub fn header<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
         let text = match ParamValue::of(name, value)? {
             ParamValue::Absent => return Ok(()),
             ParamValue::Scalar(text) => text,
             ParamValue::List(items) => items.join(","),
-            ParamValue::Object(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(","),
+            ParamValue::Object(pairs) => {
+                pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",")
+            }
         };
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
@@ -520,7 +528,11 @@ impl Request {
     }
 
     /// Adds a cookie parameter; `None` values are left out.
-    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
+    pub fn cookie<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
         match ParamValue::of(name, value)? {
             ParamValue::Absent => Ok(()),
             ParamValue::Scalar(text) => self.add_cookie(name, &text),
@@ -546,7 +558,11 @@ impl Request {
     }
 
     /// Sets a JSON body.
-    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T, media_type: &'static str) -> Result<(), InvalidRequest> {
+    pub fn json<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        media_type: &'static str,
+    ) -> Result<(), InvalidRequest> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
         self.body = Some((bytes, media_type));
@@ -584,7 +600,13 @@ impl ClientCore {
     {
         let raw = self.execute(request, errors, envelope).await?;
         let value = decode(raw.status, &raw.body, "")?;
-        Ok(Response { status: raw.status, headers: raw.headers, value, messages: Vec::new(), result_info: None })
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            value,
+            messages: Vec::new(),
+            result_info: None,
+        })
     }
 
     /// Sends a request whose successful answer is an envelope with a `result` of type `T`.
@@ -614,7 +636,8 @@ impl ClientCore {
         let result = members.remove(envelope.result).unwrap_or(serde_json::Value::Null);
         let value = serde_path_to_error::deserialize(result).map_err(|e| {
             let path = e.path().to_string();
-            let path = if path == "." { envelope.result.to_owned() } else { format!("{}.{path}", envelope.result) };
+            let path =
+                if path == "." { envelope.result.to_owned() } else { format!("{}.{path}", envelope.result) };
             Error::Decode(Box::new(DecodeError {
                 status: raw.status,
                 path,
@@ -636,7 +659,13 @@ impl ClientCore {
         B: From<serde_json::Value>,
     {
         let raw = self.execute(request, errors, envelope).await?;
-        Ok(Response { status: raw.status, headers: raw.headers, value: (), messages: Vec::new(), result_info: None })
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            value: (),
+            messages: Vec::new(),
+            result_info: None,
+        })
     }
 
     /// Sends a request whose successful answer is text.
@@ -651,7 +680,13 @@ impl ClientCore {
     {
         let raw = self.execute(request, errors, envelope).await?;
         let value = String::from_utf8_lossy(&raw.body).into_owned();
-        Ok(Response { status: raw.status, headers: raw.headers, value, messages: Vec::new(), result_info: None })
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            value,
+            messages: Vec::new(),
+            result_info: None,
+        })
     }
 
     /// Sends a request whose successful answer is returned as bytes.
@@ -665,7 +700,13 @@ impl ClientCore {
         B: From<serde_json::Value>,
     {
         let raw = self.execute(request, errors, envelope).await?;
-        Ok(Response { status: raw.status, headers: raw.headers, value: raw.body, messages: Vec::new(), result_info: None })
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            value: raw.body,
+            messages: Vec::new(),
+            result_info: None,
+        })
     }
 
     /// Sends the request and reads the whole answer; error statuses become [`Error::Api`].
@@ -721,7 +762,9 @@ impl ClientCore {
         if let Some((username, password)) = basic {
             builder = builder.basic_auth(username, Some(password));
         }
-        builder.build().map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))
+        builder
+            .build()
+            .map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))
     }
 
     /// Adds the credentials of the first alternative that is fully configured.
@@ -732,16 +775,17 @@ impl ClientCore {
         query: &mut Vec<(String, String)>,
         basic: &mut Option<(&'c str, &'c str)>,
     ) -> Result<(), InvalidRequest> {
-        let chosen = auth
-            .alternatives
-            .iter()
-            .find(|schemes| schemes.iter().all(|s| self.credentials.contains_key(s)));
+        let chosen =
+            auth.alternatives.iter().find(|schemes| schemes.iter().all(|s| self.credentials.contains_key(s)));
         let Some(schemes) = chosen else {
             if auth.optional {
                 return Ok(());
             }
             let options: Vec<String> = auth.alternatives.iter().map(|schemes| schemes.join(" + ")).collect();
-            return Err(InvalidRequest(format!("this operation needs credentials: set {}", options.join(", or "))));
+            return Err(InvalidRequest(format!(
+                "this operation needs credentials: set {}",
+                options.join(", or ")
+            )));
         };
         for scheme in schemes.iter() {
             match &self.credentials[scheme] {
@@ -755,7 +799,9 @@ impl ClientCore {
                         .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
                     headers.insert(header, sensitive(header_value(name, value.expose())?));
                 }
-                Credential::Query { name, value } => query.push(((*name).to_owned(), value.expose().to_owned())),
+                Credential::Query { name, value } => {
+                    query.push(((*name).to_owned(), value.expose().to_owned()))
+                }
                 Credential::Cookie { name, value } => {
                     let pair = format!("{name}={}", value.expose());
                     headers.append(reqwest::header::COOKIE, sensitive(header_value(name, &pair)?));
@@ -773,7 +819,11 @@ fn sensitive(mut value: HeaderValue) -> HeaderValue {
 
 /// The URL is dropped from transport errors: it may carry credentials in its query string.
 fn transport<B>(error: reqwest::Error) -> Error<B> {
-    if error.is_timeout() { Error::Timeout } else { Error::Transport(error.without_url()) }
+    if error.is_timeout() {
+        Error::Timeout
+    } else {
+        Error::Transport(error.without_url())
+    }
 }
 
 /// Decodes JSON, naming the path of the member that did not fit.
@@ -809,4 +859,3 @@ fn typed_error_body<B: From<serde_json::Value>>(
 pub fn error_body<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
     serde_json::from_slice(body).ok()
 }
-

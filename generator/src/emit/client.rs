@@ -90,7 +90,11 @@ pub fn client_module(api: &Api) -> TokenStream {
     });
     let envelope_import = api.envelope.as_ref().map(|_| quote!(Envelope));
     let uses_secrets = !api.schemes.is_empty();
-    let secret_import = uses_secrets.then(|| quote!(use crate::runtime::{Credential, Secret};));
+    let secret_import = uses_secrets.then(|| {
+        quote!(
+            use crate::runtime::{Credential, Secret};
+        )
+    });
     quote! {
         #![doc = " The client and its builder."]
         use std::sync::Arc;

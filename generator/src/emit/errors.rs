@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{Types, ident};
+use super::rust::{ident, Types};
 use crate::ir::{Api, TypeKind, TypeRef};
 
 /// Struct and union payloads are boxed so one large body does not make every error large.
@@ -23,7 +23,11 @@ pub fn error_module(api: &Api) -> TokenStream {
         quote!(#variant(#ty),)
     });
     let uses_types = api.error_bodies.iter().any(|b| super::operations::mentions_named(&b.ty));
-    let types_import = uses_types.then(|| quote!(use crate::types;));
+    let types_import = uses_types.then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
     quote! {
         #![doc = " Errors."]
         #types_import

@@ -18,7 +18,10 @@ pub fn manifest(api: &Api) -> String {
     let needs = Needs::of(api);
     let mut dependencies: Vec<(&str, &str)> = BASE_DEPENDENCIES.to_vec();
     if needs.chrono {
-        dependencies.push(("chrono", "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }"));
+        dependencies.push((
+            "chrono",
+            "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }",
+        ));
     }
     if needs.uuid {
         dependencies.push(("uuid", "{ version = \"1\", features = [\"serde\"] }"));
@@ -49,7 +52,9 @@ fn toml_string(text: &str) -> String {
 fn crate_version(api_version: &str) -> String {
     let trimmed = api_version.trim().trim_start_matches('v');
     let parts: Vec<&str> = trimmed.split('.').collect();
-    let numeric = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'));
+    let numeric = |p: &&str| {
+        !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'))
+    };
     match parts.len() {
         3 if parts.iter().all(numeric) => trimmed.to_owned(),
         2 if parts.iter().all(numeric) => format!("{trimmed}.0"),

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::rust::{Types, ident};
+use super::rust::{ident, Types};
 use crate::ir::{Api, Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 pub fn types_module(api: &Api) -> TokenStream {

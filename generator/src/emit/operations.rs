@@ -4,10 +4,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::rust::{Types, ident};
+use super::rust::{ident, Types};
 use crate::ir::{
-    Api, Group, KeyLocation, Operation, Param, ParamLocation, PathPart, QueryStyle, SchemeKind,
-    StatusMatch, Success, TypeRef,
+    Api, Group, KeyLocation, Operation, Param, ParamLocation, PathPart, QueryStyle, SchemeKind, StatusMatch,
+    Success, TypeRef,
 };
 
 /// More positional arguments than clippy accepts without a word.
@@ -23,9 +23,17 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
     let uses_types = group.operations.iter().any(|op| {
         mentions_types(op) || op.errors.iter().any(|e| mentions_named(&api.error_bodies[e.body].ty))
     });
-    let uses_query = group.operations.iter().flat_map(|op| &op.params).any(|p| matches!(p.location, ParamLocation::Query(_)));
+    let uses_query = group
+        .operations
+        .iter()
+        .flat_map(|op| &op.params)
+        .any(|p| matches!(p.location, ParamLocation::Query(_)));
     let query_style = uses_query.then(|| quote!(QueryStyle,));
-    let types_import = uses_types.then(|| quote!(use crate::types;));
+    let types_import = uses_types.then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
     let declares_errors = group.operations.iter().any(|op| !op.errors.is_empty());
     let error_body = declares_errors.then(|| quote!(ErrorBody,));
     quote! {
@@ -182,8 +190,8 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         let convert = arg.convert;
         let deprecated = param.deprecated.then_some("Deprecated by the API.");
         let param_doc = doc_attrs([param.doc.as_deref(), deprecated]);
-        let conventional = wrong_self_convention(&param.name)
-            .then(|| quote!(#[allow(clippy::wrong_self_convention)]));
+        let conventional =
+            wrong_self_convention(&param.name).then(|| quote!(#[allow(clippy::wrong_self_convention)]));
         setters.push(quote! {
             #param_doc
             #conventional
@@ -281,7 +289,11 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         let set = group.iter().map(|i| {
             let param = &op.params[*i];
             let name = ident(&param.name);
-            if op.positional().contains(i) { quote!(true) } else { quote!(self.#name.is_some()) }
+            if op.positional().contains(i) {
+                quote!(true)
+            } else {
+                quote!(self.#name.is_some())
+            }
         });
         checks.push(quote!(runtime::require_one_of(&[#(#names),*], &[#(#set),*])?;));
     }
@@ -343,7 +355,9 @@ fn auth_const(api: &Api, op: &Operation) -> TokenStream {
     });
     let optional = op.security.optional;
     if op.security.alternatives.is_empty() {
-        return quote!(const AUTH: Auth = Auth::NONE;);
+        return quote!(
+            const AUTH: Auth = Auth::NONE;
+        );
     }
     quote!(const AUTH: Auth = Auth { alternatives: &[#(#alternatives),*], optional: #optional };)
 }
@@ -397,10 +411,14 @@ pub fn scheme_summary(kind: &SchemeKind) -> String {
     match kind {
         SchemeKind::Bearer => "a bearer token (`Authorization: Bearer ...`)".into(),
         SchemeKind::Basic => "HTTP basic authentication".into(),
-        SchemeKind::ApiKey { location: KeyLocation::Header, name } => format!("an API key in the `{name}` header"),
+        SchemeKind::ApiKey { location: KeyLocation::Header, name } => {
+            format!("an API key in the `{name}` header")
+        }
         SchemeKind::ApiKey { location: KeyLocation::Query, name } => {
             format!("an API key in the `{name}` query parameter")
         }
-        SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => format!("an API key in the `{name}` cookie"),
+        SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => {
+            format!("an API key in the `{name}` cookie")
+        }
     }
 }

@@ -25,9 +25,18 @@ pub fn readme(api: &Api) -> String {
     }
     let _ = writeln!(out, "## Usage\n");
     let _ = writeln!(out, "```rust,no_run\n{}```\n", example(api));
-    let _ = writeln!(out, "Required parameters are arguments; optional ones are builder methods. A request is sent");
-    let _ = writeln!(out, "with `.await` (or `.send().await`); `.send_with_response()` also returns the status and");
-    let _ = writeln!(out, "headers. Failures are [`Error`] values: `Error::Api` carries the HTTP status, the API's");
+    let _ = writeln!(
+        out,
+        "Required parameters are arguments; optional ones are builder methods. A request is sent"
+    );
+    let _ = writeln!(
+        out,
+        "with `.await` (or `.send().await`); `.send_with_response()` also returns the status and"
+    );
+    let _ = writeln!(
+        out,
+        "headers. Failures are [`Error`] values: `Error::Api` carries the HTTP status, the API's"
+    );
     let _ = writeln!(out, "error messages and the decoded error body.\n");
     if !api.schemes.is_empty() {
         let _ = writeln!(out, "## Authentication\n");
@@ -51,7 +60,11 @@ pub fn readme(api: &Api) -> String {
                 }
                 args.push_str("body");
             }
-            let call = format!("{}().{}({args})", crate::naming::bare(&group.accessor), crate::naming::bare(&op.method));
+            let call = format!(
+                "{}().{}({args})",
+                crate::naming::bare(&group.accessor),
+                crate::naming::bare(&op.method)
+            );
             let summary = op.summary.as_deref().unwrap_or_default().lines().next().unwrap_or_default();
             let _ = writeln!(
                 out,
@@ -78,9 +91,10 @@ fn example(api: &Api) -> String {
     if api.base_url.is_none() {
         let _ = writeln!(out, "        .base_url(\"https://api.example.com\")");
     }
-    let call = api.groups.iter().find_map(|g| {
-        g.operations.iter().find_map(|op| call_arguments(types, op).map(|args| (g, op, args)))
-    });
+    let call = api
+        .groups
+        .iter()
+        .find_map(|g| g.operations.iter().find_map(|op| call_arguments(types, op).map(|args| (g, op, args))));
     let schemes: Vec<usize> = match call {
         Some((_, op, _)) => op.security.alternatives.first().cloned().unwrap_or_default(),
         None => api.schemes.first().map(|_| vec![0]).unwrap_or_default(),

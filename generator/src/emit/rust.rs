@@ -57,7 +57,11 @@ impl<'a> Types<'a> {
 
     pub fn named(&self, id: crate::ir::TypeId) -> TokenStream {
         let name = ident(&self.defs[id.0].name);
-        if self.qualified { quote!(types::#name) } else { quote!(#name) }
+        if self.qualified {
+            quote!(types::#name)
+        } else {
+            quote!(#name)
+        }
     }
 
     /// The Rust type of a reference.

@@ -4,8 +4,8 @@
 //! not fit.
 
 use openapiv3::{
-    Components, Header, Info, MediaType, Operation, Parameter, PathItem, ReferenceOr, RequestBody,
-    Response, Schema, SecurityScheme, Server, Tag,
+    Components, Header, Info, MediaType, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response,
+    Schema, SecurityScheme, Server, Tag,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -81,7 +81,9 @@ fn children(kind: Kind) -> &'static [(&'static [&'static str], Kind)] {
             (&["responses", "*"], Kind::Response),
             (&["servers", "*"], Kind::Server),
         ],
-        Kind::Parameter | Kind::Header => &[(&["schema"], Kind::Schema), (&["content", "*"], Kind::MediaType)],
+        Kind::Parameter | Kind::Header => {
+            &[(&["schema"], Kind::Schema), (&["content", "*"], Kind::MediaType)]
+        }
         Kind::RequestBody => &[(&["content", "*"], Kind::MediaType)],
         Kind::Response => &[(&["content", "*"], Kind::MediaType), (&["headers", "*"], Kind::Header)],
         Kind::MediaType => &[(&["schema"], Kind::Schema)],
@@ -171,7 +173,8 @@ mod tests {
             "#/paths/~1pets/get/responses/200/content/application~1json/schema/properties/id"
         );
         assert!(!message.is_empty());
-        let fine: Value = serde_yaml::from_str("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+        let fine: Value =
+            serde_yaml::from_str("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
         assert!(locate(&fine).is_none());
     }
 }

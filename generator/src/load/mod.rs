@@ -31,9 +31,7 @@ impl Format {
     fn of(file: &Path, text: &str) -> Self {
         match file.extension().and_then(|e| e.to_str()) {
             Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
-            Some(ext) if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") => {
-                Format::Yaml
-            }
+            Some(ext) if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") => Format::Yaml,
             _ if text.trim_start().starts_with('{') => Format::Json,
             _ => Format::Yaml,
         }
@@ -42,8 +40,8 @@ impl Format {
 
 /// Reads and parses the spec at `file`.
 pub fn load(file: &Path) -> Result<Spec> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|source| Error::Read { path: file.to_owned(), source })?;
+    let text =
+        std::fs::read_to_string(file).map_err(|source| Error::Read { path: file.to_owned(), source })?;
     parse(file, &text)
 }
 
@@ -83,10 +81,9 @@ fn check_version(raw: &serde_json::Value) -> std::result::Result<(), (Pointer, S
     };
     match root.get("openapi") {
         Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(()),
-        Some(v) => Err((
-            Pointer::root().join("openapi"),
-            format!("unsupported OpenAPI version {v}: expected 3.0.x"),
-        )),
+        Some(v) => {
+            Err((Pointer::root().join("openapi"), format!("unsupported OpenAPI version {v}: expected 3.0.x")))
+        }
         None if root.contains_key("swagger") => Err((
             Pointer::root().join("swagger"),
             "Swagger 2.0 documents are not supported: expected `openapi: 3.0.x`".into(),

@@ -4,12 +4,10 @@
 
 use std::borrow::Cow;
 
-use openapiv3::{
-    Components, Header, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme,
-};
+use openapiv3::{Components, Header, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
 use serde::de::DeserializeOwned;
 
-use super::{Pointer, Spec, typed};
+use super::{typed, Pointer, Spec};
 use crate::error::Diagnostic;
 
 /// A resolved node: the item and the pointer where it actually lives.

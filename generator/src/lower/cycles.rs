@@ -152,7 +152,15 @@ mod tests {
     use crate::ir::{Extra, Field, Struct};
 
     fn field(ty: TypeRef) -> Field {
-        Field { name: "f".into(), wire: "f".into(), ty, required: false, boxed: false, doc: None, deprecated: false }
+        Field {
+            name: "f".into(),
+            wire: "f".into(),
+            ty,
+            required: false,
+            boxed: false,
+            doc: None,
+            deprecated: false,
+        }
     }
 
     fn object(name: &str, fields: Vec<TypeRef>) -> TypeDef {
@@ -195,7 +203,11 @@ mod tests {
     #[test]
     fn self_referencing_aliases_become_json() {
         let mut types = vec![
-            TypeDef { name: "A".into(), doc: None, kind: TypeKind::Alias(TypeRef::List(Box::new(TypeRef::Named(TypeId(1))))) },
+            TypeDef {
+                name: "A".into(),
+                doc: None,
+                kind: TypeKind::Alias(TypeRef::List(Box::new(TypeRef::Named(TypeId(1))))),
+            },
             TypeDef { name: "B".into(), doc: None, kind: TypeKind::Alias(TypeRef::Named(TypeId(0))) },
             TypeDef { name: "C".into(), doc: None, kind: TypeKind::Alias(TypeRef::Named(TypeId(0))) },
         ];

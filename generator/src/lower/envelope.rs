@@ -19,12 +19,10 @@ pub fn result_type(
     hint: &str,
 ) -> Result<Option<TypeRef>, Diagnostic> {
     let Some(members) = space.object_members(node, at)? else { return Ok(None) };
-    let has = |wire: &str| {
-        members.iter().any(|m| View(&m.item).properties().is_some_and(|p| p.contains_key(wire)))
-    };
-    let is_envelope = has(&fields.result)
-        && has(&fields.success)
-        && (has(&fields.errors) || has(&fields.messages));
+    let has =
+        |wire: &str| members.iter().any(|m| View(&m.item).properties().is_some_and(|p| p.contains_key(wire)));
+    let is_envelope =
+        has(&fields.result) && has(&fields.success) && (has(&fields.errors) || has(&fields.messages));
     if !is_envelope {
         return Ok(None);
     }

@@ -27,7 +27,8 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Diagnostic> {
     let schemes = security::Schemes::lower(spec, &mut warnings)?;
     let envelope = options.envelope.fields();
     let operations =
-        operation::OperationLowering::new(spec, &mut space, &schemes, envelope.clone(), &mut warnings).run()?;
+        operation::OperationLowering::new(spec, &mut space, &schemes, envelope.clone(), &mut warnings)
+            .run()?;
     let info = &spec.api.info;
     let api = Api {
         package: options.package.clone(),

@@ -10,11 +10,11 @@ use super::schema::TypeSpace;
 use super::security::Schemes;
 use crate::error::Diagnostic;
 use crate::ir::{
-    Body, EnvelopeFields, ErrorBody, ErrorCase, Group, Operation, Param, ParamLocation, PathPart,
-    QueryStyle, StatusMatch, Success, TypeRef,
+    Body, EnvelopeFields, ErrorBody, ErrorCase, Group, Operation, Param, ParamLocation, PathPart, QueryStyle,
+    StatusMatch, Success, TypeRef,
 };
 use crate::load::{Pointer, Spec};
-use crate::naming::{Scope, operation_method, pascal, snake, words};
+use crate::naming::{operation_method, pascal, snake, words, Scope};
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
@@ -27,8 +27,20 @@ const CLIENT_MEMBERS: &[&str] =
 
 /// Names a tag module imports or declares; builders get other names.
 const MODULE_NAMES: &[&str] = &[
-    "Client", "Error", "Result", "Option", "String", "Vec", "Box", "Request", "Response", "Auth",
-    "QueryStyle", "Into", "IntoIterator", "ErrorBody",
+    "Client",
+    "Error",
+    "Result",
+    "Option",
+    "String",
+    "Vec",
+    "Box",
+    "Request",
+    "Response",
+    "Auth",
+    "QueryStyle",
+    "Into",
+    "IntoIterator",
+    "ErrorBody",
 ];
 
 pub struct Lowered {
@@ -81,7 +93,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
         for (path, item) in spec.api.paths.iter() {
             let at = Pointer::root().join("paths").join(path);
             let ReferenceOr::Item(item) = item else {
-                self.warnings.push(spec.error(&at, "path item `$ref`s are not supported; the path is left out"));
+                self.warnings
+                    .push(spec.error(&at, "path item `$ref`s are not supported; the path is left out"));
                 continue;
             };
             for (method, op) in item.iter() {
@@ -156,8 +169,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     let explode = parameter_data.explode;
                     let style = match style {
                         openapiv3::QueryStyle::Form => QueryStyle::Form { explode: explode.unwrap_or(true) },
-                        openapiv3::QueryStyle::SpaceDelimited if explode != Some(true) => QueryStyle::SpaceDelimited,
-                        openapiv3::QueryStyle::PipeDelimited if explode != Some(true) => QueryStyle::PipeDelimited,
+                        openapiv3::QueryStyle::SpaceDelimited if explode != Some(true) => {
+                            QueryStyle::SpaceDelimited
+                        }
+                        openapiv3::QueryStyle::PipeDelimited if explode != Some(true) => {
+                            QueryStyle::PipeDelimited
+                        }
                         openapiv3::QueryStyle::SpaceDelimited | openapiv3::QueryStyle::PipeDelimited => {
                             QueryStyle::Form { explode: true }
                         }
@@ -171,7 +188,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
             };
             // Transport headers the client sets itself (OpenAPI says these are ignored).
             if place == "header"
-                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
             {
                 continue;
             }
@@ -181,7 +199,9 @@ impl<'a, 's> OperationLowering<'a, 's> {
         for ((wire, _), (data, location, param_at)) in merged {
             let hint = pascal(&wire);
             let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => self.space.lower(schema, &param_at.join("schema"), &hint)?,
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.space.lower(schema, &param_at.join("schema"), &hint)?
+                }
                 ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                     Some((media, MediaType { schema: Some(schema), .. })) => {
                         let schema_at = param_at.join("content").join(media).join("schema");
@@ -205,7 +225,13 @@ impl<'a, 's> OperationLowering<'a, 's> {
 
     /// Splits the path template; a placeholder without a declared parameter becomes a string
     /// parameter, a path parameter without a placeholder is dropped.
-    fn path(&mut self, template: &str, at: &Pointer, params: &mut Vec<Param>, names: &mut Scope) -> Vec<PathPart> {
+    fn path(
+        &mut self,
+        template: &str,
+        at: &Pointer,
+        params: &mut Vec<Param>,
+        names: &mut Scope,
+    ) -> Vec<PathPart> {
         let mut parts = Vec::new();
         let mut rest = template;
         let mut used = Vec::new();
@@ -215,7 +241,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 parts.push(PathPart::Literal(rest[..open].to_owned()));
             }
             let wire = &rest[open + 1..close];
-            let index = match params.iter().position(|p| p.location == ParamLocation::Path && p.wire == wire) {
+            let index = match params.iter().position(|p| p.location == ParamLocation::Path && p.wire == wire)
+            {
                 Some(index) => index,
                 None => {
                     self.warnings.push(self.spec.error(at, format!(
@@ -245,9 +272,10 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .collect();
         for index in unused.into_iter().rev() {
             let wire = params[index].wire.clone();
-            self.warnings.push(self.spec.error(at, format!(
-                "path parameter `{wire}` does not appear in the path `{template}`; it is left out"
-            )));
+            self.warnings.push(self.spec.error(
+                at,
+                format!("path parameter `{wire}` does not appear in the path `{template}`; it is left out"),
+            ));
             params.remove(index);
             for part in &mut parts {
                 if let PathPart::Param(i) = part {
@@ -267,9 +295,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let resolved = spec.resolve(node, &body_at)?;
         let Some((media, schema)) = json_media(&resolved.item.content) else {
             if let Some(media) = resolved.item.content.keys().next() {
-                self.warnings.push(spec.error(&body_at, format!(
+                self.warnings.push(spec.error(
+                    &body_at,
+                    format!(
                     "request body media type `{media}` is not supported: expected JSON; the body is left out"
-                )));
+                ),
+                ));
             }
             return Ok(None);
         };
@@ -313,7 +344,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
             StatusMatch::Default => (1000, 0),
         });
         let is_success = |s: &StatusMatch| matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
-        let mut success_node = statuses.iter().find(|(s, _, _)| is_success(s)).map(|(_, n, a)| (*n, a.clone()));
+        let mut success_node =
+            statuses.iter().find(|(s, _, _)| is_success(s)).map(|(_, n, a)| (*n, a.clone()));
         let mut default_is_success = false;
         if success_node.is_none() {
             if let Some(default) = &op.responses.default {
@@ -348,7 +380,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
         Ok((response, errors))
     }
 
-    fn success(&mut self, node: &ReferenceOr<openapiv3::Response>, at: &Pointer, builder_hint: &str) -> Result<Success> {
+    fn success(
+        &mut self,
+        node: &ReferenceOr<openapiv3::Response>,
+        at: &Pointer,
+        builder_hint: &str,
+    ) -> Result<Success> {
         let spec = self.spec;
         let resolved = spec.resolve(node, at)?;
         let content = &resolved.item.content;
@@ -384,7 +421,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
 
     /// `x-required-one-of: [[a, b], [c, d]]` (or one flat group): at least one parameter of
     /// each group must be set.
-    fn required_one_of(&self, op: &openapiv3::Operation, at: &Pointer, params: &[Param]) -> Result<Vec<Vec<usize>>> {
+    fn required_one_of(
+        &self,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+        params: &[Param],
+    ) -> Result<Vec<Vec<usize>>> {
         let Some(value) = op.extensions.get("x-required-one-of") else { return Ok(Vec::new()) };
         let ext_at = at.join("x-required-one-of");
         let expected = "expected a list of parameter names, or a list of such lists";
@@ -403,7 +445,10 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     .map(|name| {
                         let name = name.as_str().ok_or_else(|| self.spec.error(&ext_at.join(g), expected))?;
                         params.iter().position(|p| p.wire == name).ok_or_else(|| {
-                            self.spec.error(&ext_at.join(g), format!("`{name}` is not a parameter of this operation"))
+                            self.spec.error(
+                                &ext_at.join(g),
+                                format!("`{name}` is not a parameter of this operation"),
+                            )
                         })
                     })
                     .collect()
@@ -413,10 +458,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
 }
 
 /// The first JSON media type of a content map (`application/json`, `application/x+json`, ...).
-fn json_media(content: &IndexMap<String, MediaType>) -> Option<(&str, Option<&ReferenceOr<openapiv3::Schema>>)> {
+fn json_media(
+    content: &IndexMap<String, MediaType>,
+) -> Option<(&str, Option<&ReferenceOr<openapiv3::Schema>>)> {
     content.iter().find_map(|(media, body)| {
         let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        let json = essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
+        let json = essence == "application/json"
+            || essence.ends_with("+json")
+            || essence == "text/json"
             || essence == "*/*";
         json.then_some((media.as_str(), body.schema.as_ref()))
     })
@@ -424,10 +473,7 @@ fn json_media(content: &IndexMap<String, MediaType>) -> Option<(&str, Option<&Re
 
 /// Operations without tags are grouped by the first segment of their path.
 fn fallback_tag(path: &str) -> String {
-    path.split('/')
-        .find(|s| !s.is_empty() && !s.starts_with('{'))
-        .unwrap_or("default")
-        .to_owned()
+    path.split('/').find(|s| !s.is_empty() && !s.starts_with('{')).unwrap_or("default").to_owned()
 }
 
 /// A stable operationId from the method and path: `get /pets/{id}` is `get_pets_id`.

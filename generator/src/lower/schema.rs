@@ -14,7 +14,7 @@ use crate::ir::{
     Enum, Extra, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::load::{Pointer, Resolved, Spec};
-use crate::naming::{Scope, pascal, snake};
+use crate::naming::{pascal, snake, Scope};
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
@@ -174,7 +174,11 @@ impl<'s> TypeSpace<'s> {
 
     /// The members an object schema merges (itself, or its `allOf` members), or `None` when
     /// the schema is not an object. Used to look inside response envelopes.
-    pub(super) fn object_members<'a>(&self, node: &'a ReferenceOr<Schema>, at: &Pointer) -> Result<Option<Vec<Resolved<'a, Schema>>>>
+    pub(super) fn object_members<'a>(
+        &self,
+        node: &'a ReferenceOr<Schema>,
+        at: &Pointer,
+    ) -> Result<Option<Vec<Resolved<'a, Schema>>>>
     where
         's: 'a,
     {
@@ -192,7 +196,12 @@ impl<'s> TypeSpace<'s> {
     }
 
     /// The type of property `wire` across merged object members.
-    pub(super) fn property_type(&mut self, members: &[Resolved<'_, Schema>], wire: &str, hint: &str) -> Result<Option<TypeRef>> {
+    pub(super) fn property_type(
+        &mut self,
+        members: &[Resolved<'_, Schema>],
+        wire: &str,
+        hint: &str,
+    ) -> Result<Option<TypeRef>> {
         let nodes: PropertyNodes<'_> = members
             .iter()
             .filter_map(|m| {
@@ -258,11 +267,8 @@ impl<'s> TypeSpace<'s> {
         }
         let values = view.enumeration();
         if !values.is_empty() && matches!(view.typ(), None | Some("string")) {
-            let strings: Option<Vec<String>> = values
-                .iter()
-                .filter(|v| !v.is_null())
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect();
+            let strings: Option<Vec<String>> =
+                values.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned)).collect();
             let null_member = values.iter().any(Value::is_null);
             return Ok(match strings {
                 Some(strings) if !strings.is_empty() => (Class::Enum(strings), null_member),
@@ -359,7 +365,8 @@ impl<'s> TypeSpace<'s> {
             }
             required.extend(view.required().iter().map(String::as_str));
             if additional.is_none() {
-                additional = view.additional_schema().map(|node| (node, member.pointer.join("additionalProperties")));
+                additional =
+                    view.additional_schema().map(|node| (node, member.pointer.join("additionalProperties")));
             }
         }
         let mut scope = Scope::new();
@@ -399,10 +406,8 @@ impl<'s> TypeSpace<'s> {
             return self.lower_boxed(node, at, hint);
         }
         let spec = self.spec;
-        let resolved = nodes
-            .iter()
-            .map(|(node, at)| spec.resolve_boxed(node, at))
-            .collect::<Result<Vec<_>>>()?;
+        let resolved =
+            nodes.iter().map(|(node, at)| spec.resolve_boxed(node, at)).collect::<Result<Vec<_>>>()?;
         let mut members = Vec::new();
         for member in resolved {
             self.flatten_all_of(member, &mut members, 0)?;
@@ -416,7 +421,8 @@ impl<'s> TypeSpace<'s> {
             let first = members.into_iter().next().expect("a property has a node");
             return self.lower_resolved(first, hint);
         }
-        let key = format!("merge:{}", objects.iter().map(|m| m.pointer.to_string()).collect::<Vec<_>>().join("|"));
+        let key =
+            format!("merge:{}", objects.iter().map(|m| m.pointer.to_string()).collect::<Vec<_>>().join("|"));
         if let Some(id) = self.by_shape.get(&key) {
             return Ok(TypeRef::Named(*id));
         }
@@ -429,7 +435,12 @@ impl<'s> TypeSpace<'s> {
         Ok(TypeRef::Named(id))
     }
 
-    fn build_union(&mut self, schema: &Schema, members: Vec<Resolved<'_, Schema>>, name: &str) -> Result<Union> {
+    fn build_union(
+        &mut self,
+        schema: &Schema,
+        members: Vec<Resolved<'_, Schema>>,
+        name: &str,
+    ) -> Result<Union> {
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut scope = Scope::new();
         let mut variants = Vec::with_capacity(members.len());
@@ -458,7 +469,11 @@ impl<'s> TypeSpace<'s> {
                 }
                 None => Vec::new(),
             };
-            let hint = if label.is_empty() { format!("{name}Variant{}", index + 1) } else { format!("{name}{label}") };
+            let hint = if label.is_empty() {
+                format!("{name}Variant{}", index + 1)
+            } else {
+                format!("{name}{label}")
+            };
             let ty = self.lower_resolved(member, &hint)?;
             let variant_name = if label.is_empty() { kind_word(&ty) } else { label };
             variants.push(UnionVariant { name: scope.claim(&variant_name), ty, boxed: false, tags });
@@ -515,7 +530,8 @@ impl<'s> TypeSpace<'s> {
             Some("array") => TypeRef::List(Box::new(TypeRef::Json)),
             Some("object") | None => match view.additional_schema() {
                 Some(node) => {
-                    let value = self.lower(node, &at.join("additionalProperties"), &format!("{hint}Value"))?;
+                    let value =
+                        self.lower(node, &at.join("additionalProperties"), &format!("{hint}Value"))?;
                     TypeRef::Map(Box::new(value))
                 }
                 None if view.typ() == Some("object") || view.additional().is_some() => TypeRef::JsonObject,
@@ -535,7 +551,8 @@ impl<'s> TypeSpace<'s> {
 
     /// The finished types: recursive fields boxed, recursive aliases cut.
     pub fn finish(self) -> Vec<TypeDef> {
-        let mut types: Vec<TypeDef> = self.types.into_iter().map(|t| t.expect("every declared type is defined")).collect();
+        let mut types: Vec<TypeDef> =
+            self.types.into_iter().map(|t| t.expect("every declared type is defined")).collect();
         super::cycles::break_alias_cycles(&mut types);
         super::cycles::box_recursive_fields(&mut types);
         types

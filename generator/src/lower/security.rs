@@ -7,7 +7,7 @@ use openapiv3::{APIKeyLocation, SecurityRequirement};
 use crate::error::Diagnostic;
 use crate::ir::{KeyLocation, SchemeKind, Security, SecurityScheme};
 use crate::load::{Pointer, Spec};
-use crate::naming::{Scope, snake};
+use crate::naming::{snake, Scope};
 
 /// Methods of the generated `ClientBuilder` that scheme setters must not take.
 pub const BUILDER_METHODS: &[&str] = &["base_url", "build", "http_client", "timeout", "user_agent"];
@@ -82,7 +82,8 @@ impl Schemes {
                 security.optional = true;
                 continue;
             }
-            let schemes: Option<Vec<usize>> = requirement.keys().map(|k| self.by_key.get(k).copied()).collect();
+            let schemes: Option<Vec<usize>> =
+                requirement.keys().map(|k| self.by_key.get(k).copied()).collect();
             match schemes {
                 Some(schemes) => security.alternatives.push(schemes),
                 None => warnings.push(spec.error(

@@ -3,8 +3,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -154,9 +154,7 @@ impl<'a> View<'a> {
 
     /// Describes the shape of an object: properties or a typed map.
     pub fn is_object_like(self) -> bool {
-        self.properties().is_some()
-            || self.additional_schema().is_some()
-            || self.typ() == Some("object")
+        self.properties().is_some() || self.additional_schema().is_some() || self.typ() == Some("object")
     }
 
     /// A schema that carries no structure: only a `type` (or nothing), or a union of such.
@@ -205,13 +203,24 @@ mod tests {
 
     #[test]
     fn unconstrained_schemas() {
-        for yaml in ["{}", "type: object", "type: string", "items: {}\ntype: array",
-            "anyOf: [{type: object}, {items: {}, type: array}, {type: string}]", "description: x"] {
+        for yaml in [
+            "{}",
+            "type: object",
+            "type: string",
+            "items: {}\ntype: array",
+            "anyOf: [{type: object}, {items: {}, type: array}, {type: string}]",
+            "description: x",
+        ] {
             assert!(View(&schema(yaml)).is_unconstrained(), "{yaml}");
         }
-        for yaml in ["type: string\nformat: date", "properties: {a: {}}", "enum: [a]",
-            "anyOf: [{$ref: '#/components/schemas/A'}]", "type: array\nitems: {type: object, properties: {a: {}}}",
-            "additionalProperties: {type: string}"] {
+        for yaml in [
+            "type: string\nformat: date",
+            "properties: {a: {}}",
+            "enum: [a]",
+            "anyOf: [{$ref: '#/components/schemas/A'}]",
+            "type: array\nitems: {type: object, properties: {a: {}}}",
+            "additionalProperties: {type: string}",
+        ] {
             assert!(!View(&schema(yaml)).is_unconstrained(), "{yaml}");
         }
     }
