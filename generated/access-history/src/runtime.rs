@@ -380,6 +380,12 @@ pub struct ClientCore {
     user_agent: HeaderValue,
 }
 
+impl ClientCore {
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
 impl fmt::Debug for ClientCore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")

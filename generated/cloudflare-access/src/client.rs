@@ -34,6 +34,11 @@ impl Client {
         ClientBuilder::default()
     }
 
+    /// The URL every request path is appended to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+
     pub(crate) fn core(&self) -> &ClientCore {
         &self.core
     }

@@ -89,6 +89,13 @@ pub fn client_module(api: &Api) -> TokenStream {
         }
     });
     let envelope_import = api.envelope.as_ref().map(|_| quote!(Envelope));
+    let core_accessor = (!api.groups.is_empty()).then(|| {
+        quote! {
+            pub(crate) fn core(&self) -> &ClientCore {
+                &self.core
+            }
+        }
+    });
     let uses_secrets = !api.schemes.is_empty();
     let secret_import = uses_secrets.then(|| {
         quote!(
@@ -119,9 +126,12 @@ pub fn client_module(api: &Api) -> TokenStream {
                 ClientBuilder::default()
             }
 
-            pub(crate) fn core(&self) -> &ClientCore {
-                &self.core
+            /// The URL every request path is appended to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
             }
+
+            #core_accessor
 
             #(#accessors)*
         }

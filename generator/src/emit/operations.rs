@@ -17,7 +17,8 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
     let types = Types::qualified(&api.types);
     let type_name = ident(&group.type_name);
     let module_doc = format!(" Operations tagged `{}`.", group.tag.replace('`', "'"));
-    let type_doc = doc_attrs([group.doc.as_deref().or(Some(group.tag.as_str()))]);
+    let tagged = format!("Operations tagged `{}`.", group.tag.replace('`', "'"));
+    let type_doc = doc_attrs([group.doc.as_deref().or(Some(tagged.as_str()))]);
     let methods = group.operations.iter().map(|op| accessor_method(types, op));
     let builders = group.operations.iter().map(|op| builder(api, types, group, op));
     let uses_types = group.operations.iter().any(|op| {
@@ -84,26 +85,27 @@ struct Argument {
     signature: TokenStream,
     /// The stored type.
     stored: TokenStream,
-    /// Converts the argument (named by the parameter) into the stored type.
-    convert: TokenStream,
+    /// Converts the argument (named by the parameter) into the stored type; `None` when it
+    /// is stored as given.
+    convert: Option<TokenStream>,
 }
 
 fn argument(types: Types<'_>, name: &proc_macro2::Ident, ty: &TypeRef) -> Argument {
     let ty = ty.non_null();
     let stored = types.ty(ty);
     if types.is_string(ty) {
-        return Argument { signature: quote!(impl Into<String>), stored, convert: quote!(#name.into()) };
+        return Argument { signature: quote!(impl Into<String>), stored, convert: Some(quote!(#name.into())) };
     }
     if let TypeRef::List(item) = types.resolve(ty) {
         if types.is_string(item) {
             return Argument {
                 signature: quote!(impl IntoIterator<Item = impl Into<String>>),
                 stored,
-                convert: quote!(#name.into_iter().map(Into::into).collect()),
+                convert: Some(quote!(#name.into_iter().map(Into::into).collect())),
             };
         }
     }
-    Argument { signature: stored.clone(), stored, convert: quote!(#name) }
+    Argument { signature: stored.clone(), stored, convert: None }
 }
 
 fn success_type(types: Types<'_>, op: &Operation) -> TokenStream {
@@ -133,9 +135,11 @@ fn accessor_method(types: Types<'_>, op: &Operation) -> TokenStream {
         let name = ident(&param.name);
         let arg = argument(types, &name, &param.ty);
         let signature = arg.signature;
-        let convert = arg.convert;
         arguments.push(quote!(#name: #signature));
-        inits.push(quote!(#name: #convert,));
+        inits.push(match arg.convert {
+            Some(convert) => quote!(#name: #convert,),
+            None => quote!(#name,),
+        });
     }
     for (index, param) in op.params.iter().enumerate() {
         if !positional.contains(&index) {
@@ -187,11 +191,10 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         }
         fields.push(quote!(#name: Option<#stored>,));
         let signature = arg.signature;
-        let convert = arg.convert;
+        let convert = arg.convert.unwrap_or_else(|| quote!(#name));
         let deprecated = param.deprecated.then_some("Deprecated by the API.");
         let param_doc = doc_attrs([param.doc.as_deref(), deprecated]);
-        let conventional =
-            wrong_self_convention(&param.name).then(|| quote!(#[allow(clippy::wrong_self_convention)]));
+        let conventional = setter_allowance(&param.name);
         setters.push(quote! {
             #param_doc
             #conventional
@@ -258,11 +261,19 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     }
 }
 
-/// Setters named `from_*`/`into_*` take `self` by value like every builder setter; the name
-/// comes from the API, so clippy's naming convention does not apply.
-fn wrong_self_convention(name: &str) -> bool {
+/// Setters are named after the API's parameters and take `self` by value. Where such a name
+/// reads to clippy like a naming convention (`from_date`) or an operator method (`sub`), the
+/// API's name is kept and that one lint is allowed on that one method.
+fn setter_allowance(name: &str) -> Option<TokenStream> {
+    const OPERATORS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
     let name = crate::naming::bare(name);
-    name.starts_with("from_") || name.starts_with("into_")
+    if name.starts_with("from_") || name.starts_with("into_") {
+        Some(quote!(#[allow(clippy::wrong_self_convention)]))
+    } else if OPERATORS.contains(&name) {
+        Some(quote!(#[allow(clippy::should_implement_trait)]))
+    } else {
+        None
+    }
 }
 
 fn send_body(api: &Api, op: &Operation) -> TokenStream {

@@ -497,7 +497,7 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
         by_tag.entry(p.tag.clone()).or_default().push(p);
     }
     let mut accessors = Scope::with_reserved(CLIENT_MEMBERS.iter().copied());
-    let mut group_types = Scope::new();
+    let mut group_types = Scope::with_reserved(MODULE_NAMES.iter().copied());
     let mut groups = Vec::new();
     for tag in order {
         let Some(members) = by_tag.remove(&tag) else { continue };

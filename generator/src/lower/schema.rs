@@ -260,7 +260,13 @@ impl<'s> TypeSpace<'s> {
             let class = match members.len() {
                 0 => Class::Plain,
                 1 => Class::Same(Box::new(members.remove(0))),
-                _ if members.iter().all(|m| View(&m.item).is_unconstrained()) => Class::Plain,
+                // A union of bare types that admits any object or array is any JSON (Cloudflare's
+                // `anyOf: [object, array, string]`); one of bare primitives is still a union.
+                _ if members.iter().all(|m| View(&m.item).is_unconstrained())
+                    && members.iter().any(|m| matches!(View(&m.item).typ(), None | Some("object" | "array"))) =>
+                {
+                    Class::Plain
+                }
                 _ => Class::Union(members),
             };
             return Ok((class, null_member));
@@ -285,6 +291,20 @@ impl<'s> TypeSpace<'s> {
     where
         's: 'a,
     {
+        let view = View(&resolved.item);
+        let spec: &'a Spec = self.spec;
+        // `allOf: [$ref: X]`, with or without a description or a bare type beside it, is X
+        // itself, not a copy of X's merged members.
+        if view.properties().is_none() && view.additional_schema().is_none() {
+            let mut direct = Vec::new();
+            for (index, node) in view.all_of().iter().enumerate() {
+                direct.push(spec.resolve(node, &resolved.pointer.join("allOf").join(index))?);
+            }
+            let mut strong = direct.into_iter().filter(|m| !View(&m.item).is_unconstrained());
+            if let (Some(only), None) = (strong.next(), strong.next()) {
+                return Ok(Class::Same(Box::new(only)));
+            }
+        }
         let mut members = Vec::new();
         self.flatten_all_of(resolved.clone(), &mut members, 0)?;
         let strong: Vec<Resolved<'a, Schema>> =
@@ -297,7 +317,6 @@ impl<'s> TypeSpace<'s> {
                 Some(member) if member.pointer != resolved.pointer => Class::Same(Box::new(member)),
                 _ => Class::Plain,
             },
-            // `allOf: [$ref: X]` (with or without a description beside it) is X.
             (1, _) if strong[0].pointer != resolved.pointer => Class::Same(Box::new(strong[0].clone())),
             (_, 0) => Class::Same(Box::new(strong[0].clone())),
             _ => Class::Object(objects),
@@ -593,7 +612,10 @@ fn build_enum(values: &[String]) -> Enum {
     let variants = values
         .iter()
         .filter(|value| seen.insert(value.as_str()))
-        .map(|value| Variant { name: scope.claim(&pascal(value)), wire: value.clone() })
+        .map(|value| {
+            let name = if value.trim().is_empty() { "Empty".to_owned() } else { pascal(value) };
+            Variant { name: scope.claim(&name), wire: value.clone() }
+        })
         .collect();
     Enum { variants, other: claim_first(&mut scope, &["Other", "Unknown", "OtherValue"]) }
 }

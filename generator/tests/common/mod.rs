@@ -1,0 +1,56 @@
+//! Helpers shared by the generator's integration tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use generator::{Generated, Options};
+
+/// The folder of fixture specs.
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The fixture specs, sorted.
+pub fn fixture_specs() -> Vec<PathBuf> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        .collect();
+    specs.sort();
+    specs
+}
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the generator is a workspace member").to_owned()
+}
+
+/// The package name a fixture's crate gets (`allof-merge.yaml` -> `fixture_allof_merge`).
+pub fn fixture_package(spec: &Path) -> String {
+    let stem = spec.file_stem().unwrap().to_string_lossy().replace('-', "_");
+    format!("fixture_{stem}")
+}
+
+pub fn generate_fixture(spec: &Path) -> Generated {
+    let source = format!("tests/fixtures/{}", spec.file_name().unwrap().to_string_lossy());
+    let options = Options::new(fixture_package(spec), source);
+    generator::generate(spec, &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A crate as one text: every file but the runtime (which is the same in every crate),
+/// under a header naming it.
+pub fn render(generated: &Generated) -> String {
+    let mut out = String::new();
+    for file in &generated.files {
+        if file.path == Path::new("src/runtime.rs") {
+            continue;
+        }
+        out.push_str(&format!("=== {} ===\n{}\n", file.path.display(), file.text));
+    }
+    for warning in &generated.warnings {
+        out.push_str(&format!("warning: {warning}\n"));
+    }
+    out
+}

@@ -1,0 +1,148 @@
+//! Output is deterministic, checked-in crates are current, and the command line behaves:
+//! `--check`, one-off generation, and failures that leave everything as it was.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::{fixture_specs, generate_fixture, render, workspace_root};
+
+#[test]
+fn generating_again_gives_the_same_bytes() {
+    for spec in fixture_specs() {
+        let first = render(&generate_fixture(&spec));
+        for _ in 0..3 {
+            assert_eq!(render(&generate_fixture(&spec)), first, "{}", spec.display());
+        }
+    }
+}
+
+#[test]
+fn generated_crates_match_their_specs() {
+    let root = workspace_root();
+    for client in generator::config::load(&root.join("generator.toml")).unwrap() {
+        let generated = generator::generate(&client.spec, &client.options).unwrap();
+        let output = generator::write::CrateOutput { dir: client.output.clone(), files: generated.files };
+        let drift = generator::write::drift(&output).unwrap();
+        assert!(drift.is_empty(), "run `cargo run -p generator`; stale: {drift:?}");
+    }
+}
+
+fn generator() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_generator"))
+}
+
+const GOOD: &str = "openapi: 3.0.3\ninfo: {title: Good, version: '1'}\npaths: {}\n";
+const BAD: &str = "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\npaths:\n  /x:\n    get:\n      responses: 12\n";
+
+fn project(dir: &Path, second_spec: &str) {
+    fs::create_dir_all(dir.join("specs")).unwrap();
+    fs::write(dir.join("specs/good.yaml"), GOOD).unwrap();
+    fs::write(dir.join("specs/second.yaml"), second_spec).unwrap();
+    let config = "[[client]]\nspec = \"specs/good.yaml\"\noutput = \"generated/good\"\nname = \"good\"\n\n\
+                  [[client]]\nspec = \"specs/second.yaml\"\noutput = \"generated/second\"\nname = \"second\"\n";
+    fs::write(dir.join("generator.toml"), config).unwrap();
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push((path.display().to_string(), fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn check_names_stale_files_and_a_failed_run_changes_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    project(dir, GOOD);
+
+    let check = generator().arg("--check").current_dir(dir).output().unwrap();
+    assert!(!check.status.success());
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(stderr.contains("generated/good/src/lib.rs"), "{stderr}");
+    assert!(!dir.join("generated").exists(), "--check wrote something");
+
+    let run = generator().current_dir(dir).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let check = generator().arg("--check").current_dir(dir).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+
+    // Edit a generated file: --check names it.
+    fs::write(dir.join("generated/good/src/types.rs"), "// edited\n").unwrap();
+    let check = generator().arg("--check").current_dir(dir).output().unwrap();
+    assert!(!check.status.success());
+    assert!(String::from_utf8_lossy(&check.stderr).contains("generated/good/src/types.rs"));
+    generator().current_dir(dir).output().unwrap();
+
+    // A broken spec: an error naming file and pointer, and every crate left as it was.
+    let before = snapshot(&dir.join("generated"));
+    fs::write(dir.join("specs/good.yaml"), GOOD.replace("Good", "Changed")).unwrap();
+    fs::write(dir.join("specs/second.yaml"), BAD).unwrap();
+    let run = generator().current_dir(dir).output().unwrap();
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("specs/second.yaml"), "{stderr}");
+    assert!(stderr.contains("#/paths/~1x/get/responses"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(snapshot(&dir.join("generated")), before);
+}
+
+#[test]
+fn one_off_generation_writes_a_complete_crate() {
+    let temp = tempfile::tempdir().unwrap();
+    let spec = common::fixtures_dir().join("envelope.yaml");
+    let out = temp.path().join("client");
+    let run = generator()
+        .args(["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--name", "my-client"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"my-client\""), "{manifest}");
+    for file in ["README.md", "src/lib.rs", "src/client.rs", "src/runtime.rs", "src/types.rs", "src/widgets.rs"] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    let bad_name = generator()
+        .args(["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--name", "Not Valid"])
+        .output()
+        .unwrap();
+    assert!(!bad_name.status.success());
+    assert!(String::from_utf8_lossy(&bad_name.stderr).contains("not a usable crate name"));
+}
+
+#[test]
+fn unreadable_and_unsupported_specs_are_errors_not_panics() {
+    let temp = tempfile::tempdir().unwrap();
+    let cases = [
+        ("missing.yaml", None, "cannot read"),
+        ("swagger.yaml", Some("swagger: '2.0'\ninfo: {title: t, version: '1'}\n"), "#/swagger"),
+        ("broken.json", Some("{\"openapi\": "), "invalid JSON"),
+        ("ref.yaml", Some("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n"), "#/components/schemas/A/$ref"),
+    ];
+    for (name, text, expected) in cases {
+        let spec = temp.path().join(name);
+        if let Some(text) = text {
+            fs::write(&spec, text).unwrap();
+        }
+        let out = temp.path().join("out");
+        let run = generator().args(["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{name}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(stderr.contains(name), "{name}: {stderr}");
+        assert!(!out.exists(), "{name}: wrote output");
+    }
+}
