@@ -35,7 +35,8 @@ fn generator() -> Command {
 }
 
 const GOOD: &str = "openapi: 3.0.3\ninfo: {title: Good, version: '1'}\npaths: {}\n";
-const BAD: &str = "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\npaths:\n  /x:\n    get:\n      responses: 12\n";
+const BAD: &str =
+    "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\npaths:\n  /x:\n    get:\n      responses: 12\n";
 
 fn project(dir: &Path, second_spec: &str) {
     fs::create_dir_all(dir.join("specs")).unwrap();
@@ -112,7 +113,9 @@ fn one_off_generation_writes_a_complete_crate() {
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"my-client\""), "{manifest}");
-    for file in ["README.md", "src/lib.rs", "src/client.rs", "src/runtime.rs", "src/types.rs", "src/widgets.rs"] {
+    for file in
+        ["README.md", "src/lib.rs", "src/client.rs", "src/runtime.rs", "src/types.rs", "src/widgets.rs"]
+    {
         assert!(out.join(file).is_file(), "{file} missing");
     }
     let bad_name = generator()
@@ -138,7 +141,10 @@ fn unreadable_and_unsupported_specs_are_errors_not_panics() {
             fs::write(&spec, text).unwrap();
         }
         let out = temp.path().join("out");
-        let run = generator().args(["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]).output().unwrap();
+        let run = generator()
+            .args(["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert!(!run.status.success(), "{name}");
         assert!(stderr.contains(expected), "{name}: {stderr}");

@@ -55,13 +55,13 @@ pub struct ListAccessScimUpdateLogs {
     client: Client,
     account_id: String,
     limit: Option<i64>,
-    direction: Option<types::Direction2>,
+    direction: Option<types::Direction>,
     since: Option<chrono::DateTime<chrono::Utc>>,
     until: Option<chrono::DateTime<chrono::Utc>>,
     idp_id: Vec<String>,
-    status: Option<Vec<types::StatusItem>>,
-    resource_type: Option<Vec<types::ResourceTypeItem>>,
-    request_method: Option<Vec<types::RequestMethodItem>>,
+    status: Option<Vec<types::Status>>,
+    resource_type: Option<Vec<types::ResourceType>>,
+    request_method: Option<Vec<types::RequestMethod>>,
     resource_user_email: Option<Vec<String>>,
     resource_group_name: Option<Vec<String>>,
     cf_resource_id: Option<Vec<String>>,
@@ -78,7 +78,7 @@ impl ListAccessScimUpdateLogs {
     }
 
     /// The chronological order used to sort the logs.
-    pub fn direction(mut self, direction: types::Direction2) -> Self {
+    pub fn direction(mut self, direction: types::Direction) -> Self {
         self.direction = Some(direction);
         self
     }
@@ -96,22 +96,19 @@ impl ListAccessScimUpdateLogs {
     }
 
     /// The status of the SCIM request.
-    pub fn status(mut self, status: Vec<types::StatusItem>) -> Self {
+    pub fn status(mut self, status: Vec<types::Status>) -> Self {
         self.status = Some(status);
         self
     }
 
     /// The resource type of the SCIM request.
-    pub fn resource_type(mut self, resource_type: Vec<types::ResourceTypeItem>) -> Self {
+    pub fn resource_type(mut self, resource_type: Vec<types::ResourceType>) -> Self {
         self.resource_type = Some(resource_type);
         self
     }
 
     /// The request method of the SCIM request.
-    pub fn request_method(
-        mut self,
-        request_method: Vec<types::RequestMethodItem>,
-    ) -> Self {
+    pub fn request_method(mut self, request_method: Vec<types::RequestMethod>) -> Self {
         self.request_method = Some(request_method);
         self
     }

@@ -501,71 +501,6 @@ pub struct AccessIdentityMtlsAuth {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The identity of an Access user as last seen by Cloudflare Access (identity claims, device posture, device sessions, mTLS and service token details).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ZeroTrustUsersGetActiveSessionResult {
-    /// The account the identity belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
-    /// Authentication status of the identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_status: Option<String>,
-    /// Common name of the client certificate, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub common_name: Option<String>,
-    /// Results of device posture checks, keyed by posture rule id (wire name is camelCase).
-    #[serde(rename = "devicePosture", default, skip_serializing_if = "Option::is_none")]
-    pub device_posture: Option<
-        std::collections::BTreeMap<String, AccessSchemasDevicePostureRule>,
-    >,
-    /// Identifier of the device the user authenticated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_sessions: Option<AccessStringKeyMapDeviceSession>,
-    /// Email address of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub geo: Option<AccessGeo>,
-    /// Issued-at time of the identity (Unix timestamp, seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iat: Option<f64>,
-    /// The identity provider the user authenticated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp: Option<AccessIdentityIdp>,
-    /// IP address the user was last seen from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// Whether the identity was seen through Cloudflare Gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_gateway: Option<bool>,
-    /// Whether the identity was seen through the WARP client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_warp: Option<bool>,
-    /// Mutual TLS (client certificate) authentication details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mtls_auth: Option<AccessIdentityMtlsAuth>,
-    /// Identifier of the service token, if the identity is a service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_token_id: Option<String>,
-    /// Whether the identity authenticated with a service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_token_status: Option<bool>,
-    /// UUID of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_uuid: Option<String>,
-    /// Version of the identity format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<f64>,
-    /// Whether the session is currently active.
-    #[serde(rename = "isActive", default, skip_serializing_if = "Option::is_none")]
-    pub is_active: Option<bool>,
-    /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
 /// The chronological sorting order for the logs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -677,63 +612,9 @@ impl std::fmt::Display for EmailOp {
     }
 }
 
-/// The chronological order used to sort the logs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum Direction2 {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this client does not know yet, kept as sent.
-    Other(String),
-}
-
-impl Direction2 {
-    /// The value as it goes on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for Direction2 {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for Direction2 {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
-    }
-}
-
-impl From<Direction2> for String {
-    fn from(value: Direction2) -> Self {
-        match value {
-            Direction2::Other(value) => value,
-            known => known.as_str().into(),
-        }
-    }
-}
-
-impl std::fmt::Display for Direction2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum StatusItem {
+pub enum Status {
     /// `FAILURE`
     Failure,
     /// `SUCCESS`
@@ -742,7 +623,7 @@ pub enum StatusItem {
     Other(String),
 }
 
-impl StatusItem {
+impl Status {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -753,7 +634,7 @@ impl StatusItem {
     }
 }
 
-impl From<String> for StatusItem {
+impl From<String> for Status {
     fn from(value: String) -> Self {
         match value.as_str() {
             "FAILURE" => Self::Failure,
@@ -763,22 +644,22 @@ impl From<String> for StatusItem {
     }
 }
 
-impl From<&str> for StatusItem {
+impl From<&str> for Status {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<StatusItem> for String {
-    fn from(value: StatusItem) -> Self {
+impl From<Status> for String {
+    fn from(value: Status) -> Self {
         match value {
-            StatusItem::Other(value) => value,
+            Status::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for StatusItem {
+impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -786,7 +667,7 @@ impl std::fmt::Display for StatusItem {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum ResourceTypeItem {
+pub enum ResourceType {
     /// `USER`
     User,
     /// `GROUP`
@@ -795,7 +676,7 @@ pub enum ResourceTypeItem {
     Other(String),
 }
 
-impl ResourceTypeItem {
+impl ResourceType {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -806,7 +687,7 @@ impl ResourceTypeItem {
     }
 }
 
-impl From<String> for ResourceTypeItem {
+impl From<String> for ResourceType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "USER" => Self::User,
@@ -816,22 +697,22 @@ impl From<String> for ResourceTypeItem {
     }
 }
 
-impl From<&str> for ResourceTypeItem {
+impl From<&str> for ResourceType {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<ResourceTypeItem> for String {
-    fn from(value: ResourceTypeItem) -> Self {
+impl From<ResourceType> for String {
+    fn from(value: ResourceType) -> Self {
         match value {
-            ResourceTypeItem::Other(value) => value,
+            ResourceType::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for ResourceTypeItem {
+impl std::fmt::Display for ResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -839,7 +720,7 @@ impl std::fmt::Display for ResourceTypeItem {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum RequestMethodItem {
+pub enum RequestMethod {
     /// `DELETE`
     Delete,
     /// `PATCH`
@@ -852,7 +733,7 @@ pub enum RequestMethodItem {
     Other(String),
 }
 
-impl RequestMethodItem {
+impl RequestMethod {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -865,7 +746,7 @@ impl RequestMethodItem {
     }
 }
 
-impl From<String> for RequestMethodItem {
+impl From<String> for RequestMethod {
     fn from(value: String) -> Self {
         match value.as_str() {
             "DELETE" => Self::Delete,
@@ -877,22 +758,22 @@ impl From<String> for RequestMethodItem {
     }
 }
 
-impl From<&str> for RequestMethodItem {
+impl From<&str> for RequestMethod {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<RequestMethodItem> for String {
-    fn from(value: RequestMethodItem) -> Self {
+impl From<RequestMethod> for String {
+    fn from(value: RequestMethod) -> Self {
         match value {
-            RequestMethodItem::Other(value) => value,
+            RequestMethod::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for RequestMethodItem {
+impl std::fmt::Display for RequestMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

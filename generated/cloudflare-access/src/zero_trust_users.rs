@@ -201,9 +201,7 @@ pub struct GetActiveSession {
 
 impl GetActiveSession {
     /// Sends the request and returns the decoded result.
-    pub async fn send(
-        self,
-    ) -> Result<types::ZeroTrustUsersGetActiveSessionResult, Error> {
+    pub async fn send(self) -> Result<types::AccessActiveSession, Error> {
         self.send_with_response().await.map(Response::into_value)
     }
 
@@ -211,7 +209,7 @@ impl GetActiveSession {
     /// (for envelopes) messages.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ZeroTrustUsersGetActiveSessionResult>, Error> {
+    ) -> Result<Response<types::AccessActiveSession>, Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&["api_token"], &["api_email", "api_key"]],
             optional: false,
@@ -243,7 +241,7 @@ impl GetActiveSession {
 }
 
 impl std::future::IntoFuture for GetActiveSession {
-    type Output = Result<types::ZeroTrustUsersGetActiveSessionResult, Error>;
+    type Output = Result<types::AccessActiveSession, Error>;
 
     type IntoFuture = runtime::BoxFuture<Self::Output>;
 

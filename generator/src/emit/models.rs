@@ -79,7 +79,11 @@ fn enum_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, e: &E
     let other = ident(&e.other);
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let doc = if v.wire.is_empty() { " The empty string.".to_owned() } else { format!(" `{}`", v.wire.replace('`', "'")) };
+        let doc = if v.wire.is_empty() {
+            " The empty string.".to_owned()
+        } else {
+            format!(" `{}`", v.wire.replace('`', "'"))
+        };
         quote!(#[doc = #doc] #variant,)
     });
     let as_str = e.variants.iter().map(|v| {

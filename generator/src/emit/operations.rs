@@ -94,7 +94,11 @@ fn argument(types: Types<'_>, name: &proc_macro2::Ident, ty: &TypeRef) -> Argume
     let ty = ty.non_null();
     let stored = types.ty(ty);
     if types.is_string(ty) {
-        return Argument { signature: quote!(impl Into<String>), stored, convert: Some(quote!(#name.into())) };
+        return Argument {
+            signature: quote!(impl Into<String>),
+            stored,
+            convert: Some(quote!(#name.into())),
+        };
     }
     if let TypeRef::List(item) = types.resolve(ty) {
         if types.is_string(item) {
@@ -265,7 +269,8 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
 /// reads to clippy like a naming convention (`from_date`) or an operator method (`sub`), the
 /// API's name is kept and that one lint is allowed on that one method.
 fn setter_allowance(name: &str) -> Option<TokenStream> {
-    const OPERATORS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
+    const OPERATORS: &[&str] =
+        &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
     let name = crate::naming::bare(name);
     if name.starts_with("from_") || name.starts_with("into_") {
         Some(quote!(#[allow(clippy::wrong_self_convention)]))

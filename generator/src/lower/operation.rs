@@ -200,7 +200,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             let hint = pascal(&wire);
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    self.space.lower(schema, &param_at.join("schema"), &hint)?
+                    self.space.lower_parameter(schema, &param_at.join("schema"), &hint)?
                 }
                 ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                     Some((media, MediaType { schema: Some(schema), .. })) => {

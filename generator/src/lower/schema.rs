@@ -117,6 +117,27 @@ impl<'s> TypeSpace<'s> {
         self.lower_resolved(resolved, hint)
     }
 
+    /// [`TypeSpace::lower`] for a parameter: the items of an inline array are named after the
+    /// parameter itself (`status: [FAILURE]` has items of type `Status`).
+    pub fn lower_parameter(
+        &mut self,
+        node: &ReferenceOr<Schema>,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<TypeRef> {
+        if let ReferenceOr::Item(schema) = node {
+            let view = View(schema);
+            if let (Some("array"), Some(items), true) =
+                (view.typ(), view.items(), view.alternatives().is_empty())
+            {
+                let item = self.lower_boxed(items, &at.join("items"), hint)?;
+                let list = TypeRef::List(Box::new(item));
+                return Ok(if view.nullable() { list.nullable() } else { list });
+            }
+        }
+        self.lower(node, at, hint)
+    }
+
     /// [`TypeSpace::lower`] for the boxed nodes of properties and items.
     pub fn lower_boxed(
         &mut self,
@@ -263,7 +284,9 @@ impl<'s> TypeSpace<'s> {
                 // A union of bare types that admits any object or array is any JSON (Cloudflare's
                 // `anyOf: [object, array, string]`); one of bare primitives is still a union.
                 _ if members.iter().all(|m| View(&m.item).is_unconstrained())
-                    && members.iter().any(|m| matches!(View(&m.item).typ(), None | Some("object" | "array"))) =>
+                    && members
+                        .iter()
+                        .any(|m| matches!(View(&m.item).typ(), None | Some("object" | "array"))) =>
                 {
                     Class::Plain
                 }
@@ -427,6 +450,12 @@ impl<'s> TypeSpace<'s> {
         let spec = self.spec;
         let resolved =
             nodes.iter().map(|(node, at)| spec.resolve_boxed(node, at)).collect::<Result<Vec<_>>>()?;
+        // One member that says something (a `$ref` next to bare `anyOf`s, as in Cloudflare's
+        // envelopes) is the property's type as it is.
+        let mut direct = resolved.iter().filter(|m| !View(&m.item).is_unconstrained());
+        if let (Some(only), None) = (direct.next(), direct.next()) {
+            return self.lower_resolved(only.clone(), hint);
+        }
         let mut members = Vec::new();
         for member in resolved {
             self.flatten_all_of(member, &mut members, 0)?;
@@ -593,9 +622,28 @@ fn union_keyword(schema: &Schema) -> &'static str {
     }
 }
 
-/// The key under which identical inline schemas share a type.
+/// The key under which inline schemas of the same shape share a type: the schema's JSON
+/// without the members that only document it (two `direction` parameters with the same values
+/// and different descriptions are one enum).
 fn shape_key(schema: &Schema) -> String {
-    serde_json::to_string(schema).unwrap_or_default()
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.retain(|key, _| {
+                    !matches!(
+                        key.as_str(),
+                        "description" | "example" | "examples" | "externalDocs" | "default"
+                    ) && !key.starts_with("x-")
+                });
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(schema).unwrap_or_default();
+    strip(&mut value);
+    value.to_string()
 }
 
 fn into_owned<'a, T: Clone>(resolved: Resolved<'_, T>) -> Resolved<'a, T> {
