@@ -72,15 +72,18 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!("generated code differs from its specs; run `cargo run -p generator`:");
+        let here = std::env::current_dir().unwrap_or_default();
         for drift in stale {
-            eprintln!("  {drift}");
+            eprintln!("  {}", drift.relative_to(&here));
         }
         return Ok(ExitCode::FAILURE);
     }
     let written = write::write_all(&outputs)?;
+    let here = std::env::current_dir().unwrap_or_default();
     for output in &outputs {
         let state = if written.contains(&output.dir) { "written" } else { "unchanged" };
-        println!("{state}: {}", output.dir.display());
+        let shown = output.dir.strip_prefix(&here).unwrap_or(&output.dir);
+        println!("{state}: {}", shown.display());
     }
     Ok(ExitCode::SUCCESS)
 }

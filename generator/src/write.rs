@@ -30,6 +30,18 @@ pub enum Drift {
     Extra(PathBuf),
 }
 
+impl Drift {
+    /// The same difference with its path shown relative to `base` where it lies inside it.
+    pub fn relative_to(&self, base: &Path) -> Drift {
+        let relative = |p: &PathBuf| p.strip_prefix(base).map(Path::to_owned).unwrap_or_else(|_| p.clone());
+        match self {
+            Drift::Missing(p) => Drift::Missing(relative(p)),
+            Drift::Changed(p) => Drift::Changed(relative(p)),
+            Drift::Extra(p) => Drift::Extra(relative(p)),
+        }
+    }
+}
+
 impl std::fmt::Display for Drift {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -22,6 +22,9 @@ impl AccessAuthenticationLogs {
     /// Gets a list of Access authentication audit logs for an account.
     ///
     /// `GET /accounts/{account_id}/access/logs/access_requests`
+    ///
+    /// Arguments:
+    /// - `account_id`: Identifier
     pub fn get_access_authentication_logs(
         &self,
         account_id: impl Into<String>,

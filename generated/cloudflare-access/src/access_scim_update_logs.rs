@@ -22,6 +22,10 @@ impl AccessScimUpdateLogs {
     /// Lists Access SCIM update logs that maintain a record of updates made to User and Group resources synced to Cloudflare via the System for Cross-domain Identity Management (SCIM).
     ///
     /// `GET /accounts/{account_id}/access/logs/scim/updates`
+    ///
+    /// Arguments:
+    /// - `account_id`: Identifier
+    /// - `idp_id`: The unique Id of the IdP that has SCIM enabled.
     pub fn list_access_scim_update_logs(
         &self,
         account_id: impl Into<String>,

@@ -22,6 +22,10 @@ impl ZeroTrustUsers {
     /// Get last seen identity for a single user.
     ///
     /// `GET /accounts/{account_id}/access/users/{user_id}/last_seen_identity`
+    ///
+    /// Arguments:
+    /// - `account_id`: Identifier
+    /// - `user_id`: UUID
     pub fn get_last_seen_identity(
         &self,
         account_id: impl Into<String>,
@@ -39,6 +43,10 @@ impl ZeroTrustUsers {
     /// Get active sessions for a single user.
     ///
     /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions`
+    ///
+    /// Arguments:
+    /// - `account_id`: Identifier
+    /// - `user_id`: UUID
     pub fn get_active_sessions(
         &self,
         account_id: impl Into<String>,
@@ -56,6 +64,11 @@ impl ZeroTrustUsers {
     /// Get an active session for a single user.
     ///
     /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}`
+    ///
+    /// Arguments:
+    /// - `account_id`: Identifier
+    /// - `user_id`: UUID
+    /// - `nonce`
     pub fn get_active_session(
         &self,
         account_id: impl Into<String>,

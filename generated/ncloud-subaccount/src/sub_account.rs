@@ -22,6 +22,9 @@ impl SubAccount {
     /// Gets the last access information of a sub account: the date and time of its last login, of its last Git (Source Commit) login, and of the last use of each of its access keys, plus the number of days the sub account has gone unused. Requires the signed-request headers common to all Sub Account APIs (see the `ncp_apigw_v2` security scheme).
     ///
     /// `GET /api/v1/users/{subAccountId}/last-access-summary`
+    ///
+    /// Arguments:
+    /// - `sub_account_id`: Sub account ID.
     pub fn get_last_access_summary(
         &self,
         sub_account_id: impl Into<String>,

@@ -121,10 +121,35 @@ fn success_type(types: Types<'_>, op: &Operation) -> TokenStream {
     }
 }
 
+/// The operation's summary and description, its route, and what each argument is.
 fn operation_doc(op: &Operation) -> TokenStream {
     let route = format!("`{} {}`", op.http_method, op.path_template.replace('`', "'"));
     let deprecated = op.deprecated.then_some("Deprecated by the API.");
-    doc_attrs([op.summary.as_deref(), op.description.as_deref(), deprecated, Some(route.as_str())])
+    let mut arguments: Vec<String> = op
+        .positional()
+        .iter()
+        .map(|index| {
+            let param = &op.params[*index];
+            let doc = param.doc.as_deref().map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "));
+            let name = crate::naming::bare(&param.name);
+            match doc.filter(|d| !d.is_empty()) {
+                Some(doc) => format!("- `{name}`: {doc}"),
+                None => format!("- `{name}`"),
+            }
+        })
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let doc = body.doc.as_deref().map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "));
+        arguments.push(format!("- `{}`: {}", body.name, doc.unwrap_or_else(|| "the request body".into())));
+    }
+    let arguments = (!arguments.is_empty()).then(|| format!("Arguments:\n{}", arguments.join("\n")));
+    doc_attrs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        deprecated,
+        Some(route.as_str()),
+        arguments.as_deref(),
+    ])
 }
 
 fn accessor_method(types: Types<'_>, op: &Operation) -> TokenStream {

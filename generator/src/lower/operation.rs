@@ -216,7 +216,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 required: data.required || location == ParamLocation::Path,
                 location,
                 ty,
-                doc: data.description.clone(),
+                doc: data.description.clone().or_else(|| schema_description(&data.format)),
                 deprecated: data.deprecated.unwrap_or(false),
             });
         }
@@ -454,6 +454,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     .collect()
             })
             .collect()
+    }
+}
+
+/// A parameter's description when only its (inline) schema has one.
+fn schema_description(format: &ParameterSchemaOrContent) -> Option<String> {
+    match format {
+        ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => schema.schema_data.description.clone(),
+        _ => None,
     }
 }
 
