@@ -430,6 +430,23 @@ impl ParamValue {
     }
 }
 
+impl ParamValue {
+    /// The value in OpenAPI's `simple` style (path, header and cookie parameters): lists and
+    /// objects comma-separated (`a,b`; `k,v,k2,v2`); `None` when absent.
+    fn simple(self) -> Option<String> {
+        match self {
+            ParamValue::Absent => None,
+            ParamValue::Scalar(text) => Some(text),
+            ParamValue::List(items) => Some(items.join(",")),
+            ParamValue::Object(pairs) => Some(comma_pairs(pairs)),
+        }
+    }
+}
+
+fn comma_pairs(pairs: Vec<(String, String)>) -> String {
+    pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",")
+}
+
 /// Text of a primitive value; nested structures are written as JSON.
 fn scalar_text(value: &serde_json::Value) -> String {
     match value {
@@ -464,14 +481,7 @@ impl Request {
 
     /// Appends a path parameter, percent-encoded so it stays one segment.
     pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
-        let text = match ParamValue::of(name, value)? {
-            ParamValue::Scalar(text) => text,
-            ParamValue::List(items) => items.join(","),
-            ParamValue::Object(pairs) => {
-                pairs.into_iter().map(|(k, v)| format!("{k},{v}")).collect::<Vec<_>>().join(",")
-            }
-            ParamValue::Absent => String::new(),
-        };
+        let text = ParamValue::of(name, value)?.simple().unwrap_or_default();
         // Empty, `.` and `..` segments would change which resource the path names.
         if text.is_empty() || text == "." || text == ".." {
             return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}")));
@@ -505,10 +515,7 @@ impl Request {
                 self.query.extend(pairs.into_iter().map(|(k, v)| (format!("{name}[{k}]"), v)));
             }
             (ParamValue::Object(pairs), QueryStyle::Form { explode: true }) => self.query.extend(pairs),
-            (ParamValue::Object(pairs), _) => {
-                let joined = pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",");
-                self.query.push((name.to_owned(), joined));
-            }
+            (ParamValue::Object(pairs), _) => self.query.push((name.to_owned(), comma_pairs(pairs))),
         }
         Ok(())
     }
@@ -519,14 +526,7 @@ impl Request {
         name: &'static str,
         value: &T,
     ) -> Result<(), InvalidRequest> {
-        let text = match ParamValue::of(name, value)? {
-            ParamValue::Absent => return Ok(()),
-            ParamValue::Scalar(text) => text,
-            ParamValue::List(items) => items.join(","),
-            ParamValue::Object(pairs) => {
-                pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",")
-            }
-        };
+        let Some(text) = ParamValue::of(name, value)?.simple() else { return Ok(()) };
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
         self.headers.push((header, header_value(name, &text)?));
@@ -539,14 +539,9 @@ impl Request {
         name: &'static str,
         value: &T,
     ) -> Result<(), InvalidRequest> {
-        match ParamValue::of(name, value)? {
-            ParamValue::Absent => Ok(()),
-            ParamValue::Scalar(text) => self.add_cookie(name, &text),
-            ParamValue::List(items) => self.add_cookie(name, &items.join(",")),
-            ParamValue::Object(pairs) => {
-                let joined = pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",");
-                self.add_cookie(name, &joined)
-            }
+        match ParamValue::of(name, value)?.simple() {
+            Some(text) => self.add_cookie(name, &text),
+            None => Ok(()),
         }
     }
 
@@ -593,6 +588,20 @@ struct RawResponse {
     body: Vec<u8>,
 }
 
+impl RawResponse {
+    /// The response with the value read from its body (and no envelope messages).
+    fn into_response<V>(self, read: impl FnOnce(Vec<u8>) -> V) -> Response<V> {
+        let value = read(self.body);
+        Response {
+            status: self.status,
+            headers: self.headers,
+            value,
+            messages: Vec::new(),
+            result_info: None,
+        }
+    }
+}
+
 impl ClientCore {
     /// Sends a request whose successful answer is JSON of type `T`.
     pub async fn send_json<T: DeserializeOwned, B>(
@@ -606,13 +615,7 @@ impl ClientCore {
     {
         let raw = self.execute(request, errors, envelope).await?;
         let value = decode(raw.status, &raw.body, "")?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            value,
-            messages: Vec::new(),
-            result_info: None,
-        })
+        Ok(raw.into_response(|_| value))
     }
 
     /// Sends a request whose successful answer is an envelope with a `result` of type `T`.
@@ -664,14 +667,7 @@ impl ClientCore {
     where
         B: From<serde_json::Value>,
     {
-        let raw = self.execute(request, errors, envelope).await?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            value: (),
-            messages: Vec::new(),
-            result_info: None,
-        })
+        Ok(self.execute(request, errors, envelope).await?.into_response(drop))
     }
 
     /// Sends a request whose successful answer is text.
@@ -685,14 +681,7 @@ impl ClientCore {
         B: From<serde_json::Value>,
     {
         let raw = self.execute(request, errors, envelope).await?;
-        let value = String::from_utf8_lossy(&raw.body).into_owned();
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            value,
-            messages: Vec::new(),
-            result_info: None,
-        })
+        Ok(raw.into_response(|body| String::from_utf8_lossy(&body).into_owned()))
     }
 
     /// Sends a request whose successful answer is returned as bytes.
@@ -705,14 +694,7 @@ impl ClientCore {
     where
         B: From<serde_json::Value>,
     {
-        let raw = self.execute(request, errors, envelope).await?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            value: raw.body,
-            messages: Vec::new(),
-            result_info: None,
-        })
+        Ok(self.execute(request, errors, envelope).await?.into_response(|body| body))
     }
 
     /// Sends the request and reads the whole answer; error statuses become [`Error::Api`].
