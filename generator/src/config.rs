@@ -6,15 +6,22 @@
 //! output = "generated/cloudflare-access"   # crate folder
 //! name = "cloudflare_access"               # package name
 //! envelope = true                          # or a table of member names, or false
+//!
+//! [client.pagination.listThings]           # paging the generator cannot infer, by operationId
+//! style = "cursor"                         # page | cursor | offset | none
+//! param = "from"                           # the query parameter (found by name if left out)
+//! items = "things"                         # the response member with the items
+//! next = "following"                       # next page number, "has more" flag, or next cursor
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::naming;
-use crate::options::{EnvelopeSetting, Options};
+use crate::options::{EnvelopeSetting, Options, PagingSetting};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +38,8 @@ struct ClientEntry {
     name: String,
     #[serde(default)]
     envelope: EnvelopeSetting,
+    #[serde(default)]
+    pagination: BTreeMap<String, PagingSetting>,
 }
 
 /// One client to generate, with paths resolved against the config file's folder.
@@ -75,7 +84,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Client>> {
             Ok(Client {
                 spec: root.join(&entry.spec),
                 output: root.join(&entry.output),
-                options: Options { package: entry.name, source, envelope: entry.envelope },
+                options: Options {
+                    package: entry.name,
+                    source,
+                    envelope: entry.envelope,
+                    pagination: entry.pagination,
+                },
             })
         })
         .collect()

@@ -165,7 +165,29 @@ pub struct SecurityScheme {
 pub enum SchemeKind {
     Bearer,
     Basic,
-    ApiKey { location: KeyLocation, name: String },
+    ApiKey {
+        location: KeyLocation,
+        name: String,
+    },
+    /// Requests are signed; the spec names the signature with `x-signature`.
+    Signed(Signature),
+}
+
+/// Request signatures the generated clients know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signature {
+    /// NAVER Cloud Platform API Gateway, version 2 (`x-signature: ncp-apigw-v2`).
+    NcpApigwV2,
+}
+
+impl Signature {
+    /// The name a spec selects it by.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ncp-apigw-v2" => Some(Signature::NcpApigwV2),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +233,8 @@ pub struct Operation {
     pub security: Security,
     /// Groups of parameters (indexes into `params`) of which at least one must be set.
     pub required_one_of: Vec<Vec<usize>>,
+    /// How to walk the pages of a listing, when the operation is one.
+    pub pagination: Option<Pagination>,
 }
 
 impl Operation {
@@ -232,6 +256,50 @@ impl Operation {
         }
         order
     }
+}
+
+/// A paginated listing: where its items are and how to ask for the next page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The member of the success value that holds the items; `None` when the value is the
+    /// list itself (as an envelope's `result` is).
+    pub items: Option<Member>,
+    pub item: TypeRef,
+    pub style: PageStyle,
+}
+
+/// A member of the success value's struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub field: String,
+    /// The field is an `Option`.
+    pub optional: bool,
+    /// The field's type (after aliases), for the conversions the paging code needs.
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// A page number parameter (index into `params`) and how to know the next one.
+    Page { param: usize, next: PageNext },
+    /// A cursor parameter, and the member that holds the next cursor.
+    Cursor { param: usize, next: Member },
+    /// An offset parameter, advanced by the number of items received.
+    Offset { param: usize },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageNext {
+    /// A member with the next page's number (absent or null after the last page).
+    Field(Member),
+    /// A boolean member that says whether another page follows.
+    HasMore(Member),
+    /// A member with the number of pages.
+    Total(Member),
+    /// The envelope's `result_info` (`page`, `total_pages`, `total_count`, `per_page`).
+    ResultInfo,
+    /// Nothing tells: the listing ends at the first empty page.
+    UntilEmpty,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -16,6 +16,9 @@ pub mod options;
 pub mod write;
 
 #[cfg(test)]
+#[path = "signers/ncp_apigw_v2.rs"]
+mod ncp_apigw_v2;
+#[cfg(test)]
 mod runtime;
 #[cfg(test)]
 mod runtime_tests;

@@ -1,5 +1,7 @@
 //! Per-spec settings: what `generator.toml` and the command line can say about one client.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::ir::EnvelopeFields;
@@ -12,12 +14,43 @@ pub struct Options {
     /// The spec's path as shown in generated headers and docs (relative to the project).
     pub source: String,
     pub envelope: EnvelopeSetting,
+    /// Paging set by hand, by operationId, for listings whose paging cannot be inferred.
+    pub pagination: BTreeMap<String, PagingSetting>,
 }
 
 impl Options {
     pub fn new(package: impl Into<String>, source: impl Into<String>) -> Self {
-        Self { package: package.into(), source: source.into(), envelope: EnvelopeSetting::default() }
+        Self {
+            package: package.into(),
+            source: source.into(),
+            envelope: EnvelopeSetting::default(),
+            pagination: BTreeMap::new(),
+        }
     }
+}
+
+/// `[client.pagination.<operationId>]`: how one listing is paged.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingSetting {
+    pub style: PagingStyle,
+    /// The query parameter that selects the page (wire name); found by name when left out.
+    pub param: Option<String>,
+    /// The response member with the items; left out when the response is the list.
+    pub items: Option<String>,
+    /// The response member that says what comes next: the next page number, a boolean "has
+    /// more", or the next cursor.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PagingStyle {
+    Page,
+    Cursor,
+    Offset,
+    /// Not paginated, whatever its names suggest.
+    None,
 }
 
 /// Response envelopes (`{success, errors, messages, result}`): detected by these member names

@@ -1,6 +1,7 @@
 //! Tests of the client runtime (`runtime.rs`) against a local HTTP server. They live outside
 //! the runtime file because that file is copied verbatim into generated crates.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -371,4 +372,291 @@ fn at_least_one_of_a_group() {
     assert!(require_one_of(&["user", "device"], &[false, true]).is_ok());
     let error = require_one_of(&["user", "device", "identity"], &[false, false, false]).unwrap_err();
     assert_eq!(error.0, "at least one of `user`, `device`, `identity` must be set");
+}
+
+#[test]
+fn ncp_apigw_v2_signature_matches_the_test_vector() {
+    let signed = crate::ncp_apigw_v2::signature(
+        "example-secret-key",
+        "GET",
+        "/api/v1/users/dfafe250-0000-4000-8000-246e96591594/last-access-summary",
+        "1765341869467",
+        "ncp_iam_EXAMPLEKEY",
+    );
+    assert_eq!(signed, "O49CqLhbU8FXOmHjBV+TNN4YTK+HPrDLfjqdjEaJagI=");
+}
+
+#[tokio::test]
+async fn signers_run_on_every_attempt_with_a_fresh_timestamp() {
+    use crate::ncp_apigw_v2::{signature, NcpApigwV2};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let mut builder = core(&server);
+    builder.credential(
+        "ncp",
+        Credential::Signed(Arc::new(NcpApigwV2::new("ncp_iam_EXAMPLEKEY", "example-secret-key"))),
+    );
+    let client = build(builder);
+    let auth = Auth { alternatives: &[&["ncp"]], optional: false };
+    let mut request = Request::new(Method::GET, auth);
+    request.path("/api/v1/users/u1/last-access-summary");
+    request.query("q", "a b", QueryStyle::Form { explode: true }).unwrap();
+    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2, "one retry");
+    for attempt in &received {
+        let header = |name: &str| attempt.headers.get(name).unwrap().to_str().unwrap().to_owned();
+        let timestamp = header("x-ncp-apigw-timestamp");
+        assert_eq!(header("x-ncp-iam-access-key"), "ncp_iam_EXAMPLEKEY");
+        let expected = signature(
+            "example-secret-key",
+            "GET",
+            "/api/v1/users/u1/last-access-summary?q=a+b",
+            &timestamp,
+            "ncp_iam_EXAMPLEKEY",
+        );
+        assert_eq!(header("x-ncp-apigw-signature-v2"), expected);
+    }
+    let debug = format!("{client:?}");
+    assert!(!debug.contains("example-secret-key") && !debug.contains("EXAMPLEKEY"), "{debug}");
+}
+
+/// A server that answers with `statuses` in turn (then 200) and counts requests.
+async fn answering(statuses: &[(u16, &[(&str, &str)])]) -> MockServer {
+    let server = MockServer::start().await;
+    for (status, headers) in statuses {
+        let mut template = ResponseTemplate::new(*status).set_body_json(json!({"status": status}));
+        for (name, value) in *headers {
+            template = template.insert_header(*name, *value);
+        }
+        Mock::given(wiremock::matchers::any()).respond_with(template).up_to_n_times(1).mount(&server).await;
+    }
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn attempts(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn retries_429_honouring_retry_after_and_5xx_with_backoff() {
+    let server = answering(&[(429, &[("retry-after", "1")]), (503, &[])]).await;
+    let client = build(core(&server));
+    let started = std::time::Instant::now();
+    let response =
+        client.send_json::<Value, Value>(Request::new(Method::GET, Auth::NONE), no_body, None).await.unwrap();
+    assert_eq!(response.value, json!({"ok": true}));
+    assert_eq!(attempts(&server).await, 3);
+    // One second asked for by the server, then at least 0.75 s of the second backoff step.
+    assert!(started.elapsed() >= Duration::from_millis(1700), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn gives_up_after_max_retries_with_the_last_error() {
+    let server = answering(&[(500, &[]), (502, &[]), (503, &[("retry-after-ms", "10")])]).await;
+    let mut builder = core(&server);
+    builder.max_retries(1);
+    let client = build(builder);
+    let error =
+        client.send_empty::<Value>(Request::new(Method::GET, Auth::NONE), no_body, None).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
+    assert_eq!(attempts(&server).await, 2);
+
+    // Per request: no retries at all.
+    let server = answering(&[(500, &[])]).await;
+    let client = build(core(&server));
+    let mut request = Request::new(Method::GET, Auth::NONE);
+    request.options(RequestOptions { max_retries: Some(0), ..Default::default() });
+    let error = client.send_empty::<Value>(request, no_body, None).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    assert_eq!(attempts(&server).await, 1);
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    for status in [400, 401, 403, 404, 422] {
+        let server = answering(&[(status, &[("retry-after", "0")])]).await;
+        let client = build(core(&server));
+        let error = client
+            .send_empty::<Value>(Request::new(Method::GET, Auth::NONE), no_body, None)
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(attempts(&server).await, 1, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn non_idempotent_requests_retry_only_where_the_server_did_not_act() {
+    let post = || Request::new(Method::POST, Auth::NONE);
+    let server = answering(&[(500, &[])]).await;
+    let client = build(core(&server));
+    assert!(client.send_empty::<Value>(post(), no_body, None).await.is_err());
+    assert_eq!(attempts(&server).await, 1, "a 500 may have acted");
+
+    let server = answering(&[(429, &[("retry-after", "0")]), (503, &[("retry-after", "0")])]).await;
+    let client = build(core(&server));
+    client.send_empty::<Value>(post(), no_body, None).await.unwrap();
+    assert_eq!(attempts(&server).await, 3, "429 and 503 with Retry-After are safe");
+
+    let server = answering(&[(503, &[])]).await;
+    let client = build(core(&server));
+    assert!(client.send_empty::<Value>(post(), no_body, None).await.is_err());
+    assert_eq!(attempts(&server).await, 1, "a 503 without Retry-After may have acted");
+
+    let server = answering(&[(500, &[("x-should-retry", "true")])]).await;
+    let client = build(core(&server));
+    client.send_empty::<Value>(post(), no_body, None).await.unwrap();
+    assert_eq!(attempts(&server).await, 2, "the server says it is safe");
+}
+
+#[test]
+fn retry_after_forms() {
+    let headers = |pairs: &[(&'static str, String)]| {
+        let mut map = reqwest::header::HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, value.parse().unwrap());
+        }
+        map
+    };
+    let ask = |pairs: &[(&'static str, String)]| {
+        crate::runtime::retry_after_status(StatusCode::TOO_MANY_REQUESTS, &headers(pairs), true, 0, 2)
+    };
+    assert_eq!(ask(&[("retry-after-ms", "1500".into())]), Some(Duration::from_millis(1500)));
+    assert_eq!(ask(&[("retry-after", "2".into())]), Some(Duration::from_secs(2)));
+    let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(30));
+    let delay = ask(&[("retry-after", soon)]).unwrap();
+    assert!(delay > Duration::from_secs(25) && delay <= Duration::from_secs(30), "{delay:?}");
+    // Too long or nonsense: the usual backoff instead.
+    for pairs in [&[("retry-after", "3600".to_owned())][..], &[("retry-after", "soon".to_owned())]] {
+        let delay = ask(pairs).unwrap();
+        assert!(delay <= Duration::from_millis(500), "{delay:?}");
+    }
+    assert_eq!(
+        crate::runtime::retry_after_status(StatusCode::TOO_MANY_REQUESTS, &headers(&[]), true, 2, 2),
+        None
+    );
+}
+
+#[test]
+fn backoff_doubles_with_jitter_up_to_a_cap() {
+    for attempt in 0..8 {
+        let expected = Duration::from_millis(500 * 2u64.pow(attempt)).min(Duration::from_secs(8));
+        let delay = crate::runtime::backoff(attempt);
+        assert!(delay <= expected && delay >= expected.mul_f64(0.75), "{attempt}: {delay:?}");
+    }
+}
+
+#[tokio::test]
+async fn connection_failures_are_retried_then_reported() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let mut builder = CoreBuilder::new(Some(&format!("http://{address}")), "ua");
+    builder.max_retries(1);
+    let client = build(builder);
+    let started = std::time::Instant::now();
+    let error =
+        client.send_empty::<Value>(Request::new(Method::POST, Auth::NONE), no_body, None).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(started.elapsed() >= Duration::from_millis(375), "one backoff: {:?}", started.elapsed());
+    assert!(!error.to_string().contains(&address.to_string()), "no URL in errors: {error}");
+}
+
+#[tokio::test]
+async fn per_request_timeout_and_extra_headers_and_query() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("x-extra", "1"))
+        .and(query_param("debug", "true"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({})).set_delay(Duration::from_millis(300)),
+        )
+        .mount(&server)
+        .await;
+    let client = build(core(&server));
+    let options = |timeout| RequestOptions {
+        timeout: Some(timeout),
+        max_retries: Some(0),
+        headers: vec![("X-Extra".into(), "1".into())],
+        query: vec![("debug".into(), "true".into())],
+    };
+    let mut request = Request::new(Method::GET, Auth::NONE);
+    request.options(options(Duration::from_millis(50)));
+    let error = client.send_empty::<Value>(request, no_body, None).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    let mut request = Request::new(Method::GET, Auth::NONE);
+    request.options(options(Duration::from_secs(5)));
+    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+
+    let mut request = Request::new(Method::GET, Auth::NONE);
+    request.options(RequestOptions { headers: vec![("X-Bad".into(), "a\nb".into())], ..Default::default() });
+    let error = client.send_empty::<Value>(request, no_body, None).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn pages_are_fetched_lazily_until_the_last() {
+    use futures_util::StreamExt;
+
+    let server = MockServer::start().await;
+    for page in 1..=3 {
+        let items: Vec<i64> = if page < 3 { vec![page * 10, page * 10 + 1] } else { vec![page * 10] };
+        Mock::given(query_param("page", page.to_string()))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"items": items, "last": page == 3})),
+            )
+            .mount(&server)
+            .await;
+    }
+    let client = Arc::new(build(core(&server)));
+    #[derive(Clone)]
+    struct Listing {
+        client: Arc<ClientCore>,
+        page: i64,
+    }
+    async fn fetch(listing: Listing) -> Result<Response<Value>, TestError> {
+        let mut request = Request::new(Method::GET, Auth::NONE);
+        request.query("page", &listing.page, QueryStyle::Form { explode: true }).unwrap();
+        listing.client.send_json(request, no_body, None).await
+    }
+    fn next(mut listing: Listing, response: &Response<Value>) -> Option<Listing> {
+        if response.value["last"] == true {
+            return None;
+        }
+        listing.page += 1;
+        Some(listing)
+    }
+    fn take(page: Value) -> Vec<i64> {
+        serde_json::from_value(page["items"].clone()).unwrap()
+    }
+    let first = Listing { client: client.clone(), page: 1 };
+    let mut stream = items(pages(first.clone(), fetch, next), take);
+    assert_eq!(stream.next().await.unwrap().unwrap(), 10);
+    assert_eq!(attempts(&server).await, 1, "the second page is not asked for yet");
+    let rest: Vec<i64> = stream.map(Result::unwrap).collect().await;
+    assert_eq!(rest, [11, 20, 21, 30]);
+    assert_eq!(attempts(&server).await, 3);
+    let all_pages: Vec<_> = pages(first, fetch, next).collect().await;
+    assert_eq!(all_pages.len(), 3);
+}
+
+#[test]
+fn result_info_says_whether_more_pages_follow() {
+    assert!(more_pages(Some(&json!({"page": 1, "total_pages": 3})), 1));
+    assert!(!more_pages(Some(&json!({"page": 3, "total_pages": 3})), 3));
+    assert!(!more_pages(Some(&json!({"total_count": 40, "per_page": 20})), 2));
+    assert!(more_pages(Some(&json!({"total_count": 41, "per_page": 20})), 2));
+    assert!(more_pages(Some(&json!({"count": 5})), 7));
+    assert!(more_pages(None, 1));
 }

@@ -40,6 +40,7 @@ impl AccessHistory {
             user: None,
             device: None,
             identity: None,
+            options: Default::default(),
         }
     }
 }
@@ -54,6 +55,7 @@ pub struct GetAccessHistory {
     user: Option<String>,
     device: Option<String>,
     identity: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl GetAccessHistory {
@@ -87,6 +89,39 @@ impl GetAccessHistory {
         self
     }
 
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends the request and returns the decoded result.
     pub async fn send(self) -> Result<types::AccessHistoryPage, Error> {
         self.send_with_response().await.map(Response::into_value)
@@ -113,7 +148,36 @@ impl GetAccessHistory {
         request.query("user", &self.user, QueryStyle::Form { explode: true })?;
         request.query("device", &self.device, QueryStyle::Form { explode: true })?;
         request.query("identity", &self.identity, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
         self.client.core().send_json(request, |_, _| None, None).await
+    }
+
+    /// Every page of this listing, each requested only when the stream gets to it.
+    pub fn pages(
+        self,
+    ) -> runtime::BoxStream<Result<Response<types::AccessHistoryPage>, Error>> {
+        runtime::pages(self, Self::send_with_response, Self::next_page)
+    }
+
+    /// Every item of every page, in order, fetched page by page as the stream is read.
+    pub fn stream(self) -> runtime::BoxStream<Result<types::AccessRecord, Error>> {
+        runtime::items(self.pages(), |page| page.docs)
+    }
+
+    /// The request for the page after `response`, or `None` after the last page.
+    fn next_page(
+        mut self,
+        response: &Response<types::AccessHistoryPage>,
+    ) -> Option<Self> {
+        if response.value.docs.is_empty() {
+            return None;
+        }
+        let next = response.value.next_page?;
+        if next <= self.page.unwrap_or(1) {
+            return None;
+        }
+        self.page = Some(next);
+        Some(self)
     }
 }
 

@@ -9,4 +9,8 @@ pub mod access_history;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
-pub use runtime::{ApiMessage, DecodeError, Response};
+pub use runtime::{ApiMessage, BoxStream, DecodeError, Response, Signer};
+
+/// The HTTP client the generated client is built on, for implementing [`Signer`] and
+/// for [`ClientBuilder::http_client`].
+pub use reqwest;

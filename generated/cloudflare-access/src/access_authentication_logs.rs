@@ -51,6 +51,7 @@ impl AccessAuthenticationLogs {
             non_identity_op: None,
             user_id_op: None,
             fields: None,
+            options: Default::default(),
         }
     }
 }
@@ -80,6 +81,7 @@ pub struct GetAccessAuthenticationLogs {
     non_identity_op: Option<types::AccessFilterOperator>,
     user_id_op: Option<types::AccessFilterOperator>,
     fields: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl GetAccessAuthenticationLogs {
@@ -217,6 +219,39 @@ impl GetAccessAuthenticationLogs {
         self
     }
 
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends the request and returns the decoded result.
     pub async fn send(self) -> Result<Vec<types::AccessAccessRequests>, Error> {
         self.send_with_response().await.map(Response::into_value)
@@ -273,10 +308,40 @@ impl GetAccessAuthenticationLogs {
         request
             .query("user_idOp", &self.user_id_op, QueryStyle::Form { explode: true })?;
         request.query("fields", &self.fields, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
         self.client
             .core()
             .send_envelope(request, Self::error_body, &crate::client::ENVELOPE)
             .await
+    }
+
+    /// Every page of this listing, each requested only when the stream gets to it.
+    pub fn pages(
+        self,
+    ) -> runtime::BoxStream<Result<Response<Vec<types::AccessAccessRequests>>, Error>> {
+        runtime::pages(self, Self::send_with_response, Self::next_page)
+    }
+
+    /// Every item of every page, in order, fetched page by page as the stream is read.
+    pub fn stream(
+        self,
+    ) -> runtime::BoxStream<Result<types::AccessAccessRequests, Error>> {
+        runtime::items(self.pages(), |items| items)
+    }
+
+    /// The request for the page after `response`, or `None` after the last page.
+    fn next_page(
+        mut self,
+        response: &Response<Vec<types::AccessAccessRequests>>,
+    ) -> Option<Self> {
+        let page = self.page.unwrap_or(1);
+        if response.value.is_empty()
+            || !runtime::more_pages(response.result_info.as_ref(), page)
+        {
+            return None;
+        }
+        self.page = Some(page + 1);
+        Some(self)
     }
 
     /// Decodes an error response as the body this operation declares for its status.

@@ -48,6 +48,7 @@ impl AccessScimUpdateLogs {
             idp_resource_id: None,
             page: None,
             per_page: None,
+            options: Default::default(),
         }
     }
 }
@@ -72,6 +73,7 @@ pub struct ListAccessScimUpdateLogs {
     idp_resource_id: Option<Vec<String>>,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: runtime::RequestOptions,
 }
 
 impl ListAccessScimUpdateLogs {
@@ -183,6 +185,39 @@ impl ListAccessScimUpdateLogs {
         self
     }
 
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends the request and returns the decoded result.
     pub async fn send(self) -> Result<Vec<types::AccessResponses>, Error> {
         self.send_with_response().await.map(Response::into_value)
@@ -245,10 +280,38 @@ impl ListAccessScimUpdateLogs {
             )?;
         request.query("page", &self.page, QueryStyle::Form { explode: true })?;
         request.query("per_page", &self.per_page, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
         self.client
             .core()
             .send_envelope(request, Self::error_body, &crate::client::ENVELOPE)
             .await
+    }
+
+    /// Every page of this listing, each requested only when the stream gets to it.
+    pub fn pages(
+        self,
+    ) -> runtime::BoxStream<Result<Response<Vec<types::AccessResponses>>, Error>> {
+        runtime::pages(self, Self::send_with_response, Self::next_page)
+    }
+
+    /// Every item of every page, in order, fetched page by page as the stream is read.
+    pub fn stream(self) -> runtime::BoxStream<Result<types::AccessResponses, Error>> {
+        runtime::items(self.pages(), |items| items)
+    }
+
+    /// The request for the page after `response`, or `None` after the last page.
+    fn next_page(
+        mut self,
+        response: &Response<Vec<types::AccessResponses>>,
+    ) -> Option<Self> {
+        let page = self.page.unwrap_or(1);
+        if response.value.is_empty()
+            || !runtime::more_pages(response.result_info.as_ref(), page)
+        {
+            return None;
+        }
+        self.page = Some(page + 1);
+        Some(self)
     }
 
     /// Decodes an error response as the body this operation declares for its status.

@@ -85,9 +85,19 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a request may take in all (default: 60 seconds).
+    /// How long one attempt of a request may take (default: 60 seconds); a request
+    /// builder's `.timeout(..)` overrides it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.core.timeout(timeout);
+        self
+    }
+
+    /// How often a failed request is tried again (default: 2): on connection
+    /// failures, 408, 409, 429 and 5xx for requests that can safely be repeated, with
+    /// exponential backoff and the server's `Retry-After`. A request builder's
+    /// `.max_retries(..)` overrides it.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.core.max_retries(max_retries);
         self
     }
 

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -23,8 +24,21 @@ use serde::Serialize;
 /// The future a request builder's `.await` runs.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
-/// How long a request may take, unless the client or the request says otherwise.
+/// The stream of items or pages of a paginated operation.
+pub type BoxStream<T> = Pin<Box<dyn futures_core::Stream<Item = T> + Send + 'static>>;
+
+/// How long one attempt of a request may take, unless the client or the request says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How often a failed request is tried again, unless the client or the request says otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// The first pause before a retry; it doubles with every retry, up to [`MAX_BACKOFF`].
+const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// A server's `Retry-After` is honoured when it asks for at most this long.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// A secret that never shows in `Debug` output or error messages.
 #[derive(Clone, PartialEq, Eq)]
@@ -59,6 +73,16 @@ pub enum Credential {
     Query { name: &'static str, value: Secret },
     /// An API key in a cookie.
     Cookie { name: &'static str, value: Secret },
+    /// The request is signed: the signer runs on the final request, before every attempt.
+    Signed(Arc<dyn Signer>),
+}
+
+/// Signs requests: runs on the final request just before it is sent, again before every
+/// retry (so a signature with a timestamp is always fresh). Implement it to replace a signing
+/// scheme the client ships with, or to sign requests of an API the spec does not describe.
+pub trait Signer: fmt::Debug + Send + Sync {
+    /// Adds the signature (headers, query parameters) to the request.
+    fn sign(&self, request: &mut reqwest::Request) -> Result<(), String>;
 }
 
 /// The credentials an operation accepts: the first alternative whose schemes are all
@@ -72,6 +96,17 @@ pub struct Auth {
 
 impl Auth {
     pub const NONE: Auth = Auth { alternatives: &[], optional: true };
+}
+
+/// Per-request settings, set on a request builder: they override the client's.
+#[derive(Clone, Debug, Default)]
+pub struct RequestOptions {
+    pub timeout: Option<Duration>,
+    pub max_retries: Option<u32>,
+    /// Headers sent in addition to the operation's (checked when the request is sent).
+    pub headers: Vec<(String, String)>,
+    /// Query parameters sent in addition to the operation's.
+    pub query: Vec<(String, String)>,
 }
 
 /// Names of the members of a response envelope (`{success, errors, messages, result}`).
@@ -309,6 +344,7 @@ pub struct CoreBuilder {
     base_url: Option<String>,
     credentials: BTreeMap<&'static str, Credential>,
     timeout: Duration,
+    max_retries: u32,
     user_agent: String,
     http: Option<reqwest::Client>,
 }
@@ -319,6 +355,7 @@ impl CoreBuilder {
             base_url: default_base_url.map(str::to_owned),
             credentials: BTreeMap::new(),
             timeout: DEFAULT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
             user_agent: user_agent.to_owned(),
             http: None,
         }
@@ -334,6 +371,10 @@ impl CoreBuilder {
 
     pub fn timeout(&mut self, timeout: Duration) {
         self.timeout = timeout;
+    }
+
+    pub fn max_retries(&mut self, max_retries: u32) {
+        self.max_retries = max_retries;
     }
 
     pub fn user_agent(&mut self, user_agent: String) {
@@ -366,6 +407,7 @@ impl CoreBuilder {
             base_url: base_url.trim_end_matches('/').to_owned(),
             credentials: self.credentials,
             timeout: self.timeout,
+            max_retries: self.max_retries,
             user_agent,
         })
     }
@@ -377,6 +419,7 @@ pub struct ClientCore {
     base_url: String,
     credentials: BTreeMap<&'static str, Credential>,
     timeout: Duration,
+    max_retries: u32,
     user_agent: HeaderValue,
 }
 
@@ -392,6 +435,7 @@ impl fmt::Debug for ClientCore {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.keys().collect::<Vec<_>>())
             .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
             .finish_non_exhaustive()
     }
 }
@@ -405,6 +449,7 @@ pub struct Request {
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<(Vec<u8>, &'static str)>,
     auth: Auth,
+    options: RequestOptions,
 }
 
 /// A parameter value, flattened from whatever `Serialize` type the operation takes.
@@ -471,7 +516,20 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, InvalidRequest> 
 
 impl Request {
     pub fn new(method: Method, auth: Auth) -> Self {
-        Self { method, path: String::new(), query: Vec::new(), headers: Vec::new(), body: None, auth }
+        Self {
+            method,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            auth,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// Applies the builder's per-request settings.
+    pub fn options(&mut self, options: RequestOptions) {
+        self.options = options;
     }
 
     /// Appends a literal part of the path template.
@@ -697,7 +755,8 @@ impl ClientCore {
         Ok(self.execute(request, errors, envelope).await?.into_response(|body| body))
     }
 
-    /// Sends the request and reads the whole answer; error statuses become [`Error::Api`].
+    /// Sends the request, retrying where that is safe, and reads the whole answer; error
+    /// statuses become [`Error::Api`].
     async fn execute<B>(
         &self,
         request: Request,
@@ -707,74 +766,102 @@ impl ClientCore {
     where
         B: From<serde_json::Value>,
     {
-        let http_request = self.prepare(request)?;
-        let response = self.http.execute(http_request).await.map_err(transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?.to_vec();
-        if status.is_success() {
-            return Ok(RawResponse { status, headers, body });
+        let max_retries = request.options.max_retries.unwrap_or(self.max_retries);
+        let idempotent = is_idempotent(&request.method);
+        let mut attempt = 0;
+        loop {
+            // Built and signed afresh for every attempt, so signatures carry a fresh timestamp.
+            let http_request = self.prepare(&request)?;
+            let retry = match self.http.execute(http_request).await {
+                Err(error) => {
+                    let delay = retry_after_failure(&error, idempotent, attempt, max_retries);
+                    match delay {
+                        Some(delay) => delay,
+                        None => return Err(transport(error)),
+                    }
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    if let Some(delay) = retry_after_status(status, &headers, idempotent, attempt, max_retries) {
+                        delay
+                    } else {
+                        match response.bytes().await {
+                            Ok(body) => return answer(status, headers, body.to_vec(), errors, envelope),
+                            // The answer broke off: asking again is safe only if asking twice is.
+                            Err(_) if idempotent && attempt < max_retries => backoff(attempt),
+                            Err(error) => return Err(transport(error)),
+                        }
+                    }
+                }
+            };
+            tokio::time::sleep(retry).await;
+            attempt += 1;
         }
-        let messages = envelope
-            .and_then(|e| {
-                let parsed: serde_json::Value = serde_json::from_slice(&body).ok()?;
-                Some(ApiMessage::list(parsed.get(e.errors)))
-            })
-            .unwrap_or_default();
-        let typed = typed_error_body(errors, status, &body);
-        Err(Error::Api(Box::new(ApiError { status, headers, errors: messages, body: typed, raw: body })))
     }
 
-    /// The final `reqwest` request: URL, query, credentials and headers.
-    fn prepare(&self, request: Request) -> Result<reqwest::Request, InvalidRequest> {
+    /// The final `reqwest` request: URL, query, credentials, headers, and signatures.
+    fn prepare(&self, request: &Request) -> Result<reqwest::Request, InvalidRequest> {
         let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, request.path))
             .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")))?;
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
         headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
-        for (name, value) in request.headers {
-            headers.append(name, value);
+        for (name, value) in &request.headers {
+            headers.append(name.clone(), value.clone());
         }
-        let mut query = request.query;
+        for (name, value) in &request.options.headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
+            headers.insert(header, header_value(name, value)?);
+        }
+        let mut query = request.query.clone();
+        query.extend(request.options.query.iter().cloned());
         let mut basic = None;
-        self.authenticate(request.auth, &mut headers, &mut query, &mut basic)?;
+        let signers = self.authenticate(request.auth, &mut headers, &mut query, &mut basic)?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
-        let mut builder = self.http.request(request.method, url).timeout(self.timeout);
-        if let Some((bytes, media_type)) = request.body {
+        let timeout = request.options.timeout.unwrap_or(self.timeout);
+        let mut builder = self.http.request(request.method.clone(), url).timeout(timeout);
+        if let Some((bytes, media_type)) = &request.body {
             headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-            builder = builder.body(bytes);
+            builder = builder.body(bytes.clone());
         }
         builder = builder.headers(headers);
         if let Some((username, password)) = basic {
             builder = builder.basic_auth(username, Some(password));
         }
-        builder
+        let mut http_request = builder
             .build()
-            .map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))
+            .map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))?;
+        for signer in signers {
+            signer.sign(&mut http_request).map_err(|e| InvalidRequest(format!("cannot sign the request: {e}")))?;
+        }
+        Ok(http_request)
     }
 
-    /// Adds the credentials of the first alternative that is fully configured.
+    /// Adds the credentials of the first alternative that is fully configured; returns the
+    /// signers among them, which run on the finished request.
     fn authenticate<'c>(
         &'c self,
         auth: Auth,
         headers: &mut HeaderMap,
         query: &mut Vec<(String, String)>,
         basic: &mut Option<(&'c str, &'c str)>,
-    ) -> Result<(), InvalidRequest> {
-        let chosen =
-            auth.alternatives.iter().find(|schemes| schemes.iter().all(|s| self.credentials.contains_key(s)));
+    ) -> Result<Vec<&'c dyn Signer>, InvalidRequest> {
+        let chosen = auth
+            .alternatives
+            .iter()
+            .find(|schemes| schemes.iter().all(|s| self.credentials.contains_key(s)));
         let Some(schemes) = chosen else {
             if auth.optional {
-                return Ok(());
+                return Ok(Vec::new());
             }
             let options: Vec<String> = auth.alternatives.iter().map(|schemes| schemes.join(" + ")).collect();
-            return Err(InvalidRequest(format!(
-                "this operation needs credentials: set {}",
-                options.join(", or ")
-            )));
+            return Err(InvalidRequest(format!("this operation needs credentials: set {}", options.join(", or "))));
         };
+        let mut signers = Vec::new();
         for scheme in schemes.iter() {
             match &self.credentials[scheme] {
                 Credential::Bearer(token) => {
@@ -787,17 +874,102 @@ impl ClientCore {
                         .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
                     headers.insert(header, sensitive(header_value(name, value.expose())?));
                 }
-                Credential::Query { name, value } => {
-                    query.push(((*name).to_owned(), value.expose().to_owned()))
-                }
+                Credential::Query { name, value } => query.push(((*name).to_owned(), value.expose().to_owned())),
                 Credential::Cookie { name, value } => {
                     let pair = format!("{name}={}", value.expose());
                     headers.append(reqwest::header::COOKIE, sensitive(header_value(name, &pair)?));
                 }
+                Credential::Signed(signer) => signers.push(signer.as_ref()),
             }
         }
-        Ok(())
+        Ok(signers)
     }
+}
+
+/// The answer to a request: the body for a success, an [`Error::Api`] for an error status.
+fn answer<B: From<serde_json::Value>>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    errors: fn(StatusCode, &[u8]) -> Option<B>,
+    envelope: Option<&Envelope>,
+) -> Result<RawResponse, Error<B>> {
+    if status.is_success() {
+        return Ok(RawResponse { status, headers, body });
+    }
+    let messages = envelope
+        .and_then(|e| {
+            let parsed: serde_json::Value = serde_json::from_slice(&body).ok()?;
+            Some(ApiMessage::list(parsed.get(e.errors)))
+        })
+        .unwrap_or_default();
+    let typed = typed_error_body(errors, status, &body);
+    Err(Error::Api(Box::new(ApiError { status, headers, errors: messages, body: typed, raw: body })))
+}
+
+/// Methods the server may receive twice without harm.
+fn is_idempotent(method: &Method) -> bool {
+    [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
+}
+
+/// The pause before retry number `attempt + 1`: 0.5 s doubling up to 8 s, less up to a
+/// quarter at random so that many clients do not retry in step.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let exponential = INITIAL_BACKOFF.saturating_mul(2u32.saturating_pow(attempt)).min(MAX_BACKOFF);
+    exponential.mul_f64(1.0 - 0.25 * fastrand::f64())
+}
+
+/// How long the server asks to wait (`retry-after-ms`, or `Retry-After` in seconds or as an
+/// HTTP date), when it asks for a sensible time.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let asked = if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        Duration::try_from_secs_f64(ms / 1000.0).ok()
+    } else if let Some(value) = text("retry-after") {
+        match value.parse::<f64>() {
+            Ok(seconds) => Duration::try_from_secs_f64(seconds).ok(),
+            Err(_) => httpdate::parse_http_date(value)
+                .ok()
+                .map(|date| date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)),
+        }
+    } else {
+        None
+    };
+    asked.filter(|delay| *delay <= MAX_RETRY_AFTER)
+}
+
+/// Whether (and after how long) to retry after an error status. Idempotent requests retry on
+/// 408, 409, 429 and 5xx; others only where the server cannot have acted on them (429, and
+/// 503 with `Retry-After`). A server's `x-should-retry` header overrides both.
+pub(crate) fn retry_after_status(
+    status: StatusCode,
+    headers: &HeaderMap,
+    idempotent: bool,
+    attempt: u32,
+    max_retries: u32,
+) -> Option<Duration> {
+    if status.is_success() || attempt >= max_retries {
+        return None;
+    }
+    let asked = retry_after(headers);
+    let should = match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+        Some("true") => true,
+        Some("false") => false,
+        _ => {
+            let code = status.as_u16();
+            let transient = matches!(code, 408 | 409 | 429) || status.is_server_error();
+            let not_acted = code == 429 || (code == 503 && asked.is_some());
+            transient && (idempotent || not_acted)
+        }
+    };
+    should.then(|| asked.unwrap_or_else(|| backoff(attempt)))
+}
+
+/// Whether (and after how long) to retry after a failure to get an answer: a connection that
+/// could not be made is always safe to retry; anything later only for idempotent requests.
+fn retry_after_failure(error: &reqwest::Error, idempotent: bool, attempt: u32, max_retries: u32) -> Option<Duration> {
+    let safe = error.is_connect() || (idempotent && (error.is_timeout() || error.is_request()));
+    (safe && attempt < max_retries).then(|| backoff(attempt))
 }
 
 fn sensitive(mut value: HeaderValue) -> HeaderValue {
@@ -832,6 +1004,62 @@ impl<B> From<Box<DecodeError>> for Error<B> {
     fn from(e: Box<DecodeError>) -> Self {
         Error::Decode(e)
     }
+}
+
+/// The pages of a paginated operation, requested one at a time as the stream is read: `fetch`
+/// sends a request; `next` turns the request and its answer into the request for the next
+/// page, or `None` after the last one. An error ends the stream after it is yielded.
+pub fn pages<R, P, B, F, Fut>(first: R, fetch: F, next: fn(R, &Response<P>) -> Option<R>) -> BoxStream<Result<Response<P>, Error<B>>>
+where
+    R: Clone + Send + 'static,
+    P: Send + 'static,
+    B: Send + 'static,
+    F: Fn(R) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<Response<P>, Error<B>>> + Send + 'static,
+{
+    Box::pin(futures_util::stream::unfold(Some(first), move |state| {
+        let fetch = fetch.clone();
+        async move {
+            let request = state?;
+            let following = request.clone();
+            match fetch(request).await {
+                Ok(response) => {
+                    let after = next(following, &response);
+                    Some((Ok(response), after))
+                }
+                Err(error) => Some((Err(error), None)),
+            }
+        }
+    }))
+}
+
+/// Every item of every page, in order.
+pub fn items<P, T, B>(pages: BoxStream<Result<Response<P>, Error<B>>>, items: fn(P) -> Vec<T>) -> BoxStream<Result<T, Error<B>>>
+where
+    P: 'static,
+    T: Send + 'static,
+    B: Send + 'static,
+{
+    use futures_util::StreamExt;
+    Box::pin(pages.flat_map(move |page| {
+        let batch: Vec<Result<T, Error<B>>> = match page {
+            Ok(response) => items(response.value).into_iter().map(Ok).collect(),
+            Err(error) => vec![Err(error)],
+        };
+        futures_util::stream::iter(batch)
+    }))
+}
+
+/// Whether an envelope's `result_info` says there are pages after `page` (from `total_pages`,
+/// or else `total_count` and `per_page`); without either, there may be.
+pub fn more_pages(result_info: Option<&serde_json::Value>, page: i64) -> bool {
+    let Some(info) = result_info else { return true };
+    let number = |name: &str| info.get(name).and_then(serde_json::Value::as_f64);
+    let total_pages = number("total_pages").or_else(|| {
+        let (count, per_page) = (number("total_count")?, number("per_page")?);
+        (per_page > 0.0).then(|| (count / per_page).ceil())
+    });
+    total_pages.is_none_or(|total| (page as f64) < total)
 }
 
 /// The error body as the operation declares it for the status, or else as any JSON.

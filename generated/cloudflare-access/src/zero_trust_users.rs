@@ -35,6 +35,7 @@ impl ZeroTrustUsers {
             client: self.client.clone(),
             account_id: account_id.into(),
             user_id: user_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -56,6 +57,7 @@ impl ZeroTrustUsers {
             client: self.client.clone(),
             account_id: account_id.into(),
             user_id: user_id.into(),
+            options: Default::default(),
         }
     }
 
@@ -80,6 +82,7 @@ impl ZeroTrustUsers {
             account_id: account_id.into(),
             user_id: user_id.into(),
             nonce: nonce.into(),
+            options: Default::default(),
         }
     }
 }
@@ -91,9 +94,43 @@ pub struct GetLastSeenIdentity {
     client: Client,
     account_id: String,
     user_id: String,
+    options: runtime::RequestOptions,
 }
 
 impl GetLastSeenIdentity {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends the request and returns the decoded result.
     pub async fn send(self) -> Result<types::AccessIdentity, Error> {
         self.send_with_response().await.map(Response::into_value)
@@ -114,6 +151,7 @@ impl GetLastSeenIdentity {
         request.path("/access/users/");
         request.path_param("user_id", &self.user_id)?;
         request.path("/last_seen_identity");
+        request.options(self.options);
         self.client
             .core()
             .send_envelope(request, Self::error_body, &crate::client::ENVELOPE)
@@ -150,9 +188,43 @@ pub struct GetActiveSessions {
     client: Client,
     account_id: String,
     user_id: String,
+    options: runtime::RequestOptions,
 }
 
 impl GetActiveSessions {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends the request and returns the decoded result.
     pub async fn send(self) -> Result<Vec<types::AccessActiveSessionListItem>, Error> {
         self.send_with_response().await.map(Response::into_value)
@@ -173,6 +245,7 @@ impl GetActiveSessions {
         request.path("/access/users/");
         request.path_param("user_id", &self.user_id)?;
         request.path("/active_sessions");
+        request.options(self.options);
         self.client
             .core()
             .send_envelope(request, Self::error_body, &crate::client::ENVELOPE)
@@ -210,9 +283,43 @@ pub struct GetActiveSession {
     account_id: String,
     user_id: String,
     nonce: String,
+    options: runtime::RequestOptions,
 }
 
 impl GetActiveSession {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends the request and returns the decoded result.
     pub async fn send(self) -> Result<types::AccessActiveSession, Error> {
         self.send_with_response().await.map(Response::into_value)
@@ -234,6 +341,7 @@ impl GetActiveSession {
         request.path_param("user_id", &self.user_id)?;
         request.path("/active_sessions/");
         request.path_param("nonce", &self.nonce)?;
+        request.options(self.options);
         self.client
             .core()
             .send_envelope(request, Self::error_body, &crate::client::ENVELOPE)

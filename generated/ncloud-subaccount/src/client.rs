@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 use crate::runtime::{ClientCore, CoreBuilder};
-use crate::runtime::{Credential, Secret};
+use crate::runtime::{Credential, Signer};
 use crate::Error;
 
 /// The API's default base URL (its first server).
@@ -62,9 +62,19 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a request may take in all (default: 60 seconds).
+    /// How long one attempt of a request may take (default: 60 seconds); a request
+    /// builder's `.timeout(..)` overrides it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.core.timeout(timeout);
+        self
+    }
+
+    /// How often a failed request is tried again (default: 2): on connection
+    /// failures, 408, 409, 429 and 5xx for requests that can safely be repeated, with
+    /// exponential backoff and the server's `Retry-After`. A request builder's
+    /// `.max_retries(..)` overrides it.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.core.max_retries(max_retries);
         self
     }
 
@@ -80,7 +90,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Authenticates with `ncp_apigw_v2`: an API key in the `x-ncp-iam-access-key` header.
+    /// Authenticates with `ncp_apigw_v2`: NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key.
     ///
     /// NAVER Cloud Platform API Gateway signature v2. Every request must carry
     /// three headers (OpenAPI can only name one of them here, the access key;
@@ -102,15 +112,19 @@ impl ClientBuilder {
     /// query string (e.g. `GET /api/v1/users/{subAccountId}/last-access-summary`),
     /// a newline, the same timestamp as in `x-ncp-apigw-timestamp`, a
     /// newline, and the access key.
-    pub fn ncp_apigw_v2(mut self, key: impl Into<String>) -> Self {
-        self.core
-            .credential(
-                "ncp_apigw_v2",
-                Credential::Header {
-                    name: "x-ncp-iam-access-key",
-                    value: Secret::new(key),
-                },
-            );
+    pub fn ncp_apigw_v2(
+        mut self,
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Self {
+        let signer = crate::ncp_apigw_v2::NcpApigwV2::new(access_key, secret_key);
+        self.core.credential("ncp_apigw_v2", Credential::Signed(Arc::new(signer)));
+        self
+    }
+
+    /// Signs `ncp_apigw_v2` requests with `signer` instead of the built-in signature.
+    pub fn ncp_apigw_v2_signer(mut self, signer: impl Signer + 'static) -> Self {
+        self.core.credential("ncp_apigw_v2", Credential::Signed(Arc::new(signer)));
         self
     }
 

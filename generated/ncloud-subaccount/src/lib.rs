@@ -4,9 +4,14 @@
 mod client;
 mod error;
 mod runtime;
+mod ncp_apigw_v2;
 pub mod types;
 pub mod sub_account;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
-pub use runtime::{ApiMessage, DecodeError, Response};
+pub use runtime::{ApiMessage, BoxStream, DecodeError, Response, Signer};
+
+/// The HTTP client the generated client is built on, for implementing [`Signer`] and
+/// for [`ClientBuilder::http_client`].
+pub use reqwest;

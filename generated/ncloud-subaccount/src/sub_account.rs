@@ -32,6 +32,7 @@ impl SubAccount {
         GetLastAccessSummary {
             client: self.client.clone(),
             sub_account_id: sub_account_id.into(),
+            options: Default::default(),
         }
     }
 }
@@ -42,9 +43,43 @@ impl SubAccount {
 pub struct GetLastAccessSummary {
     client: Client,
     sub_account_id: String,
+    options: runtime::RequestOptions,
 }
 
 impl GetLastAccessSummary {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends the request and returns the decoded result.
     pub async fn send(self) -> Result<types::LastAccessSummary, Error> {
         self.send_with_response().await.map(Response::into_value)
@@ -63,6 +98,7 @@ impl GetLastAccessSummary {
         request.path("/api/v1/users/");
         request.path_param("subAccountId", &self.sub_account_id)?;
         request.path("/last-access-summary");
+        request.options(self.options);
         self.client.core().send_json(request, Self::error_body, None).await
     }
 

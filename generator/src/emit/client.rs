@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::operations::scheme_summary;
 use super::rust::ident;
-use crate::ir::{Api, KeyLocation, SchemeKind};
+use crate::ir::{Api, KeyLocation, SchemeKind, Signature};
 
 pub fn client_module(api: &Api) -> TokenStream {
     let title = api.title.trim();
@@ -72,6 +72,24 @@ pub fn client_module(api: &Api) -> TokenStream {
                     self
                 }
             },
+            SchemeKind::Signed(Signature::NcpApigwV2) => {
+                let replace = ident(&format!("{}_signer", crate::naming::bare(&scheme.setter)));
+                let replace_doc = format!(" Signs `{key}` requests with `signer` instead of the built-in signature.");
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+                        let signer = crate::ncp_apigw_v2::NcpApigwV2::new(access_key, secret_key);
+                        self.core.credential(#key, Credential::Signed(Arc::new(signer)));
+                        self
+                    }
+
+                    #[doc = #replace_doc]
+                    pub fn #replace(mut self, signer: impl Signer + 'static) -> Self {
+                        self.core.credential(#key, Credential::Signed(Arc::new(signer)));
+                        self
+                    }
+                }
+            }
             SchemeKind::ApiKey { location, name } => {
                 let variant = match location {
                     KeyLocation::Header => quote!(Header),
@@ -97,11 +115,12 @@ pub fn client_module(api: &Api) -> TokenStream {
         }
     });
     let uses_secrets = !api.schemes.is_empty();
-    let secret_import = uses_secrets.then(|| {
-        quote!(
-            use crate::runtime::{Credential, Secret};
-        )
-    });
+    let signs = api.schemes.iter().any(|s| matches!(s.kind, SchemeKind::Signed(_)));
+    let keeps_secrets = api.schemes.iter().any(|s| !matches!(s.kind, SchemeKind::Signed(_)));
+    let signer_import = signs.then(|| quote!(Signer,));
+    let secret_type_import = keeps_secrets.then(|| quote!(Secret,));
+    let secret_import =
+        uses_secrets.then(|| quote!(use crate::runtime::{Credential, #secret_type_import #signer_import};));
     quote! {
         #![doc = " The client and its builder."]
         use std::sync::Arc;
@@ -156,9 +175,19 @@ pub fn client_module(api: &Api) -> TokenStream {
                 self
             }
 
-            /// How long a request may take in all (default: 60 seconds).
+            /// How long one attempt of a request may take (default: 60 seconds); a request
+            /// builder's `.timeout(..)` overrides it.
             pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.core.timeout(timeout);
+                self
+            }
+
+            /// How often a failed request is tried again (default: 2): on connection
+            /// failures, 408, 409, 429 and 5xx for requests that can safely be repeated, with
+            /// exponential backoff and the server's `Retry-After`. A request builder's
+            /// `.max_retries(..)` overrides it.
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.core.max_retries(max_retries);
                 self
             }
 

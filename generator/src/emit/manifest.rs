@@ -7,11 +7,16 @@ use crate::ir::Api;
 
 /// Dependencies every generated crate has: HTTP (rustls), serde, and path-aware decoding.
 const BASE_DEPENDENCIES: &[(&str, &str)] = &[
+    ("fastrand", "\"2.3\""),
+    ("futures-core", "\"0.3\""),
+    ("futures-util", "\"0.3\""),
+    ("httpdate", "\"1.0\""),
     ("percent-encoding", "\"2.3\""),
     ("reqwest", "\"0.13\""),
     ("serde", "{ version = \"1.0\", features = [\"derive\"] }"),
     ("serde_json", "\"1.0\""),
     ("serde_path_to_error", "\"0.1\""),
+    ("tokio", "{ version = \"1\", features = [\"time\"] }"),
 ];
 
 pub fn manifest(api: &Api) -> String {
@@ -25,6 +30,9 @@ pub fn manifest(api: &Api) -> String {
     }
     if needs.uuid {
         dependencies.push(("uuid", "{ version = \"1\", features = [\"serde\"] }"));
+    }
+    if needs.ncp_signature {
+        dependencies.extend([("base64", "\"0.23\""), ("hmac", "\"0.13\""), ("sha2", "\"0.11\"")]);
     }
     dependencies.sort();
     let description = format!("Typed client for the {} API", api.title.trim());

@@ -7,6 +7,7 @@ mod errors;
 mod manifest;
 mod models;
 mod operations;
+mod paging;
 mod readme;
 mod rust;
 
@@ -15,13 +16,16 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, TypeRef};
+use crate::ir::{Api, SchemeKind, Signature, TypeRef};
 use rust::ident;
 
 pub use docs::doc_lines;
 
 /// The runtime every generated crate carries as its private `runtime` module.
 pub const RUNTIME_SOURCE: &str = include_str!("../runtime.rs");
+
+/// The NAVER Cloud API Gateway signer, carried by crates whose spec selects it.
+pub const NCP_APIGW_V2_SOURCE: &str = include_str!("../signers/ncp_apigw_v2.rs");
 
 /// One file of a generated crate, relative to the crate's root.
 #[derive(Debug, Clone)]
@@ -54,6 +58,9 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         let path = format!("src/{}.rs", crate::naming::bare(&group.accessor));
         files.push(file(&path, Content::Rust(operations::group_module(api, group))));
     }
+    if Needs::of(api).ncp_signature {
+        files.push(file("src/ncp_apigw_v2.rs", Content::RustVerbatim(NCP_APIGW_V2_SOURCE)));
+    }
     files
 }
 
@@ -66,18 +73,27 @@ fn lib_module(api: &Api) -> TokenStream {
         let module = ident(&g.accessor);
         quote!(pub mod #module;)
     });
+    let signer = Needs::of(api).ncp_signature.then(|| {
+        quote!(
+            mod ncp_apigw_v2;
+        )
+    });
     quote! {
         #![doc = include_str!("../README.md")]
 
         mod client;
         mod error;
         mod runtime;
+        #signer
         pub mod types;
         #(#modules)*
 
         pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
         pub use error::{ApiError, Error, ErrorBody};
-        pub use runtime::{ApiMessage, DecodeError, Response};
+        pub use runtime::{ApiMessage, BoxStream, DecodeError, Response, Signer};
+        /// The HTTP client the generated client is built on, for implementing [`Signer`] and
+        /// for [`ClientBuilder::http_client`].
+        pub use reqwest;
     }
 }
 
@@ -86,11 +102,14 @@ fn lib_module(api: &Api) -> TokenStream {
 pub struct Needs {
     pub chrono: bool,
     pub uuid: bool,
+    /// The NAVER Cloud API Gateway signer (and its hmac, sha2 and base64).
+    pub ncp_signature: bool,
 }
 
 impl Needs {
     pub fn of(api: &Api) -> Self {
-        let mut needs = Needs::default();
+        let ncp_signature = api.schemes.iter().any(|s| s.kind == SchemeKind::Signed(Signature::NcpApigwV2));
+        let mut needs = Needs { ncp_signature, ..Needs::default() };
         let mut visit = |ty: &TypeRef| needs.add(ty);
         for def in &api.types {
             match &def.kind {

@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::rust::{ident, Types};
 use crate::ir::{
-    Api, Group, KeyLocation, Operation, Param, ParamLocation, PathPart, QueryStyle, SchemeKind, StatusMatch,
-    Success, TypeRef,
+    Api, Group, KeyLocation, Operation, Param, ParamLocation, PathPart, QueryStyle, SchemeKind, Signature,
+    StatusMatch, Success, TypeRef,
 };
 
 /// More positional arguments than clippy accepts without a word.
@@ -196,6 +196,7 @@ fn accessor_method(types: Types<'_>, op: &Operation) -> TokenStream {
             #builder {
                 client: self.client.clone(),
                 #(#inits)*
+                options: Default::default(),
             }
         }
     }
@@ -253,6 +254,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     let output = success_type(types, op);
     let send = send_body(api, op);
     let error_decoder = error_decoder(api, types, op);
+    let paging = op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &output));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -260,10 +262,36 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         pub struct #builder {
             client: Client,
             #(#fields)*
+            options: runtime::RequestOptions,
         }
 
         impl #builder {
             #(#setters)*
+
+            /// How long one attempt of this request may take (overrides the client's timeout).
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// How often this request is tried again after a transient failure (overrides the
+            /// client's setting).
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.options.max_retries = Some(max_retries);
+                self
+            }
+
+            /// Sends a header the API description does not name.
+            pub fn extra_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// Sends a query parameter the API description does not name.
+            pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.query.push((name.into(), value.into()));
+                self
+            }
 
             /// Sends the request and returns the decoded result.
             pub async fn send(self) -> Result<#output, Error> {
@@ -275,6 +303,8 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
             pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
                 #send
             }
+
+            #paging
 
             #error_decoder
         }
@@ -365,6 +395,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         #auth
         let mut request = Request::new(reqwest::Method::#method, AUTH);
         #(#steps)*
+        request.options(self.options);
         self.client.core().#call.await
     }
 }
@@ -457,6 +488,9 @@ pub fn scheme_summary(kind: &SchemeKind) -> String {
         }
         SchemeKind::ApiKey { location: KeyLocation::Query, name } => {
             format!("an API key in the `{name}` query parameter")
+        }
+        SchemeKind::Signed(Signature::NcpApigwV2) => {
+            "NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key".into()
         }
         SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => {
             format!("an API key in the `{name}` cookie")

@@ -104,6 +104,7 @@ fn example(api: &Api) -> String {
         let setter = crate::naming::bare(&scheme.setter);
         let value = match scheme.kind {
             SchemeKind::Basic => "\"username\", \"password\"".to_owned(),
+            SchemeKind::Signed(_) => "\"ACCESS_KEY\", \"SECRET_KEY\"".to_owned(),
             _ => format!("\"{}\"", scheme.key.to_ascii_uppercase().replace(['"', '\\'], "")),
         };
         let _ = writeln!(out, "        .{setter}({value})");

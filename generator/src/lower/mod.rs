@@ -4,11 +4,12 @@
 mod cycles;
 mod envelope;
 mod operation;
+mod pagination;
 mod schema;
 mod security;
 mod view;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Error};
 use crate::ir::Api;
 use crate::load::Spec;
 use crate::naming;
@@ -21,7 +22,7 @@ pub struct Lowered {
     pub warnings: Vec<Diagnostic>,
 }
 
-pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Diagnostic> {
+pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
     let mut warnings = Vec::new();
     let mut space = schema::TypeSpace::new(spec)?;
     let schemes = security::Schemes::lower(spec, &mut warnings)?;
@@ -29,6 +30,23 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Diagnostic> {
     let operations =
         operation::OperationLowering::new(spec, &mut space, &schemes, envelope.clone(), &mut warnings)
             .run()?;
+    let types = space.finish();
+    let mut groups = operations.groups;
+    let mut unused: Vec<&String> = options.pagination.keys().collect();
+    for op in groups.iter_mut().flat_map(|g| &mut g.operations) {
+        let setting = options.pagination.get(&op.id);
+        unused.retain(|id| **id != op.id);
+        op.pagination = pagination::paging(op, &types, setting).map_err(|message| Error::Config {
+            path: spec.file.clone(),
+            message: format!("pagination of `{}`: {message}", op.id),
+        })?;
+    }
+    if let Some(id) = unused.first() {
+        return Err(Error::Config {
+            path: spec.file.clone(),
+            message: format!("pagination is set for `{id}`, which is not an operationId of this spec"),
+        });
+    }
     let info = &spec.api.info;
     let api = Api {
         package: options.package.clone(),
@@ -38,9 +56,9 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Diagnostic> {
         version: info.version.clone(),
         description: info.description.clone(),
         base_url: spec.api.servers.first().map(server_url),
-        types: space.finish(),
+        types,
         schemes: schemes.list,
-        groups: operations.groups,
+        groups,
         envelope: envelope.filter(|_| operations.uses_envelope),
         error_bodies: operations.error_bodies,
     };

@@ -19,7 +19,22 @@ use crate::naming::{operation_method, pascal, snake, words, Scope};
 type Result<T> = std::result::Result<T, Diagnostic>;
 
 /// Names a request builder uses for itself; parameters get other names.
-const BUILDER_MEMBERS: &[&str] = &["client", "send", "into_future", "body"];
+const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "send",
+    "send_with_response",
+    "into_future",
+    "body",
+    "options",
+    "timeout",
+    "max_retries",
+    "extra_header",
+    "extra_query",
+    "pages",
+    "stream",
+    "next_page",
+    "error_body",
+];
 
 /// Names the generated crate root and `Client` use; tag accessors get other names.
 const CLIENT_MEMBERS: &[&str] =
@@ -142,6 +157,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             errors,
             security,
             required_one_of,
+            pagination: None,
         })
     }
 

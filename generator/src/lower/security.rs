@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use openapiv3::{APIKeyLocation, SecurityRequirement};
 
 use crate::error::Diagnostic;
-use crate::ir::{KeyLocation, SchemeKind, Security, SecurityScheme};
+use crate::ir::{KeyLocation, SchemeKind, Security, SecurityScheme, Signature};
 use crate::load::{Pointer, Spec};
 use crate::naming::{snake, Scope};
 
 /// Methods of the generated `ClientBuilder` that scheme setters must not take.
-pub const BUILDER_METHODS: &[&str] = &["base_url", "build", "http_client", "timeout", "user_agent"];
+pub const BUILDER_METHODS: &[&str] =
+    &["base_url", "build", "http_client", "timeout", "max_retries", "user_agent", "default"];
 
 /// The schemes a client can send, and the index of each by its name in the spec.
 pub struct Schemes {
@@ -40,6 +41,20 @@ impl Schemes {
                         }
                     };
                     (kind, description.clone())
+                }
+                openapiv3::SecurityScheme::APIKey { extensions, description, .. }
+                    if extensions.contains_key("x-signature") =>
+                {
+                    let name = extensions["x-signature"].as_str().unwrap_or_default();
+                    match Signature::from_name(name) {
+                        Some(signature) => (SchemeKind::Signed(signature), description.clone()),
+                        None => {
+                            warnings.push(spec.error(&at.join("x-signature"), format!(
+                                "unknown request signature `{name}`: expected ncp-apigw-v2; the client will not sign requests"
+                            )));
+                            continue;
+                        }
+                    }
                 }
                 openapiv3::SecurityScheme::APIKey { location, name, description, .. } => {
                     let location = match location {
