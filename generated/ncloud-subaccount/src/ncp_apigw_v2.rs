@@ -39,9 +39,16 @@ impl fmt::Debug for NcpApigwV2 {
 }
 
 /// The signature of one request.
-pub fn signature(secret_key: &str, method: &str, path_and_query: &str, timestamp: &str, access_key: &str) -> String {
+pub fn signature(
+    secret_key: &str,
+    method: &str,
+    path_and_query: &str,
+    timestamp: &str,
+    access_key: &str,
+) -> String {
     let message = format!("{method} {path_and_query}\n{timestamp}\n{access_key}");
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(message.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
@@ -67,7 +74,8 @@ impl Signer for NcpApigwV2 {
             ("x-ncp-iam-access-key", access_key, true),
             ("x-ncp-apigw-signature-v2", signed.as_str(), true),
         ] {
-            let mut value = HeaderValue::from_str(value).map_err(|_| format!("`{name}` is not a valid header value"))?;
+            let mut value =
+                HeaderValue::from_str(value).map_err(|_| format!("`{name}` is not a valid header value"))?;
             value.set_sensitive(secret);
             headers.insert(HeaderName::from_static(name), value);
         }

@@ -783,7 +783,9 @@ impl ClientCore {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    if let Some(delay) = retry_after_status(status, &headers, idempotent, attempt, max_retries) {
+                    if let Some(delay) =
+                        retry_after_status(status, &headers, idempotent, attempt, max_retries)
+                    {
                         delay
                     } else {
                         match response.bytes().await {
@@ -836,7 +838,9 @@ impl ClientCore {
             .build()
             .map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))?;
         for signer in signers {
-            signer.sign(&mut http_request).map_err(|e| InvalidRequest(format!("cannot sign the request: {e}")))?;
+            signer
+                .sign(&mut http_request)
+                .map_err(|e| InvalidRequest(format!("cannot sign the request: {e}")))?;
         }
         Ok(http_request)
     }
@@ -850,16 +854,17 @@ impl ClientCore {
         query: &mut Vec<(String, String)>,
         basic: &mut Option<(&'c str, &'c str)>,
     ) -> Result<Vec<&'c dyn Signer>, InvalidRequest> {
-        let chosen = auth
-            .alternatives
-            .iter()
-            .find(|schemes| schemes.iter().all(|s| self.credentials.contains_key(s)));
+        let chosen =
+            auth.alternatives.iter().find(|schemes| schemes.iter().all(|s| self.credentials.contains_key(s)));
         let Some(schemes) = chosen else {
             if auth.optional {
                 return Ok(Vec::new());
             }
             let options: Vec<String> = auth.alternatives.iter().map(|schemes| schemes.join(" + ")).collect();
-            return Err(InvalidRequest(format!("this operation needs credentials: set {}", options.join(", or "))));
+            return Err(InvalidRequest(format!(
+                "this operation needs credentials: set {}",
+                options.join(", or ")
+            )));
         };
         let mut signers = Vec::new();
         for scheme in schemes.iter() {
@@ -874,7 +879,9 @@ impl ClientCore {
                         .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
                     headers.insert(header, sensitive(header_value(name, value.expose())?));
                 }
-                Credential::Query { name, value } => query.push(((*name).to_owned(), value.expose().to_owned())),
+                Credential::Query { name, value } => {
+                    query.push(((*name).to_owned(), value.expose().to_owned()))
+                }
                 Credential::Cookie { name, value } => {
                     let pair = format!("{name}={}", value.expose());
                     headers.append(reqwest::header::COOKIE, sensitive(header_value(name, &pair)?));
@@ -967,7 +974,12 @@ pub(crate) fn retry_after_status(
 
 /// Whether (and after how long) to retry after a failure to get an answer: a connection that
 /// could not be made is always safe to retry; anything later only for idempotent requests.
-fn retry_after_failure(error: &reqwest::Error, idempotent: bool, attempt: u32, max_retries: u32) -> Option<Duration> {
+fn retry_after_failure(
+    error: &reqwest::Error,
+    idempotent: bool,
+    attempt: u32,
+    max_retries: u32,
+) -> Option<Duration> {
     let safe = error.is_connect() || (idempotent && (error.is_timeout() || error.is_request()));
     (safe && attempt < max_retries).then(|| backoff(attempt))
 }
@@ -1009,7 +1021,11 @@ impl<B> From<Box<DecodeError>> for Error<B> {
 /// The pages of a paginated operation, requested one at a time as the stream is read: `fetch`
 /// sends a request; `next` turns the request and its answer into the request for the next
 /// page, or `None` after the last one. An error ends the stream after it is yielded.
-pub fn pages<R, P, B, F, Fut>(first: R, fetch: F, next: fn(R, &Response<P>) -> Option<R>) -> BoxStream<Result<Response<P>, Error<B>>>
+pub fn pages<R, P, B, F, Fut>(
+    first: R,
+    fetch: F,
+    next: fn(R, &Response<P>) -> Option<R>,
+) -> BoxStream<Result<Response<P>, Error<B>>>
 where
     R: Clone + Send + 'static,
     P: Send + 'static,
@@ -1034,7 +1050,10 @@ where
 }
 
 /// Every item of every page, in order.
-pub fn items<P, T, B>(pages: BoxStream<Result<Response<P>, Error<B>>>, items: fn(P) -> Vec<T>) -> BoxStream<Result<T, Error<B>>>
+pub fn items<P, T, B>(
+    pages: BoxStream<Result<Response<P>, Error<B>>>,
+    items: fn(P) -> Vec<T>,
+) -> BoxStream<Result<T, Error<B>>>
 where
     P: 'static,
     T: Send + 'static,

@@ -18,6 +18,14 @@ fn number(member: &Member) -> TokenStream {
     }
 }
 
+/// An integer expression as `i64`.
+fn widen(value: TokenStream, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::I64 => value,
+        _ => quote!(i64::from(#value)),
+    }
+}
+
 /// A boolean member as a `bool` expression (absent is `false`).
 fn flag(member: &Member) -> TokenStream {
     let field = ident(&member.field);
@@ -128,11 +136,18 @@ pub fn paging_methods(
                     }
                 }
                 PageNext::Total(member) => {
-                    let total = number(member);
+                    let field = ident(&member.field);
+                    let last = if member.optional {
+                        let total = widen(quote!(total), &member.ty);
+                        quote!(response.value.#field.is_some_and(|total| page >= #total))
+                    } else {
+                        let total = widen(quote!(response.value.#field), &member.ty);
+                        quote!(page >= #total)
+                    };
                     let set = param.set(quote!(page + 1));
                     quote! {
                         let page = #current;
-                        if #empty || #total.is_some_and(|total| page >= total) {
+                        if #empty || #last {
                             return None;
                         }
                         #set

@@ -220,7 +220,7 @@ fn configured(
             (Some(member), item)
         }
         None => {
-            items(&value).ok_or("the response is not a list; name the member with the items in `items`")?
+            items(&value).ok_or("the items cannot be found (the response is not a list and has no single list member, or has several lists); name their member in `items`")?
         }
     };
     let param = |defaults: &[&str]| {
