@@ -38,6 +38,35 @@ pub fn readme(api: &Api) -> String {
         "headers. Failures are [`Error`] values: `Error::Api` carries the HTTP status, the API's"
     );
     let _ = writeln!(out, "error messages and the decoded error body.\n");
+    let _ = writeln!(
+        out,
+        "Each attempt times out after 60 s; failed requests are retried twice where that is safe"
+    );
+    let _ = writeln!(
+        out,
+        "(connection failures, 408, 409, 429, 5xx), with exponential backoff or as long as the"
+    );
+    let _ = writeln!(
+        out,
+        "server's `Retry-After` asks. `ClientBuilder::timeout`/`max_retries` change that for the"
+    );
+    let _ = writeln!(out, "client, the same methods on a request builder for one request.\n");
+    let listings: Vec<String> = api
+        .groups
+        .iter()
+        .flat_map(|g| g.operations.iter().filter(|op| op.pagination.is_some()).map(move |op| (g, op)))
+        .map(|(g, op)| {
+            format!("`{}().{}`", crate::naming::bare(&g.accessor), crate::naming::bare(&op.method))
+        })
+        .collect();
+    if !listings.is_empty() {
+        let _ = writeln!(
+            out,
+            "Listings ({}) also have `.stream()`, every item of every page fetched lazily,",
+            listings.join(", ")
+        );
+        let _ = writeln!(out, "and `.pages()`, the whole pages.\n");
+    }
     if !api.schemes.is_empty() {
         let _ = writeln!(out, "## Authentication\n");
         for scheme in &api.schemes {
@@ -113,7 +142,11 @@ fn example(api: &Api) -> String {
     if let Some((group, op, args)) = call {
         let _ = writeln!(out, "    let response = client");
         let _ = writeln!(out, "        .{}()", crate::naming::bare(&group.accessor));
-        let _ = writeln!(out, "        .{}({})", crate::naming::bare(&op.method), args.join(", "));
+        let (arguments, setters) = args;
+        let _ = writeln!(out, "        .{}({})", crate::naming::bare(&op.method), arguments.join(", "));
+        for setter in setters {
+            let _ = writeln!(out, "        {setter}");
+        }
         let _ = writeln!(out, "        .await?;");
         let _ = writeln!(out, "    println!(\"{{response:?}}\");");
     } else {
@@ -124,24 +157,36 @@ fn example(api: &Api) -> String {
     out
 }
 
-/// Literal arguments for an operation's positional parameters, if all are simple.
-fn call_arguments(types: Types<'_>, op: &Operation) -> Option<Vec<String>> {
+/// A literal for an example value of a parameter, if its type has a simple one.
+fn example_value(types: Types<'_>, param: &crate::ir::Param) -> Option<String> {
+    let placeholder = format!("\"{}\"", param.wire.replace(['"', '\\'], ""));
+    match types.resolve(param.ty.non_null()) {
+        TypeRef::String => Some(placeholder),
+        TypeRef::I32 | TypeRef::I64 => Some("1".to_owned()),
+        TypeRef::F32 | TypeRef::F64 => Some("1.0".to_owned()),
+        TypeRef::Bool => Some("true".to_owned()),
+        TypeRef::List(item) if types.is_string(item) => Some(format!("[{placeholder}]")),
+        _ => None,
+    }
+}
+
+/// The example call of an operation: literal positional arguments, then the setters that
+/// its required-one-of rules need; `None` when some value is not simple to write.
+fn call_arguments(types: Types<'_>, op: &Operation) -> Option<(Vec<String>, Vec<String>)> {
     if op.body.as_ref().is_some_and(|b| b.required) {
         return None;
     }
-    op.positional()
+    let positional = op.positional();
+    let arguments =
+        positional.iter().map(|index| example_value(types, &op.params[*index])).collect::<Option<_>>()?;
+    let setters = op
+        .required_one_of
         .iter()
-        .map(|index| {
-            let param = &op.params[*index];
-            let placeholder = format!("\"{}\"", param.wire.replace(['"', '\\'], ""));
-            match types.resolve(param.ty.non_null()) {
-                TypeRef::String => Some(placeholder),
-                TypeRef::I32 | TypeRef::I64 => Some("1".to_owned()),
-                TypeRef::F32 | TypeRef::F64 => Some("1.0".to_owned()),
-                TypeRef::Bool => Some("true".to_owned()),
-                TypeRef::List(item) if types.is_string(item) => Some(format!("[{placeholder}]")),
-                _ => None,
-            }
+        .filter(|group| !group.iter().any(|index| positional.contains(index)))
+        .map(|group| {
+            let param = &op.params[*group.first()?];
+            Some(format!(".{}({})", crate::naming::bare(&param.name), example_value(types, param)?))
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    Some((arguments, setters))
 }
