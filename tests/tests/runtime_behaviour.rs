@@ -266,3 +266,27 @@ fn clients_are_shareable_across_tasks() {
     shareable::<access_history::Client>();
     shareable::<ncloud_subaccount::Client>();
 }
+
+#[tokio::test]
+async fn an_unreachable_server_is_a_transport_error() {
+    let address = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let client = cloudflare_access::Client::builder()
+        .base_url(format!("http://{address}"))
+        .api_token("secret-token")
+        .max_retries(1)
+        .build()
+        .unwrap();
+    let error = client.zero_trust_users().get_last_seen_identity(ACCOUNT, USER).await.unwrap_err();
+    assert!(matches!(error, cloudflare_access::Error::Transport(_)), "{error:?}");
+    let text = format!("{error} {error:?}");
+    assert!(!text.contains("secret-token") && !text.contains(ACCOUNT), "{text}");
+}
+
+#[tokio::test]
+async fn header_values_with_line_breaks_are_refused() {
+    let server = MockServer::start().await;
+    let users = cloudflare(&server).zero_trust_users();
+    let error = users.get_last_seen_identity(ACCOUNT, USER).extra_header("X-Note", "a\r\nX-Injected: 1").await;
+    assert!(matches!(error.unwrap_err(), cloudflare_access::Error::InvalidRequest(_)));
+    assert_eq!(requests(&server).await, 0);
+}
