@@ -5,6 +5,7 @@
 //! (atomic, deterministic output).
 
 pub mod config;
+pub mod corpus;
 pub mod emit;
 pub mod error;
 pub mod format;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use generator::write::{self, CrateOutput};
-use generator::{config, naming, Error, Options};
+use generator::{Error, Options, config, corpus, naming};
 
 #[derive(Debug, Parser)]
 #[command(name = "generator", version, about = "Generates typed Rust client crates from OpenAPI documents")]
@@ -27,6 +27,33 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Generates a client for each spec of a corpus (a folder, or a file listing specs) and
+    /// reports how many generate and, with `--check`, compile.
+    Corpus {
+        /// A folder of specs, or a file with one spec path per line.
+        input: PathBuf,
+        /// The folder the listed paths are relative to (default: the list's folder).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Specs generated at once (default: the number of cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Seconds one spec may take to generate before it counts as timed out.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+        /// Also `cargo check` every generated crate, in one workspace under this folder.
+        #[arg(long, value_name = "DIR")]
+        check: Option<PathBuf>,
+        /// Write one CSV row per spec here.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Fail unless at least this percentage of specs generate (any panic fails too).
+        #[arg(long, value_name = "PERCENT")]
+        require_generated: Option<f64>,
+        /// Fail unless at least this many crates pass `cargo check`.
+        #[arg(long, value_name = "COUNT")]
+        require_compiled: Option<usize>,
+    },
     /// Generates a complete client crate for one spec (JSON or YAML) into a folder.
     Generate {
         /// The OpenAPI document.
@@ -58,8 +85,22 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
+    if let Some(Command::Corpus { input, root, jobs, timeout, check, csv, require_generated, require_compiled }) =
+        &cli.command
+    {
+        let gates = Gates { generated: *require_generated, compiled: *require_compiled };
+        let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let settings = corpus::Settings {
+            jobs,
+            timeout: std::time::Duration::from_secs(*timeout),
+            check_dir: check.clone(),
+            lock_file: find_config().ok().and_then(|c| Some(c.parent()?.join("Cargo.lock"))),
+        };
+        return run_corpus(input, root.as_deref(), &settings, csv.as_deref(), gates);
+    }
     let outputs = match &cli.command {
         Some(Command::Generate { spec, out, name }) => vec![one_off(spec, out, name.as_deref())?],
+        Some(Command::Corpus { .. }) => unreachable!("handled above"),
         None => configured(cli.config.as_deref())?,
     };
     if cli.check {
@@ -140,4 +181,57 @@ fn find_config() -> Result<PathBuf, Error> {
             message: "no generator.toml here or in any parent folder".into(),
         },
     )
+}
+
+/// Thresholds a corpus run must meet.
+struct Gates {
+    generated: Option<f64>,
+    compiled: Option<usize>,
+}
+
+fn run_corpus(
+    input: &Path,
+    root: Option<&Path>,
+    settings: &corpus::Settings,
+    csv: Option<&Path>,
+    gates: Gates,
+) -> Result<ExitCode, Error> {
+    let (root, specs) = corpus::specs(input, root)?;
+    eprintln!("{} specs, {} at a time", specs.len(), settings.jobs);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let rows = corpus::run(&root, &specs, settings, |row| {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if !row.outcome.is_generated() || n % 100 == 0 {
+            let message = row.first_message.as_deref().unwrap_or_default();
+            eprintln!("[{n}/{}] {}: {} {message}", specs.len(), row.outcome.label(), row.spec);
+        }
+    })?;
+    if let Some(path) = csv {
+        std::fs::write(path, corpus::csv(&rows)).map_err(|source| Error::Write { path: path.to_owned(), source })?;
+    }
+    println!("{}", corpus::summary(&rows));
+    let total = rows.len();
+    let generated = rows.iter().filter(|r| r.outcome.is_generated()).count();
+    let panicked = rows.iter().filter(|r| r.outcome == corpus::Outcome::Panicked).count();
+    let compiled = rows.iter().filter(|r| r.check.as_ref().is_some_and(|c| c.passed)).count();
+    let mut failed = Vec::new();
+    if panicked > 0 {
+        failed.push(format!("{panicked} spec(s) made the generator panic"));
+    }
+    if let Some(required) = gates.generated {
+        let share = if total == 0 { 0.0 } else { 100.0 * generated as f64 / total as f64 };
+        if share < required {
+            failed.push(format!("{share:.1}% generated, {required}% required"));
+        }
+    }
+    if let Some(required) = gates.compiled {
+        if compiled < required {
+            failed.push(format!("{compiled} compiled, {required} required"));
+        }
+    }
+    if failed.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("corpus gate failed: {}", failed.join("; "));
+    Ok(ExitCode::FAILURE)
 }
