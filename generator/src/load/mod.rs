@@ -1,6 +1,7 @@
 //! Stage 1: read a spec (JSON or YAML), check its version, and resolve local `$ref`s.
 
 mod locate;
+mod normalize;
 mod pointer;
 mod refs;
 
@@ -18,6 +19,8 @@ pub use refs::Resolved;
 pub struct Spec {
     pub file: PathBuf,
     pub api: openapiv3::OpenAPI,
+    /// What was corrected or dropped while reading (see `normalize`).
+    pub notes: Vec<Diagnostic>,
     raw: serde_json::Value,
 }
 
@@ -54,7 +57,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec> {
         position,
         message,
     };
-    let raw: serde_json::Value = match format {
+    let mut raw: serde_json::Value = match format {
         Format::Json => serde_json::from_str(text).map_err(|e| {
             diagnostic(Pointer::root(), Some((e.line(), e.column())), format!("invalid JSON: {e}"))
         })?,
@@ -63,7 +66,11 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec> {
             diagnostic(Pointer::root(), position, format!("invalid YAML: {e}"))
         })?,
     };
-    check_version(&raw).map_err(|(pointer, message)| diagnostic(pointer, None, message))?;
+    let openapi_31 = check_version(&raw).map_err(|(pointer, message)| diagnostic(pointer, None, message))?;
+    let notes = normalize::normalize(&mut raw, openapi_31)
+        .into_iter()
+        .map(|(pointer, message)| diagnostic(pointer, None, message))
+        .collect();
     let api = typed::<openapiv3::OpenAPI>(&raw).map_err(|(pointer, message)| {
         // The typed path stops at the first flattened struct; look deeper, and keep the
         // parser's line only when it is about the same node.
@@ -71,24 +78,27 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec> {
         let position = (deepest == pointer).then(|| structure_position(format, text)).flatten();
         diagnostic(deepest, position, message)
     })?;
-    Ok(Spec { file: file.to_owned(), api, raw })
+    Ok(Spec { file: file.to_owned(), api, notes, raw })
 }
 
-/// Only OpenAPI 3.0 is read; anything else is refused with the version found.
-fn check_version(raw: &serde_json::Value) -> std::result::Result<(), (Pointer, String)> {
+/// OpenAPI 3.0 and 3.1 are read (the result says 3.1); anything else is refused with the
+/// version found.
+fn check_version(raw: &serde_json::Value) -> std::result::Result<bool, (Pointer, String)> {
     let Some(root) = raw.as_object() else {
         return Err((Pointer::root(), "expected an OpenAPI document (a mapping)".into()));
     };
     match root.get("openapi") {
-        Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(()),
-        Some(v) => {
-            Err((Pointer::root().join("openapi"), format!("unsupported OpenAPI version {v}: expected 3.0.x")))
-        }
+        Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(false),
+        Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Ok(true),
+        Some(v) => Err((
+            Pointer::root().join("openapi"),
+            format!("unsupported OpenAPI version {v}: expected 3.0.x or 3.1.x"),
+        )),
         None if root.contains_key("swagger") => Err((
             Pointer::root().join("swagger"),
-            "Swagger 2.0 documents are not supported: expected `openapi: 3.0.x`".into(),
+            "Swagger 2.0 documents are not supported: expected `openapi: 3.0.x` or `3.1.x`".into(),
         )),
-        None => Err((Pointer::root(), "missing `openapi` version field: expected 3.0.x".into())),
+        None => Err((Pointer::root(), "missing `openapi` version field: expected 3.0.x or 3.1.x".into())),
     }
 }
 
@@ -186,7 +196,7 @@ mod tests {
         assert_eq!(d.pointer.to_string(), "#/swagger");
         let d = spec_error(parse_yaml("openapi: 4.0.0\ninfo: {title: t, version: '1'}\n"));
         assert_eq!(d.pointer.to_string(), "#/openapi");
-        assert!(d.message.contains("3.0.x"), "{d}");
+        assert!(d.message.contains("3.0.x or 3.1.x"), "{d}");
         let d = spec_error(parse_yaml("- 1\n- 2\n"));
         assert!(d.message.contains("mapping"), "{d}");
     }
@@ -197,9 +207,9 @@ mod tests {
         let d = spec_error(parse_yaml(text));
         assert_eq!(d.pointer.to_string(), "#/paths/~1pets/get/responses", "{d}");
         assert!(d.to_string().starts_with("spec.yaml: at #/paths/~1pets/get/responses: "), "{d}");
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: 2}\npaths: {}\n";
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '2'}\npaths: {}\ntags: [{name: [1]}]\n";
         let d = spec_error(parse_yaml(text));
-        assert_eq!(d.pointer.to_string(), "#/info/version", "{d}");
+        assert_eq!(d.pointer.to_string(), "#/tags/0/name", "{d}");
         assert!(d.message.contains("expected a string"), "{d}");
     }
 }

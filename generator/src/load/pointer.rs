@@ -11,13 +11,15 @@ impl Pointer {
         Self::default()
     }
 
-    /// Parses the fragment of a local `$ref` (`#/components/schemas/Pet`).
+    /// Parses the fragment of a local `$ref` (`#/components/schemas/Pet`). A fragment is a
+    /// URI fragment, so it may be percent-encoded (`#/paths/~1pets~1%7Bid%7D`).
     pub fn from_ref(reference: &str) -> Option<Self> {
         let fragment = reference.strip_prefix('#')?;
+        let fragment = percent_encoding::percent_decode_str(fragment).decode_utf8().ok()?;
         if !(fragment.is_empty() || fragment.starts_with('/')) {
             return None;
         }
-        Some(Self(fragment.to_owned()))
+        Some(Self(fragment.into_owned()))
     }
 
     /// This pointer extended by one reference token.
@@ -77,5 +79,7 @@ mod tests {
         assert_eq!(Pointer::from_ref("#").unwrap(), Pointer::root());
         assert!(Pointer::from_ref("other.yaml#/Pet").is_none());
         assert!(Pointer::from_ref("#Pet").is_none());
+        let encoded = Pointer::from_ref("#/paths/~1pets~1%7Bid%7D/get").unwrap();
+        assert_eq!(encoded.tokens().collect::<Vec<_>>(), ["paths", "/pets/{id}", "get"]);
     }
 }

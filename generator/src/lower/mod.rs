@@ -23,7 +23,7 @@ pub struct Lowered {
 }
 
 pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
-    let mut warnings = Vec::new();
+    let mut warnings = spec.notes.clone();
     let mut space = schema::TypeSpace::new(spec)?;
     let schemes = security::Schemes::lower(spec, &mut warnings)?;
     let envelope = options.envelope.fields();

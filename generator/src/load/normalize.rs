@@ -1,0 +1,380 @@
+//! Brings a document into the shape the typed reader expects, before it is typed:
+//!
+//! - OpenAPI 3.1 to 3.0: `type` arrays with `"null"` become `nullable`, other `type` arrays
+//!   become `anyOf`, `const` becomes a one-value `enum`, numeric `exclusiveMinimum` /
+//!   `exclusiveMaximum` become the 3.0 boolean form, `examples` arrays give an `example`,
+//!   boolean schemas become `{}` / `{not: {}}`, and keywords 3.0 has no place for are dropped;
+//! - mistakes common in published specs that would stop the typed reader over something the
+//!   generator does not use (a `pattern` that is a number, a version that is a number) are
+//!   corrected or dropped, each with a warning that names the place;
+//! - callbacks are dropped: clients do not serve them.
+
+use serde_json::{Map, Value};
+
+use super::Pointer;
+
+/// What was corrected or dropped, and where.
+pub type Notes = Vec<(Pointer, String)>;
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// JSON Schema keywords without a place in OpenAPI 3.0 schemas; the generator does not use them.
+const DROPPED_KEYWORDS: &[&str] = &[
+    "prefixItems", "contains", "minContains", "maxContains", "if", "then", "else", "dependentSchemas",
+    "dependentRequired", "unevaluatedProperties", "unevaluatedItems", "patternProperties", "propertyNames",
+    "contentMediaType", "contentEncoding", "contentSchema", "$schema", "$id", "$anchor", "$dynamicRef",
+    "$dynamicAnchor", "$comment",
+];
+
+pub fn normalize(document: &mut Value, openapi_31: bool) -> Notes {
+    let mut notes = Notes::new();
+    let mut walker = Walker { openapi_31, notes: &mut notes };
+    walker.document(document);
+    notes
+}
+
+struct Walker<'n> {
+    openapi_31: bool,
+    notes: &'n mut Notes,
+}
+
+/// Each member of an object value (`*` of a path).
+fn members<'v>(value: &'v mut Value, at: &Pointer) -> Vec<(&'v mut Value, Pointer)> {
+    match value {
+        Value::Object(map) => map
+            .iter_mut()
+            .filter(|(key, _)| !key.starts_with("x-"))
+            .map(|(key, child)| (child, at.join(key)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn member<'v>(value: &'v mut Value, key: &str, at: &Pointer) -> Option<(&'v mut Value, Pointer)> {
+    value.as_object_mut()?.get_mut(key).map(|child| (child, at.join(key)))
+}
+
+impl Walker<'_> {
+    fn note(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.notes.push((at.clone(), message.into()));
+    }
+
+    fn document(&mut self, document: &mut Value) {
+        let root = Pointer::root();
+        let Some(map) = document.as_object_mut() else { return };
+        if self.openapi_31 {
+            // The typed reader knows 3.0; what 3.1 adds is converted below.
+            map.insert("openapi".into(), Value::String("3.0.3".into()));
+            map.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+        }
+        if let Some(info) = map.get_mut("info").and_then(Value::as_object_mut) {
+            for key in ["version", "title"] {
+                if let Some(value) = info.get_mut(key).filter(|v| !v.is_string() && !v.is_null()) {
+                    let text = value.to_string();
+                    *value = Value::String(text);
+                    self.notes.push((root.join("info").join(key), format!("`{key}` is not a string; read as text")));
+                }
+            }
+        }
+        if let Some((paths, at)) = member(document, "paths", &root) {
+            for (item, at) in members(paths, &at) {
+                self.path_item(item, &at);
+            }
+        }
+        if let Some((components, at)) = member(document, "components", &root) {
+            let sections: [(&str, fn(&mut Self, &mut Value, &Pointer)); 6] = [
+                ("schemas", Self::schema),
+                ("parameters", Self::parameter),
+                ("responses", Self::response),
+                ("requestBodies", Self::request_body),
+                ("headers", Self::header),
+                ("pathItems", Self::path_item),
+            ];
+            for (section, walk) in sections {
+                if let Some((items, at)) = member(components, section, &at) {
+                    for (item, at) in members(items, &at) {
+                        walk(self, item, &at);
+                    }
+                }
+            }
+        }
+    }
+
+    fn path_item(&mut self, item: &mut Value, at: &Pointer) {
+        self.each(item, "parameters", at, Self::parameter);
+        for method in METHODS {
+            if let Some((operation, at)) = member(item, method, at) {
+                self.operation(operation, &at);
+            }
+        }
+    }
+
+    fn operation(&mut self, operation: &mut Value, at: &Pointer) {
+        if let Some(map) = operation.as_object_mut() {
+            map.remove("callbacks");
+        }
+        self.each(operation, "parameters", at, Self::parameter);
+        if let Some((body, at)) = member(operation, "requestBody", at) {
+            self.request_body(body, &at);
+        }
+        if let Some((responses, at)) = member(operation, "responses", at) {
+            for (response, at) in members(responses, &at) {
+                self.response(response, &at);
+            }
+        }
+    }
+
+    /// Walks each item of an array member.
+    fn each(&mut self, value: &mut Value, key: &str, at: &Pointer, walk: fn(&mut Self, &mut Value, &Pointer)) {
+        if let Some((Value::Array(items), at)) = member(value, key, at) {
+            for (index, item) in items.iter_mut().enumerate() {
+                walk(self, item, &at.join(index));
+            }
+        }
+    }
+
+    fn parameter(&mut self, parameter: &mut Value, at: &Pointer) {
+        if let Some((schema, at)) = member(parameter, "schema", at) {
+            self.schema(schema, &at);
+        }
+        self.content(parameter, at);
+    }
+
+    fn header(&mut self, header: &mut Value, at: &Pointer) {
+        self.parameter(header, at);
+    }
+
+    fn request_body(&mut self, body: &mut Value, at: &Pointer) {
+        self.content(body, at);
+    }
+
+    fn response(&mut self, response: &mut Value, at: &Pointer) {
+        self.content(response, at);
+        if let Some((headers, at)) = member(response, "headers", at) {
+            for (header, at) in members(headers, &at) {
+                self.header(header, &at);
+            }
+        }
+    }
+
+    fn content(&mut self, value: &mut Value, at: &Pointer) {
+        if let Some((content, at)) = member(value, "content", at) {
+            for (media, at) in members(content, &at) {
+                if let Some((schema, at)) = member(media, "schema", &at) {
+                    self.schema(schema, &at);
+                }
+            }
+        }
+    }
+
+    fn schema(&mut self, schema: &mut Value, at: &Pointer) {
+        match schema {
+            Value::Bool(true) => *schema = Value::Object(Map::new()),
+            Value::Bool(false) => *schema = serde_json::json!({"not": {}}),
+            Value::Object(_) => {}
+            _ => {
+                self.note(at, "a schema must be an object; read as any value");
+                *schema = Value::Object(Map::new());
+            }
+        }
+        let Value::Object(map) = schema else { return };
+        if map.contains_key("$ref") {
+            // 3.0 ignores the siblings of a `$ref`; 3.1 allows them but they only annotate.
+            return;
+        }
+        self.keywords(map, at);
+        for key in ["items", "not", "additionalProperties", "$defs", "definitions"] {
+            let Some(child) = map.get_mut(key) else { continue };
+            let child_at = at.join(key);
+            match (key, child) {
+                // `additionalProperties: true/false` is the 3.0 form already.
+                ("additionalProperties", Value::Bool(_)) => {}
+                ("$defs" | "definitions", defs) => {
+                    for (def, at) in members(defs, &child_at) {
+                        self.schema(def, &at);
+                    }
+                }
+                ("items", Value::Array(tuple)) => {
+                    // A tuple: its items are not all one type; the first is as good as any.
+                    let first = tuple.first().cloned().unwrap_or(Value::Object(Map::new()));
+                    let mut child = first;
+                    self.schema(&mut child, &child_at);
+                    map.insert(key.into(), child);
+                }
+                (_, child) => self.schema(child, &child_at),
+            }
+        }
+        if let Some(properties) = map.get_mut("properties") {
+            for (property, at) in members(properties, &at.join("properties")) {
+                self.schema(property, &at);
+            }
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(Value::Array(items)) = map.get_mut(key) {
+                for (index, item) in items.iter_mut().enumerate() {
+                    self.schema(item, &at.join(key).join(index));
+                }
+            }
+        }
+    }
+
+    /// The keywords of one schema object (not its subschemas).
+    fn keywords(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
+        if self.openapi_31 {
+            for key in DROPPED_KEYWORDS {
+                map.remove(*key);
+            }
+            if let Some(value) = map.remove("const") {
+                map.entry("enum").or_insert(Value::Array(vec![value]));
+            }
+            if let Some(Value::Array(examples)) = map.remove("examples") {
+                if let Some(first) = examples.into_iter().next() {
+                    map.entry("example").or_insert(first);
+                }
+            }
+            for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+                if let Some(limit @ Value::Number(_)) = map.get(exclusive).cloned() {
+                    map.insert(bound.into(), limit);
+                    map.insert(exclusive.into(), Value::Bool(true));
+                }
+            }
+        }
+        self.types(map, at);
+        self.check_kinds(map, at);
+    }
+
+    /// `type` as an array: `[X, "null"]` is a nullable X; several types are a union of them.
+    fn types(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
+        let types = match map.get("type") {
+            Some(Value::Array(types)) => types.clone(),
+            Some(Value::String(_)) | None => return,
+            Some(_) => {
+                map.remove("type");
+                self.note(&at.join("type"), "`type` is neither a name nor a list of names; dropped");
+                return;
+            }
+        };
+        map.remove("type");
+        let mut names: Vec<String> = types.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect();
+        if names.iter().any(|t| t == "null") {
+            names.retain(|t| t != "null");
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+        match names.as_slice() {
+            [] => {}
+            [one] => {
+                map.insert("type".into(), Value::String(one.clone()));
+            }
+            several if !map.contains_key("anyOf") && !map.contains_key("oneOf") => {
+                let members = several.iter().map(|t| serde_json::json!({ "type": t })).collect();
+                map.insert("anyOf".into(), Value::Array(members));
+            }
+            _ => {}
+        }
+    }
+
+    /// Keywords whose value has the wrong kind stop the typed reader; the generator does not
+    /// need them, so they are dropped with a note.
+    fn check_kinds(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
+        let non_negative = |v: &Value| v.as_u64().is_some();
+        let checks: [(&str, fn(&Value) -> bool, &str); 17] = [
+            ("pattern", Value::is_string, "a string"),
+            ("format", Value::is_string, "a string"),
+            ("minLength", non_negative, "a count"),
+            ("maxLength", non_negative, "a count"),
+            ("minItems", non_negative, "a count"),
+            ("maxItems", non_negative, "a count"),
+            ("minProperties", non_negative, "a count"),
+            ("maxProperties", non_negative, "a count"),
+            ("minimum", Value::is_number, "a number"),
+            ("maximum", Value::is_number, "a number"),
+            ("multipleOf", Value::is_number, "a number"),
+            ("exclusiveMinimum", Value::is_boolean, "true or false"),
+            ("exclusiveMaximum", Value::is_boolean, "true or false"),
+            ("uniqueItems", Value::is_boolean, "true or false"),
+            ("nullable", Value::is_boolean, "true or false"),
+            ("enum", Value::is_array, "a list"),
+            ("discriminator", |v| v.get("propertyName").is_some_and(Value::is_string), "an object with `propertyName`"),
+        ];
+        for (key, fits, expected) in checks {
+            if map.get(key).is_some_and(|value| !fits(value)) {
+                map.remove(key);
+                self.note(&at.join(key), format!("`{key}` is not {expected}; dropped"));
+            }
+        }
+        for key in ["readOnly", "writeOnly", "deprecated"] {
+            if map.get(key).is_some_and(|v| !v.is_boolean()) {
+                map.remove(key);
+            }
+        }
+        for key in ["description", "title"] {
+            if let Some(value) = map.get_mut(key).filter(|v| !v.is_string()) {
+                *value = Value::String(value.to_string());
+            }
+        }
+        if let Some(Value::Array(required)) = map.get_mut("required") {
+            required.retain(Value::is_string);
+        } else if map.get("required").is_some_and(|v| !v.is_array()) {
+            map.remove("required");
+            self.note(&at.join("required"), "`required` of a schema is a list of names; dropped");
+        }
+        for key in ["properties", "allOf", "anyOf", "oneOf"] {
+            let fits = if key == "properties" { Value::is_object } else { Value::is_array };
+            if map.get(key).is_some_and(|v| !fits(v)) {
+                map.remove(key);
+                self.note(&at.join(key), format!("`{key}` has the wrong form; dropped"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn schema_31(mut schema: Value) -> Value {
+        let mut document = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"S": schema.take()}}});
+        let notes = normalize(&mut document, true);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(document["openapi"], "3.0.3");
+        document["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn openapi_31_schemas_become_30_schemas() {
+        assert_eq!(schema_31(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            schema_31(json!({"type": ["string", "integer"]})),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+        assert_eq!(schema_31(json!({"const": "on"})), json!({"enum": ["on"]}));
+        assert_eq!(
+            schema_31(json!({"type": "number", "exclusiveMinimum": 0})),
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
+        );
+        assert_eq!(schema_31(json!({"examples": [1, 2]})), json!({"example": 1}));
+        assert_eq!(
+            schema_31(json!({"properties": {"a": true, "b": false, "c": {"type": ["null"]}}})),
+            json!({"properties": {"a": {}, "b": {"not": {}}, "c": {"nullable": true}}})
+        );
+        assert_eq!(schema_31(json!({"prefixItems": [{}], "items": {"const": 1}})), json!({"items": {"enum": [1]}}));
+        // A `$ref` keeps its siblings; they only annotate.
+        assert_eq!(schema_31(json!({"$ref": "#/x", "description": "d"})), json!({"$ref": "#/x", "description": "d"}));
+    }
+
+    #[test]
+    fn mistakes_are_dropped_with_a_note_naming_the_place() {
+        let mut document = json!({"openapi": "3.0.0", "info": {"title": "t", "version": 2},
+            "paths": {"/a": {"get": {"parameters": [{"name": "p", "in": "query", "schema": {"type": "string", "pattern": 0}}],
+            "callbacks": {"c": {"$ref": "#/components/callbacks/c"}}, "responses": {}}}}});
+        let notes = normalize(&mut document, false);
+        let places: Vec<String> = notes.iter().map(|(at, _)| at.to_string()).collect();
+        assert_eq!(places, ["#/info/version", "#/paths/~1a/get/parameters/0/schema/pattern"]);
+        assert_eq!(document["info"]["version"], "2");
+        assert!(document["paths"]["/a"]["get"].get("callbacks").is_none());
+        assert_eq!(document["openapi"], "3.0.0");
+    }
+}
