@@ -8,12 +8,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::format::FormattedFile;
-use crate::{Options, naming};
+use crate::{naming, Options};
 
 /// What happened to one spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -101,8 +101,10 @@ pub fn specs(input: &Path, root: Option<&Path>) -> Result<(PathBuf, Vec<String>)
         return Ok((base.to_owned(), found));
     }
     let text = std::fs::read_to_string(input).map_err(read_error(input))?;
-    let base = root.map(Path::to_owned).unwrap_or_else(|| input.parent().unwrap_or(Path::new(".")).to_owned());
-    let list = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned);
+    let base =
+        root.map(Path::to_owned).unwrap_or_else(|| input.parent().unwrap_or(Path::new(".")).to_owned());
+    let list =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned);
     Ok((base, list.collect()))
 }
 
@@ -164,7 +166,12 @@ fn generate_one(path: PathBuf, options: Options, timeout: Duration) -> Generatio
 }
 
 /// Runs the corpus: generation in parallel, then the optional checks one crate at a time.
-pub fn run(root: &Path, specs: &[String], settings: &Settings, progress: impl Fn(&Row) + Sync) -> Result<Vec<Row>> {
+pub fn run(
+    root: &Path,
+    specs: &[String],
+    settings: &Settings,
+    progress: impl Fn(&Row) + Sync,
+) -> Result<Vec<Row>> {
     // Panics are expected to be rare and are reported in the table; the default hook would
     // print each one in the middle of the progress output.
     let hook = std::panic::take_hook();
@@ -174,46 +181,51 @@ pub fn run(root: &Path, specs: &[String], settings: &Settings, progress: impl Fn
     let crates: Mutex<Vec<(usize, String, Vec<FormattedFile>)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..settings.jobs.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(spec) = specs.get(index) else { break };
-                    let path = root.join(spec);
-                    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                    let name = crate_name(spec, index);
-                    let options = Options::new(name.clone(), spec.clone());
-                    let started = Instant::now();
-                    let generated = generate_one(path.clone(), options, settings.timeout);
-                    let generation = started.elapsed();
-                    let (outcome, first_message) = match generated {
-                        Ok((files, warnings)) => {
-                            if settings.check_dir.is_some() {
-                                crates.lock().expect("no panics while locked").push((index, name, files));
-                            }
-                            let outcome =
-                                if warnings.is_empty() { Outcome::Generated } else { Outcome::GeneratedWithWarnings };
-                            (outcome, warnings.into_iter().next())
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(spec) = specs.get(index) else { break };
+                let path = root.join(spec);
+                let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                let name = crate_name(spec, index);
+                let options = Options::new(name.clone(), spec.clone());
+                let started = Instant::now();
+                let generated = generate_one(path.clone(), options, settings.timeout);
+                let generation = started.elapsed();
+                let (outcome, first_message) = match generated {
+                    Ok((files, warnings)) => {
+                        if settings.check_dir.is_some() {
+                            crates.lock().expect("no panics while locked").push((index, name, files));
                         }
-                        Err((outcome, message)) => (outcome, Some(message)),
-                    };
-                    let row = Row {
-                        spec: spec.clone(),
-                        size,
-                        version: version_of(&path),
-                        outcome,
-                        generation,
-                        first_message,
-                        check: None,
-                    };
-                    progress(&row);
-                    rows.lock().expect("no panics while locked")[index] = Some(row);
-                }
+                        let outcome = if warnings.is_empty() {
+                            Outcome::Generated
+                        } else {
+                            Outcome::GeneratedWithWarnings
+                        };
+                        (outcome, warnings.into_iter().next())
+                    }
+                    Err((outcome, message)) => (outcome, Some(message)),
+                };
+                let row = Row {
+                    spec: spec.clone(),
+                    size,
+                    version: version_of(&path),
+                    outcome,
+                    generation,
+                    first_message,
+                    check: None,
+                };
+                progress(&row);
+                rows.lock().expect("no panics while locked")[index] = Some(row);
             });
         }
     });
     std::panic::set_hook(hook);
-    let mut rows: Vec<Row> =
-        rows.into_inner().expect("no panics while locked").into_iter().map(|r| r.expect("every spec ran")).collect();
+    let mut rows: Vec<Row> = rows
+        .into_inner()
+        .expect("no panics while locked")
+        .into_iter()
+        .map(|r| r.expect("every spec ran"))
+        .collect();
     if let Some(dir) = &settings.check_dir {
         let mut crates = crates.into_inner().expect("no panics while locked");
         crates.sort_by_key(|(index, _, _)| *index);
@@ -312,7 +324,11 @@ pub fn reason(message: &str) -> String {
 }
 
 fn percent(part: usize, whole: usize) -> f64 {
-    if whole == 0 { 0.0 } else { 100.0 * part as f64 / whole as f64 }
+    if whole == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / whole as f64
+    }
 }
 
 /// The summary table and the ten most common failure reasons, as Markdown.
@@ -322,14 +338,19 @@ pub fn summary(rows: &[Row]) -> String {
     let _ = writeln!(out, "| outcome | specs | share |");
     let _ = writeln!(out, "| --- | ---: | ---: |");
     let count = |outcome: Outcome| rows.iter().filter(|r| r.outcome == outcome).count();
-    for outcome in
-        [Outcome::Generated, Outcome::GeneratedWithWarnings, Outcome::Refused, Outcome::Panicked, Outcome::TimedOut]
-    {
+    for outcome in [
+        Outcome::Generated,
+        Outcome::GeneratedWithWarnings,
+        Outcome::Refused,
+        Outcome::Panicked,
+        Outcome::TimedOut,
+    ] {
         let n = count(outcome);
         let _ = writeln!(out, "| {} | {n} | {:.1}% |", outcome.label(), percent(n, total));
     }
     let generated = rows.iter().filter(|r| r.outcome.is_generated()).count();
-    let _ = writeln!(out, "| **generated in all** | **{generated}** | **{:.1}%** |", percent(generated, total));
+    let _ =
+        writeln!(out, "| **generated in all** | **{generated}** | **{:.1}%** |", percent(generated, total));
     let checked = rows.iter().filter(|r| r.check.is_some()).count();
     if checked > 0 {
         let compiled = rows.iter().filter(|r| r.check.as_ref().is_some_and(|c| c.passed)).count();
@@ -374,7 +395,11 @@ pub fn csv(rows: &[Row]) -> String {
     let mut out = String::from("spec,size,version,outcome,generation_ms,check,check_ms,first_error\n");
     for row in rows {
         let (check, check_ms, check_error) = match &row.check {
-            Some(c) => (if c.passed { "compiled" } else { "failed" }, c.time.as_millis().to_string(), c.first_error.clone()),
+            Some(c) => (
+                if c.passed { "compiled" } else { "failed" },
+                c.time.as_millis().to_string(),
+                c.first_error.clone(),
+            ),
             None => ("", String::new(), None),
         };
         let first = check_error.or_else(|| row.first_message.clone()).unwrap_or_default();
@@ -389,6 +414,65 @@ pub fn csv(rows: &[Row]) -> String {
             check,
             check_ms,
             field(&first)
+        );
+    }
+    out
+}
+
+/// How long one spec takes to generate, next to how long `serde_json` alone takes to parse it.
+#[derive(Debug, Clone)]
+pub struct Timing {
+    pub spec: String,
+    pub size: u64,
+    /// The fastest of the runs, for each.
+    pub parse: Duration,
+    pub generation: Duration,
+    /// Lines of the generated crate (all files).
+    pub lines: usize,
+}
+
+/// Times `runs` parses and `runs` generations of a spec, alternating, in this process.
+pub fn time(spec: &Path, runs: usize) -> Result<Timing> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })
+    };
+    let size = std::fs::metadata(spec).map(|m| m.len()).unwrap_or(0);
+    let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let options = Options::new(crate_name(&name, 0), spec.display().to_string());
+    let (mut parse, mut generation, mut lines) = (Duration::MAX, Duration::MAX, 0);
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let text = read(spec)?;
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| Error::Config { path: spec.to_owned(), message: format!("not JSON: {e}") })?;
+        drop(value);
+        parse = parse.min(started.elapsed());
+        let started = Instant::now();
+        let generated = crate::generate(spec, &options)?;
+        generation = generation.min(started.elapsed());
+        lines = generated.files.iter().map(|f| f.text.lines().count()).sum();
+    }
+    Ok(Timing { spec: spec.display().to_string(), size, parse, generation, lines })
+}
+
+/// The timings as a Markdown table.
+pub fn timing_table(timings: &[Timing]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| spec | size | serde_json parse | generation | generation / parse | generated lines |"
+    );
+    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: |");
+    for t in timings {
+        let ratio = t.generation.as_secs_f64() / t.parse.as_secs_f64().max(f64::EPSILON);
+        let _ = writeln!(
+            out,
+            "| `{}` | {:.1} MB | {:.0} ms | {:.0} ms | {ratio:.1}x | {} |",
+            t.spec,
+            t.size as f64 / 1e6,
+            t.parse.as_secs_f64() * 1000.0,
+            t.generation.as_secs_f64() * 1000.0,
+            t.lines
         );
     }
     out
@@ -438,7 +522,10 @@ mod tests {
     #[test]
     fn csv_quotes_what_needs_it() {
         let text = csv(&[row(Outcome::Refused, Some("a, \"b\"\nc"), None)]);
-        assert_eq!(text.lines().nth(1), Some("api/x.json,10,3.0.0,refused with a diagnostic,5,,,\"a, \"\"b\"\" c\""));
+        assert_eq!(
+            text.lines().nth(1),
+            Some("api/x.json,10,3.0.0,refused with a diagnostic,5,,,\"a, \"\"b\"\" c\"")
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use generator::write::{self, CrateOutput};
-use generator::{Error, Options, config, corpus, naming};
+use generator::{config, corpus, naming, Error, Options};
 
 #[derive(Debug, Parser)]
 #[command(name = "generator", version, about = "Generates typed Rust client crates from OpenAPI documents")]
@@ -27,6 +27,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Times the generation of each spec next to parsing it with serde_json alone, and
+    /// prints a table (the best of `--runs` runs of each).
+    Timings {
+        specs: Vec<PathBuf>,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Generates a client for each spec of a corpus (a folder, or a file listing specs) and
     /// reports how many generate and, with `--check`, compile.
     Corpus {
@@ -85,8 +92,16 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
-    if let Some(Command::Corpus { input, root, jobs, timeout, check, csv, require_generated, require_compiled }) =
-        &cli.command
+    if let Some(Command::Corpus {
+        input,
+        root,
+        jobs,
+        timeout,
+        check,
+        csv,
+        require_generated,
+        require_compiled,
+    }) = &cli.command
     {
         let gates = Gates { generated: *require_generated, compiled: *require_compiled };
         let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
@@ -98,9 +113,14 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         };
         return run_corpus(input, root.as_deref(), &settings, csv.as_deref(), gates);
     }
+    if let Some(Command::Timings { specs, runs }) = &cli.command {
+        let timings = specs.iter().map(|spec| corpus::time(spec, *runs)).collect::<Result<Vec<_>, _>>()?;
+        println!("{}", corpus::timing_table(&timings));
+        return Ok(ExitCode::SUCCESS);
+    }
     let outputs = match &cli.command {
         Some(Command::Generate { spec, out, name }) => vec![one_off(spec, out, name.as_deref())?],
-        Some(Command::Corpus { .. }) => unreachable!("handled above"),
+        Some(Command::Corpus { .. } | Command::Timings { .. }) => unreachable!("handled above"),
         None => configured(cli.config.as_deref())?,
     };
     if cli.check {
@@ -207,7 +227,8 @@ fn run_corpus(
         }
     })?;
     if let Some(path) = csv {
-        std::fs::write(path, corpus::csv(&rows)).map_err(|source| Error::Write { path: path.to_owned(), source })?;
+        std::fs::write(path, corpus::csv(&rows))
+            .map_err(|source| Error::Write { path: path.to_owned(), source })?;
     }
     println!("{}", corpus::summary(&rows));
     let total = rows.len();

@@ -286,7 +286,8 @@ async fn an_unreachable_server_is_a_transport_error() {
 async fn header_values_with_line_breaks_are_refused() {
     let server = MockServer::start().await;
     let users = cloudflare(&server).zero_trust_users();
-    let error = users.get_last_seen_identity(ACCOUNT, USER).extra_header("X-Note", "a\r\nX-Injected: 1").await;
+    let error =
+        users.get_last_seen_identity(ACCOUNT, USER).extra_header("X-Note", "a\r\nX-Injected: 1").await;
     assert!(matches!(error.unwrap_err(), cloudflare_access::Error::InvalidRequest(_)));
     assert_eq!(requests(&server).await, 0);
 }

@@ -20,10 +20,28 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 
 /// JSON Schema keywords without a place in OpenAPI 3.0 schemas; the generator does not use them.
 const DROPPED_KEYWORDS: &[&str] = &[
-    "prefixItems", "contains", "minContains", "maxContains", "if", "then", "else", "dependentSchemas",
-    "dependentRequired", "unevaluatedProperties", "unevaluatedItems", "patternProperties", "propertyNames",
-    "contentMediaType", "contentEncoding", "contentSchema", "$schema", "$id", "$anchor", "$dynamicRef",
-    "$dynamicAnchor", "$comment",
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "patternProperties",
+    "propertyNames",
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
+    "$schema",
+    "$id",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$comment",
 ];
 
 pub fn normalize(document: &mut Value, openapi_31: bool) -> Notes {
@@ -72,7 +90,10 @@ impl Walker<'_> {
                 if let Some(value) = info.get_mut(key).filter(|v| !v.is_string() && !v.is_null()) {
                     let text = value.to_string();
                     *value = Value::String(text);
-                    self.notes.push((root.join("info").join(key), format!("`{key}` is not a string; read as text")));
+                    self.notes.push((
+                        root.join("info").join(key),
+                        format!("`{key}` is not a string; read as text"),
+                    ));
                 }
             }
         }
@@ -125,7 +146,13 @@ impl Walker<'_> {
     }
 
     /// Walks each item of an array member.
-    fn each(&mut self, value: &mut Value, key: &str, at: &Pointer, walk: fn(&mut Self, &mut Value, &Pointer)) {
+    fn each(
+        &mut self,
+        value: &mut Value,
+        key: &str,
+        at: &Pointer,
+        walk: fn(&mut Self, &mut Value, &Pointer),
+    ) {
         if let Some((Value::Array(items), at)) = member(value, key, at) {
             for (index, item) in items.iter_mut().enumerate() {
                 walk(self, item, &at.join(index));
@@ -294,7 +321,11 @@ impl Walker<'_> {
             ("uniqueItems", Value::is_boolean, "true or false"),
             ("nullable", Value::is_boolean, "true or false"),
             ("enum", Value::is_array, "a list"),
-            ("discriminator", |v| v.get("propertyName").is_some_and(Value::is_string), "an object with `propertyName`"),
+            (
+                "discriminator",
+                |v| v.get("propertyName").is_some_and(Value::is_string),
+                "an object with `propertyName`",
+            ),
         ];
         for (key, fits, expected) in checks {
             if map.get(key).is_some_and(|value| !fits(value)) {
@@ -345,7 +376,10 @@ mod tests {
 
     #[test]
     fn openapi_31_schemas_become_30_schemas() {
-        assert_eq!(schema_31(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            schema_31(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
         assert_eq!(
             schema_31(json!({"type": ["string", "integer"]})),
             json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
@@ -360,9 +394,15 @@ mod tests {
             schema_31(json!({"properties": {"a": true, "b": false, "c": {"type": ["null"]}}})),
             json!({"properties": {"a": {}, "b": {"not": {}}, "c": {"nullable": true}}})
         );
-        assert_eq!(schema_31(json!({"prefixItems": [{}], "items": {"const": 1}})), json!({"items": {"enum": [1]}}));
+        assert_eq!(
+            schema_31(json!({"prefixItems": [{}], "items": {"const": 1}})),
+            json!({"items": {"enum": [1]}})
+        );
         // A `$ref` keeps its siblings; they only annotate.
-        assert_eq!(schema_31(json!({"$ref": "#/x", "description": "d"})), json!({"$ref": "#/x", "description": "d"}));
+        assert_eq!(
+            schema_31(json!({"$ref": "#/x", "description": "d"})),
+            json!({"$ref": "#/x", "description": "d"})
+        );
     }
 
     #[test]

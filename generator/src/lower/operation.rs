@@ -56,6 +56,8 @@ const MODULE_NAMES: &[&str] = &[
     "Into",
     "IntoIterator",
     "ErrorBody",
+    "Default",
+    "Self",
 ];
 
 pub struct Lowered {

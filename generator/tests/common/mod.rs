@@ -49,8 +49,10 @@ pub fn render(generated: &Generated) -> String {
         }
         out.push_str(&format!("=== {} ===\n{}\n", file.path.display(), file.text));
     }
+    // Warnings name the spec by the path it was read from; shown relative to this crate.
+    let fixtures = fixtures_dir().display().to_string();
     for warning in &generated.warnings {
-        out.push_str(&format!("warning: {warning}\n"));
+        out.push_str(&format!("warning: {}\n", warning.to_string().replace(&fixtures, "tests/fixtures")));
     }
     out
 }
