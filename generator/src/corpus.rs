@@ -308,7 +308,7 @@ pub fn reason(message: &str) -> String {
         match (in_quote, c) {
             (None, '`' | '"') => {
                 in_quote = Some(c);
-                out.push_str("…");
+                out.push('…');
             }
             (Some(q), c) if c == q => in_quote = None,
             (Some(_), _) => {}
