@@ -51,6 +51,12 @@ pub fn normalize(document: &mut Value, openapi_31: bool) -> Notes {
     notes
 }
 
+/// Whether a keyword's value has the kind the keyword takes.
+type KindCheck = fn(&Value) -> bool;
+
+/// Walks one kind of node.
+type Walk<'n> = fn(&mut Walker<'n>, &mut Value, &Pointer);
+
 struct Walker<'n> {
     openapi_31: bool,
     notes: &'n mut Notes,
@@ -103,7 +109,7 @@ impl Walker<'_> {
             }
         }
         if let Some((components, at)) = member(document, "components", &root) {
-            let sections: [(&str, fn(&mut Self, &mut Value, &Pointer)); 6] = [
+            let sections: [(&str, Walk<'_>); 6] = [
                 ("schemas", Self::schema),
                 ("parameters", Self::parameter),
                 ("responses", Self::response),
@@ -304,7 +310,7 @@ impl Walker<'_> {
     /// need them, so they are dropped with a note.
     fn check_kinds(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
         let non_negative = |v: &Value| v.as_u64().is_some();
-        let checks: [(&str, fn(&Value) -> bool, &str); 17] = [
+        let checks: [(&str, KindCheck, &str); 17] = [
             ("pattern", Value::is_string, "a string"),
             ("format", Value::is_string, "a string"),
             ("minLength", non_negative, "a count"),
