@@ -221,7 +221,7 @@ fn run_corpus(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let rows = corpus::run(&root, &specs, settings, |row| {
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if !row.outcome.is_generated() || n % 100 == 0 {
+        if !row.outcome.is_generated() || n.is_multiple_of(100) {
             let message = row.first_message.as_deref().unwrap_or_default();
             eprintln!("[{n}/{}] {}: {} {message}", specs.len(), row.outcome.label(), row.spec);
         }
