@@ -45,6 +45,8 @@ pub enum TypeRef {
     DateTime,
     Date,
     Uuid,
+    /// Raw bytes (files and binary bodies).
+    Binary,
     /// Any JSON value.
     Json,
     /// Any JSON object.
@@ -326,6 +328,10 @@ pub enum ParamLocation {
     Query(QueryStyle),
     Header,
     Cookie,
+    /// A member of a `multipart/form-data` body; `file` members are sent as file parts.
+    Multipart {
+        file: bool,
+    },
 }
 
 /// How a query parameter's value is written (OpenAPI `style` + `explode`).
@@ -348,6 +354,18 @@ pub struct Body {
     pub required: bool,
     pub media_type: String,
     pub doc: Option<String>,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is written. (Multipart bodies are not a `Body`: each of their members is
+/// a parameter of its own, [`ParamLocation::Multipart`].)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    /// `application/x-www-form-urlencoded`
+    Form,
+    Text,
+    Binary,
 }
 
 /// What a successful call returns.

@@ -446,8 +446,17 @@ pub struct Request {
     query: Vec<(String, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<(Vec<u8>, &'static str)>,
+    /// The parts of a `multipart/form-data` body.
+    parts: Vec<(String, Part)>,
     auth: Auth,
     options: RequestOptions,
+}
+
+/// One part of a multipart body.
+#[derive(Debug, Clone)]
+enum Part {
+    Text(String),
+    File(Vec<u8>),
 }
 
 /// A parameter value, flattened from whatever `Serialize` type the operation takes.
@@ -520,6 +529,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            parts: Vec::new(),
             auth,
             options: RequestOptions::default(),
         }
@@ -624,6 +634,73 @@ impl Request {
             .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
         self.body = Some((bytes, media_type));
         Ok(())
+    }
+}
+
+impl Request {
+    /// Sets a text body.
+    pub fn text(&mut self, body: &str, media_type: &'static str) {
+        self.body = Some((body.as_bytes().to_vec(), media_type));
+    }
+
+    /// Sets a binary body.
+    pub fn bytes(&mut self, body: &[u8], media_type: &'static str) {
+        self.body = Some((body.to_vec(), media_type));
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from the members of an object; lists
+    /// repeat their key, nested objects are written as JSON.
+    pub fn form<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        media_type: &'static str,
+    ) -> Result<(), InvalidRequest> {
+        let value = serde_json::to_value(body)
+            .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
+        let members = match value {
+            serde_json::Value::Object(members) => members,
+            serde_json::Value::Null => serde_json::Map::new(),
+            _ => return Err(InvalidRequest("a form body must be an object".into())),
+        };
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &members {
+            match value {
+                serde_json::Value::Null => {}
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        form.append_pair(name, &scalar_text(item));
+                    }
+                }
+                other => {
+                    form.append_pair(name, &scalar_text(other));
+                }
+            }
+        }
+        self.body = Some((form.finish().into_bytes(), media_type));
+        Ok(())
+    }
+
+    /// Adds a text part to a multipart body; `None` values are left out, lists give one part
+    /// per item.
+    pub fn part<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
+        match ParamValue::of(name, value)? {
+            ParamValue::Absent => {}
+            ParamValue::Scalar(text) => self.parts.push((name.to_owned(), Part::Text(text))),
+            ParamValue::List(items) => {
+                self.parts.extend(items.into_iter().map(|item| (name.to_owned(), Part::Text(item))));
+            }
+            ParamValue::Object(_) => {
+                let json = serde_json::to_string(value)
+                    .map_err(|e| InvalidRequest(format!("part `{name}` cannot be encoded: {e}")))?;
+                self.parts.push((name.to_owned(), Part::Text(json)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a file part (named after the part) to a multipart body.
+    pub fn file_part(&mut self, name: &str, contents: &[u8]) {
+        self.parts.push((name.to_owned(), Part::File(contents.to_vec())));
     }
 }
 
@@ -823,12 +900,25 @@ impl ClientCore {
             url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         let timeout = request.options.timeout.unwrap_or(self.timeout);
-        let mut builder = self.http.request(request.method.clone(), url).timeout(timeout);
-        if let Some((bytes, media_type)) = &request.body {
+        if let Some((_, media_type)) = &request.body {
             headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+        }
+        let mut builder = self.http.request(request.method.clone(), url).timeout(timeout).headers(headers);
+        if let Some((bytes, _)) = &request.body {
             builder = builder.body(bytes.clone());
         }
-        builder = builder.headers(headers);
+        if !request.parts.is_empty() {
+            // Built for every attempt: a multipart form is consumed when it is sent.
+            let form =
+                request.parts.iter().fold(reqwest::multipart::Form::new(), |form, (name, part)| match part {
+                    Part::Text(text) => form.text(name.clone(), text.clone()),
+                    Part::File(bytes) => form.part(
+                        name.clone(),
+                        reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
+                    ),
+                });
+            builder = builder.multipart(form);
+        }
         if let Some((username, password)) = basic {
             builder = builder.basic_auth(username, Some(password));
         }

@@ -660,3 +660,58 @@ fn result_info_says_whether_more_pages_follow() {
     assert!(more_pages(Some(&json!({"count": 5})), 7));
     assert!(more_pages(None, 1));
 }
+
+#[tokio::test]
+async fn form_text_binary_and_multipart_bodies() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = build(core(&server));
+    let post = || Request::new(Method::POST, Auth::NONE);
+
+    let mut request = post();
+    request
+        .form(
+            &json!({"name": "a b", "tags": ["x", "y"], "skip": null, "n": 1}),
+            "application/x-www-form-urlencoded",
+        )
+        .unwrap();
+    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    let mut request = post();
+    request.text("plain words", "text/plain");
+    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    let mut request = post();
+    request.bytes(&[0, 159, 146, 150], "application/octet-stream");
+    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    let mut request = post();
+    request.part("title", "report").unwrap();
+    request.part("skip", &None::<String>).unwrap();
+    request.file_part("file", &[0xff, 0x00, 0x01]);
+    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+
+    let received = server.received_requests().await.unwrap();
+    let content_type =
+        |i: usize| received[i].headers.get("content-type").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(content_type(0), "application/x-www-form-urlencoded");
+    assert_eq!(received[0].body, b"name=a+b&tags=x&tags=y&n=1");
+    assert_eq!(
+        (content_type(1), received[1].body.as_slice()),
+        ("text/plain".to_owned(), &b"plain words"[..])
+    );
+    assert_eq!(
+        (content_type(2), received[2].body.as_slice()),
+        ("application/octet-stream".to_owned(), &[0u8, 159, 146, 150][..])
+    );
+    assert!(content_type(3).starts_with("multipart/form-data; boundary="), "{}", content_type(3));
+    let multipart = &received[3].body;
+    let text = String::from_utf8_lossy(multipart);
+    assert!(text.contains("name=\"title\"\r\n\r\nreport\r\n"), "{text}");
+    assert!(text.contains("name=\"file\"; filename=\"file\""), "{text}");
+    assert!(multipart.windows(3).any(|w| w == [0xff, 0x00, 0x01]), "the file's bytes as they are");
+    assert!(!text.contains("skip"), "{text}");
+}
+
+#[test]
+fn form_bodies_must_be_objects() {
+    let mut request = Request::new(Method::POST, Auth::NONE);
+    assert!(request.form(&json!([1, 2]), "application/x-www-form-urlencoded").is_err());
+}

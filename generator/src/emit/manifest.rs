@@ -8,11 +8,12 @@ use crate::ir::Api;
 /// Dependencies every generated crate has: HTTP (rustls), serde, and path-aware decoding.
 const BASE_DEPENDENCIES: &[(&str, &str)] = &[
     ("fastrand", "\"2.3\""),
+    ("form_urlencoded", "\"1.2\""),
     ("futures-core", "\"0.3\""),
     ("futures-util", "\"0.3\""),
     ("httpdate", "\"1.0\""),
     ("percent-encoding", "\"2.3\""),
-    ("reqwest", "\"0.13\""),
+    ("reqwest", "{ version = \"0.13\", features = [\"multipart\"] }"),
     ("serde", "{ version = \"1.0\", features = [\"derive\"] }"),
     ("serde_json", "\"1.0\""),
     ("serde_path_to_error", "\"0.1\""),

@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::rust::{ident, Types};
 use crate::ir::{
-    Api, Group, KeyLocation, Operation, Param, ParamLocation, PathPart, QueryStyle, SchemeKind, Signature,
-    StatusMatch, Success, TypeRef,
+    Api, BodyEncoding, Group, KeyLocation, Operation, Param, ParamLocation, PathPart, QueryStyle, SchemeKind,
+    Signature, StatusMatch, Success, TypeRef,
 };
 
 /// More positional arguments than clippy accepts without a word.
@@ -100,6 +100,13 @@ fn argument(types: Types<'_>, name: &proc_macro2::Ident, ty: &TypeRef) -> Argume
             convert: Some(quote!(#name.into())),
         };
     }
+    if *ty == TypeRef::Binary {
+        return Argument {
+            signature: quote!(impl Into<Vec<u8>>),
+            stored,
+            convert: Some(quote!(#name.into())),
+        };
+    }
     if let TypeRef::List(item) = types.resolve(ty) {
         if types.is_string(item) {
             return Argument {
@@ -179,9 +186,13 @@ fn accessor_method(types: Types<'_>, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         let name = ident(&body.name);
         if body.required {
-            let ty = types.ty(&body.ty);
-            arguments.push(quote!(#name: #ty));
-            inits.push(quote!(#name,));
+            let arg = argument(types, &name, &body.ty);
+            let signature = arg.signature;
+            arguments.push(quote!(#name: #signature));
+            inits.push(match arg.convert {
+                Some(convert) => quote!(#name: #convert,),
+                None => quote!(#name,),
+            });
         } else {
             inits.push(quote!(#name: None,));
         }
@@ -236,16 +247,19 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     }
     if let Some(body) = &op.body {
         let name = ident(&body.name);
-        let ty = types.ty(&body.ty);
+        let arg = argument(types, &name, &body.ty);
+        let ty = arg.stored;
         if body.required {
             fields.push(quote!(#name: #ty,));
         } else {
             fields.push(quote!(#name: Option<#ty>,));
             let body_doc = doc_attrs([body.doc.as_deref().or(Some("The request body."))]);
+            let signature = arg.signature;
+            let convert = arg.convert.unwrap_or_else(|| quote!(#name));
             setters.push(quote! {
                 #body_doc
-                pub fn #name(mut self, #name: #ty) -> Self {
-                    self.#name = Some(#name);
+                pub fn #name(mut self, #name: #signature) -> Self {
+                    self.#name = Some(#convert);
                     self
                 }
             });
@@ -351,8 +365,9 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     }
-    for param in &op.params {
-        steps.extend(param_step(param));
+    let positional = op.positional();
+    for (index, param) in op.params.iter().enumerate() {
+        steps.extend(param_step(param, positional.contains(&index)));
     }
     let mut checks = Vec::new();
     for group in &op.required_one_of {
@@ -371,12 +386,19 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         let name = ident(&body.name);
         let media = &body.media_type;
+        let write = |value: TokenStream| match body.encoding {
+            BodyEncoding::Json => quote!(request.json(#value, #media)?;),
+            BodyEncoding::Form => quote!(request.form(#value, #media)?;),
+            BodyEncoding::Text => quote!(request.text(#value, #media);),
+            BodyEncoding::Binary => quote!(request.bytes(#value, #media);),
+        };
         if body.required {
-            steps.push(quote!(request.json(&self.#name, #media)?;));
+            steps.push(write(quote!(&self.#name)));
         } else {
+            let step = write(quote!(body));
             steps.push(quote! {
                 if let Some(body) = &self.#name {
-                    request.json(body, #media)?;
+                    #step
                 }
             });
         }
@@ -400,7 +422,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn param_step(param: &Param) -> Option<TokenStream> {
+fn param_step(param: &Param, positional: bool) -> Option<TokenStream> {
     let name = ident(&param.name);
     let wire = &param.wire;
     match param.location {
@@ -416,6 +438,15 @@ fn param_step(param: &Param) -> Option<TokenStream> {
         }
         ParamLocation::Header => Some(quote!(request.header(#wire, &self.#name)?;)),
         ParamLocation::Cookie => Some(quote!(request.cookie(#wire, &self.#name)?;)),
+        ParamLocation::Multipart { file: false } => Some(quote!(request.part(#wire, &self.#name)?;)),
+        ParamLocation::Multipart { file: true } if positional => {
+            Some(quote!(request.file_part(#wire, &self.#name);))
+        }
+        ParamLocation::Multipart { file: true } => Some(quote! {
+            if let Some(file) = &self.#name {
+                request.file_part(#wire, file);
+            }
+        }),
     }
 }
 

@@ -77,6 +77,10 @@ impl<'a> Types<'a> {
             TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
             TypeRef::Date => quote!(chrono::NaiveDate),
             TypeRef::Uuid => quote!(uuid::Uuid),
+            TypeRef::Binary => {
+                let vec = self.prelude("Vec");
+                quote!(#vec<u8>)
+            }
             TypeRef::Json => quote!(serde_json::Value),
             TypeRef::JsonObject => {
                 let string = self.prelude("String");

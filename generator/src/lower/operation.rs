@@ -10,8 +10,8 @@ use super::schema::TypeSpace;
 use super::security::Schemes;
 use crate::error::Diagnostic;
 use crate::ir::{
-    Body, EnvelopeFields, ErrorBody, ErrorCase, Group, Operation, Param, ParamLocation, PathPart, QueryStyle,
-    StatusMatch, Success, TypeRef,
+    Body, BodyEncoding, EnvelopeFields, ErrorBody, ErrorCase, Group, Operation, Param, ParamLocation,
+    PathPart, QueryStyle, StatusMatch, Success, TypeRef,
 };
 use crate::load::{Pointer, Spec};
 use crate::naming::{operation_method, pascal, snake, words, Scope};
@@ -24,7 +24,6 @@ const BUILDER_MEMBERS: &[&str] = &[
     "send",
     "send_with_response",
     "into_future",
-    "body",
     "options",
     "timeout",
     "max_retries",
@@ -139,7 +138,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let mut names = Scope::with_reserved(BUILDER_MEMBERS.iter().copied());
         let mut params = self.parameters(shared, &op.parameters, at, &mut names)?;
         let path_parts = self.path(path, at, &mut params, &mut names);
-        let body = self.body(op, at, &builder_hint)?;
+        let body = self.body(op, at, &builder_hint, &mut params, &mut names)?;
         let (response, errors) = self.responses(op, at, &builder_hint)?;
         let security = self.schemes.requirement(self.spec, op.security.as_ref(), at, self.warnings);
         let required_one_of = self.required_one_of(op, at, &params)?;
@@ -306,33 +305,66 @@ impl<'a, 's> OperationLowering<'a, 's> {
         parts
     }
 
-    fn body(&mut self, op: &openapiv3::Operation, at: &Pointer, builder_hint: &str) -> Result<Option<Body>> {
+    /// The request body: JSON, form, text or bytes; a multipart body becomes parameters, one
+    /// per member, added to `params`.
+    fn body(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+        builder_hint: &str,
+        params: &mut Vec<Param>,
+        names: &mut Scope,
+    ) -> Result<Option<Body>> {
         let Some(node) = &op.request_body else { return Ok(None) };
         let spec = self.spec;
         let body_at = at.join("requestBody");
         let resolved = spec.resolve(node, &body_at)?;
-        let Some((media, schema)) = json_media(&resolved.item.content) else {
-            if let Some(media) = resolved.item.content.keys().next() {
-                self.warnings.push(spec.error(
-                    &body_at,
-                    format!(
-                    "request body media type `{media}` is not supported: expected JSON; the body is left out"
-                ),
-                ));
-            }
-            return Ok(None);
-        };
+        let Some((media, kind, schema)) = body_media(&resolved.item.content) else { return Ok(None) };
         let schema_at = resolved.pointer.join("content").join(media).join("schema");
-        let ty = match schema {
-            Some(schema) => self.space.lower(schema, &schema_at, &format!("{builder_hint}Body"))?,
-            None => TypeRef::Json,
+        let hint = format!("{builder_hint}Body");
+        let encoding = match kind {
+            MediaKind::Json => BodyEncoding::Json,
+            MediaKind::Form => BodyEncoding::Form,
+            MediaKind::Text => BodyEncoding::Text,
+            MediaKind::Binary => BodyEncoding::Binary,
+            MediaKind::Multipart => {
+                let properties = match schema {
+                    Some(schema) => self.space.properties(schema, &schema_at, &hint)?,
+                    None => None,
+                };
+                let Some(properties) = properties else {
+                    self.warnings.push(spec.error(&schema_at, format!(
+                        "a `{media}` body must be an object with properties, one per part; the body is left out"
+                    )));
+                    return Ok(None);
+                };
+                for property in properties {
+                    params.push(Param {
+                        name: names.claim(&snake(&property.wire)),
+                        wire: property.wire,
+                        location: ParamLocation::Multipart { file: property.binary },
+                        ty: property.ty,
+                        required: property.required && resolved.item.required,
+                        doc: property.doc,
+                        deprecated: false,
+                    });
+                }
+                return Ok(None);
+            }
+        };
+        let ty = match (encoding, schema) {
+            (BodyEncoding::Text, _) => TypeRef::String,
+            (BodyEncoding::Binary, _) => TypeRef::Binary,
+            (_, Some(schema)) => self.space.lower(schema, &schema_at, &hint)?,
+            (_, None) => TypeRef::Json,
         };
         Ok(Some(Body {
-            name: "body".into(),
+            name: names.claim("body"),
             ty,
             required: resolved.item.required,
             media_type: media.to_owned(),
             doc: resolved.item.description.clone(),
+            encoding,
         }))
     }
 
@@ -481,6 +513,41 @@ fn schema_description(format: &ParameterSchemaOrContent) -> Option<String> {
         ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => schema.schema_data.description.clone(),
         _ => None,
     }
+}
+
+/// How a request body's media type is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaKind {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Binary,
+}
+
+/// The media type a request body is sent as: JSON if offered, then a form, multipart, text,
+/// and anything else as bytes.
+fn body_media(
+    content: &IndexMap<String, MediaType>,
+) -> Option<(&str, MediaKind, Option<&ReferenceOr<openapiv3::Schema>>)> {
+    let kind = |media: &str| {
+        let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if essence == "application/json" || essence.ends_with("+json") || essence == "text/json" {
+            MediaKind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            MediaKind::Form
+        } else if essence.starts_with("multipart/") {
+            MediaKind::Multipart
+        } else if essence.starts_with("text/") {
+            MediaKind::Text
+        } else {
+            MediaKind::Binary
+        }
+    };
+    let mut offered: Vec<(&str, MediaKind, Option<&ReferenceOr<openapiv3::Schema>>)> =
+        content.iter().map(|(media, body)| (media.as_str(), kind(media), body.schema.as_ref())).collect();
+    offered.sort_by_key(|(_, kind, _)| *kind as u8);
+    offered.into_iter().next()
 }
 
 /// The first JSON media type of a content map (`application/json`, `application/x+json`, ...).

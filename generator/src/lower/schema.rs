@@ -34,6 +34,16 @@ pub struct TypeSpace<'s> {
     inlining: HashSet<Pointer>,
 }
 
+/// A property of an object schema, as [`TypeSpace::properties`] gives it.
+pub struct Property {
+    pub wire: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+    /// A `format: binary` string: file contents.
+    pub binary: bool,
+}
+
 /// What a schema becomes, decided before its members are lowered.
 enum Class<'a> {
     /// A struct of the properties of these members (one, or several merged by `allOf`).
@@ -214,6 +224,51 @@ impl<'s> TypeSpace<'s> {
             current = next;
         }
         Ok(None)
+    }
+
+    /// The properties of an object schema, merged across its members, with their types; `None`
+    /// when the schema is not an object with properties.
+    pub(super) fn properties(
+        &mut self,
+        node: &ReferenceOr<Schema>,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<Option<Vec<Property>>> {
+        let Some(members) = self.object_members(node, at)? else { return Ok(None) };
+        let mut names: Vec<String> = Vec::new();
+        let mut required = HashSet::new();
+        for member in &members {
+            let view = View(&member.item);
+            for name in view.properties().into_iter().flat_map(|p| p.keys()) {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+            required.extend(view.required().iter().cloned());
+        }
+        let spec = self.spec;
+        let mut properties = Vec::with_capacity(names.len());
+        for wire in names {
+            let inline = members
+                .iter()
+                .find_map(|m| View(&m.item).properties()?.get(&wire).map(|n| (n, m.pointer.clone())));
+            let (binary, doc) = match inline {
+                Some((node, member_at)) => {
+                    let property = spec.resolve_boxed(node, &member_at.join("properties").join(&wire))?;
+                    let view = View(&property.item);
+                    let binary = view.typ() == Some("string") && view.format() == Some("binary");
+                    (binary, view.doc().map(str::to_owned))
+                }
+                None => (false, None),
+            };
+            let ty = match self.property_type(&members, &wire, &format!("{hint}{}", pascal(&wire)))? {
+                Some(_) if binary => TypeRef::Binary,
+                Some(ty) => ty,
+                None => TypeRef::Json,
+            };
+            properties.push(Property { required: required.contains(&wire), wire, ty, doc, binary });
+        }
+        Ok(Some(properties))
     }
 
     /// The type of property `wire` across merged object members.
@@ -679,6 +734,7 @@ fn claim_first(scope: &mut Scope, candidates: &[&str]) -> String {
 fn kind_word(ty: &TypeRef) -> String {
     match ty.non_null() {
         TypeRef::String | TypeRef::Uuid => "String",
+        TypeRef::Binary => "Bytes",
         TypeRef::Bool => "Bool",
         TypeRef::I32 | TypeRef::I64 => "Integer",
         TypeRef::F32 | TypeRef::F64 => "Number",
