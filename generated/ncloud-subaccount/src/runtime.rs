@@ -652,7 +652,11 @@ impl Request {
 
     /// Sets an `application/x-www-form-urlencoded` body from the members of an object; lists
     /// repeat their key, nested objects are written as JSON.
-    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T, media_type: &'static str) -> Result<(), InvalidRequest> {
+    pub fn form<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        media_type: &'static str,
+    ) -> Result<(), InvalidRequest> {
         let value = serde_json::to_value(body)
             .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
         let members = match value {
@@ -907,12 +911,14 @@ impl ClientCore {
         }
         if !request.parts.is_empty() {
             // Built for every attempt: a multipart form is consumed when it is sent.
-            let form = request.parts.iter().fold(reqwest::multipart::Form::new(), |form, (name, part)| match part {
-                Part::Text(text) => form.text(name.clone(), text.clone()),
-                Part::File(bytes) => {
-                    form.part(name.clone(), reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()))
-                }
-            });
+            let form =
+                request.parts.iter().fold(reqwest::multipart::Form::new(), |form, (name, part)| match part {
+                    Part::Text(text) => form.text(name.clone(), text.clone()),
+                    Part::File(bytes) => form.part(
+                        name.clone(),
+                        reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
+                    ),
+                });
             builder = builder.multipart(form);
         }
         if let Some((username, password)) = basic {

@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-use openapiv3::{Components, Header, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+use openapiv3::{
+    Components, Header, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme,
+};
 use serde::de::DeserializeOwned;
 
 use super::{typed, Pointer, Spec};
@@ -42,6 +44,17 @@ referable!(Response, "responses", responses);
 referable!(RequestBody, "requestBodies", request_bodies);
 referable!(Header, "headers", headers);
 referable!(SecurityScheme, "securitySchemes", security_schemes);
+
+/// Path items have no section in 3.0 components (3.1's `pathItems` are read from the raw
+/// document like any other pointer).
+impl Referable for PathItem {
+    const SECTION: &'static str = "pathItems";
+    fn components(_: &Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>> {
+        static NONE: std::sync::OnceLock<indexmap::IndexMap<String, ReferenceOr<PathItem>>> =
+            std::sync::OnceLock::new();
+        NONE.get_or_init(indexmap::IndexMap::new)
+    }
+}
 
 /// How many `$ref`s may be chained before the chain is called a loop.
 const MAX_REF_CHAIN: usize = 64;

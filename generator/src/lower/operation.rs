@@ -108,10 +108,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let mut pending = Vec::new();
         for (path, item) in spec.api.paths.iter() {
             let at = Pointer::root().join("paths").join(path);
-            let ReferenceOr::Item(item) = item else {
-                self.warnings
-                    .push(spec.error(&at, "path item `$ref`s are not supported; the path is left out"));
-                continue;
+            let item = match spec.resolve(item, &at) {
+                Ok(resolved) => resolved.item,
+                Err(problem) => {
+                    self.warnings.push(
+                        spec.error(&problem.pointer, format!("{}; the path is left out", problem.message)),
+                    );
+                    continue;
+                }
             };
             for (method, op) in item.iter() {
                 let op_at = at.join(method);
