@@ -382,6 +382,20 @@ pub enum Success {
     Envelope {
         result: TypeRef,
     },
+    /// Different bodies for different success statuses: an enum named `name`, one variant
+    /// per status. The first case also stands for statuses the spec does not list.
+    ByStatus {
+        name: String,
+        cases: Vec<SuccessCase>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessCase {
+    pub status: StatusMatch,
+    pub variant: String,
+    /// `None` when this status has no body.
+    pub body: Option<TypeRef>,
 }
 
 /// A response status (or range) with a declared error body.

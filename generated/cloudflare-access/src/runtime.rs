@@ -792,6 +792,23 @@ impl ClientCore {
         Ok(Response { status: raw.status, headers: raw.headers, value, messages, result_info })
     }
 
+    /// Sends a request whose successful answer is decoded by `decode`, which knows the body
+    /// each success status has.
+    pub async fn send_decoded<T, B>(
+        &self,
+        request: Request,
+        errors: fn(StatusCode, &[u8]) -> Option<B>,
+        envelope: Option<&Envelope>,
+        decode: fn(StatusCode, &[u8]) -> Result<T, Box<DecodeError>>,
+    ) -> Result<Response<T>, Error<B>>
+    where
+        B: From<serde_json::Value>,
+    {
+        let raw = self.execute(request, errors, envelope).await?;
+        let value = decode(raw.status, &raw.body)?;
+        Ok(raw.into_response(|_| value))
+    }
+
     /// Sends a request whose successful answer has no body worth decoding.
     pub async fn send_empty<B>(
         &self,
@@ -1086,6 +1103,11 @@ fn transport<B>(error: reqwest::Error) -> Error<B> {
     } else {
         Error::Transport(error.without_url())
     }
+}
+
+/// Decodes a JSON body, naming the path of the member that did not fit.
+pub fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Box<DecodeError>> {
+    decode(status, body, "")
 }
 
 /// Decodes JSON, naming the path of the member that did not fit.

@@ -7,7 +7,7 @@ use super::docs::doc_attrs;
 use super::rust::{ident, Types};
 use crate::ir::{
     Api, BodyEncoding, Group, KeyLocation, Operation, Param, ParamLocation, PathPart, QueryStyle, SchemeKind,
-    Signature, StatusMatch, Success, TypeRef,
+    Signature, StatusMatch, Success, SuccessCase, TypeRef,
 };
 
 /// More positional arguments than clippy accepts without a word.
@@ -75,6 +75,9 @@ fn mentions_types(op: &Operation) -> bool {
         || op.body.as_ref().is_some_and(|b| mentions_named(&b.ty))
         || match &op.response {
             Success::Json(ty) | Success::Envelope { result: ty } => mentions_named(ty),
+            Success::ByStatus { cases, .. } => {
+                cases.iter().filter_map(|c| c.body.as_ref()).any(mentions_named)
+            }
             _ => false,
         }
 }
@@ -123,6 +126,10 @@ fn success_type(types: Types<'_>, op: &Operation) -> TokenStream {
     match &op.response {
         Success::Empty => quote!(()),
         Success::Json(ty) | Success::Envelope { result: ty } => types.ty(ty),
+        Success::ByStatus { name, .. } => {
+            let name = ident(name);
+            quote!(#name)
+        }
         Success::Text => quote!(String),
         Success::Bytes => quote!(Vec<u8>),
     }
@@ -269,7 +276,16 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     let send = send_body(api, op);
     let error_decoder = error_decoder(api, types, op);
     let paging = op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &output));
+    let (responses, success_decoder) = match &op.response {
+        Success::ByStatus { name, cases } => {
+            let (definition, decoder) = by_status(types, group, op, name, cases);
+            (Some(definition), Some(decoder))
+        }
+        _ => (None, None),
+    };
     quote! {
+        #responses
+
         #[doc = #doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
@@ -320,6 +336,8 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
 
             #paging
 
+            #success_decoder
+
             #error_decoder
         }
 
@@ -332,6 +350,74 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
             }
         }
     }
+}
+
+/// The enum of an operation's answers by status, and the function that decodes one.
+fn by_status(
+    types: Types<'_>,
+    group: &Group,
+    op: &Operation,
+    name: &str,
+    cases: &[SuccessCase],
+) -> (TokenStream, TokenStream) {
+    let name = ident(name);
+    let doc = format!(" The answers of [`{}::{}`], by status.", group.type_name, op.method);
+    let variants = cases.iter().map(|case| {
+        let variant = ident(&case.variant);
+        let status = match case.status {
+            StatusMatch::Code(code) => format!(" `{code}`"),
+            StatusMatch::Range(range) => format!(" `{range}XX`"),
+            StatusMatch::Default => " Any other success status.".to_owned(),
+        };
+        match &case.body {
+            Some(ty) => {
+                let ty = types.ty(ty);
+                quote!(#[doc = #status] #variant(#ty),)
+            }
+            None => quote!(#[doc = #status] #variant,),
+        }
+    });
+    let definition = quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    };
+    let decode = |case: &SuccessCase| {
+        let variant = ident(&case.variant);
+        match case.body {
+            Some(_) => quote!(runtime::decode_json(status, body).map(#name::#variant)),
+            None => quote!(Ok(#name::#variant)),
+        }
+    };
+    let arms = cases.iter().skip(1).filter_map(|case| {
+        let pattern = match case.status {
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            StatusMatch::Range(range) => {
+                let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
+                quote!(#low..=#high)
+            }
+            StatusMatch::Default => return None,
+        };
+        let decode = decode(case);
+        Some(quote!(#pattern => #decode,))
+    });
+    let first = decode(&cases[0]);
+    let decoder = quote! {
+        /// Decodes a success response as the body this operation declares for its status.
+        fn success_body(status: reqwest::StatusCode, body: &[u8]) -> Result<#name, Box<runtime::DecodeError>> {
+            match status.as_u16() {
+                #(#arms)*
+                _ => #first,
+            }
+        }
+    };
+    (definition, decoder)
 }
 
 /// Setters are named after the API's parameters and take `self` by value. Where such a name
@@ -411,6 +497,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         Success::Empty => quote!(send_empty(request, #errors, #envelope)),
         Success::Text => quote!(send_text(request, #errors, #envelope)),
         Success::Bytes => quote!(send_bytes(request, #errors, #envelope)),
+        Success::ByStatus { .. } => quote!(send_decoded(request, #errors, #envelope, Self::success_body)),
     };
     quote! {
         #(#checks)*
@@ -496,6 +583,21 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
         let boxed = super::errors::boxes(types, &body.ty).then(|| quote!(.map(Box::new)));
         quote!(#pattern => runtime::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
     });
+    if let [only] = cases.as_slice() {
+        if only.status == StatusMatch::Default {
+            // One body for every error status: no status to look at.
+            let body = &api.error_bodies[only.body];
+            let variant = ident(&body.variant);
+            let ty = types.ty(&body.ty);
+            let boxed = super::errors::boxes(types, &body.ty).then(|| quote!(.map(Box::new)));
+            return Some(quote! {
+                /// Decodes an error response as the body this operation declares for it.
+                fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
+                    runtime::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant)
+                }
+            });
+        }
+    }
     let has_default = cases.iter().any(|c| c.status == StatusMatch::Default);
     let rest = (!has_default).then(|| quote!(_ => None,));
     Some(quote! {

@@ -11,7 +11,7 @@ use super::security::Schemes;
 use crate::error::Diagnostic;
 use crate::ir::{
     Body, BodyEncoding, EnvelopeFields, ErrorBody, ErrorCase, Group, Operation, Param, ParamLocation,
-    PathPart, QueryStyle, StatusMatch, Success, TypeRef,
+    PathPart, QueryStyle, StatusMatch, Success, SuccessCase, TypeRef,
 };
 use crate::load::{Pointer, Spec};
 use crate::naming::{operation_method, pascal, snake, words, Scope};
@@ -33,6 +33,7 @@ const BUILDER_MEMBERS: &[&str] = &[
     "stream",
     "next_page",
     "error_body",
+    "success_body",
 ];
 
 /// Names the generated crate root and `Client` use; tag accessors get other names.
@@ -398,19 +399,20 @@ impl<'a, 's> OperationLowering<'a, 's> {
             StatusMatch::Default => (1000, 0),
         });
         let is_success = |s: &StatusMatch| matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
-        let mut success_node =
-            statuses.iter().find(|(s, _, _)| is_success(s)).map(|(_, n, a)| (*n, a.clone()));
+        let mut success_nodes: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Pointer)> =
+            statuses.iter().filter(|(s, _, _)| is_success(s)).map(|(s, n, a)| (*s, *n, a.clone())).collect();
         let mut default_is_success = false;
-        if success_node.is_none() {
+        if success_nodes.is_empty() {
             if let Some(default) = &op.responses.default {
-                success_node = Some((default, responses_at.join("default")));
+                success_nodes.push((StatusMatch::Default, default, responses_at.join("default")));
                 default_is_success = true;
             }
         }
-        let response = match success_node {
-            Some((node, node_at)) => self.success(node, &node_at, builder_hint)?,
-            None => Success::Empty,
-        };
+        let mut successes = Vec::with_capacity(success_nodes.len());
+        for (status, node, node_at) in &success_nodes {
+            successes.push((*status, self.success(node, node_at, builder_hint)?));
+        }
+        let response = by_status(successes);
         let mut errors = Vec::new();
         let defaults = op.responses.default.iter().filter(|_| !default_is_success);
         let error_nodes = statuses
@@ -519,6 +521,53 @@ fn schema_description(format: &ParameterSchemaOrContent) -> Option<String> {
     }
 }
 
+/// The success of an operation from the successes of its statuses: one kind of answer is that
+/// answer; JSON bodies that differ (or a body for some statuses and none for others) are an
+/// enum by status. Text, bytes and envelopes keep the first status's answer.
+fn by_status(successes: Vec<(StatusMatch, Success)>) -> Success {
+    let mut distinct: Vec<&Success> = Vec::new();
+    for (_, success) in &successes {
+        if !distinct.contains(&success) {
+            distinct.push(success);
+        }
+    }
+    let json_or_empty = successes.iter().all(|(_, s)| matches!(s, Success::Json(_) | Success::Empty));
+    if distinct.len() < 2 || !json_or_empty {
+        return successes.into_iter().next().map_or(Success::Empty, |(_, s)| s);
+    }
+    let mut variants = Scope::new();
+    let cases = successes
+        .into_iter()
+        .map(|(status, success)| SuccessCase {
+            status,
+            variant: variants.claim(&status_variant(status)),
+            body: match success {
+                Success::Json(ty) => Some(ty),
+                _ => None,
+            },
+        })
+        .collect();
+    Success::ByStatus { name: String::new(), cases }
+}
+
+/// A variant name for a success status (`201` is `Created`).
+fn status_variant(status: StatusMatch) -> String {
+    let name = match status {
+        StatusMatch::Code(200) => "Ok",
+        StatusMatch::Code(201) => "Created",
+        StatusMatch::Code(202) => "Accepted",
+        StatusMatch::Code(203) => "NonAuthoritative",
+        StatusMatch::Code(204) => "NoContent",
+        StatusMatch::Code(205) => "ResetContent",
+        StatusMatch::Code(206) => "PartialContent",
+        StatusMatch::Code(207) => "MultiStatus",
+        StatusMatch::Code(code) => return format!("Status{code}"),
+        StatusMatch::Range(range) => return format!("Status{range}xx"),
+        StatusMatch::Default => "Other",
+    };
+    name.to_owned()
+}
+
 /// How a request body's media type is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum MediaKind {
@@ -608,6 +657,9 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
                 let mut operation = p.operation;
                 operation.method = methods.claim(&operation_method(&p.id, &tag));
                 operation.builder = builders.claim(&pascal(&operation.method));
+                if let Success::ByStatus { name, .. } = &mut operation.response {
+                    *name = builders.claim(&format!("{}Response", operation.builder));
+                }
                 operation
             })
             .collect();
