@@ -58,6 +58,20 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+impl Api {
+    /// How docs name the API: "the Pets API", or "the Petstore API" for a title that
+    /// already ends in "API".
+    pub fn display_name(&self) -> String {
+        let title = self.title.trim();
+        let ends_in_api = title.rsplit(' ').next().is_some_and(|word| word.eq_ignore_ascii_case("api"));
+        if ends_in_api {
+            title.to_owned()
+        } else {
+            format!("{title} API")
+        }
+    }
+}
+
 impl TypeRef {
     /// The type without a `Nullable` wrapper.
     pub fn non_null(&self) -> &TypeRef {

@@ -33,6 +33,9 @@ enum Command {
         specs: Vec<PathBuf>,
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// The folder the specs are named relative to in the table.
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
     /// Generates a client for each spec of a corpus (a folder, or a file listing specs) and
     /// reports how many generate and, with `--check`, compile.
@@ -113,8 +116,15 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         };
         return run_corpus(input, root.as_deref(), &settings, csv.as_deref(), gates);
     }
-    if let Some(Command::Timings { specs, runs }) = &cli.command {
-        let timings = specs.iter().map(|spec| corpus::time(spec, *runs)).collect::<Result<Vec<_>, _>>()?;
+    if let Some(Command::Timings { specs, runs, root }) = &cli.command {
+        let mut timings =
+            specs.iter().map(|spec| corpus::time(spec, *runs)).collect::<Result<Vec<_>, _>>()?;
+        if let Some(root) = root {
+            for timing in &mut timings {
+                let relative = Path::new(&timing.spec).strip_prefix(root).map(|p| p.display().to_string());
+                timing.spec = relative.unwrap_or_else(|_| timing.spec.clone());
+            }
+        }
         println!("{}", corpus::timing_table(&timings));
         return Ok(ExitCode::SUCCESS);
     }

@@ -4,14 +4,13 @@
 
 use std::sync::Arc;
 use std::time::Duration;
-use crate::runtime::{ClientCore, CoreBuilder};
-use crate::runtime::{Credential, Secret};
+use crate::runtime::{ClientCore, CoreBuilder, Credential, Secret};
 use crate::Error;
 
 /// The API names no server: set a base URL with [`ClientBuilder::base_url`].
 pub const DEFAULT_BASE_URL: Option<&str> = None;
 
-/// A client for the Access History API API.
+/// A client for the Access History API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
 #[derive(Debug, Clone)]

@@ -4,8 +4,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
-use crate::runtime::{ClientCore, CoreBuilder, Envelope};
-use crate::runtime::{Credential, Secret};
+use crate::runtime::{ClientCore, CoreBuilder, Envelope, Credential, Secret};
 use crate::Error;
 
 /// The API's default base URL (its first server).

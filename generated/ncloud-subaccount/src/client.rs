@@ -4,14 +4,13 @@
 
 use std::sync::Arc;
 use std::time::Duration;
-use crate::runtime::{ClientCore, CoreBuilder};
-use crate::runtime::{Credential, Signer};
+use crate::runtime::{ClientCore, CoreBuilder, Credential, Signer};
 use crate::Error;
 
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://subaccount.apigw.ntruss.com");
 
-/// A client for the NAVER Cloud Platform Sub Account API API.
+/// A client for the NAVER Cloud Platform Sub Account API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
 #[derive(Debug, Clone)]

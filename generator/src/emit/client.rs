@@ -10,9 +10,8 @@ use super::rust::ident;
 use crate::ir::{Api, KeyLocation, SchemeKind, Signature};
 
 pub fn client_module(api: &Api) -> TokenStream {
-    let title = api.title.trim();
     let client_doc = doc_attrs([
-        Some(format!("A client for the {title} API.").as_str()),
+        Some(format!("A client for the {}.", api.display_name()).as_str()),
         Some("Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`]."),
     ]);
     let default_url = match &api.base_url {
@@ -106,7 +105,7 @@ pub fn client_module(api: &Api) -> TokenStream {
             }
         }
     });
-    let envelope_import = api.envelope.as_ref().map(|_| quote!(Envelope));
+    let envelope_import = api.envelope.as_ref().map(|_| quote!(Envelope,));
     let core_accessor = (!api.groups.is_empty()).then(|| {
         quote! {
             pub(crate) fn core(&self) -> &ClientCore {
@@ -119,15 +118,13 @@ pub fn client_module(api: &Api) -> TokenStream {
     let keeps_secrets = api.schemes.iter().any(|s| !matches!(s.kind, SchemeKind::Signed(_)));
     let signer_import = signs.then(|| quote!(Signer,));
     let secret_type_import = keeps_secrets.then(|| quote!(Secret,));
-    let secret_import =
-        uses_secrets.then(|| quote!(use crate::runtime::{Credential, #secret_type_import #signer_import};));
+    let credential_import = uses_secrets.then(|| quote!(Credential, #secret_type_import #signer_import));
     quote! {
         #![doc = " The client and its builder."]
         use std::sync::Arc;
         use std::time::Duration;
 
-        use crate::runtime::{ClientCore, CoreBuilder, #envelope_import};
-        #secret_import
+        use crate::runtime::{ClientCore, CoreBuilder, #envelope_import #credential_import};
         use crate::Error;
 
         #default_url

@@ -36,7 +36,7 @@ pub fn manifest(api: &Api) -> String {
         dependencies.extend([("base64", "\"0.23\""), ("hmac", "\"0.13\""), ("sha2", "\"0.11\"")]);
     }
     dependencies.sort();
-    let description = format!("Typed client for the {} API", api.title.trim());
+    let description = format!("Typed client for the {}", api.display_name());
     let mut out = String::new();
     let _ = writeln!(out, "{}", super::super::format::header_comment("#", &api.source));
     let _ = writeln!(out, "[package]");

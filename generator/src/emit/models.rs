@@ -10,7 +10,7 @@ use crate::ir::{Api, Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
 pub fn types_module(api: &Api) -> TokenStream {
     let types = Types::local(&api.types);
     let items = api.types.iter().map(|def| type_def(types, def));
-    let doc = format!(" Request and response types of the {} API.", api.title.trim());
+    let doc = format!(" Request and response types of the {}.", api.display_name());
     quote! {
         #![doc = #doc]
         #(#items)*

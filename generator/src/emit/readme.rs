@@ -9,11 +9,11 @@ use crate::ir::{Api, Operation, SchemeKind, TypeRef};
 
 pub fn readme(api: &Api) -> String {
     let mut out = String::new();
-    let title = api.title.trim();
     let _ = writeln!(out, "# {}\n", api.package);
     let _ = writeln!(
         out,
-        "A typed Rust client for the {title} API (version {}), generated from `{}`.\n",
+        "A typed Rust client for the {} (version {}), generated from `{}`.\n",
+        api.display_name(),
         api.version.trim(),
         api.source
     );
