@@ -1,0 +1,69 @@
+//! Envelope member names set in the options (as `generator.toml` does), and detection off.
+
+use std::path::Path;
+
+use generator::options::{EnvelopeNames, EnvelopeSetting};
+use generator::Options;
+
+const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: Other envelopes, version: '1'}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  ok: {type: boolean}
+                  problems: {type: array, items: {type: object}}
+                  data: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing: {type: object, properties: {name: {type: string}}}
+"#;
+
+fn module(envelope: EnvelopeSetting) -> String {
+    let temp = tempfile::tempdir().unwrap();
+    let spec = temp.path().join("things.yaml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let mut options = Options::new("things", "things.yaml");
+    options.envelope = envelope;
+    let generated = generator::generate(&spec, &options).unwrap();
+    let module = generated.files.iter().find(|f| f.path == Path::new("src/things.rs")).unwrap();
+    let client = generated.files.iter().find(|f| f.path == Path::new("src/client.rs")).unwrap();
+    format!("{}\n{}", module.text, client.text)
+}
+
+#[test]
+fn configured_member_names_find_the_envelope() {
+    let names = EnvelopeNames {
+        success: Some("ok".into()),
+        errors: Some("problems".into()),
+        result: Some("data".into()),
+        ..EnvelopeNames::default()
+    };
+    let text = module(EnvelopeSetting::Fields(names));
+    assert!(text.contains("pub async fn send(self) -> Result<types::Thing, Error>"), "{text}");
+    assert!(text.contains("send_envelope(request"), "{text}");
+    assert!(text.contains("success: \"ok\""), "{text}");
+    assert!(text.contains("errors: \"problems\""), "{text}");
+    assert!(text.contains("result: \"data\""), "{text}");
+}
+
+#[test]
+fn default_names_do_not_match_and_detection_can_be_off() {
+    for setting in [EnvelopeSetting::default(), EnvelopeSetting::Enabled(false)] {
+        let text = module(setting);
+        assert!(text.contains("Result<types::GetThingResponse, Error>"), "{text}");
+        assert!(!text.contains("send_envelope"), "{text}");
+    }
+}
