@@ -715,3 +715,41 @@ fn form_bodies_must_be_objects() {
     let mut request = Request::new(Method::POST, Auth::NONE);
     assert!(request.form(&json!([1, 2]), "application/x-www-form-urlencoded").is_err());
 }
+
+/// A request builder as the generated crates write them, to test what `request_builder!` adds.
+#[derive(Debug, Clone)]
+struct Ping {
+    client: Arc<ClientCore>,
+    options: RequestOptions,
+}
+
+impl Ping {
+    async fn send_with_response(self) -> Result<Response<Value>, TestError> {
+        let mut request = Request::new(Method::GET, Auth::NONE);
+        request.path("/ping");
+        request.options(self.options);
+        self.client.send_json(request, no_body, None).await
+    }
+}
+
+crate::runtime::request_builder!(Ping, Value, TestError);
+
+#[tokio::test]
+async fn request_builders_send_await_and_take_options() {
+    let server = MockServer::start().await;
+    Mock::given(path("/ping"))
+        .and(header("x-extra", "1"))
+        .and(query_param("q", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"pong": true})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/ping")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    let client = Arc::new(build(core(&server)));
+    let ping = Ping { client, options: RequestOptions::default() };
+    let answered =
+        ping.clone().extra_header("X-Extra", "1").extra_query("q", "2").timeout(Duration::from_secs(5)).await;
+    assert_eq!(answered.unwrap(), json!({"pong": true}));
+    let refused = ping.max_retries(0).send().await.unwrap_err();
+    assert_eq!(refused.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    assert_eq!(attempts(&server).await, 2, "no retry of the 500");
+}

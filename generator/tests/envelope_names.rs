@@ -1,6 +1,6 @@
 //! Envelope member names set in the options (as `generator.toml` does), and detection off.
 
-use std::path::Path;
+mod common;
 
 use generator::options::{EnvelopeNames, EnvelopeSetting};
 use generator::Options;
@@ -32,15 +32,14 @@ components:
 "#;
 
 fn module(envelope: EnvelopeSetting) -> String {
-    let temp = tempfile::tempdir().unwrap();
-    let spec = temp.path().join("things.yaml");
-    std::fs::write(&spec, SPEC).unwrap();
     let mut options = Options::new("things", "things.yaml");
     options.envelope = envelope;
-    let generated = generator::generate(&spec, &options).unwrap();
-    let module = generated.files.iter().find(|f| f.path == Path::new("src/things.rs")).unwrap();
-    let client = generated.files.iter().find(|f| f.path == Path::new("src/client.rs")).unwrap();
-    format!("{}\n{}", module.text, client.text)
+    let generated = common::generate_text("things.yaml", SPEC, &options).unwrap();
+    format!(
+        "{}\n{}",
+        common::file_text(&generated, "src/things.rs"),
+        common::file_text(&generated, "src/client.rs")
+    )
 }
 
 #[test]
@@ -52,7 +51,7 @@ fn configured_member_names_find_the_envelope() {
         ..EnvelopeNames::default()
     };
     let text = module(EnvelopeSetting::Fields(names));
-    assert!(text.contains("pub async fn send(self) -> Result<types::Thing, Error>"), "{text}");
+    assert!(text.contains("runtime::request_builder!(GetThing, types::Thing, Error);"), "{text}");
     assert!(text.contains("send_envelope(request"), "{text}");
     assert!(text.contains("success: \"ok\""), "{text}");
     assert!(text.contains("errors: \"problems\""), "{text}");
@@ -63,7 +62,10 @@ fn configured_member_names_find_the_envelope() {
 fn default_names_do_not_match_and_detection_can_be_off() {
     for setting in [EnvelopeSetting::default(), EnvelopeSetting::Enabled(false)] {
         let text = module(setting);
-        assert!(text.contains("Result<types::GetThingResponse, Error>"), "{text}");
+        assert!(
+            text.contains("runtime::request_builder!(GetThing, types::GetThingResponse, Error);"),
+            "{text}"
+        );
         assert!(!text.contains("send_envelope"), "{text}");
     }
 }

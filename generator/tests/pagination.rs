@@ -1,7 +1,7 @@
 //! Paging set by hand in the options (as `generator.toml` does), for listings whose paging
 //! cannot be inferred, and settings that do not fit the spec.
 
-use std::path::Path;
+mod common;
 
 use generator::options::{PagingSetting, PagingStyle};
 use generator::Options;
@@ -30,14 +30,10 @@ paths:
 "#;
 
 fn generate(settings: &[(&str, PagingSetting)]) -> Result<String, String> {
-    let temp = tempfile::tempdir().unwrap();
-    let spec = temp.path().join("odd.yaml");
-    std::fs::write(&spec, SPEC).unwrap();
     let mut options = Options::new("odd", "odd.yaml");
     options.pagination = settings.iter().map(|(id, s)| ((*id).to_owned(), s.clone())).collect();
-    let generated = generator::generate(&spec, &options).map_err(|e| e.to_string())?;
-    let module = generated.files.iter().find(|f| f.path == Path::new("src/things.rs")).unwrap();
-    Ok(module.text.clone())
+    let generated = common::generate_text("odd.yaml", SPEC, &options).map_err(|e| e.to_string())?;
+    Ok(common::file_text(&generated, "src/things.rs").to_owned())
 }
 
 fn setting(

@@ -89,44 +89,6 @@ impl GetAccessHistory {
         self
     }
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::AccessHistoryPage, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
@@ -181,12 +143,4 @@ impl GetAccessHistory {
     }
 }
 
-impl std::future::IntoFuture for GetAccessHistory {
-    type Output = Result<types::AccessHistoryPage, Error>;
-
-    type IntoFuture = runtime::BoxFuture<Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+runtime::request_builder!(GetAccessHistory, types::AccessHistoryPage, Error);

@@ -98,44 +98,6 @@ pub struct GetLastSeenIdentity {
 }
 
 impl GetLastSeenIdentity {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::AccessIdentity, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
@@ -171,15 +133,7 @@ impl GetLastSeenIdentity {
     }
 }
 
-impl std::future::IntoFuture for GetLastSeenIdentity {
-    type Output = Result<types::AccessIdentity, Error>;
-
-    type IntoFuture = runtime::BoxFuture<Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+runtime::request_builder!(GetLastSeenIdentity, types::AccessIdentity, Error);
 
 /// Request builder for [`ZeroTrustUsers::get_active_sessions`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
@@ -192,44 +146,6 @@ pub struct GetActiveSessions {
 }
 
 impl GetActiveSessions {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::AccessActiveSessionListItem>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
@@ -265,15 +181,9 @@ impl GetActiveSessions {
     }
 }
 
-impl std::future::IntoFuture for GetActiveSessions {
-    type Output = Result<Vec<types::AccessActiveSessionListItem>, Error>;
-
-    type IntoFuture = runtime::BoxFuture<Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+runtime::request_builder!(
+    GetActiveSessions, Vec < types::AccessActiveSessionListItem >, Error
+);
 
 /// Request builder for [`ZeroTrustUsers::get_active_session`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
@@ -287,44 +197,6 @@ pub struct GetActiveSession {
 }
 
 impl GetActiveSession {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::AccessActiveSession, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
@@ -361,12 +233,4 @@ impl GetActiveSession {
     }
 }
 
-impl std::future::IntoFuture for GetActiveSession {
-    type Output = Result<types::AccessActiveSession, Error>;
-
-    type IntoFuture = runtime::BoxFuture<Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+runtime::request_builder!(GetActiveSession, types::AccessActiveSession, Error);

@@ -109,6 +109,65 @@ pub struct RequestOptions {
     pub query: Vec<(String, String)>,
 }
 
+/// What every request builder shares: `.send()`, `.await`, and the per-request settings. The
+/// builder has an `options: RequestOptions` field and a `send_with_response` method.
+// A crate whose spec has no operations has no builders.
+#[allow(unused_macros)]
+macro_rules! request_builder {
+    ($builder:ident, $output:ty, $error:ty) => {
+        impl $builder {
+            /// How long one attempt of this request may take (overrides the client's timeout).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// How often this request is tried again after a transient failure (overrides the
+            /// client's setting).
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.options.max_retries = ::std::option::Option::Some(max_retries);
+                self
+            }
+
+            /// Sends a header the API description does not name.
+            pub fn extra_header(
+                mut self,
+                name: impl ::std::convert::Into<::std::string::String>,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// Sends a query parameter the API description does not name.
+            pub fn extra_query(
+                mut self,
+                name: impl ::std::convert::Into<::std::string::String>,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.options.query.push((name.into(), value.into()));
+                self
+            }
+
+            /// Sends the request and returns the decoded result.
+            pub async fn send(self) -> ::std::result::Result<$output, $error> {
+                self.send_with_response().await.map($crate::runtime::Response::into_value)
+            }
+        }
+
+        impl ::std::future::IntoFuture for $builder {
+            type Output = ::std::result::Result<$output, $error>;
+            type IntoFuture = $crate::runtime::BoxFuture<Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use request_builder;
+
 /// Names of the members of a response envelope (`{success, errors, messages, result}`).
 #[derive(Clone, Copy, Debug)]
 pub struct Envelope {

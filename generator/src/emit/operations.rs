@@ -298,36 +298,6 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         impl #builder {
             #(#setters)*
 
-            /// How long one attempt of this request may take (overrides the client's timeout).
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// How often this request is tried again after a transient failure (overrides the
-            /// client's setting).
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.options.max_retries = Some(max_retries);
-                self
-            }
-
-            /// Sends a header the API description does not name.
-            pub fn extra_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.headers.push((name.into(), value.into()));
-                self
-            }
-
-            /// Sends a query parameter the API description does not name.
-            pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.query.push((name.into(), value.into()));
-                self
-            }
-
-            /// Sends the request and returns the decoded result.
-            pub async fn send(self) -> Result<#output, Error> {
-                self.send_with_response().await.map(Response::into_value)
-            }
-
             /// Sends the request and returns the result with the response's status, headers and
             /// (for envelopes) messages.
             pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
@@ -341,14 +311,23 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
             #error_decoder
         }
 
-        impl std::future::IntoFuture for #builder {
-            type Output = Result<#output, Error>;
-            type IntoFuture = runtime::BoxFuture<Self::Output>;
+        runtime::request_builder!(#builder, #output, Error);
+    }
+}
 
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
+/// The `match` pattern of a status (`404`, `400..=499`); `None` for `default`.
+fn status_pattern(status: StatusMatch) -> Option<TokenStream> {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            Some(quote!(#code))
         }
+        StatusMatch::Range(range) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
+            Some(quote!(#low..=#high))
+        }
+        StatusMatch::Default => None,
     }
 }
 
@@ -392,18 +371,7 @@ fn by_status(
         }
     };
     let arms = cases.iter().skip(1).filter_map(|case| {
-        let pattern = match case.status {
-            StatusMatch::Code(code) => {
-                let code = proc_macro2::Literal::u16_unsuffixed(code);
-                quote!(#code)
-            }
-            StatusMatch::Range(range) => {
-                let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
-                let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
-                quote!(#low..=#high)
-            }
-            StatusMatch::Default => return None,
-        };
+        let pattern = status_pattern(case.status)?;
         let decode = decode(case);
         Some(quote!(#pattern => #decode,))
     });
@@ -568,18 +536,7 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
         let body = &api.error_bodies[case.body];
         let variant = ident(&body.variant);
         let ty = types.ty(&body.ty);
-        let pattern = match case.status {
-            StatusMatch::Code(code) => {
-                let code = proc_macro2::Literal::u16_unsuffixed(code);
-                quote!(#code)
-            }
-            StatusMatch::Range(range) => {
-                let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
-                let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
-                quote!(#low..=#high)
-            }
-            StatusMatch::Default => quote!(_),
-        };
+        let pattern = status_pattern(case.status).unwrap_or_else(|| quote!(_));
         let boxed = super::errors::boxes(types, &body.ty).then(|| quote!(.map(Box::new)));
         quote!(#pattern => runtime::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
     });

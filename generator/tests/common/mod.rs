@@ -56,3 +56,17 @@ pub fn render(generated: &Generated) -> String {
     }
     out
 }
+
+/// Generates a crate from spec text written to a scratch folder as `file_name`.
+pub fn generate_text(file_name: &str, text: &str, options: &Options) -> Result<Generated, generator::Error> {
+    let temp = tempfile::tempdir().expect("a scratch folder");
+    let spec = temp.path().join(file_name);
+    std::fs::write(&spec, text).expect("the spec is written");
+    generator::generate(&spec, options)
+}
+
+/// The text of one generated file.
+pub fn file_text<'g>(generated: &'g Generated, path: &str) -> &'g str {
+    let file = generated.files.iter().find(|f| f.path == Path::new(path));
+    &file.unwrap_or_else(|| panic!("no file {path}")).text
+}
