@@ -104,3 +104,30 @@ fn debug_output_never_shows_keys() {
     let debug = format!("{client:?}");
     assert!(!debug.contains(SECRET_KEY) && !debug.contains(ACCESS_KEY), "{debug}");
 }
+
+/// A signer of the user's own, replacing the built-in one.
+#[derive(Debug)]
+struct FixedSigner;
+
+impl ncloud_subaccount::Signer for FixedSigner {
+    fn sign(&self, request: &mut ncloud_subaccount::reqwest::Request) -> Result<(), String> {
+        request.headers_mut().insert("x-ncp-iam-access-key", "custom".parse().map_err(|_| "bad value")?);
+        request.headers_mut().insert("x-signed-by", "fixed".parse().map_err(|_| "bad value")?);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_signer_can_be_replaced() {
+    let server = MockServer::start().await;
+    Mock::given(header("x-signed-by", "fixed"))
+        .and(header("x-ncp-iam-access-key", "custom"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("ncloud-last-access-summary.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).ncp_apigw_v2_signer(FixedSigner).build().unwrap();
+    client.sub_account().get_last_access_summary(SUB_ACCOUNT).await.unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert!(request.headers.get("x-ncp-apigw-signature-v2").is_none());
+}
