@@ -24,7 +24,8 @@ type PropertyNodes<'a> = Vec<(&'a ReferenceOr<Box<Schema>>, Pointer)>;
 /// All named types of one API, built up as schemas are lowered.
 pub struct TypeSpace<'s> {
     spec: &'s Spec,
-    types: Vec<Option<TypeDef>>,
+    /// Declared types; each starts as a placeholder and is filled in when its schema is lowered.
+    types: Vec<TypeDef>,
     /// Types already assigned to a node of the document.
     by_pointer: HashMap<Pointer, TypeRef>,
     /// Inline schemas with the same JSON share one type.
@@ -105,17 +106,17 @@ impl<'s> TypeSpace<'s> {
 
     fn declare(&mut self, candidate: &str) -> TypeId {
         let name = self.names.claim(candidate);
-        self.types.push(Some(TypeDef { name, doc: None, kind: TypeKind::Alias(TypeRef::Json) }));
+        self.types.push(TypeDef { name, doc: None, kind: TypeKind::Alias(TypeRef::Json) });
         TypeId(self.types.len() - 1)
     }
 
     fn name_of(&self, id: TypeId) -> String {
-        self.types[id.0].as_ref().map(|t| t.name.clone()).unwrap_or_default()
+        self.types[id.0].name.clone()
     }
 
     /// Stores a definition under an id declared earlier, keeping the declared name.
     fn fill(&mut self, id: TypeId, def: TypeDef) {
-        let slot = self.types[id.0].as_mut().expect("declared types have a slot");
+        let slot = &mut self.types[id.0];
         slot.doc = def.doc;
         slot.kind = def.kind;
     }
@@ -654,8 +655,7 @@ impl<'s> TypeSpace<'s> {
 
     /// The finished types: recursive fields boxed, recursive aliases cut.
     pub fn finish(self) -> Vec<TypeDef> {
-        let mut types: Vec<TypeDef> =
-            self.types.into_iter().map(|t| t.expect("every declared type is defined")).collect();
+        let mut types = self.types;
         super::cycles::break_alias_cycles(&mut types);
         super::cycles::box_recursive_fields(&mut types);
         types
