@@ -5,7 +5,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::operations::scheme_summary;
 use super::rust::ident;
 use crate::ir::{Api, KeyLocation, SchemeKind, Signature};
 
@@ -206,6 +205,26 @@ pub fn client_module(api: &Api) -> TokenStream {
             pub fn build(self) -> Result<Client, Error> {
                 Ok(Client { core: Arc::new(self.core.build()?) })
             }
+        }
+    }
+}
+
+/// Which credentials are in play, for docs.
+pub fn scheme_summary(kind: &SchemeKind) -> String {
+    match kind {
+        SchemeKind::Bearer => "a bearer token (`Authorization: Bearer ...`)".into(),
+        SchemeKind::Basic => "HTTP basic authentication".into(),
+        SchemeKind::ApiKey { location: KeyLocation::Header, name } => {
+            format!("an API key in the `{name}` header")
+        }
+        SchemeKind::ApiKey { location: KeyLocation::Query, name } => {
+            format!("an API key in the `{name}` query parameter")
+        }
+        SchemeKind::Signed(Signature::NcpApigwV2) => {
+            "NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key".into()
+        }
+        SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => {
+            format!("an API key in the `{name}` cookie")
         }
     }
 }

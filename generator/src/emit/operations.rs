@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::rust::{ident, Types};
 use crate::ir::{
-    Api, BodyEncoding, Group, KeyLocation, Operation, Param, ParamLocation, PathPart, QueryStyle, SchemeKind,
-    Signature, StatusMatch, Success, SuccessCase, TypeRef,
+    Api, BodyEncoding, Group, Operation, Param, ParamLocation, PathPart, QueryStyle, StatusMatch, Success,
+    SuccessCase, TypeRef,
 };
 
 /// More positional arguments than clippy accepts without a word.
@@ -566,24 +566,4 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
             }
         }
     })
-}
-
-/// Which credentials are in play, for docs.
-pub fn scheme_summary(kind: &SchemeKind) -> String {
-    match kind {
-        SchemeKind::Bearer => "a bearer token (`Authorization: Bearer ...`)".into(),
-        SchemeKind::Basic => "HTTP basic authentication".into(),
-        SchemeKind::ApiKey { location: KeyLocation::Header, name } => {
-            format!("an API key in the `{name}` header")
-        }
-        SchemeKind::ApiKey { location: KeyLocation::Query, name } => {
-            format!("an API key in the `{name}` query parameter")
-        }
-        SchemeKind::Signed(Signature::NcpApigwV2) => {
-            "NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key".into()
-        }
-        SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => {
-            format!("an API key in the `{name}` cookie")
-        }
-    }
 }

@@ -70,7 +70,7 @@ pub fn readme(api: &Api) -> String {
     if !api.schemes.is_empty() {
         let _ = writeln!(out, "## Authentication\n");
         for scheme in &api.schemes {
-            let summary = super::operations::scheme_summary(&scheme.kind);
+            let summary = super::client::scheme_summary(&scheme.kind);
             let _ = writeln!(out, "- `ClientBuilder::{}`: {summary}", crate::naming::bare(&scheme.setter));
         }
         out.push('\n');
