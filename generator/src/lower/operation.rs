@@ -583,22 +583,10 @@ enum MediaKind {
 fn body_media(
     content: &IndexMap<String, MediaType>,
 ) -> Option<(&str, MediaKind, Option<&ReferenceOr<openapiv3::Schema>>)> {
-    let kind = |media: &str| {
-        let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        if essence == "application/json" || essence.ends_with("+json") || essence == "text/json" {
-            MediaKind::Json
-        } else if essence == "application/x-www-form-urlencoded" {
-            MediaKind::Form
-        } else if essence.starts_with("multipart/") {
-            MediaKind::Multipart
-        } else if essence.starts_with("text/") {
-            MediaKind::Text
-        } else {
-            MediaKind::Binary
-        }
-    };
-    let mut offered: Vec<(&str, MediaKind, Option<&ReferenceOr<openapiv3::Schema>>)> =
-        content.iter().map(|(media, body)| (media.as_str(), kind(media), body.schema.as_ref())).collect();
+    let mut offered: Vec<(&str, MediaKind, Option<&ReferenceOr<openapiv3::Schema>>)> = content
+        .iter()
+        .map(|(media, body)| (media.as_str(), media_kind(&essence(media)), body.schema.as_ref()))
+        .collect();
     offered.sort_by_key(|(_, kind, _)| *kind as u8);
     offered.into_iter().next()
 }
@@ -608,13 +596,32 @@ fn json_media(
     content: &IndexMap<String, MediaType>,
 ) -> Option<(&str, Option<&ReferenceOr<openapiv3::Schema>>)> {
     content.iter().find_map(|(media, body)| {
-        let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        let json = essence == "application/json"
-            || essence.ends_with("+json")
-            || essence == "text/json"
-            || essence == "*/*";
+        let essence = essence(media);
+        // A response of any type is read as JSON: that is what such APIs send.
+        let json = media_kind(&essence) == MediaKind::Json || essence == "*/*";
         json.then_some((media.as_str(), body.schema.as_ref()))
     })
+}
+
+/// A media type without its parameters, lower case (`application/json; charset=utf-8` is
+/// `application/json`).
+fn essence(media: &str) -> String {
+    media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// How a media type (its essence) is written.
+fn media_kind(essence: &str) -> MediaKind {
+    if essence == "application/json" || essence.ends_with("+json") || essence == "text/json" {
+        MediaKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        MediaKind::Form
+    } else if essence.starts_with("multipart/") {
+        MediaKind::Multipart
+    } else if essence.starts_with("text/") {
+        MediaKind::Text
+    } else {
+        MediaKind::Binary
+    }
 }
 
 /// Operations without tags are grouped by the first segment of their path.
