@@ -4,22 +4,14 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{ident, Types};
-use crate::ir::{Api, TypeKind, TypeRef};
-
-/// Struct and union payloads are boxed so one large body does not make every error large.
-pub fn boxes(types: Types<'_>, ty: &TypeRef) -> bool {
-    match types.resolve(ty.non_null()) {
-        TypeRef::Named(id) => matches!(types.defs()[id.0].kind, TypeKind::Struct(_) | TypeKind::Union(_)),
-        _ => false,
-    }
-}
+use crate::ir::Api;
 
 pub fn error_module(api: &Api) -> TokenStream {
     let types = Types::qualified(&api.types);
     let variants = api.error_bodies.iter().map(|body| {
         let variant = ident(&body.variant);
         let ty = types.ty(&body.ty);
-        let ty = if boxes(types, &body.ty) { quote!(Box<#ty>) } else { ty };
+        let ty = if types.is_composite(&body.ty) { quote!(Box<#ty>) } else { ty };
         quote!(#variant(#ty),)
     });
     let uses_types = api.error_bodies.iter().any(|b| super::operations::mentions_named(&b.ty));

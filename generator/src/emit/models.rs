@@ -151,11 +151,7 @@ fn enum_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, e: &E
 /// Variant payloads: named structs and unions are boxed, so one large member does not make
 /// every value of the enum large.
 fn variant_payload(types: Types<'_>, ty: &TypeRef, boxed: bool) -> TokenStream {
-    let large = match types.resolve(ty.non_null()) {
-        TypeRef::Named(id) => matches!(types.defs()[id.0].kind, TypeKind::Struct(_) | TypeKind::Union(_)),
-        _ => false,
-    };
-    types.boxed(ty, boxed || large)
+    types.boxed(ty, boxed || types.is_composite(ty))
 }
 
 fn union_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> TokenStream {

@@ -537,7 +537,7 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
         let variant = ident(&body.variant);
         let ty = types.ty(&body.ty);
         let pattern = status_pattern(case.status).unwrap_or_else(|| quote!(_));
-        let boxed = super::errors::boxes(types, &body.ty).then(|| quote!(.map(Box::new)));
+        let boxed = types.is_composite(&body.ty).then(|| quote!(.map(Box::new)));
         quote!(#pattern => runtime::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
     });
     if let [only] = cases.as_slice() {
@@ -546,7 +546,7 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
             let body = &api.error_bodies[only.body];
             let variant = ident(&body.variant);
             let ty = types.ty(&body.ty);
-            let boxed = super::errors::boxes(types, &body.ty).then(|| quote!(.map(Box::new)));
+            let boxed = types.is_composite(&body.ty).then(|| quote!(.map(Box::new)));
             return Some(quote! {
                 /// Decodes an error response as the body this operation declares for it.
                 fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {

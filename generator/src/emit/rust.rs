@@ -32,10 +32,6 @@ impl<'a> Types<'a> {
         Self { defs, qualified: true }
     }
 
-    pub fn defs(&self) -> &'a [TypeDef] {
-        self.defs
-    }
-
     /// A prelude name (`String`, `Vec`, `Option`, `Box`, `Result`, `From`), written in full
     /// when a spec type of the same name is in scope.
     pub fn prelude(&self, name: &str) -> TokenStream {
@@ -140,6 +136,15 @@ impl<'a> Types<'a> {
             }
         }
         current
+    }
+
+    /// Whether the type is a struct or a union: an enum variant holding one is boxed, so one
+    /// large member does not make every value of the enum large.
+    pub fn is_composite(&self, ty: &TypeRef) -> bool {
+        match self.resolve(ty.non_null()) {
+            TypeRef::Named(id) => matches!(self.defs[id.0].kind, TypeKind::Struct(_) | TypeKind::Union(_)),
+            _ => false,
+        }
     }
 
     /// Whether values of the type are strings (so builders can take `impl Into<String>`).
