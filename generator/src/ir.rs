@@ -81,6 +81,14 @@ impl TypeRef {
         }
     }
 
+    /// The type itself and every type inside it (list items, map values, nullable inners).
+    pub fn parts(&self) -> impl Iterator<Item = &TypeRef> {
+        std::iter::successors(Some(self), |ty| match ty {
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => Some(&**inner),
+            _ => None,
+        })
+    }
+
     pub fn is_nullable(&self) -> bool {
         matches!(self, TypeRef::Nullable(_))
     }

@@ -129,11 +129,12 @@ impl Needs {
     }
 
     fn add(&mut self, ty: &TypeRef) {
-        match ty {
-            TypeRef::DateTime | TypeRef::Date => self.chrono = true,
-            TypeRef::Uuid => self.uuid = true,
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => self.add(inner),
-            _ => {}
+        for part in ty.parts() {
+            match part {
+                TypeRef::DateTime | TypeRef::Date => self.chrono = true,
+                TypeRef::Uuid => self.uuid = true,
+                _ => {}
+            }
         }
     }
 }

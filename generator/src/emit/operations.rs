@@ -62,11 +62,7 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
 }
 
 pub(super) fn mentions_named(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(_) => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mentions_named(inner),
-        _ => false,
-    }
+    ty.parts().any(|part| matches!(part, TypeRef::Named(_)))
 }
 
 /// Whether an operation's parameters, body or result name a spec type.

@@ -17,15 +17,6 @@ fn by_value(ty: &TypeRef, types: &[TypeDef], out: &mut Vec<TypeId>, depth: usize
     }
 }
 
-/// Every named type a reference mentions anywhere (for alias expansion).
-fn mentioned(ty: &TypeRef, out: &mut Vec<TypeId>) {
-    match ty {
-        TypeRef::Named(id) => out.push(*id),
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mentioned(inner, out),
-        _ => {}
-    }
-}
-
 /// `type A = Vec<A>;` does not compile: an alias that reaches itself through other aliases
 /// becomes free-form JSON.
 pub fn break_alias_cycles(types: &mut [TypeDef]) {
@@ -38,8 +29,10 @@ pub fn break_alias_cycles(types: &mut [TypeDef]) {
         let mut cyclic = false;
         while let Some(id) = stack.pop() {
             let TypeKind::Alias(target) = &types[id.0].kind else { continue };
-            let mut next = Vec::new();
-            mentioned(target, &mut next);
+            let next = target.parts().filter_map(|part| match part {
+                TypeRef::Named(id) => Some(*id),
+                _ => None,
+            });
             for n in next {
                 if n.0 == start {
                     cyclic = true;
