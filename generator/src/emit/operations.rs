@@ -425,7 +425,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         let set = group.iter().map(|i| {
             let param = &op.params[*i];
             let name = ident(&param.name);
-            if op.positional().contains(i) {
+            if positional.contains(i) {
                 quote!(true)
             } else {
                 quote!(self.#name.is_some())

@@ -98,12 +98,13 @@ pub fn paging_methods(
             }
         }
     };
+    let positional = op.positional();
     let param_of = |index: usize| {
         let param = &op.params[index];
         Parameter {
             field: ident(&param.name),
             ty: types.resolve(param.ty.non_null()).clone(),
-            positional: op.positional().contains(&index),
+            positional: positional.contains(&index),
         }
     };
     let step = match &pagination.style {
@@ -182,7 +183,7 @@ pub fn paging_methods(
             } else {
                 quote!(response.value.#next_field.clone())
             };
-            let (same, set) = if op.positional().contains(param) {
+            let (same, set) = if positional.contains(param) {
                 (quote!(self.#field == cursor), quote!(self.#field = cursor;))
             } else {
                 (quote!(self.#field.as_ref() == Some(&cursor)), quote!(self.#field = Some(cursor);))
