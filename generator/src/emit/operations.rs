@@ -401,7 +401,15 @@ fn setter_allowance(name: &str) -> Option<TokenStream> {
 }
 
 fn send_body(api: &Api, op: &Operation) -> TokenStream {
-    let method = format_ident!("{}", op.http_method);
+    const CONSTANTS: &[&str] =
+        &["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
+    let method = if CONSTANTS.contains(&op.http_method.as_str()) {
+        let constant = format_ident!("{}", op.http_method);
+        quote!(reqwest::Method::#constant)
+    } else {
+        let name = &op.http_method;
+        quote!(runtime::method(#name)?)
+    };
     let auth = auth_const(api, op);
     let mut steps = Vec::new();
     for part in &op.path {
@@ -466,7 +474,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #(#checks)*
         #auth
-        let mut request = Request::new(reqwest::Method::#method, AUTH);
+        let mut request = Request::new(#method, AUTH);
         #(#steps)*
         request.options(self.options);
         self.client.core().#call.await

@@ -1,17 +1,32 @@
-//! Stage 1: read a spec (JSON or YAML), check its version, and resolve local `$ref`s.
+//! Stage 1: read a spec (JSON or YAML, one file or many), bring it to OpenAPI 3.0's shape,
+//! and resolve `$ref`s.
+//!
+//! The steps: [`source`] reads each file; [`bundle`] makes a spec of many files one
+//! document; [`swagger2`] converts Swagger 2.0; [`normalize`] brings 3.1 and 3.2 to 3.0 and
+//! corrects what published specs get wrong; then the document is typed. Each step that moves
+//! nodes records where they were ([`origin`]), so a diagnostic names the file and pointer a
+//! user can open.
 
+mod bundle;
 mod locate;
 mod normalize;
+mod origin;
 mod pointer;
 mod refs;
+mod shape;
+mod source;
+mod swagger2;
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
 use crate::error::{Diagnostic, Error, Result};
+use origin::Origins;
 pub use pointer::Pointer;
 pub use refs::Resolved;
+pub use shape::Dialect;
+use source::Format;
 
 /// A parsed OpenAPI document: the typed view, plus the raw tree for `$ref`s that point
 /// anywhere other than `#/components`.
@@ -19,86 +34,102 @@ pub use refs::Resolved;
 pub struct Spec {
     pub file: PathBuf,
     pub api: openapiv3::OpenAPI,
+    /// The dialect the document was written in (it is read as 3.0 whatever it was).
+    pub dialect: Dialect,
     /// What was corrected or dropped while reading (see `normalize`).
     pub notes: Vec<Diagnostic>,
     raw: serde_json::Value,
+    /// Where moved nodes came from, one entry per step that moved any.
+    origins: Vec<Origins>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Yaml,
-}
-
-impl Format {
-    fn of(file: &Path, text: &str) -> Self {
-        match file.extension().and_then(|e| e.to_str()) {
-            Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
-            Some(ext) if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") => Format::Yaml,
-            _ if text.trim_start().starts_with('{') => Format::Json,
-            _ => Format::Yaml,
-        }
-    }
-}
-
-/// Reads and parses the spec at `file`.
+/// Reads and parses the spec at `file`, with the files its `$ref`s name.
 pub fn load(file: &Path) -> Result<Spec> {
     let text =
         std::fs::read_to_string(file).map_err(|source| Error::Read { path: file.to_owned(), source })?;
     parse(file, &text)
 }
 
-/// Parses spec text; `file` is used for the format (by extension) and in diagnostics.
+/// Parses spec text; `file` is used for the format (by extension), in diagnostics, and to
+/// find the files its `$ref`s name.
 pub fn parse(file: &Path, text: &str) -> Result<Spec> {
-    let format = Format::of(file, text);
+    let parsed = source::parse(file, text)?;
     let diagnostic = |pointer: Pointer, position, message: String| Diagnostic {
         file: file.to_owned(),
         pointer,
         position,
         message,
     };
-    let mut raw: serde_json::Value = match format {
-        Format::Json => serde_json::from_str(text).map_err(|e| {
-            diagnostic(Pointer::root(), Some((e.line(), e.column())), format!("invalid JSON: {e}"))
-        })?,
-        Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
-            let position = e.location().map(|l| (l.line(), l.column()));
-            diagnostic(Pointer::root(), position, format!("invalid YAML: {e}"))
-        })?,
+    let dialect = dialect(&parsed.value).map_err(|(pointer, message)| diagnostic(pointer, None, message))?;
+    let mut notes = parsed.notes;
+    let bundled = bundle::bundle(file, parsed.value, dialect)?;
+    notes.extend(bundled.notes);
+    let mut origins = vec![bundled.origins];
+    let mut raw = bundled.document;
+    let here = |origins: &[Origins], (pointer, message): (Pointer, String)| {
+        let origin = origin::trace_all(origins, &pointer);
+        Diagnostic {
+            file: origin.file.unwrap_or_else(|| file.to_owned()),
+            pointer: origin.pointer,
+            position: None,
+            message,
+        }
     };
-    let openapi_31 = check_version(&raw).map_err(|(pointer, message)| diagnostic(pointer, None, message))?;
-    let notes = normalize::normalize(&mut raw, openapi_31)
-        .into_iter()
-        .map(|(pointer, message)| diagnostic(pointer, None, message))
-        .collect();
+    let shape = if dialect == Dialect::Swagger2 {
+        let converted = swagger2::convert(&raw);
+        notes.extend(converted.notes.into_iter().map(|note| here(&origins, note)));
+        origins.push(converted.origins);
+        raw = converted.document;
+        Dialect::OpenApi30
+    } else {
+        dialect
+    };
+    let normalized = normalize::normalize(&mut raw, shape);
+    notes.extend(normalized.into_iter().map(|note| here(&origins, note)));
+    origins.retain(|step| !step.is_empty());
     let api = typed::<openapiv3::OpenAPI>(&raw).map_err(|(pointer, message)| {
         // The typed path stops at the first flattened struct; look deeper, and keep the
-        // parser's line only when it is about the same node.
+        // parser's line only when it is about the same node of an unchanged document.
         let (deepest, message) = locate::locate(&raw).unwrap_or((pointer.clone(), message));
-        let position = (deepest == pointer).then(|| structure_position(format, text)).flatten();
-        diagnostic(deepest, position, message)
+        let unchanged = origins.is_empty() && dialect == Dialect::OpenApi30;
+        let position =
+            (unchanged && deepest == pointer).then(|| structure_position(parsed.format, text)).flatten();
+        Diagnostic { position, ..here(&origins, (deepest, message)) }
     })?;
-    Ok(Spec { file: file.to_owned(), api, notes, raw })
+    Ok(Spec { file: file.to_owned(), api, dialect, notes, raw, origins })
 }
 
-/// OpenAPI 3.0 and 3.1 are read (the result says 3.1); anything else is refused with the
-/// version found.
-fn check_version(raw: &serde_json::Value) -> std::result::Result<bool, (Pointer, String)> {
+/// The dialect of a document, from its `openapi` or `swagger` member; anything else is
+/// refused with the version found.
+fn dialect(raw: &serde_json::Value) -> std::result::Result<Dialect, (Pointer, String)> {
     let Some(root) = raw.as_object() else {
         return Err((Pointer::root(), "expected an OpenAPI document (a mapping)".into()));
     };
-    match root.get("openapi") {
-        Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(false),
-        Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Ok(true),
-        Some(v) => Err((
-            Pointer::root().join("openapi"),
-            format!("unsupported OpenAPI version {v}: expected 3.0.x or 3.1.x"),
-        )),
-        None if root.contains_key("swagger") => Err((
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(v) => Some(v.clone()),
+        // `openapi: 3.1` unquoted in YAML is a number.
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    const EXPECTED: &str = "expected `openapi: 3.0.x`, `3.1.x` or `3.2.x`, or `swagger: '2.0'`";
+    if let Some(version) = root.get("openapi") {
+        return match text(version) {
+            Some(v) if v.starts_with("3.0") => Ok(Dialect::OpenApi30),
+            Some(v) if v.starts_with("3.1") => Ok(Dialect::OpenApi31),
+            Some(v) if v.starts_with("3.2") => Ok(Dialect::OpenApi32),
+            _ => Err((
+                Pointer::root().join("openapi"),
+                format!("unsupported OpenAPI version {version}: {EXPECTED}"),
+            )),
+        };
+    }
+    match root.get("swagger") {
+        Some(version) if text(version).is_some_and(|v| v == "2.0" || v == "2") => Ok(Dialect::Swagger2),
+        Some(version) => Err((
             Pointer::root().join("swagger"),
-            "Swagger 2.0 documents are not supported: expected `openapi: 3.0.x` or `3.1.x`".into(),
+            format!("unsupported Swagger version {version}: {EXPECTED}"),
         )),
-        None => Err((Pointer::root(), "missing `openapi` version field: expected 3.0.x or 3.1.x".into())),
+        None => Err((Pointer::root(), format!("missing `openapi` version field: {EXPECTED}"))),
     }
 }
 
@@ -139,14 +170,51 @@ fn structure_position(format: Format, text: &str) -> Option<(usize, usize)> {
 }
 
 impl Spec {
-    /// A diagnostic about the node at `pointer` in this spec.
+    /// A diagnostic about the node at `pointer` in this spec, named where the node was
+    /// written (another file of a multi-file spec, or its place before conversion).
     pub fn error(&self, pointer: &Pointer, message: impl Into<String>) -> Diagnostic {
+        let origin = origin::trace_all(&self.origins, pointer);
         Diagnostic {
-            file: self.file.clone(),
-            pointer: pointer.clone(),
+            file: origin.file.unwrap_or_else(|| self.file.clone()),
+            pointer: origin.pointer,
             position: None,
             message: message.into(),
         }
+    }
+
+    /// The operations of the path item at `item_at` that the 3.0 reader does not know:
+    /// OpenAPI 3.2's `query` method and `additionalOperations`, each with the method name it
+    /// is sent with (`QUERY`, or as written) and its pointer.
+    pub fn additional_operations(
+        &self,
+        item_at: &Pointer,
+    ) -> std::result::Result<Vec<(String, openapiv3::Operation, Pointer)>, Diagnostic> {
+        if self.dialect != Dialect::OpenApi32 {
+            return Ok(Vec::new());
+        }
+        let Some(item) = self.raw(item_at).and_then(serde_json::Value::as_object) else {
+            return Ok(Vec::new());
+        };
+        let mut found: Vec<(String, &serde_json::Value, Pointer)> = Vec::new();
+        if let Some(query) = item.get("query") {
+            found.push(("QUERY".into(), query, item_at.join("query")));
+        }
+        if let Some(extra) = item.get("additionalOperations").and_then(serde_json::Value::as_object) {
+            let extra_at = item_at.join("additionalOperations");
+            for (method, operation) in extra.iter().filter(|(m, _)| !m.starts_with("x-")) {
+                found.push((method.clone(), operation, extra_at.join(method)));
+            }
+        }
+        found
+            .into_iter()
+            .map(|(method, node, at)| {
+                let operation = typed::<openapiv3::Operation>(node).map_err(|(inner, message)| {
+                    let inner = inner.tokens().fold(at.clone(), |p, t| p.join(t));
+                    self.error(&inner, message)
+                })?;
+                Ok((method, operation, at))
+            })
+            .collect()
     }
 
     /// The raw node at `pointer`, for vendor extensions and refs outside `#/components`.
@@ -192,11 +260,18 @@ mod tests {
 
     #[test]
     fn wrong_versions_are_refused_by_name() {
-        let d = spec_error(parse_yaml("swagger: '2.0'\ninfo: {title: t, version: '1'}\n"));
+        let d = spec_error(parse_yaml("swagger: '1.2'\ninfo: {title: t, version: '1'}\n"));
         assert_eq!(d.pointer.to_string(), "#/swagger");
         let d = spec_error(parse_yaml("openapi: 4.0.0\ninfo: {title: t, version: '1'}\n"));
         assert_eq!(d.pointer.to_string(), "#/openapi");
-        assert!(d.message.contains("3.0.x or 3.1.x"), "{d}");
+        assert!(d.message.contains("`3.2.x`"), "{d}");
+        for (text, dialect) in [
+            ("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", Dialect::Swagger2),
+            ("openapi: 3.1\ninfo: {title: t, version: '1'}\n", Dialect::OpenApi31),
+            ("openapi: 3.2.0\ninfo: {title: t, version: '1'}\n", Dialect::OpenApi32),
+        ] {
+            assert_eq!(parse_yaml(text).unwrap().dialect, dialect, "{text}");
+        }
         let d = spec_error(parse_yaml("- 1\n- 2\n"));
         assert!(d.message.contains("mapping"), "{d}");
     }

@@ -7,16 +7,22 @@
 //! - mistakes common in published specs that would stop the typed reader over something the
 //!   generator does not use (a `pattern` that is a number, a version that is a number) are
 //!   corrected or dropped, each with a warning that names the place;
-//! - callbacks are dropped: clients do not serve them.
+//! - OpenAPI 3.2 to 3.0 as well: its schemas are 3.1's; the `querystring` parameter becomes
+//!   a query parameter whose members are exploded into the query; a tag's `summary` and
+//!   `parent` join its description; the `query` method and `additionalOperations` are
+//!   normalized in place and read by the lowering from the raw document;
+//! - what the standard lets a document leave out, or published specs often do, is filled in:
+//!   a response `description` (optional in 3.2), `responses` (optional in 3.1 and 3.2);
+//! - what a client does not turn into code is taken out, each with a warning that names it:
+//!   webhooks, callbacks and links.
 
 use serde_json::{Map, Value};
 
+use super::shape::Dialect;
 use super::Pointer;
 
 /// What was corrected or dropped, and where.
 pub type Notes = Vec<(Pointer, String)>;
-
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// JSON Schema keywords without a place in OpenAPI 3.0 schemas; the generator does not use them.
 const DROPPED_KEYWORDS: &[&str] = &[
@@ -44,9 +50,14 @@ const DROPPED_KEYWORDS: &[&str] = &[
     "$comment",
 ];
 
-pub fn normalize(document: &mut Value, openapi_31: bool) -> Notes {
+/// Normalizes a 3.x document (Swagger 2.0 is converted to 3.0 before).
+pub fn normalize(document: &mut Value, dialect: Dialect) -> Notes {
     let mut notes = Notes::new();
-    let mut walker = Walker { openapi_31, notes: &mut notes };
+    let mut walker = Walker {
+        dialect,
+        openapi_31: matches!(dialect, Dialect::OpenApi31 | Dialect::OpenApi32),
+        notes: &mut notes,
+    };
     walker.document(document);
     notes
 }
@@ -58,6 +69,8 @@ type KindCheck = fn(&Value) -> bool;
 type Walk<'n> = fn(&mut Walker<'n>, &mut Value, &Pointer);
 
 struct Walker<'n> {
+    dialect: Dialect,
+    /// Schemas are JSON Schema 2020-12 (3.1 and 3.2).
     openapi_31: bool,
     notes: &'n mut Notes,
 }
@@ -103,12 +116,31 @@ impl Walker<'_> {
                 }
             }
         }
+        if let Some(Value::Object(webhooks)) = document.as_object_mut().and_then(|d| d.remove("webhooks")) {
+            let at = root.join("webhooks");
+            for (name, item) in &webhooks {
+                let methods = operation_methods(item);
+                self.note(
+                    &at.join(name),
+                    format!(
+                        "webhook `{name}` ({}) is not turned into code: a client does not receive webhooks",
+                        if methods.is_empty() { "no operations".to_owned() } else { methods.join(", ") }
+                    ),
+                );
+            }
+        }
+        if self.dialect == Dialect::OpenApi32 {
+            self.tags(document);
+        }
         if let Some((paths, at)) = member(document, "paths", &root) {
             for (item, at) in members(paths, &at) {
                 self.path_item(item, &at);
             }
         }
         if let Some((components, at)) = member(document, "components", &root) {
+            for section in ["callbacks", "links"] {
+                self.leave_out(components, section, &at);
+            }
             let sections: [(&str, Walk<'_>); 6] = [
                 ("schemas", Self::schema),
                 ("parameters", Self::parameter),
@@ -127,22 +159,67 @@ impl Walker<'_> {
         }
     }
 
+    /// Takes out a section a client does not use, with a warning for each member.
+    fn leave_out(&mut self, value: &mut Value, section: &str, at: &Pointer) {
+        let Some(Value::Object(removed)) = value.as_object_mut().and_then(|m| m.remove(section)) else {
+            return;
+        };
+        let why = match section {
+            "callbacks" => "a client does not serve the requests an API makes back",
+            _ => "links between operations are not turned into code",
+        };
+        let singular = section.trim_end_matches('s');
+        for name in removed.keys().filter(|k| !k.starts_with("x-")) {
+            self.note(&at.join(section).join(name), format!("{singular} `{name}` is left out: {why}"));
+        }
+    }
+
+    /// 3.2 tags: `summary` and `parent` join the description the client's docs show.
+    fn tags(&mut self, document: &mut Value) {
+        let Some(Value::Array(tags)) = document.get_mut("tags") else { return };
+        for tag in tags.iter_mut().filter_map(Value::as_object_mut) {
+            let summary = tag.get("summary").and_then(Value::as_str).map(str::to_owned);
+            let parent = tag.get("parent").and_then(Value::as_str).map(|p| format!("Part of `{p}`."));
+            let description = tag.get("description").and_then(Value::as_str).map(str::to_owned);
+            let parts: Vec<String> = [summary, description, parent].into_iter().flatten().collect();
+            if !parts.is_empty() {
+                tag.insert("description".into(), Value::String(parts.join("\n\n")));
+            }
+        }
+    }
+
     fn path_item(&mut self, item: &mut Value, at: &Pointer) {
         self.each(item, "parameters", at, Self::parameter);
-        for method in METHODS {
+        for method in self.dialect.methods() {
             if let Some((operation, at)) = member(item, method, at) {
                 self.operation(operation, &at);
+            }
+        }
+        if self.dialect == Dialect::OpenApi32 {
+            if let Some((operations, at)) = member(item, "additionalOperations", at) {
+                for (operation, at) in members(operations, &at) {
+                    self.operation(operation, &at);
+                }
             }
         }
     }
 
     fn operation(&mut self, operation: &mut Value, at: &Pointer) {
-        if let Some(map) = operation.as_object_mut() {
-            map.remove("callbacks");
-        }
+        self.leave_out(operation, "callbacks", at);
         self.each(operation, "parameters", at, Self::parameter);
         if let Some((body, at)) = member(operation, "requestBody", at) {
             self.request_body(body, &at);
+        }
+        if let Some(map) = operation.as_object_mut() {
+            if !map.contains_key("responses") {
+                map.insert("responses".into(), Value::Object(Map::new()));
+                if self.dialect == Dialect::OpenApi30 {
+                    self.note(
+                        at,
+                        "an operation without `responses`; read as answering nothing the client decodes",
+                    );
+                }
+            }
         }
         if let Some((responses, at)) = member(operation, "responses", at) {
             for (response, at) in members(responses, &at) {
@@ -167,6 +244,9 @@ impl Walker<'_> {
     }
 
     fn parameter(&mut self, parameter: &mut Value, at: &Pointer) {
+        if parameter.get("in").and_then(Value::as_str) == Some("querystring") {
+            self.querystring(parameter, at);
+        }
         if let Some((schema, at)) = member(parameter, "schema", at) {
             self.schema(schema, &at);
         }
@@ -181,7 +261,40 @@ impl Walker<'_> {
         self.content(body, at);
     }
 
+    /// A 3.2 `querystring` parameter describes the whole query with one media type; as a
+    /// query parameter exploded in form style, its members are the query's pairs.
+    fn querystring(&mut self, parameter: &mut Value, at: &Pointer) {
+        let Some(map) = parameter.as_object_mut() else { return };
+        let content = map.remove("content");
+        let media = content.as_ref().and_then(Value::as_object).and_then(|c| c.iter().next());
+        let schema = match media {
+            Some((media, body)) => {
+                if !media.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+                    self.note(
+                        &at.join("content").join(media),
+                        format!("a `querystring` parameter of `{media}` is sent as form-style query members"),
+                    );
+                }
+                body.get("schema").cloned().unwrap_or_else(|| Value::Object(Map::new()))
+            }
+            None => Value::Object(Map::new()),
+        };
+        map.insert("in".into(), Value::String("query".into()));
+        map.insert("style".into(), Value::String("form".into()));
+        map.insert("explode".into(), Value::Bool(true));
+        map.insert("schema".into(), schema);
+    }
+
     fn response(&mut self, response: &mut Value, at: &Pointer) {
+        if let Some(map) = response.as_object_mut().filter(|m| !m.contains_key("$ref")) {
+            if !map.get("description").is_some_and(Value::is_string) {
+                map.insert("description".into(), Value::String(String::new()));
+                if self.dialect != Dialect::OpenApi32 {
+                    self.note(at, "a response without a `description`; read as an empty one");
+                }
+            }
+        }
+        self.leave_out(response, "links", at);
         self.content(response, at);
         if let Some((headers, at)) = member(response, "headers", at) {
             for (header, at) in members(headers, &at) {
@@ -193,6 +306,10 @@ impl Walker<'_> {
     fn content(&mut self, value: &mut Value, at: &Pointer) {
         if let Some((content, at)) = member(value, "content", at) {
             for (media, at) in members(content, &at) {
+                if let Some(item) = media.as_object_mut().and_then(|m| m.remove("itemSchema")) {
+                    self.note(&at.join("itemSchema"), "the items of a streamed media type (`itemSchema`) are not typed; the body is read whole");
+                    drop(item);
+                }
                 if let Some((schema, at)) = member(media, "schema", &at) {
                     self.schema(schema, &at);
                 }
@@ -365,6 +482,21 @@ impl Walker<'_> {
     }
 }
 
+/// The methods of a path item, upper case (`GET`, `POST`), for messages.
+fn operation_methods(item: &Value) -> Vec<String> {
+    let Some(map) = item.as_object() else { return Vec::new() };
+    let mut methods: Vec<String> = Dialect::OpenApi32
+        .methods()
+        .iter()
+        .filter(|m| map.contains_key(**m))
+        .map(|m| m.to_ascii_uppercase())
+        .collect();
+    if let Some(extra) = map.get("additionalOperations").and_then(Value::as_object) {
+        methods.extend(extra.keys().cloned());
+    }
+    methods
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -374,7 +506,7 @@ mod tests {
     fn schema_31(mut schema: Value) -> Value {
         let mut document = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
             "components": {"schemas": {"S": schema.take()}}});
-        let notes = normalize(&mut document, true);
+        let notes = normalize(&mut document, Dialect::OpenApi31);
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(document["openapi"], "3.0.3");
         document["components"]["schemas"]["S"].take()
@@ -416,9 +548,12 @@ mod tests {
         let mut document = json!({"openapi": "3.0.0", "info": {"title": "t", "version": 2},
             "paths": {"/a": {"get": {"parameters": [{"name": "p", "in": "query", "schema": {"type": "string", "pattern": 0}}],
             "callbacks": {"c": {"$ref": "#/components/callbacks/c"}}, "responses": {}}}}});
-        let notes = normalize(&mut document, false);
+        let notes = normalize(&mut document, Dialect::OpenApi30);
         let places: Vec<String> = notes.iter().map(|(at, _)| at.to_string()).collect();
-        assert_eq!(places, ["#/info/version", "#/paths/~1a/get/parameters/0/schema/pattern"]);
+        assert_eq!(
+            places,
+            ["#/info/version", "#/paths/~1a/get/callbacks/c", "#/paths/~1a/get/parameters/0/schema/pattern"]
+        );
         assert_eq!(document["info"]["version"], "2");
         assert!(document["paths"]["/a"]["get"].get("callbacks").is_none());
         assert_eq!(document["openapi"], "3.0.0");

@@ -1,5 +1,6 @@
 //! Operations: parameters, bodies and responses, grouped by tag.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
@@ -107,10 +108,10 @@ impl<'a, 's> OperationLowering<'a, 's> {
     pub fn run(mut self) -> Result<Lowered> {
         let spec = self.spec;
         let mut pending = Vec::new();
-        for (path, item) in spec.api.paths.iter() {
+        for (path, item_node) in spec.api.paths.iter() {
             let at = Pointer::root().join("paths").join(path);
-            let item = match spec.resolve(item, &at) {
-                Ok(resolved) => resolved.item,
+            let (item, item_at) = match spec.resolve(item_node, &at) {
+                Ok(resolved) => (resolved.item, resolved.pointer),
                 Err(problem) => {
                     self.warnings.push(
                         spec.error(&problem.pointer, format!("{}; the path is left out", problem.message)),
@@ -118,11 +119,35 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     continue;
                 }
             };
-            for (method, op) in item.iter() {
-                let op_at = at.join(method);
+            let mut operations: Vec<(String, Cow<'_, openapiv3::Operation>, Pointer)> = item
+                .iter()
+                .map(|(method, op)| (method.to_ascii_uppercase(), Cow::Borrowed(op), at.join(method)))
+                .collect();
+            for (method, op, op_at) in spec.additional_operations(&item_at)? {
+                if !is_http_token(&method) {
+                    self.warnings.push(spec.error(&op_at, format!(
+                        "`{method}` is not an HTTP method name (letters, digits and `!#$%&'*+-.^_`|~`); the operation is left out"
+                    )));
+                    continue;
+                }
+                if operations.iter().any(|(known, _, _)| known.eq_ignore_ascii_case(&method)) {
+                    self.warnings.push(spec.error(
+                        &op_at,
+                        format!(
+                            "`{method}` is also defined as a fixed method of this path; this one is left out"
+                        ),
+                    ));
+                    continue;
+                }
+                operations.push((method, Cow::Owned(op), op_at));
+            }
+            for (method, op, op_at) in &operations {
                 let tag = op.tags.first().cloned().unwrap_or_else(|| fallback_tag(path));
-                let id = op.operation_id.clone().unwrap_or_else(|| fallback_id(method, path));
-                let operation = self.operation(path, method, op, &item.parameters, &op_at, &id)?;
+                let id = op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| fallback_id(&method.to_ascii_lowercase(), path));
+                let operation = self.operation(path, method, op, &item.parameters, op_at, &id)?;
                 pending.push(Pending { tag, id, operation });
             }
         }
@@ -151,7 +176,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             id: id.to_owned(),
             method: String::new(),
             builder: String::new(),
-            http_method: method.to_ascii_uppercase(),
+            http_method: method.to_owned(),
             path_template: path.to_owned(),
             path: path_parts,
             summary: op.summary.clone(),
@@ -357,6 +382,15 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 return Ok(None);
             }
         };
+        if matches!(encoding, BodyEncoding::Text | BodyEncoding::Binary) && loses_structure(schema) {
+            self.warnings.push(spec.error(
+                &resolved.pointer.join("content").join(media),
+                format!(
+                "`{media}` is not encoded from a type: the body is sent as {}, and its schema is not typed",
+                if encoding == BodyEncoding::Text { "text" } else { "bytes" }
+            ),
+            ));
+        }
         let ty = match (encoding, schema) {
             (BodyEncoding::Text, _) => TypeRef::String,
             (BodyEncoding::Binary, _) => TypeRef::Binary,
@@ -446,11 +480,18 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let resolved = spec.resolve(node, at)?;
         let content = &resolved.item.content;
         let Some((media, schema)) = json_media(content) else {
-            return Ok(match content.keys().next() {
-                None => Success::Empty,
-                Some(media) if media.starts_with("text/") => Success::Text,
-                Some(_) => Success::Bytes,
-            });
+            let Some((media, body)) = content.iter().next() else { return Ok(Success::Empty) };
+            let text = media.starts_with("text/");
+            if loses_structure(body.schema.as_ref()) {
+                self.warnings.push(spec.error(
+                    &resolved.pointer.join("content").join(media),
+                    format!(
+                    "`{media}` is not decoded: the response is read whole as {}, and its schema is not typed",
+                    if text { "text" } else { "bytes" }
+                ),
+                ));
+            }
+            return Ok(if text { Success::Text } else { Success::Bytes });
         };
         let Some(schema) = schema else { return Ok(Success::Json(TypeRef::Json)) };
         let schema_at = resolved.pointer.join("content").join(media).join("schema");
@@ -622,6 +663,30 @@ fn media_kind(essence: &str) -> MediaKind {
     } else {
         MediaKind::Binary
     }
+}
+
+/// Whether a body read or sent whole, as text or bytes, loses a structure its schema gives
+/// (anything but a string or a free-form value).
+fn loses_structure(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> bool {
+    use openapiv3::{SchemaKind, Type};
+    match schema {
+        None => false,
+        Some(ReferenceOr::Reference { .. }) => true,
+        Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => false,
+            SchemaKind::Any(any) => {
+                any.typ.as_deref().is_some_and(|t| t != "string")
+                    || !any.properties.is_empty()
+                    || any.items.is_some()
+            }
+            _ => true,
+        },
+    }
+}
+
+/// Whether a method name is an HTTP token (RFC 9110), so it can be sent as it is.
+fn is_http_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Operations without tags are grouped by the first segment of their path.
