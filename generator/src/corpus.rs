@@ -59,6 +59,9 @@ pub struct Row {
     pub version: String,
     pub outcome: Outcome,
     pub generation: Duration,
+    /// Lines of the generated crate (all files); 0 when it was not generated.
+    pub lines: usize,
+    pub warnings: usize,
     /// The first error, or else the first warning.
     pub first_message: Option<String>,
     pub check: Option<Check>,
@@ -191,8 +194,11 @@ pub fn run(
                 let started = Instant::now();
                 let generated = generate_one(path.clone(), options, settings.timeout);
                 let generation = started.elapsed();
+                let (mut lines, mut warning_count) = (0, 0);
                 let (outcome, first_message) = match generated {
                     Ok((files, warnings)) => {
+                        lines = files.iter().map(|f| f.text.lines().count()).sum();
+                        warning_count = warnings.len();
                         if settings.check_dir.is_some() {
                             crates.lock().expect("no panics while locked").push((index, name, files));
                         }
@@ -211,6 +217,8 @@ pub fn run(
                     version: version_of(&path),
                     outcome,
                     generation,
+                    lines,
+                    warnings: warning_count,
                     first_message,
                     check: None,
                 };
@@ -392,7 +400,8 @@ pub fn csv(rows: &[Row]) -> String {
             text.to_owned()
         }
     }
-    let mut out = String::from("spec,size,version,outcome,generation_ms,check,check_ms,first_error\n");
+    let mut out =
+        String::from("spec,size,version,outcome,generation_ms,lines,warnings,check,check_ms,first_error\n");
     for row in rows {
         let (check, check_ms, check_error) = match &row.check {
             Some(c) => (
@@ -405,12 +414,14 @@ pub fn csv(rows: &[Row]) -> String {
         let first = check_error.or_else(|| row.first_message.clone()).unwrap_or_default();
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{}",
             field(&row.spec),
             row.size,
             field(&row.version),
             row.outcome.label(),
             row.generation.as_millis(),
+            row.lines,
+            row.warnings,
             check,
             check_ms,
             field(&first)
@@ -489,6 +500,8 @@ mod tests {
             version: "3.0.0".into(),
             outcome,
             generation: Duration::from_millis(5),
+            lines: 0,
+            warnings: 0,
             first_message: message.map(str::to_owned),
             check: check.map(|passed| Check { passed, time: Duration::from_secs(1), first_error: None }),
         }
@@ -524,7 +537,7 @@ mod tests {
         let text = csv(&[row(Outcome::Refused, Some("a, \"b\"\nc"), None)]);
         assert_eq!(
             text.lines().nth(1),
-            Some("api/x.json,10,3.0.0,refused with a diagnostic,5,,,\"a, \"\"b\"\" c\"")
+            Some("api/x.json,10,3.0.0,refused with a diagnostic,5,0,0,,,\"a, \"\"b\"\" c\"")
         );
     }
 

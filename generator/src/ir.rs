@@ -154,6 +154,8 @@ pub struct Enum {
 pub struct Variant {
     pub name: String,
     pub wire: String,
+    /// What the value means, where the spec says (`x-enum-descriptions`, `x-ms-enum`).
+    pub doc: Option<String>,
 }
 
 /// `oneOf` / `anyOf`: one of several shapes.
@@ -164,6 +166,9 @@ pub struct Union {
     pub discriminator: Option<String>,
     /// Variant that keeps any value no other variant accepts.
     pub fallback: Option<String>,
+    /// Variant a value whose discriminator is missing or unknown is read as
+    /// (`discriminator.defaultMapping`), before the fallback.
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use generator::write::{self, CrateOutput};
-use generator::{config, corpus, naming, Error, Options};
+use generator::{config, corpus, naming, Diagnostic, Error, Options};
 
 #[derive(Debug, Parser)]
 #[command(name = "generator", version, about = "Generates typed Rust client crates from OpenAPI documents")]
@@ -20,6 +20,10 @@ struct Cli {
     /// above).
     #[arg(long)]
     config: Option<PathBuf>,
+
+    /// Fail, writing nothing, when the spec gives any warning (for CI).
+    #[arg(long, global = true)]
+    deny_warnings: bool,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -128,11 +132,21 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         println!("{}", corpus::timing_table(&timings));
         return Ok(ExitCode::SUCCESS);
     }
-    let outputs = match &cli.command {
-        Some(Command::Generate { spec, out, name }) => vec![one_off(spec, out, name.as_deref())?],
+    let (outputs, warnings) = match &cli.command {
+        Some(Command::Generate { spec, out, name }) => one_off(spec, out, name.as_deref())?,
         Some(Command::Corpus { .. } | Command::Timings { .. }) => unreachable!("handled above"),
         None => configured(cli.config.as_deref())?,
     };
+    if !warnings.is_empty() {
+        eprint!("{}", warning_report(&warnings));
+        if cli.deny_warnings {
+            eprintln!(
+                "error: {} warning(s), and `--deny-warnings` is set: nothing was written",
+                warnings.len()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    }
     if cli.check {
         let mut stale = Vec::new();
         for output in &outputs {
@@ -160,23 +174,27 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
 }
 
 /// Generates every configured client in memory; any failure means nothing is written.
-fn configured(config_path: Option<&Path>) -> Result<Vec<CrateOutput>, Error> {
+fn configured(config_path: Option<&Path>) -> Result<(Vec<CrateOutput>, Vec<Diagnostic>), Error> {
     let config_path = match config_path {
         Some(path) => path.to_owned(),
         None => find_config()?,
     };
     let clients = config::load(&config_path)?;
-    clients
-        .iter()
-        .map(|client| {
-            let generated = generator::generate(&client.spec, &client.options)?;
-            report_warnings(&generated.warnings);
-            Ok(CrateOutput { dir: client.output.clone(), files: generated.files })
-        })
-        .collect()
+    let mut outputs = Vec::new();
+    let mut warnings = Vec::new();
+    for client in &clients {
+        let generated = generator::generate(&client.spec, &client.options)?;
+        warnings.extend(generated.warnings);
+        outputs.push(CrateOutput { dir: client.output.clone(), files: generated.files });
+    }
+    Ok((outputs, warnings))
 }
 
-fn one_off(spec: &Path, out: &Path, name: Option<&str>) -> Result<CrateOutput, Error> {
+fn one_off(
+    spec: &Path,
+    out: &Path,
+    name: Option<&str>,
+) -> Result<(Vec<CrateOutput>, Vec<Diagnostic>), Error> {
     let name = match name {
         Some(name) => naming::crate_name(name).map(|_| name.to_owned()).ok_or_else(|| Error::Config {
             path: spec.to_owned(),
@@ -192,14 +210,40 @@ fn one_off(spec: &Path, out: &Path, name: Option<&str>) -> Result<CrateOutput, E
     };
     let source = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let generated = generator::generate(spec, &Options::new(name, source))?;
-    report_warnings(&generated.warnings);
-    Ok(CrateOutput { dir: out.to_owned(), files: generated.files })
+    Ok((vec![CrateOutput { dir: out.to_owned(), files: generated.files }], generated.warnings))
 }
 
-fn report_warnings(warnings: &[generator::Diagnostic]) {
+/// How many places of one kind of warning are listed before the rest are counted.
+const SHOWN_PER_KIND: usize = 5;
+
+/// Warnings grouped by what they say (particulars taken out), most frequent first, each
+/// group with its count and its first places.
+fn warning_report(warnings: &[Diagnostic]) -> String {
+    let mut groups: Vec<(String, Vec<&Diagnostic>)> = Vec::new();
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        let kind = corpus::reason(&warning.message);
+        match groups.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, members)) => members.push(warning),
+            None => groups.push((kind, vec![warning])),
+        }
     }
+    groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
+    let mut out = String::new();
+    for (kind, members) in &groups {
+        if let [only] = members.as_slice() {
+            out.push_str(&format!("warning: {only}\n"));
+            continue;
+        }
+        out.push_str(&format!("warning ({}x): {kind}\n", members.len()));
+        for member in members.iter().take(SHOWN_PER_KIND) {
+            out.push_str(&format!("  {member}\n"));
+        }
+        if members.len() > SHOWN_PER_KIND {
+            out.push_str(&format!("  ... and {} more like these\n", members.len() - SHOWN_PER_KIND));
+        }
+    }
+    out.push_str(&format!("{} warning(s) of {} kind(s)\n", warnings.len(), groups.len()));
+    out
 }
 
 /// The nearest `generator.toml` in the current folder or above.

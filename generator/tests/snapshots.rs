@@ -6,7 +6,7 @@ use common::{generate_fixture, render, workspace_root};
 
 #[test]
 fn fixture_specs() {
-    insta::glob!("fixtures/*.yaml", |path| {
+    insta::glob!("fixtures/{*.yaml,*/openapi.yaml}", |path| {
         insta::assert_snapshot!(render(&generate_fixture(path)));
     });
 }

@@ -131,7 +131,7 @@ fn unreadable_and_unsupported_specs_are_errors_not_panics() {
     let temp = tempfile::tempdir().unwrap();
     let cases = [
         ("missing.yaml", None, "cannot read"),
-        ("swagger.yaml", Some("swagger: '2.0'\ninfo: {title: t, version: '1'}\n"), "#/swagger"),
+        ("swagger.yaml", Some("swagger: '1.2'\ninfo: {title: t, version: '1'}\n"), "#/swagger"),
         ("broken.json", Some("{\"openapi\": "), "invalid JSON"),
         ("ref.yaml", Some("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n"), "#/components/schemas/A/$ref"),
     ];
@@ -151,4 +151,95 @@ fn unreadable_and_unsupported_specs_are_errors_not_panics() {
         assert!(stderr.contains(name), "{name}: {stderr}");
         assert!(!out.exists(), "{name}: wrote output");
     }
+}
+
+#[test]
+fn swagger_and_multi_file_specs_generate_complete_crates() {
+    let temp = tempfile::tempdir().unwrap();
+    for (fixture, module) in [("swagger-2.yaml", "src/pets.rs"), ("multi-file/openapi.yaml", "src/pets.rs")] {
+        let spec = common::fixtures_dir().join(fixture);
+        let out = temp.path().join(fixture.replace('/', "-"));
+        let run = generator()
+            .args(["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--name", "from-cli"])
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{fixture}: {}", String::from_utf8_lossy(&run.stderr));
+        for file in [
+            "Cargo.toml",
+            "README.md",
+            "src/lib.rs",
+            "src/client.rs",
+            "src/runtime.rs",
+            "src/types.rs",
+            module,
+        ] {
+            assert!(out.join(file).is_file(), "{fixture}: {file} missing");
+        }
+    }
+}
+
+#[test]
+fn errors_in_other_files_name_that_file() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    fs::create_dir_all(dir.join("paths")).unwrap();
+    fs::write(
+        dir.join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: 'paths/a.yaml'}\n",
+    )
+    .unwrap();
+    // A parameter in no known place, two files away from the entry.
+    fs::write(
+        dir.join("paths/a.yaml"),
+        "get:\n  parameters: [{$ref: '../params.yaml#/Bad'}]\n  responses: {'204': {description: done}}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("params.yaml"), "Bad: {name: x, in: nowhere, schema: {type: string}}\n").unwrap();
+    let out = dir.join("out");
+    let run = generator()
+        .args(["generate", dir.join("openapi.yaml").to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(stderr.contains("params.yaml: at #/Bad"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn warnings_are_grouped_and_can_be_denied() {
+    let temp = tempfile::tempdir().unwrap();
+    let spec = temp.path().join("spec.yaml");
+    let responses = |n: usize| {
+        (0..n)
+            .map(|i| format!("  /r{i}:\n    get:\n      responses:\n        '200': {{}}\n"))
+            .collect::<String>()
+    };
+    let text = format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\nwebhooks:\n  ping:\n    post: {{responses: {{}}}}\npaths:\n{}",
+        responses(7)
+    );
+    fs::write(&spec, text).unwrap();
+    let out = temp.path().join("out");
+    let run = generator()
+        .args(["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("warning (7x): a response without a …; read as an empty one"), "{stderr}");
+    assert!(stderr.contains("... and 2 more like these"), "{stderr}");
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("#/webhooks/ping: webhook `ping` (POST)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("8 warning(s) of 2 kind(s)"), "{stderr}");
+    let denied = temp.path().join("denied");
+    let run = generator()
+        .args(["generate", spec.to_str().unwrap(), "--out", denied.to_str().unwrap(), "--deny-warnings"])
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--deny-warnings"));
+    assert!(!denied.exists(), "a denied run wrote output");
 }

@@ -1080,9 +1080,16 @@ fn answer<B: From<serde_json::Value>>(
     Err(Error::Api(Box::new(ApiError { status, headers, errors: messages, body: typed, raw: body })))
 }
 
-/// Methods the server may receive twice without harm.
+/// Methods the server may receive twice without harm (`QUERY` is safe, like `GET`).
 fn is_idempotent(method: &Method) -> bool {
     [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
+        || method.as_str() == "QUERY"
+}
+
+/// A method without a constant in `http` (`QUERY`, WebDAV's `COPY`), by the name the API
+/// sends.
+pub fn method(name: &'static str) -> Result<Method, InvalidRequest> {
+    Method::from_bytes(name.as_bytes()).map_err(|_| InvalidRequest(format!("`{name}` is not an HTTP method")))
 }
 
 /// The pause before retry number `attempt + 1`: 0.5 s doubling up to 8 s, less up to a

@@ -79,12 +79,13 @@ fn enum_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, e: &E
     let other = ident(&e.other);
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let doc = if v.wire.is_empty() {
-            " The empty string.".to_owned()
+        let wire = if v.wire.is_empty() {
+            "The empty string.".to_owned()
         } else {
-            format!(" `{}`", v.wire.replace('`', "'"))
+            format!("`{}`", v.wire.replace('`', "'"))
         };
-        quote!(#[doc = #doc] #variant,)
+        let doc = doc_attrs([Some(wire.as_str()), v.doc.as_deref()]);
+        quote!(#doc #variant,)
     });
     let as_str = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -186,12 +187,20 @@ fn union_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, u: &
             #(Some(#tags))|* => serde_json::from_value(value).map(Self::#variant).map_err(serde::de::Error::custom),
         }
     });
-    let unknown = match &u.fallback {
-        Some(f) => {
+    let unknown = match (&u.default, &u.fallback) {
+        (Some(d), Some(f)) => {
+            let (d, f) = (ident(d), ident(f));
+            quote!(_ => Ok(serde_json::from_value(value.clone()).map(Self::#d).unwrap_or(Self::#f(value))),)
+        }
+        (Some(d), None) => {
+            let d = ident(d);
+            quote!(_ => serde_json::from_value(value).map(Self::#d).map_err(serde::de::Error::custom),)
+        }
+        (None, Some(f)) => {
             let f = ident(f);
             quote!(_ => Ok(Self::#f(value)),)
         }
-        None => {
+        (None, None) => {
             let message = format!("unknown or missing `{property}`");
             quote!(_ => Err(serde::de::Error::custom(#message)),)
         }

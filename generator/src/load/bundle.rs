@@ -253,7 +253,7 @@ impl Bundler {
                     continue;
                 }
                 let at = section_pointer(section).join(name);
-                let (file, pointer) = self.target(ENTRY, reference, &at)?;
+                let (file, pointer) = self.target(ENTRY, reference, &at.join("$ref"))?;
                 if file != ENTRY {
                     self.imported.entry((file, pointer, section)).or_insert_with(|| name.clone());
                 }
@@ -262,7 +262,7 @@ impl Bundler {
         Ok(())
     }
 
-    /// Resolves a `$ref` found in `base` at `at` to a file and a pointer in it.
+    /// Resolves a `$ref` (the text at `at`, in `base`) to a file and a pointer in it.
     fn target(
         &mut self,
         base: FileId,
@@ -273,7 +273,7 @@ impl Bundler {
         let pointer = Pointer::from_ref(&format!("#{fragment}")).ok_or_else(|| {
             self.error(
                 base,
-                &at.join("$ref"),
+                at,
                 format!(
                     "`{reference}`: the part after `#` must be a JSON pointer (`#/components/schemas/Name`)"
                 ),
@@ -285,7 +285,7 @@ impl Bundler {
         if path.contains("://") || path.starts_with("//") {
             return Err(self.error(
                 base,
-                &at.join("$ref"),
+                at,
                 format!(
                     "`{reference}` is a URL, and nothing is fetched while generating: download the file \
                  and point the `$ref` at the local copy (a path relative to this file)"
@@ -299,7 +299,7 @@ impl Bundler {
             return Ok((*id, pointer));
         }
         let canonical = std::fs::canonicalize(&shown).map_err(|e| {
-            self.error(base, &at.join("$ref"), format!(
+            self.error(base, at, format!(
                 "`{reference}`: cannot read `{}` ({e}); a `$ref` to another file is read relative to the file it is in",
                 shown.display()
             ))
@@ -309,11 +309,7 @@ impl Bundler {
             return Ok((id, pointer));
         }
         let text = std::fs::read_to_string(&canonical).map_err(|e| {
-            self.error(
-                base,
-                &at.join("$ref"),
-                format!("`{reference}`: cannot read `{}`: {e}", shown.display()),
-            )
+            self.error(base, at, format!("`{reference}`: cannot read `{}`: {e}", shown.display()))
         })?;
         let value = if is_text_file(&shown) && pointer == Pointer::root() {
             Value::String(text)
@@ -425,7 +421,7 @@ impl Bundler {
     ) -> Result<(), Diagnostic> {
         let at = place.absolute();
         let plain = matches!(shape, Shape::One(Kind::Plain));
-        let resolved = self.target(base, reference, &at);
+        let resolved = self.target(base, reference, &at.join("$ref"));
         let (file, pointer) = match resolved {
             Ok(found) => found,
             // Plain values are not needed to generate a client; one that cannot be found is
@@ -603,7 +599,23 @@ impl Bundler {
                 continue;
             }
             let value_place = mapping_place.key(value);
-            let (file, pointer) = self.target(base, reference, &value_place.absolute())?;
+            // A mapping only tells values apart; one whose target cannot be read is left
+            // as it is (the members of the union still name their schemas).
+            let (file, pointer) = match self.target(base, reference, &value_place.absolute()) {
+                Ok(found) => found,
+                Err(problem) => {
+                    self.notes.push(Diagnostic {
+                        message: format!("{}; left as it is", problem.message),
+                        ..problem
+                    });
+                    continue;
+                }
+            };
+            if let Err(problem) = self.lookup(file, &pointer, reference, (base, &value_place.absolute())) {
+                self.notes
+                    .push(Diagnostic { message: format!("{}; left as it is", problem.message), ..problem });
+                continue;
+            }
             let new_ref = if file == ENTRY {
                 local_ref(&pointer)
             } else {

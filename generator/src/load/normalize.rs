@@ -13,13 +13,15 @@
 //!   normalized in place and read by the lowering from the raw document;
 //! - what the standard lets a document leave out, or published specs often do, is filled in:
 //!   a response `description` (optional in 3.2), `responses` (optional in 3.1 and 3.2);
+//! - `x-ms-enum` gives enum values names and descriptions, and the enum a name (see
+//!   `enum_names`);
 //! - what a client does not turn into code is taken out, each with a warning that names it:
 //!   webhooks, callbacks and links.
 
 use serde_json::{Map, Value};
 
 use super::shape::Dialect;
-use super::Pointer;
+use super::{enum_names, Pointer};
 
 /// What was corrected or dropped, and where.
 pub type Notes = Vec<(Pointer, String)>;
@@ -57,8 +59,11 @@ pub fn normalize(document: &mut Value, dialect: Dialect) -> Notes {
         dialect,
         openapi_31: matches!(dialect, Dialect::OpenApi31 | Dialect::OpenApi32),
         notes: &mut notes,
+        named_enums: Vec::new(),
     };
     walker.document(document);
+    let named_enums = std::mem::take(&mut walker.named_enums);
+    enum_names::hoist(document, named_enums);
     notes
 }
 
@@ -73,6 +78,8 @@ struct Walker<'n> {
     /// Schemas are JSON Schema 2020-12 (3.1 and 3.2).
     openapi_31: bool,
     notes: &'n mut Notes,
+    /// Schemas that `x-ms-enum` names, and the names.
+    named_enums: Vec<(Pointer, String)>,
 }
 
 /// Each member of an object value (`*` of a path).
@@ -370,6 +377,9 @@ impl Walker<'_> {
 
     /// The keywords of one schema object (not its subschemas).
     fn keywords(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
+        if let Some(name) = enum_names::read(map) {
+            self.named_enums.push((at.clone(), name));
+        }
         if self.openapi_31 {
             for key in DROPPED_KEYWORDS {
                 map.remove(*key);

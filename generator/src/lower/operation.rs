@@ -108,6 +108,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
     pub fn run(mut self) -> Result<Lowered> {
         let spec = self.spec;
         let mut pending = Vec::new();
+        let non_navigation: std::collections::HashSet<&str> = spec
+            .raw(&Pointer::root().join("tags"))
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|tag| tag.get("kind").and_then(serde_json::Value::as_str).is_some_and(|k| k != "nav"))
+            .filter_map(|tag| tag.get("name").and_then(serde_json::Value::as_str))
+            .collect();
         for (path, item_node) in spec.api.paths.iter() {
             let at = Pointer::root().join("paths").join(path);
             let (item, item_at) = match spec.resolve(item_node, &at) {
@@ -142,7 +150,10 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 operations.push((method, Cow::Owned(op), op_at));
             }
             for (method, op, op_at) in &operations {
-                let tag = op.tags.first().cloned().unwrap_or_else(|| fallback_tag(path));
+                // OpenAPI 3.2 tags of another kind than navigation (badges, audiences) do not
+                // make a group while the operation has a navigation tag.
+                let tag = op.tags.iter().find(|t| !non_navigation.contains(t.as_str())).or(op.tags.first());
+                let tag = tag.cloned().unwrap_or_else(|| fallback_tag(path));
                 let id = op
                     .operation_id
                     .clone()
@@ -382,7 +393,9 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 return Ok(None);
             }
         };
-        if matches!(encoding, BodyEncoding::Text | BodyEncoding::Binary) && loses_structure(schema) {
+        if matches!(encoding, BodyEncoding::Text | BodyEncoding::Binary)
+            && loses_structure(spec, schema, &schema_at)
+        {
             self.warnings.push(spec.error(
                 &resolved.pointer.join("content").join(media),
                 format!(
@@ -482,7 +495,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let Some((media, schema)) = json_media(content) else {
             let Some((media, body)) = content.iter().next() else { return Ok(Success::Empty) };
             let text = media.starts_with("text/");
-            if loses_structure(body.schema.as_ref()) {
+            let media_at = resolved.pointer.join("content").join(media);
+            if loses_structure(spec, body.schema.as_ref(), &media_at.join("schema")) {
                 self.warnings.push(spec.error(
                     &resolved.pointer.join("content").join(media),
                     format!(
@@ -667,20 +681,18 @@ fn media_kind(essence: &str) -> MediaKind {
 
 /// Whether a body read or sent whole, as text or bytes, loses a structure its schema gives
 /// (anything but a string or a free-form value).
-fn loses_structure(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> bool {
+fn loses_structure(spec: &Spec, schema: Option<&ReferenceOr<openapiv3::Schema>>, at: &Pointer) -> bool {
     use openapiv3::{SchemaKind, Type};
-    match schema {
-        None => false,
-        Some(ReferenceOr::Reference { .. }) => true,
-        Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) => false,
-            SchemaKind::Any(any) => {
-                any.typ.as_deref().is_some_and(|t| t != "string")
-                    || !any.properties.is_empty()
-                    || any.items.is_some()
-            }
-            _ => true,
-        },
+    let Some(schema) = schema else { return false };
+    let Ok(resolved) = spec.resolve(schema, at) else { return true };
+    match &resolved.item.schema_kind {
+        SchemaKind::Type(Type::String(_)) => false,
+        SchemaKind::Any(any) => {
+            any.typ.as_deref().is_some_and(|t| t != "string")
+                || !any.properties.is_empty()
+                || any.items.is_some()
+        }
+        _ => true,
     }
 }
 

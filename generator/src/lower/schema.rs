@@ -444,8 +444,8 @@ impl<'s> TypeSpace<'s> {
         let doc = View(&resolved.item).doc().map(str::to_owned);
         let kind = match class {
             Class::Object(members) => TypeKind::Struct(self.build_struct(&members, name)?),
-            Class::Enum(values) => TypeKind::Enum(build_enum(&values)),
-            Class::Union(members) => TypeKind::Union(self.build_union(&resolved.item, members, name)?),
+            Class::Enum(values) => TypeKind::Enum(build_enum(&values, &value_labels(&resolved.item))),
+            Class::Union(members) => TypeKind::Union(self.build_union(resolved, members, name)?),
             Class::Same(_) | Class::Plain => unreachable!("only named classes are built"),
         };
         Ok(TypeDef { name: name.to_owned(), doc, kind })
@@ -541,11 +541,15 @@ impl<'s> TypeSpace<'s> {
 
     fn build_union(
         &mut self,
-        schema: &Schema,
+        union: &Resolved<'_, Schema>,
         members: Vec<Resolved<'_, Schema>>,
         name: &str,
     ) -> Result<Union> {
-        let discriminator = schema.schema_data.discriminator.as_ref();
+        let discriminator = union.item.schema_data.discriminator.as_ref();
+        // OpenAPI 3.2's `defaultMapping` has no field in the 3.0 reader.
+        let default_at = union.pointer.join("discriminator").join("defaultMapping");
+        let default_target = self.spec.raw(&default_at).and_then(Value::as_str).map(str::to_owned);
+        let mut default = None;
         let mut scope = Scope::new();
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.into_iter().enumerate() {
@@ -578,9 +582,16 @@ impl<'s> TypeSpace<'s> {
             } else {
                 format!("{name}{label}")
             };
+            let is_default = default_target.as_deref().is_some_and(|target| {
+                Pointer::from_ref(target).as_ref() == Some(&member.pointer)
+                    || member.component.as_deref() == Some(target)
+            });
             let ty = self.lower_resolved(member, &hint)?;
-            let variant_name = if label.is_empty() { kind_word(&ty) } else { label };
-            variants.push(UnionVariant { name: scope.claim(&variant_name), ty, boxed: false, tags });
+            let variant_name = scope.claim(&if label.is_empty() { kind_word(&ty) } else { label });
+            if is_default {
+                default = Some(variant_name.clone());
+            }
+            variants.push(UnionVariant { name: variant_name, ty, boxed: false, tags });
         }
         let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
         let has_catch_all = variants.iter().any(|v| matches!(v.ty.non_null(), TypeRef::Json));
@@ -589,6 +600,7 @@ impl<'s> TypeSpace<'s> {
             variants,
             discriminator: tagged.then(|| discriminator.map(|d| d.property_name.clone())).flatten(),
             fallback,
+            default: default.filter(|_| tagged),
         })
     }
 
@@ -709,15 +721,36 @@ fn into_owned<'a, T: Clone>(resolved: Resolved<'_, T>) -> Resolved<'a, T> {
     }
 }
 
-fn build_enum(values: &[String]) -> Enum {
+/// Names and descriptions the spec gives enum values (`x-enum-varnames` and
+/// `x-enum-descriptions`, lists in the order of `enum`), by value.
+fn value_labels(schema: &Schema) -> HashMap<String, (Option<String>, Option<String>)> {
+    let extensions = &schema.schema_data.extensions;
+    let list = |key: &str| extensions.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let (names, docs) = (list("x-enum-varnames"), list("x-enum-descriptions"));
+    let text =
+        |v: Option<&Value>| v.and_then(Value::as_str).filter(|t| !t.trim().is_empty()).map(str::to_owned);
+    View(schema)
+        .enumeration()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, value)| Some((value.as_str()?.to_owned(), (text(names.get(i)), text(docs.get(i))))))
+        .collect()
+}
+
+fn build_enum(values: &[String], labels: &HashMap<String, (Option<String>, Option<String>)>) -> Enum {
     let mut scope = Scope::new();
     let mut seen = HashSet::new();
     let variants = values
         .iter()
         .filter(|value| seen.insert(value.as_str()))
         .map(|value| {
-            let name = if value.trim().is_empty() { "Empty".to_owned() } else { pascal(value) };
-            Variant { name: scope.claim(&name), wire: value.clone() }
+            let (label, doc) = labels.get(value).cloned().unwrap_or_default();
+            let name = match label.as_deref().map(pascal).filter(|n| !n.is_empty()) {
+                Some(name) => name,
+                None if value.trim().is_empty() => "Empty".to_owned(),
+                None => pascal(value),
+            };
+            Variant { name: scope.claim(&name), wire: value.clone(), doc }
         })
         .collect();
     Enum { variants, other: claim_first(&mut scope, &["Other", "Unknown", "OtherValue"]) }

@@ -11,15 +11,28 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// The fixture specs, sorted.
+/// The fixture specs, sorted: each file at the top, and the `openapi.yaml` entry of each
+/// folder (a spec of several files).
 pub fn fixture_specs() -> Vec<PathBuf> {
+    let is_spec = |p: &Path| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json"));
     let mut specs: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
         .expect("fixtures folder")
         .map(|e| e.expect("entry").path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        .filter_map(|p| {
+            if p.is_dir() {
+                Some(p.join("openapi.yaml")).filter(|e| e.is_file())
+            } else {
+                is_spec(&p).then_some(p)
+            }
+        })
         .collect();
     specs.sort();
     specs
+}
+
+/// A fixture's path below the fixtures folder (`multi-file/openapi.yaml`).
+pub fn fixture_name(spec: &Path) -> String {
+    spec.strip_prefix(fixtures_dir()).unwrap_or(spec).to_string_lossy().replace('\\', "/")
 }
 
 /// The workspace root.
@@ -27,14 +40,17 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the generator is a workspace member").to_owned()
 }
 
-/// The package name a fixture's crate gets (`allof-merge.yaml` -> `fixture_allof_merge`).
+/// The package name a fixture's crate gets (`allof-merge.yaml` -> `fixture_allof_merge`,
+/// `multi-file/openapi.yaml` -> `fixture_multi_file`).
 pub fn fixture_package(spec: &Path) -> String {
-    let stem = spec.file_stem().unwrap().to_string_lossy().replace('-', "_");
+    let name = fixture_name(spec);
+    let stem = name.strip_suffix("/openapi.yaml").unwrap_or(&name);
+    let stem = stem.rsplit_once('.').map_or(stem, |(stem, _)| stem).replace('-', "_");
     format!("fixture_{stem}")
 }
 
 pub fn generate_fixture(spec: &Path) -> Generated {
-    let source = format!("tests/fixtures/{}", spec.file_name().unwrap().to_string_lossy());
+    let source = format!("tests/fixtures/{}", fixture_name(spec));
     let options = Options::new(fixture_package(spec), source);
     generator::generate(spec, &options).unwrap_or_else(|e| panic!("{e}"))
 }
