@@ -382,6 +382,9 @@ pub struct Body {
     pub media_type: String,
     pub doc: Option<String>,
     pub encoding: BodyEncoding,
+    /// Form members whose lists are sent as one value, joined by the separator (an
+    /// `encoding` with `explode: false`): wire name and separator.
+    pub joined: Vec<(String, String)>,
 }
 
 /// How a request body is written. (Multipart bodies are not a `Body`: each of their members is

@@ -221,7 +221,7 @@ const SHOWN_PER_KIND: usize = 5;
 fn warning_report(warnings: &[Diagnostic]) -> String {
     let mut groups: Vec<(String, Vec<&Diagnostic>)> = Vec::new();
     for warning in warnings {
-        let kind = corpus::reason(&warning.message);
+        let kind = corpus::reason(&warning.to_string());
         match groups.iter_mut().find(|(k, _)| *k == kind) {
             Some((_, members)) => members.push(warning),
             None => groups.push((kind, vec![warning])),

@@ -708,11 +708,13 @@ impl Request {
     }
 
     /// Sets an `application/x-www-form-urlencoded` body from the members of an object; lists
-    /// repeat their key, nested objects are written as JSON.
+    /// repeat their key (or, for the members `joined` names, are one value joined by its
+    /// separator), nested objects are written as JSON.
     pub fn form<T: Serialize + ?Sized>(
         &mut self,
         body: &T,
         media_type: &'static str,
+        joined: &[(&str, &str)],
     ) -> Result<(), InvalidRequest> {
         let value = serde_json::to_value(body)
             .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
@@ -725,11 +727,17 @@ impl Request {
         for (name, value) in &members {
             match value {
                 serde_json::Value::Null => {}
-                serde_json::Value::Array(items) => {
-                    for item in items {
-                        form.append_pair(name, &scalar_text(item));
+                serde_json::Value::Array(items) => match joined.iter().find(|(member, _)| member == name) {
+                    Some((_, separator)) => {
+                        let texts: Vec<String> = items.iter().map(scalar_text).collect();
+                        form.append_pair(name, &texts.join(separator));
                     }
-                }
+                    None => {
+                        for item in items {
+                            form.append_pair(name, &scalar_text(item));
+                        }
+                    }
+                },
                 other => {
                     form.append_pair(name, &scalar_text(other));
                 }

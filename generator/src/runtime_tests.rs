@@ -671,8 +671,9 @@ async fn form_text_binary_and_multipart_bodies() {
     let mut request = post();
     request
         .form(
-            &json!({"name": "a b", "tags": ["x", "y"], "skip": null, "n": 1}),
+            &json!({"name": "a b", "tags": ["x", "y"], "skip": null, "n": 1, "ids": [1, 2], "words": ["p", "q"]}),
             "application/x-www-form-urlencoded",
+            &[("ids", ","), ("words", " ")],
         )
         .unwrap();
     client.send_empty::<Value>(request, no_body, None).await.unwrap();
@@ -692,7 +693,7 @@ async fn form_text_binary_and_multipart_bodies() {
     let content_type =
         |i: usize| received[i].headers.get("content-type").unwrap().to_str().unwrap().to_owned();
     assert_eq!(content_type(0), "application/x-www-form-urlencoded");
-    assert_eq!(received[0].body, b"name=a+b&tags=x&tags=y&n=1");
+    assert_eq!(received[0].body, b"name=a+b&tags=x&tags=y&n=1&ids=1%2C2&words=p+q");
     assert_eq!(
         (content_type(1), received[1].body.as_slice()),
         ("text/plain".to_owned(), &b"plain words"[..])
@@ -713,7 +714,7 @@ async fn form_text_binary_and_multipart_bodies() {
 #[test]
 fn form_bodies_must_be_objects() {
     let mut request = Request::new(Method::POST, Auth::NONE);
-    assert!(request.form(&json!([1, 2]), "application/x-www-form-urlencoded").is_err());
+    assert!(request.form(&json!([1, 2]), "application/x-www-form-urlencoded", &[]).is_err());
 }
 
 /// A request builder as the generated crates write them, to test what `request_builder!` adds.

@@ -446,7 +446,10 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         let media = &body.media_type;
         let write = |value: TokenStream| match body.encoding {
             BodyEncoding::Json => quote!(request.json(#value, #media)?;),
-            BodyEncoding::Form => quote!(request.form(#value, #media)?;),
+            BodyEncoding::Form => {
+                let joined = body.joined.iter().map(|(wire, separator)| quote!((#wire, #separator)));
+                quote!(request.form(#value, #media, &[#(#joined),*])?;)
+            }
             BodyEncoding::Text => quote!(request.text(#value, #media);),
             BodyEncoding::Binary => quote!(request.bytes(#value, #media);),
         };

@@ -232,8 +232,19 @@ const STRUCTURAL_KEYS: &[&str] =
     &["schema", "items", "properties", "content", "allOf", "anyOf", "oneOf", "additionalProperties"];
 
 impl Bundler {
-    fn error(&self, file: FileId, at: &Pointer, message: String) -> Diagnostic {
-        Diagnostic { file: self.files[file].shown.clone(), pointer: at.clone(), position: None, message }
+    /// A diagnostic about the node now at `at` of the bundled document, named where it was
+    /// written.
+    fn error(&self, at: &Pointer, message: String) -> Diagnostic {
+        let (file, pointer) = match self.origins.trace(at) {
+            Some(origin) => (origin.file.unwrap_or_else(|| self.files[ENTRY].shown.clone()), origin.pointer),
+            None => (self.files[ENTRY].shown.clone(), at.clone()),
+        };
+        Diagnostic { file, pointer, position: None, message }
+    }
+
+    /// A `$ref` that cannot be followed where the value is not needed: noted, and left.
+    fn leave_as_is(&mut self, problem: Diagnostic) {
+        self.notes.push(Diagnostic { message: format!("{}; left as it is", problem.message), ..problem });
     }
 
     /// Root components that are only a `$ref` to another file give their target their
@@ -272,7 +283,6 @@ impl Bundler {
         let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let pointer = Pointer::from_ref(&format!("#{fragment}")).ok_or_else(|| {
             self.error(
-                base,
                 at,
                 format!(
                     "`{reference}`: the part after `#` must be a JSON pointer (`#/components/schemas/Name`)"
@@ -284,7 +294,6 @@ impl Bundler {
         }
         if path.contains("://") || path.starts_with("//") {
             return Err(self.error(
-                base,
                 at,
                 format!(
                     "`{reference}` is a URL, and nothing is fetched while generating: download the file \
@@ -299,7 +308,7 @@ impl Bundler {
             return Ok((*id, pointer));
         }
         let canonical = std::fs::canonicalize(&shown).map_err(|e| {
-            self.error(base, at, format!(
+            self.error(at, format!(
                 "`{reference}`: cannot read `{}` ({e}); a `$ref` to another file is read relative to the file it is in",
                 shown.display()
             ))
@@ -308,9 +317,8 @@ impl Bundler {
             self.by_path.insert(shown, id);
             return Ok((id, pointer));
         }
-        let text = std::fs::read_to_string(&canonical).map_err(|e| {
-            self.error(base, at, format!("`{reference}`: cannot read `{}`: {e}", shown.display()))
-        })?;
+        let text = std::fs::read_to_string(&canonical)
+            .map_err(|e| self.error(at, format!("`{reference}`: cannot read `{}`: {e}", shown.display())))?;
         let value = if is_text_file(&shown) && pointer == Pointer::root() {
             Value::String(text)
         } else {
@@ -331,7 +339,7 @@ impl Bundler {
         file: FileId,
         pointer: &Pointer,
         reference: &str,
-        from: (FileId, &Pointer),
+        ref_at: &Pointer,
     ) -> Result<Rc<Value>, Diagnostic> {
         let value = &self.files[file].value;
         if pointer == &Pointer::root() {
@@ -340,8 +348,7 @@ impl Bundler {
         match value.pointer(pointer.as_str()) {
             Some(found) => Ok(Rc::new(found.clone())),
             None => Err(self.error(
-                from.0,
-                &from.1.join("$ref"),
+                ref_at,
                 format!("`{reference}` points at nothing in `{}`", self.files[file].shown.display()),
             )),
         }
@@ -359,9 +366,7 @@ impl Bundler {
         base: FileId,
         edits: &mut Edits,
     ) -> Result<(), Diagnostic> {
-        let kind = match shape {
-            Shape::One(kind) | Shape::Map(kind) | Shape::List(kind) | Shape::OneOrList(kind) => kind,
-        };
+        let kind = shape.kind();
         if kind == Kind::Data {
             return Ok(());
         }
@@ -394,6 +399,11 @@ impl Bundler {
                 }
             }
             (Shape::Map(kind), Value::Object(members)) => {
+                for (key, child) in members {
+                    self.walk(child, Shape::One(kind), &place.key(key), base, edits)?;
+                }
+            }
+            (Shape::Extensible(kind), Value::Object(members)) => {
                 for (key, child) in members.iter().filter(|(key, _)| !key.starts_with("x-")) {
                     self.walk(child, Shape::One(kind), &place.key(key), base, edits)?;
                 }
@@ -419,16 +429,18 @@ impl Bundler {
         base: FileId,
         edits: &mut Edits,
     ) -> Result<(), Diagnostic> {
+        // Most `$ref`s of most specs: a component of this document, in a place for one.
+        if base == ENTRY && reference.starts_with('#') && matches!(rule, RefRule::Component(_)) {
+            return Ok(());
+        }
         let at = place.absolute();
-        let plain = matches!(shape, Shape::One(Kind::Plain));
+        // Plain values and examples are not needed to generate a client.
+        let plain = matches!(shape, Shape::One(Kind::Plain | Kind::Example));
         let resolved = self.target(base, reference, &at.join("$ref"));
         let (file, pointer) = match resolved {
             Ok(found) => found,
-            // Plain values are not needed to generate a client; one that cannot be found is
-            // left as it is.
             Err(problem) if plain => {
-                self.notes
-                    .push(Diagnostic { message: format!("{}; left as it is", problem.message), ..problem });
+                self.leave_as_is(problem);
                 return Ok(());
             }
             Err(problem) => return Err(problem),
@@ -446,6 +458,16 @@ impl Bundler {
                 let new_ref = if file == ENTRY {
                     local_ref(&pointer)
                 } else {
+                    if self.files[file].value.pointer(pointer.as_str()).is_none() {
+                        let shown = self.files[file].shown.display();
+                        let problem = self
+                            .error(&at.join("$ref"), format!("`{reference}` points at nothing in `{shown}`"));
+                        if plain {
+                            self.leave_as_is(problem);
+                            return Ok(());
+                        }
+                        return Err(problem);
+                    }
                     let name = self.component_name(section, file, &pointer, shape);
                     local_ref(&section_pointer(section).join(&name))
                 };
@@ -473,7 +495,7 @@ impl Bundler {
                     Shape::One(Kind::MediaType) => "a media type before OpenAPI 3.2",
                     _ => "this place",
                 };
-                self.notes.push(self.error(base, &at, format!(
+                self.notes.push(self.error(&at, format!(
                     "a `$ref` where {what} must be given in full is not standard; replaced by its target `{reference}`"
                 )));
                 self.inline(node, reference, shape, place, (file, pointer), base, edits)
@@ -497,27 +519,33 @@ impl Bundler {
         let at = place.absolute();
         if self.inlining.contains(&(file, pointer.clone())) || self.inlining.len() >= MAX_INLINE_DEPTH {
             return Err(self.error(
-                base,
                 &at.join("$ref"),
                 format!(
                     "`{reference}` contains itself, through `$ref`s that must be replaced by their targets"
                 ),
             ));
         }
-        let target = self.lookup(file, &pointer, reference, (base, &at))?;
-        let mut value = (*target).clone();
-        if let (Value::Object(target_members), Some(siblings)) = (&mut value, node.as_object()) {
-            for (key, sibling) in siblings.iter().filter(|(key, _)| *key != "$ref") {
-                target_members.insert(key.clone(), sibling.clone());
-            }
-        }
+        let target = self.lookup(file, &pointer, reference, &at.join("$ref"))?;
         self.origins.record(at.clone(), self.origin(file, &pointer));
         self.inlining.push((file, pointer));
         let mut inner = Edits::new();
-        let walked = self.walk(&value, shape, &Place::root(&at), file, &mut inner);
+        let walked = self.walk(&target, shape, &Place::root(&at), file, &mut inner);
         self.inlining.pop();
         walked?;
+        let mut value = (*target).clone();
         apply(&mut value, inner);
+        // Siblings of the `$ref` belong to the referencing file, and win over the target's.
+        let mut siblings = node.as_object().cloned().unwrap_or_default();
+        siblings.remove("$ref");
+        if let (Value::Object(members), false) = (&mut value, siblings.is_empty()) {
+            let mut siblings = Value::Object(siblings);
+            let mut sibling_edits = Edits::new();
+            self.walk(&siblings, shape, &Place::root(&at), base, &mut sibling_edits)?;
+            apply(&mut siblings, sibling_edits);
+            if let Value::Object(siblings) = siblings {
+                members.extend(siblings);
+            }
+        }
         edits.push((place.relative(), value));
         Ok(())
     }
@@ -556,9 +584,7 @@ impl Bundler {
         };
         taken.insert(name.clone());
         self.imported.insert(key, name.clone());
-        let kind = match shape {
-            Shape::One(kind) | Shape::Map(kind) | Shape::List(kind) | Shape::OneOrList(kind) => kind,
-        };
+        let kind = shape.kind();
         self.queue.push_back(Import { section, kind, name: name.clone(), file, pointer: pointer.clone() });
         name
     }
@@ -567,7 +593,7 @@ impl Bundler {
     fn import(&mut self, import: &Import) -> Result<Value, Diagnostic> {
         let at = section_pointer(import.section).join(&import.name);
         let reference = format!("{}{}", self.files[import.file].shown.display(), local_ref(&import.pointer));
-        let target = self.lookup(import.file, &import.pointer, &reference, (import.file, &import.pointer))?;
+        let target = self.lookup(import.file, &import.pointer, &reference, &at)?;
         self.origins.record(at.clone(), self.origin(import.file, &import.pointer));
         let mut edits = Edits::new();
         self.walk(&target, Shape::One(import.kind), &Place::root(&at), import.file, &mut edits)?;
@@ -604,16 +630,15 @@ impl Bundler {
             let (file, pointer) = match self.target(base, reference, &value_place.absolute()) {
                 Ok(found) => found,
                 Err(problem) => {
-                    self.notes.push(Diagnostic {
-                        message: format!("{}; left as it is", problem.message),
-                        ..problem
-                    });
+                    self.leave_as_is(problem);
                     continue;
                 }
             };
-            if let Err(problem) = self.lookup(file, &pointer, reference, (base, &value_place.absolute())) {
-                self.notes
-                    .push(Diagnostic { message: format!("{}; left as it is", problem.message), ..problem });
+            if self.files[file].value.pointer(pointer.as_str()).is_none() {
+                let shown = self.files[file].shown.display();
+                let problem = self
+                    .error(&value_place.absolute(), format!("`{reference}` points at nothing in `{shown}`"));
+                self.leave_as_is(problem);
                 continue;
             }
             let new_ref = if file == ENTRY {
@@ -757,7 +782,8 @@ mod tests {
         ]);
         let error = folder.bundle("openapi.yaml", Dialect::OpenApi30).unwrap_err();
         assert!(error.file.ends_with("paths.yaml"), "{error}");
-        assert_eq!(error.pointer.to_string(), "#/paths/~1a/get/responses/200/$ref");
+        // The pointer is the one inside the file the error is in.
+        assert_eq!(error.pointer.to_string(), "#/a/get/responses/200/$ref");
         assert!(error.message.contains("is a URL"), "{error}");
         let folder = Folder::new(&[(
             "openapi.yaml",
@@ -771,6 +797,35 @@ mod tests {
         ]);
         let error = folder.bundle("openapi.yaml", Dialect::OpenApi30).unwrap_err();
         assert!(error.message.contains("contains itself"), "{error}");
+    }
+
+    #[test]
+    fn names_that_look_like_extensions_siblings_and_missing_targets() {
+        let folder = Folder::new(&[
+            (
+                "openapi.yaml",
+                "openapi: 3.0.3\npaths:\n  x-skip: {$ref: 'nowhere.yaml'}\n  /a:\n    $ref: 'paths.yaml#/a'\n    parameters: [{$ref: '#/components/parameters/Id'}]\ncomponents:\n  headers:\n    x-rate-limit: {$ref: 'common.yaml#/Limit'}\n  parameters:\n    Id: {name: id, in: path, required: true, schema: {type: string}}\n",
+            ),
+            ("paths.yaml", "a:\n  get:\n    responses:\n      '200': {description: ok, content: {application/json: {schema: {$ref: 'common.yaml#/Missing'}}}}\n"),
+            ("common.yaml", "Limit: {schema: {type: integer}}\n"),
+        ]);
+        let error = folder.bundle("openapi.yaml", Dialect::OpenApi30).unwrap_err();
+        // Named at the `$ref`, in its own file.
+        assert!(error.file.ends_with("paths.yaml"), "{error}");
+        assert_eq!(error.pointer.to_string(), "#/a/get/responses/200/content/application~1json/schema/$ref");
+        assert!(error.message.contains("points at nothing"), "{error}");
+        std::fs::write(
+            folder.0.path().join("common.yaml"),
+            "Limit: {schema: {type: integer}}\nMissing: {type: string}\n",
+        )
+        .unwrap();
+        let bundled = folder.bundle("openapi.yaml", Dialect::OpenApi30).unwrap();
+        let doc = &bundled.document;
+        assert_eq!(doc["components"]["headers"]["x-rate-limit"], json!({"schema": {"type": "integer"}}));
+        // The sibling of the path item's `$ref` is read in the entry, where `Id` is.
+        assert_eq!(doc["paths"]["/a"]["parameters"][0], json!({"$ref": "#/components/parameters/Id"}));
+        assert!(doc["paths"]["/a"]["get"].is_object());
+        assert_eq!(doc["paths"]["x-skip"], json!({"$ref": "nowhere.yaml"}));
     }
 
     #[test]

@@ -90,7 +90,9 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec> {
     origins.retain(|step| !step.is_empty());
     // A node put in several places (a `$ref` that must be inlined) is noted once.
     let mut seen = std::collections::HashSet::new();
-    notes.retain(|note| seen.insert((note.file.clone(), note.pointer.clone(), note.message.clone())));
+    notes.retain(|note| {
+        seen.insert((note.file.clone(), note.pointer.clone(), note.position, note.message.clone()))
+    });
     let api = typed::<openapiv3::OpenAPI>(&raw).map_err(|(pointer, message)| {
         // The typed path stops at the first flattened struct; look deeper, and keep the
         // parser's line only when it is about the same node of an unchanged document.

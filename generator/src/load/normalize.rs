@@ -82,14 +82,18 @@ struct Walker<'n> {
     named_enums: Vec<(Pointer, String)>,
 }
 
-/// Each member of an object value (`*` of a path).
+/// Each member of an object value but its extensions (the Paths and Responses objects).
 fn members<'v>(value: &'v mut Value, at: &Pointer) -> Vec<(&'v mut Value, Pointer)> {
+    let mut all = named(value, at);
+    all.retain(|(_, at)| !at.last().is_some_and(|key| key.starts_with("x-")));
+    all
+}
+
+/// Each member of a map of names (schemas, properties, headers, media types), `x-` names
+/// included.
+fn named<'v>(value: &'v mut Value, at: &Pointer) -> Vec<(&'v mut Value, Pointer)> {
     match value {
-        Value::Object(map) => map
-            .iter_mut()
-            .filter(|(key, _)| !key.starts_with("x-"))
-            .map(|(key, child)| (child, at.join(key)))
-            .collect(),
+        Value::Object(map) => map.iter_mut().map(|(key, child)| (child, at.join(key))).collect(),
         _ => Vec::new(),
     }
 }
@@ -158,7 +162,7 @@ impl Walker<'_> {
             ];
             for (section, walk) in sections {
                 if let Some((items, at)) = member(components, section, &at) {
-                    for (item, at) in members(items, &at) {
+                    for (item, at) in named(items, &at) {
                         walk(self, item, &at);
                     }
                 }
@@ -304,7 +308,7 @@ impl Walker<'_> {
         self.leave_out(response, "links", at);
         self.content(response, at);
         if let Some((headers, at)) = member(response, "headers", at) {
-            for (header, at) in members(headers, &at) {
+            for (header, at) in named(headers, &at) {
                 self.header(header, &at);
             }
         }
@@ -312,7 +316,7 @@ impl Walker<'_> {
 
     fn content(&mut self, value: &mut Value, at: &Pointer) {
         if let Some((content, at)) = member(value, "content", at) {
-            for (media, at) in members(content, &at) {
+            for (media, at) in named(content, &at) {
                 if let Some(item) = media.as_object_mut().and_then(|m| m.remove("itemSchema")) {
                     self.note(&at.join("itemSchema"), "the items of a streamed media type (`itemSchema`) are not typed; the body is read whole");
                     drop(item);
@@ -347,7 +351,7 @@ impl Walker<'_> {
                 // `additionalProperties: true/false` is the 3.0 form already.
                 ("additionalProperties", Value::Bool(_)) => {}
                 ("$defs" | "definitions", defs) => {
-                    for (def, at) in members(defs, &child_at) {
+                    for (def, at) in named(defs, &child_at) {
                         self.schema(def, &at);
                     }
                 }
@@ -362,7 +366,7 @@ impl Walker<'_> {
             }
         }
         if let Some(properties) = map.get_mut("properties") {
-            for (property, at) in members(properties, &at.join("properties")) {
+            for (property, at) in named(properties, &at.join("properties")) {
                 self.schema(property, &at);
             }
         }

@@ -42,11 +42,27 @@ pub enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
     One(Kind),
-    /// A mapping whose every member (but extensions) is of the kind.
+    /// A mapping of names (schemas, properties, headers) to the kind: every member is one,
+    /// `x-` names included.
     Map(Kind),
+    /// A mapping whose members are of the kind, beside extensions (the Paths object).
+    Extensible(Kind),
     List(Kind),
     /// One, or a list of them (`items` of a schema: a tuple in some specs).
     OneOrList(Kind),
+}
+
+impl Shape {
+    /// The kind of the objects the member holds.
+    pub fn kind(self) -> Kind {
+        match self {
+            Shape::One(kind)
+            | Shape::Map(kind)
+            | Shape::Extensible(kind)
+            | Shape::List(kind)
+            | Shape::OneOrList(kind) => kind,
+        }
+    }
 }
 
 /// What a `$ref` in a place of a kind means.
@@ -85,7 +101,7 @@ impl Dialect {
         let v2 = self == Dialect::Swagger2;
         match (parent, key) {
             (Data, _) => One(Data),
-            (Document, "paths") => Map(PathItem),
+            (Document, "paths") => Extensible(PathItem),
             (Document, "components") if !v2 => One(Components),
             (Document, "definitions") if v2 => Map(Schema),
             (Document, "parameters") if v2 => Map(Parameter),
@@ -208,6 +224,7 @@ mod tests {
         let v2 = Dialect::Swagger2;
         let v3 = Dialect::OpenApi30;
         assert_eq!(v2.member(Kind::Document, "definitions"), Shape::Map(Kind::Schema));
+        assert_eq!(v2.member(Kind::Document, "paths"), Shape::Extensible(Kind::PathItem));
         assert_eq!(v3.member(Kind::Document, "definitions"), Shape::One(Kind::Data));
         assert_eq!(v2.member(Kind::Response, "schema"), Shape::One(Kind::Schema));
         assert_eq!(v3.member(Kind::Schema, "properties"), Shape::Map(Kind::Schema));

@@ -65,14 +65,20 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
             // is replaced in the text by the largest float and the text read again.
             let mut text = std::borrow::Cow::Borrowed(text);
             let mut replaced = 0;
+            let mut clamped = Vec::new();
             loop {
+                // Each pass notes afresh what it reads.
+                notes.borrow_mut().clear();
                 let mut de = serde_json::Deserializer::from_str(&text);
                 let result = Node { path: None, file, notes: &notes }.deserialize(&mut de).and_then(|v| {
                     de.end()?;
                     Ok(v)
                 });
                 match result {
-                    Ok(value) => break value,
+                    Ok(value) => {
+                        notes.borrow_mut().splice(0..0, clamped);
+                        break value;
+                    }
                     Err(e)
                         if e.to_string().starts_with("number out of range")
                             && replaced < MAX_HUGE_NUMBERS =>
@@ -84,7 +90,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
                                 format!("invalid JSON: {e}"),
                             ));
                         };
-                        notes.borrow_mut().push(note(
+                        clamped.push(note(
                             Pointer::root(),
                             Some((e.line(), e.column())),
                             "a number beyond the range of a 64-bit float; read as the largest float of its sign".into(),

@@ -333,14 +333,17 @@ impl<'d> Converter<'d> {
             }
             out.insert("parameters".into(), Value::Array(parameters.into_iter().map(|(p, _)| p).collect()));
         }
-        // Path-level body and form members apply unless the operation gives its own.
-        if bodies.body.is_none() {
+        // Path-level body and form members apply unless the operation gives a body of its
+        // own (a body, or form members for form members of the same name).
+        if bodies.body.is_none() && bodies.form.is_empty() {
             bodies.body = shared.body.clone();
         }
-        for member in &shared.form {
-            let name = member.0.get("name");
-            if !bodies.form.iter().any(|(own, _)| own.get("name") == name) {
-                bodies.form.push(member.clone());
+        if bodies.body.is_none() {
+            for member in &shared.form {
+                let name = member.0.get("name");
+                if !bodies.form.iter().any(|(own, _)| own.get("name") == name) {
+                    bodies.form.push(member.clone());
+                }
             }
         }
         if let Some(body) = self.request_body(&bodies, &consumes, at) {
@@ -408,9 +411,31 @@ impl<'d> Converter<'d> {
         }
         let mut properties = Map::new();
         let mut required = Vec::new();
+        let mut encoding = Map::new();
         let schema_at = body_at.join("content").join(media).join("schema");
         for (member, was) in &bodies.form {
             let Some(name) = member.get("name").and_then(Value::as_str) else { continue };
+            if media == FORM && member.get("type").and_then(Value::as_str) == Some("array") {
+                // 2.0 sends form arrays comma-separated unless told otherwise; 3.0 repeats
+                // the member unless its encoding says otherwise.
+                let format = member.get("collectionFormat").and_then(Value::as_str).unwrap_or("csv");
+                let (style, explode) = match format {
+                    "multi" => ("form", true),
+                    "ssv" => ("spaceDelimited", false),
+                    "pipes" => ("pipeDelimited", false),
+                    "csv" => ("form", false),
+                    other => {
+                        self.note(
+                            &was.join("collectionFormat"),
+                            format!(
+                                "`collectionFormat: {other}` has no OpenAPI 3 form; sent comma-separated"
+                            ),
+                        );
+                        ("form", false)
+                    }
+                };
+                encoding.insert(name.to_owned(), json!({ "style": style, "explode": explode }));
+            }
             let mut schema = self.value_schema(member, was);
             if let Some(description) = member.get("description") {
                 schema.insert("description".into(), description.clone());
@@ -428,8 +453,13 @@ impl<'d> Converter<'d> {
         if any_required {
             schema.insert("required".into(), Value::Array(required));
         }
+        let mut entry = Map::new();
+        entry.insert("schema".into(), Value::Object(schema));
+        if !encoding.is_empty() {
+            entry.insert("encoding".into(), Value::Object(encoding));
+        }
         let mut content = Map::new();
-        content.insert(media.into(), json!({ "schema": schema }));
+        content.insert(media.into(), Value::Object(entry));
         let mut out = Map::new();
         out.insert("content".into(), Value::Object(content));
         if any_required {
@@ -493,6 +523,10 @@ impl<'d> Converter<'d> {
             let Some(value) = node.get(*key) else { continue };
             match *key {
                 "items" => match value.as_object() {
+                    // Off the standard, but published: items of a parameter that are a schema.
+                    Some(items) if items.contains_key("$ref") => {
+                        schema.insert("items".into(), self.schema(value));
+                    }
                     Some(items) => {
                         let items = self.value_schema(items, &at.join("items"));
                         schema.insert("items".into(), Value::Object(items));
@@ -817,6 +851,41 @@ definitions:
             "schema",
         ]));
         assert_eq!(traced.unwrap().pointer.to_string(), "#/paths/~1pets~1{id}/put/parameters/0/schema");
+    }
+
+    #[test]
+    fn form_arrays_path_level_bodies_and_items_by_ref() {
+        let c = convert_yaml(
+            r##"
+swagger: '2.0'
+paths:
+  /a:
+    parameters:
+      - {name: doc, in: body, schema: {type: object}}
+    post:
+      consumes: [application/x-www-form-urlencoded]
+      parameters:
+        - {name: ids, in: formData, type: array, items: {type: string}}
+        - {name: all, in: formData, type: array, items: {type: string}, collectionFormat: multi}
+        - {name: colors, in: query, type: array, items: {$ref: '#/definitions/Color'}}
+      responses: {'204': {description: done}}
+    put:
+      responses: {'204': {description: done}}
+definitions:
+  Color: {type: string, enum: [red]}
+"##,
+        );
+        let post = &c.document["paths"]["/a"]["post"];
+        // The operation's own form members win over the path's body.
+        let form = &post["requestBody"]["content"]["application/x-www-form-urlencoded"];
+        assert_eq!(
+            form["encoding"],
+            json!({"ids": {"style": "form", "explode": false}, "all": {"style": "form", "explode": true}})
+        );
+        assert_eq!(post["parameters"][0]["schema"]["items"], json!({"$ref": "#/components/schemas/Color"}));
+        let put = &c.document["paths"]["/a"]["put"];
+        assert_eq!(put["requestBody"]["content"]["application/json"]["schema"], json!({"type": "object"}));
+        assert!(c.notes.is_empty(), "{:?}", c.notes);
     }
 
     #[test]

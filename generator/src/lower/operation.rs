@@ -129,7 +129,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             };
             let mut operations: Vec<(String, Cow<'_, openapiv3::Operation>, Pointer)> = item
                 .iter()
-                .map(|(method, op)| (method.to_ascii_uppercase(), Cow::Borrowed(op), at.join(method)))
+                .map(|(method, op)| (method.to_ascii_uppercase(), Cow::Borrowed(op), item_at.join(method)))
                 .collect();
             for (method, op, op_at) in spec.additional_operations(&item_at)? {
                 if !is_http_token(&method) {
@@ -158,7 +158,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     .operation_id
                     .clone()
                     .unwrap_or_else(|| fallback_id(&method.to_ascii_lowercase(), path));
-                let operation = self.operation(path, method, op, &item.parameters, op_at, &id)?;
+                let shared = (&item.parameters[..], &item_at);
+                let operation = self.operation(path, method, op, shared, op_at, &id)?;
                 pending.push(Pending { tag, id, operation });
             }
         }
@@ -171,7 +172,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         path: &str,
         method: &str,
         op: &openapiv3::Operation,
-        shared: &[ReferenceOr<Parameter>],
+        shared: (&[ReferenceOr<Parameter>], &Pointer),
         at: &Pointer,
         id: &str,
     ) -> Result<Operation> {
@@ -203,16 +204,16 @@ impl<'a, 's> OperationLowering<'a, 's> {
         })
     }
 
-    /// Path-level parameters, overridden by operation-level ones with the same name and place.
+    /// Path-level parameters (with the path item's pointer), overridden by operation-level
+    /// ones with the same name and place.
     fn parameters(
         &mut self,
-        shared: &[ReferenceOr<Parameter>],
+        (shared, path_at): (&[ReferenceOr<Parameter>], &Pointer),
         own: &[ReferenceOr<Parameter>],
         at: &Pointer,
         names: &mut Scope,
     ) -> Result<Vec<Param>> {
         let spec = self.spec;
-        let path_at = at.parent();
         let mut merged: IndexMap<(String, &'static str), (openapiv3::ParameterData, ParamLocation, Pointer)> =
             IndexMap::new();
         let nodes = shared
@@ -410,7 +411,13 @@ impl<'a, 's> OperationLowering<'a, 's> {
             (_, Some(schema)) => self.space.lower(schema, &schema_at, &hint)?,
             (_, None) => TypeRef::Json,
         };
+        let joined = if encoding == BodyEncoding::Form {
+            joined_members(spec.raw(&resolved.pointer.join("content").join(media).join("encoding")))
+        } else {
+            Vec::new()
+        };
         Ok(Some(Body {
+            joined,
             name: names.claim("body"),
             ty,
             required: resolved.item.required,
@@ -694,6 +701,29 @@ fn loses_structure(spec: &Spec, schema: Option<&ReferenceOr<openapiv3::Schema>>,
         }
         _ => true,
     }
+}
+
+/// Form members an `encoding` sends as one value (`explode: false`), with their separator.
+/// Read from the raw document: the 3.0 reader takes a missing `explode` for `false`, where
+/// the standard's default for the form style is `true`.
+fn joined_members(encoding: Option<&serde_json::Value>) -> Vec<(String, String)> {
+    let Some(members) = encoding.and_then(serde_json::Value::as_object) else { return Vec::new() };
+    members
+        .iter()
+        .filter_map(|(name, member)| {
+            let style = member.get("style").and_then(serde_json::Value::as_str).unwrap_or("form");
+            let explode =
+                member.get("explode").and_then(serde_json::Value::as_bool).unwrap_or(style == "form");
+            let separator = match style {
+                _ if explode => return None,
+                "form" => ",",
+                "spaceDelimited" => " ",
+                "pipeDelimited" => "|",
+                _ => return None,
+            };
+            Some((name.clone(), separator.to_owned()))
+        })
+        .collect()
 }
 
 /// Whether a method name is an HTTP token (RFC 9110), so it can be sent as it is.
