@@ -61,6 +61,10 @@ const MODULE_NAMES: &[&str] = &[
     "Self",
 ];
 
+/// Servers of a path or operation are not followed: one client has one base URL.
+const OWN_SERVERS: &str =
+    "servers of a path or operation are not used: its requests go to the client's base URL";
+
 pub struct Lowered {
     pub groups: Vec<Group>,
     pub error_bodies: Vec<ErrorBody>,
@@ -149,7 +153,17 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 }
                 operations.push((method, Cow::Owned(op), op_at));
             }
+            let own_servers = |servers: &[openapiv3::Server]| {
+                !servers.is_empty()
+                    && !servers.iter().map(|s| &s.url).eq(spec.api.servers.iter().map(|s| &s.url))
+            };
+            if own_servers(&item.servers) {
+                self.warnings.push(spec.error(&item_at.join("servers"), OWN_SERVERS));
+            }
             for (method, op, op_at) in &operations {
+                if own_servers(&op.servers) {
+                    self.warnings.push(spec.error(&op_at.join("servers"), OWN_SERVERS));
+                }
                 // OpenAPI 3.2 tags of another kind than navigation (badges, audiences) do not
                 // make a group while the operation has a navigation tag.
                 let tag = op.tags.iter().find(|t| !non_navigation.contains(t.as_str())).or(op.tags.first());
