@@ -46,6 +46,7 @@ pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated> {
 /// [`generate`] for a spec already loaded.
 pub fn generate_spec(spec: &load::Spec, options: &Options) -> Result<Generated> {
     let lowered = lower::lower(spec, options)?;
-    let files = format::format(emit::emit(&lowered.api), &options.source)?;
+    let mut files = format::format(emit::emit(&lowered.api), &options.source)?;
+    files.push(write::marker_file(&files, &options.source));
     Ok(Generated { files, warnings: lowered.warnings })
 }

@@ -25,6 +25,11 @@ struct Cli {
     #[arg(long, global = true)]
     deny_warnings: bool,
 
+    /// Write into folders that hold files this generator did not write (it keeps them, but
+    /// replaces files at the crate's paths).
+    #[arg(long, global = true)]
+    force: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -163,7 +168,8 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         }
         return Ok(ExitCode::FAILURE);
     }
-    let written = write::write_all(&outputs)?;
+    let foreign = if cli.force { write::Foreign::Keep } else { write::Foreign::Refuse };
+    let written = write::write_all(&outputs, foreign)?;
     let here = std::env::current_dir().unwrap_or_default();
     for output in &outputs {
         let state = if written.contains(&output.dir) { "written" } else { "unchanged" };

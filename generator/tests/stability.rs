@@ -243,3 +243,35 @@ fn warnings_are_grouped_and_can_be_denied() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("--deny-warnings"));
     assert!(!denied.exists(), "a denied run wrote output");
 }
+
+#[test]
+fn out_refuses_a_folder_it_did_not_write_unless_forced() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("work");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("spec.yaml"), GOOD).unwrap();
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    let spec = out.join("spec.yaml");
+    let run = |extra: &[&str]| {
+        let mut command = generator();
+        command.args(["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]).args(extra);
+        command.output().unwrap()
+    };
+    let refused = run(&[]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains(".generated.toml") && stderr.contains("--force"), "{stderr}");
+    assert_eq!(snapshot(&out).len(), 2, "the folder was touched");
+    let forced = run(&["--force"]);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(fs::read_to_string(&spec).unwrap(), GOOD);
+    let marker = fs::read_to_string(out.join(".generated.toml")).unwrap();
+    assert!(marker.contains("spec = \"spec.yaml\""), "{marker}");
+    // From now on the folder is the generator's: no `--force` needed, and the user's files stay.
+    fs::write(&spec, GOOD.replace("Good", "Better")).unwrap();
+    let again = run(&[]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(fs::read_to_string(out.join("README.md")).unwrap().contains("Better"));
+    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+}
