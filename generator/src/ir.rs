@@ -40,6 +40,12 @@ pub enum TypeRef {
     Bool,
     I32,
     I64,
+    /// `format: uint64` (and `uint`): values beyond `i64` do occur.
+    U64,
+    /// `format: int128`.
+    I128,
+    /// `format: uint128`.
+    U128,
     F32,
     F64,
     DateTime,

@@ -162,7 +162,7 @@ fn example_value(types: Types<'_>, param: &crate::ir::Param) -> Option<String> {
     let placeholder = format!("\"{}\"", param.wire.replace(['"', '\\'], ""));
     match types.resolve(param.ty.non_null()) {
         TypeRef::String => Some(placeholder),
-        TypeRef::I32 | TypeRef::I64 => Some("1".to_owned()),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 | TypeRef::I128 | TypeRef::U128 => Some("1".to_owned()),
         TypeRef::F32 | TypeRef::F64 => Some("1.0".to_owned()),
         TypeRef::Bool => Some("true".to_owned()),
         TypeRef::List(item) if types.is_string(item) => Some(format!("[{placeholder}]")),

@@ -144,6 +144,7 @@ impl Walker<'_> {
             self.tags(document);
         }
         if let Some((paths, at)) = member(document, "paths", &root) {
+            self.rooted_paths(paths, &at);
             for (item, at) in members(paths, &at) {
                 self.path_item(item, &at);
             }
@@ -166,6 +167,33 @@ impl Walker<'_> {
                         walk(self, item, &at);
                     }
                 }
+            }
+        }
+    }
+
+    /// A path must start with `/`; one that does not is read as if it did (the 3.0 reader
+    /// would drop it), unless that path is given as well.
+    fn rooted_paths(&mut self, paths: &mut Value, at: &Pointer) {
+        let Some(map) = paths.as_object_mut() else { return };
+        if map.keys().all(|k| k.starts_with('/') || k.starts_with("x-")) {
+            return;
+        }
+        let rooted: std::collections::HashSet<String> =
+            map.keys().filter(|k| k.starts_with('/')).cloned().collect();
+        for (key, item) in std::mem::take(map) {
+            if key.starts_with('/') || key.starts_with("x-") {
+                map.insert(key, item);
+            } else if rooted.contains(&format!("/{key}")) {
+                self.note(
+                    &at.join(&key),
+                    format!("the path `{key}` does not start with `/`, and `/{key}` is given too; left out"),
+                );
+            } else {
+                self.note(
+                    &at.join(&key),
+                    format!("the path `{key}` does not start with `/`; read as `/{key}`"),
+                );
+                map.insert(format!("/{key}"), item);
             }
         }
     }
@@ -555,6 +583,18 @@ mod tests {
             schema_31(json!({"$ref": "#/x", "description": "d"})),
             json!({"$ref": "#/x", "description": "d"})
         );
+    }
+
+    #[test]
+    fn paths_without_a_slash_are_read_with_one() {
+        let mut document =
+            json!({"openapi": "3.0.0", "paths": {"pets": {}, "a": {}, "/a": {"get": {}}, "x-b": {}}});
+        let notes = normalize(&mut document, Dialect::OpenApi30);
+        let keys: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["/pets", "/a", "x-b"]);
+        assert_eq!(document["paths"]["/a"], json!({"get": {"responses": {}}}));
+        let places: Vec<String> = notes.iter().map(|(at, _)| at.to_string()).collect();
+        assert_eq!(places[..2], ["#/paths/pets", "#/paths/a"]);
     }
 
     #[test]

@@ -677,6 +677,9 @@ impl<'s> TypeSpace<'s> {
 fn integer(format: Option<&str>) -> TypeRef {
     match format {
         Some("int32") => TypeRef::I32,
+        Some("uint64" | "uint") => TypeRef::U64,
+        Some("int128") => TypeRef::I128,
+        Some("uint128") => TypeRef::U128,
         _ => TypeRef::I64,
     }
 }
@@ -769,7 +772,7 @@ fn kind_word(ty: &TypeRef) -> String {
         TypeRef::String | TypeRef::Uuid => "String",
         TypeRef::Binary => "Bytes",
         TypeRef::Bool => "Bool",
-        TypeRef::I32 | TypeRef::I64 => "Integer",
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 | TypeRef::I128 | TypeRef::U128 => "Integer",
         TypeRef::F32 | TypeRef::F64 => "Number",
         TypeRef::DateTime => "DateTime",
         TypeRef::Date => "Date",
