@@ -347,11 +347,16 @@ impl Bundler {
         }
         match value.pointer(pointer.as_str()) {
             Some(found) => Ok(Rc::new(found.clone())),
-            None => Err(self.error(
-                ref_at,
-                format!("`{reference}` points at nothing in `{}`", self.files[file].shown.display()),
-            )),
+            None => Err(self.nothing_at(file, reference, ref_at)),
         }
+    }
+
+    /// The error for a `$ref` whose target pointer is not in its file.
+    fn nothing_at(&self, file: FileId, reference: &str, ref_at: &Pointer) -> Diagnostic {
+        self.error(
+            ref_at,
+            format!("`{reference}` points at nothing in `{}`", self.files[file].shown.display()),
+        )
     }
 
     fn origin(&self, file: FileId, pointer: &Pointer) -> Origin {
@@ -459,9 +464,7 @@ impl Bundler {
                     local_ref(&pointer)
                 } else {
                     if self.files[file].value.pointer(pointer.as_str()).is_none() {
-                        let shown = self.files[file].shown.display();
-                        let problem = self
-                            .error(&at.join("$ref"), format!("`{reference}` points at nothing in `{shown}`"));
+                        let problem = self.nothing_at(file, reference, &at.join("$ref"));
                         if plain {
                             self.leave_as_is(problem);
                             return Ok(());
@@ -635,9 +638,7 @@ impl Bundler {
                 }
             };
             if self.files[file].value.pointer(pointer.as_str()).is_none() {
-                let shown = self.files[file].shown.display();
-                let problem = self
-                    .error(&value_place.absolute(), format!("`{reference}` points at nothing in `{shown}`"));
+                let problem = self.nothing_at(file, reference, &value_place.absolute());
                 self.leave_as_is(problem);
                 continue;
             }

@@ -376,7 +376,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let body_at = at.join("requestBody");
         let resolved = spec.resolve(node, &body_at)?;
         let Some((media, kind, schema)) = body_media(&resolved.item.content) else { return Ok(None) };
-        let schema_at = resolved.pointer.join("content").join(media).join("schema");
+        let media_at = resolved.pointer.join("content").join(media);
+        let schema_at = media_at.join("schema");
         let hint = format!("{builder_hint}Body");
         let encoding = match kind {
             MediaKind::Json => BodyEncoding::Json,
@@ -412,7 +413,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             && loses_structure(spec, schema, &schema_at)
         {
             self.warnings.push(spec.error(
-                &resolved.pointer.join("content").join(media),
+                &media_at,
                 format!(
                 "`{media}` is not encoded from a type: the body is sent as {}, and its schema is not typed",
                 if encoding == BodyEncoding::Text { "text" } else { "bytes" }
@@ -426,7 +427,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             (_, None) => TypeRef::Json,
         };
         let joined = if encoding == BodyEncoding::Form {
-            joined_members(spec.raw(&resolved.pointer.join("content").join(media).join("encoding")))
+            joined_members(spec.raw(&media_at.join("encoding")))
         } else {
             Vec::new()
         };
@@ -519,7 +520,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             let media_at = resolved.pointer.join("content").join(media);
             if loses_structure(spec, body.schema.as_ref(), &media_at.join("schema")) {
                 self.warnings.push(spec.error(
-                    &resolved.pointer.join("content").join(media),
+                    &media_at,
                     format!(
                     "`{media}` is not decoded: the response is read whole as {}, and its schema is not typed",
                     if text { "text" } else { "bytes" }
