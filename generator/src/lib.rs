@@ -8,6 +8,7 @@ pub mod config;
 pub mod corpus;
 pub mod emit;
 pub mod error;
+pub mod escape;
 pub mod format;
 pub mod ir;
 pub mod load;

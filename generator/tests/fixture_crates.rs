@@ -1,6 +1,7 @@
-//! Every fixture's generated crate compiles and is clippy-clean: they are written into one
-//! scratch workspace under `target/` and checked with `cargo clippy -D warnings`, using the
-//! project's lock file so no new versions are fetched.
+//! Every fixture's generated crate compiles, is clippy-clean and has no doctest but its
+//! README's example: they are written into one scratch workspace under `target/`, checked
+//! with `cargo clippy -D warnings` and `cargo test --doc`, using the project's lock file so no
+//! new versions are fetched.
 
 mod common;
 
@@ -30,7 +31,7 @@ fn fixture_crates_compile_without_warnings() {
     fs::write(workspace.join("Cargo.toml"), manifest).unwrap();
     fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
+    let output = Command::new(&cargo)
         .args(["clippy", "--workspace", "--all-targets", "--offline", "--quiet", "--", "-D", "warnings"])
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
@@ -41,4 +42,16 @@ fn fixture_crates_compile_without_warnings() {
         "fixture crates do not compile cleanly:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // The only doctest of a crate is its README's usage example: no spec text is code.
+    let output = Command::new(cargo)
+        .args(["test", "--workspace", "--doc", "--offline", "--", "--format", "terse"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "doctests fail:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let counts: Vec<&str> = stdout.lines().filter(|line| line.starts_with("running ")).collect();
+    assert_eq!(counts.len(), members.len(), "{stdout}");
+    assert!(counts.iter().all(|line| *line == "running 1 test"), "a doctest came from spec text:\n{stdout}");
 }

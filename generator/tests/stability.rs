@@ -275,3 +275,21 @@ fn out_refuses_a_folder_it_did_not_write_unless_forced() {
     assert!(fs::read_to_string(out.join("README.md")).unwrap().contains("Better"));
     assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
 }
+
+#[test]
+fn a_spec_path_is_data_in_every_header() {
+    let spec = common::fixtures_dir().join("enums.yaml");
+    let source = "specs/a\n[dependencies]\nevil = \"1\"\n\u{202E}.yaml";
+    let generated = generator::generate(&spec, &generator::Options::new("fixture_enums", source)).unwrap();
+    let file = |name: &str| generated.files.iter().find(|f| f.path == Path::new(name)).unwrap().text.clone();
+    let manifest: toml::Table = toml::from_str(&file("Cargo.toml")).unwrap();
+    let dependencies = manifest["dependencies"].as_table().unwrap();
+    assert!(!dependencies.contains_key("evil"), "the path wrote a dependency");
+    let marker: toml::Table = toml::from_str(&file(".generated.toml")).unwrap();
+    assert_eq!(marker["spec"].as_str(), Some(source));
+    for rust in generated.files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")) {
+        let first = rust.text.lines().next().unwrap();
+        assert!(first.starts_with("// @generated") && first.contains("specs/a\\n[dependencies]"), "{first}");
+        syn::parse_file(&rust.text).unwrap_or_else(|e| panic!("{}: {e}", rust.path.display()));
+    }
+}

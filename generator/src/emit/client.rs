@@ -6,11 +6,12 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::rust::ident;
+use crate::escape;
 use crate::ir::{Api, KeyLocation, SchemeKind, Signature};
 
 pub fn client_module(api: &Api) -> TokenStream {
     let client_doc = doc_attrs([
-        Some(format!("A client for the {}.", api.display_name()).as_str()),
+        Some(format!("A client for the {}.", escape::inline(&api.display_name())).as_str()),
         Some("Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`]."),
     ]);
     let default_url = match &api.base_url {
@@ -41,7 +42,7 @@ pub fn client_module(api: &Api) -> TokenStream {
         let accessor = ident(&group.accessor);
         let module = ident(&group.accessor);
         let type_name = ident(&group.type_name);
-        let doc = doc_attrs([Some(format!("Operations tagged `{}`.", group.tag.replace('`', "'")).as_str())]);
+        let doc = doc_attrs([Some(format!("Operations tagged {}.", escape::code_span(&group.tag)).as_str())]);
         quote! {
             #doc
             pub fn #accessor(&self) -> crate::#module::#type_name {
@@ -52,7 +53,7 @@ pub fn client_module(api: &Api) -> TokenStream {
     let setters = api.schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
         let key = &scheme.key;
-        let summary = format!("Authenticates with `{key}`: {}.", scheme_summary(&scheme.kind));
+        let summary = format!("Authenticates with {}: {}.", escape::code_span(key), scheme_summary(&scheme.kind));
         let doc = doc_attrs([Some(summary.as_str()), scheme.doc.as_deref()]);
         match &scheme.kind {
             SchemeKind::Bearer => quote! {
@@ -72,7 +73,8 @@ pub fn client_module(api: &Api) -> TokenStream {
             },
             SchemeKind::Signed(Signature::NcpApigwV2) => {
                 let replace = ident(&format!("{}_signer", crate::naming::bare(&scheme.setter)));
-                let replace_doc = format!(" Signs `{key}` requests with `signer` instead of the built-in signature.");
+                let replace_doc = format!("Signs {} requests with `signer` instead of the built-in signature.", escape::code_span(key));
+                let replace_doc = doc_attrs([Some(replace_doc.as_str())]);
                 quote! {
                     #doc
                     pub fn #setter(mut self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
@@ -81,7 +83,7 @@ pub fn client_module(api: &Api) -> TokenStream {
                         self
                     }
 
-                    #[doc = #replace_doc]
+                    #replace_doc
                     pub fn #replace(mut self, signer: impl Signer + 'static) -> Self {
                         self.core.credential(#key, Credential::Signed(Arc::new(signer)));
                         self

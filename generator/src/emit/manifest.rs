@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::Needs;
+use crate::escape::toml_string;
 use crate::ir::Api;
 
 /// Dependencies every generated crate has: HTTP (rustls), serde, and path-aware decoding.
@@ -51,10 +52,6 @@ pub fn manifest(api: &Api) -> String {
         let _ = writeln!(out, "{name} = {requirement}");
     }
     out
-}
-
-fn toml_string(text: &str) -> String {
-    toml::Value::String(text.to_owned()).to_string()
 }
 
 /// The API's version when it is a semantic version (`4.0.0`, `1.2`), else `0.1.0`.

@@ -19,8 +19,6 @@ use quote::quote;
 use crate::ir::{Api, SchemeKind, Signature, TypeRef};
 use rust::ident;
 
-pub use docs::doc_lines;
-
 /// The runtime every generated crate carries as its private `runtime` module.
 pub const RUNTIME_SOURCE: &str = include_str!("../runtime.rs");
 

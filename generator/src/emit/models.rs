@@ -3,16 +3,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, inner_doc_attrs};
 use super::rust::{ident, Types};
+use crate::escape;
 use crate::ir::{Api, Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 pub fn types_module(api: &Api) -> TokenStream {
     let types = Types::local(&api.types);
     let items = api.types.iter().map(|def| type_def(types, def));
-    let doc = format!(" Request and response types of the {}.", api.display_name());
+    let doc = format!("Request and response types of the {}.", escape::inline(&api.display_name()));
+    let doc = inner_doc_attrs([Some(doc.as_str())]);
     quote! {
-        #![doc = #doc]
+        #doc
         #(#items)*
     }
 }
@@ -79,11 +81,8 @@ fn enum_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, e: &E
     let other = ident(&e.other);
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let wire = if v.wire.is_empty() {
-            "The empty string.".to_owned()
-        } else {
-            format!("`{}`", v.wire.replace('`', "'"))
-        };
+        let wire =
+            if v.wire.is_empty() { "The empty string.".to_owned() } else { escape::code_span(&v.wire) };
         let doc = doc_attrs([Some(wire.as_str()), v.doc.as_deref()]);
         quote!(#doc #variant,)
     });

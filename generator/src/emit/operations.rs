@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, inner_doc_attrs};
 use super::rust::{ident, Types};
+use crate::escape;
 use crate::ir::{
     Api, BodyEncoding, Group, Operation, Param, ParamLocation, PathPart, QueryStyle, StatusMatch, Success,
     SuccessCase, TypeRef,
@@ -16,8 +17,8 @@ const MANY_ARGUMENTS: usize = 7;
 pub fn group_module(api: &Api, group: &Group) -> TokenStream {
     let types = Types::qualified(&api.types);
     let type_name = ident(&group.type_name);
-    let module_doc = format!(" Operations tagged `{}`.", group.tag.replace('`', "'"));
-    let tagged = format!("Operations tagged `{}`.", group.tag.replace('`', "'"));
+    let tagged = format!("Operations tagged {}.", escape::code_span(&group.tag));
+    let module_doc = inner_doc_attrs([Some(tagged.as_str())]);
     let type_doc = doc_attrs([group.doc.as_deref().or(Some(tagged.as_str()))]);
     let methods = group.operations.iter().map(|op| accessor_method(types, op));
     let builders = group.operations.iter().map(|op| builder(api, types, group, op));
@@ -38,7 +39,7 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
     let declares_errors = group.operations.iter().any(|op| !op.errors.is_empty());
     let error_body = declares_errors.then(|| quote!(ErrorBody,));
     quote! {
-        #![doc = #module_doc]
+        #module_doc
         use crate::runtime::{self, Auth, #query_style Request, Response};
         use crate::{Client, Error, #error_body};
         #types_import
@@ -133,7 +134,7 @@ fn success_type(types: Types<'_>, op: &Operation) -> TokenStream {
 
 /// The operation's summary and description, its route, and what each argument is.
 fn operation_doc(op: &Operation) -> TokenStream {
-    let route = format!("`{} {}`", op.http_method, op.path_template.replace('`', "'"));
+    let route = escape::code_span(&format!("{} {}", op.http_method, op.path_template));
     let deprecated = op.deprecated.then_some("Deprecated by the API.");
     let mut arguments: Vec<String> = op
         .positional()

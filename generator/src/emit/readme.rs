@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::docs::doc_lines;
 use super::rust::Types;
+use crate::escape;
 use crate::ir::{Api, Operation, SchemeKind, TypeRef};
 
 pub fn readme(api: &Api) -> String {
@@ -12,12 +12,12 @@ pub fn readme(api: &Api) -> String {
     let _ = writeln!(out, "# {}\n", api.package);
     let _ = writeln!(
         out,
-        "A typed Rust client for the {} (version {}), generated from `{}`.\n",
-        api.display_name(),
-        api.version.trim(),
-        api.source
+        "A typed Rust client for the {} (version {}), generated from {}.\n",
+        escape::inline(&api.display_name()),
+        escape::inline(&api.version),
+        escape::code_span(&api.source)
     );
-    for line in doc_lines([api.description.as_deref()]) {
+    for line in escape::markdown_lines([api.description.as_deref()]) {
         let _ = writeln!(out, "{line}");
     }
     if api.description.as_deref().is_some_and(|d| !d.trim().is_empty()) {
@@ -95,13 +95,12 @@ pub fn readme(api: &Api) -> String {
                 crate::naming::bare(&op.method)
             );
             let summary = op.summary.as_deref().unwrap_or_default().lines().next().unwrap_or_default();
+            let route = format!("{} {}", op.http_method, op.path_template);
             let _ = writeln!(
                 out,
-                "| `{}` | `{} {}` | {} |",
-                call,
-                op.http_method,
-                op.path_template.replace('`', "'"),
-                summary.replace('|', "\\|").trim()
+                "| `{call}` | {} | {} |",
+                escape::table_cell_code(&route),
+                escape::inline(summary)
             );
         }
     }
@@ -134,7 +133,7 @@ fn example(api: &Api) -> String {
         let value = match scheme.kind {
             SchemeKind::Basic => "\"username\", \"password\"".to_owned(),
             SchemeKind::Signed(_) => "\"ACCESS_KEY\", \"SECRET_KEY\"".to_owned(),
-            _ => format!("\"{}\"", scheme.key.to_ascii_uppercase().replace(['"', '\\'], "")),
+            _ => escape::rust_string(&scheme.key.to_ascii_uppercase()),
         };
         let _ = writeln!(out, "        .{setter}({value})");
     }
@@ -159,7 +158,7 @@ fn example(api: &Api) -> String {
 
 /// A literal for an example value of a parameter, if its type has a simple one.
 fn example_value(types: Types<'_>, param: &crate::ir::Param) -> Option<String> {
-    let placeholder = format!("\"{}\"", param.wire.replace(['"', '\\'], ""));
+    let placeholder = escape::rust_string(&param.wire);
     match types.resolve(param.ty.non_null()) {
         TypeRef::String => Some(placeholder),
         TypeRef::I32 | TypeRef::I64 | TypeRef::U64 | TypeRef::I128 | TypeRef::U128 => Some("1".to_owned()),

@@ -1,0 +1,385 @@
+//! Spec text as data: one function per place spec text is written to (rustdoc Markdown, an
+//! inline code span, a Markdown table cell, a Rust string literal, a line comment, a TOML
+//! string). Emitters never paste spec text anywhere without one of these.
+//!
+//! Doc comments and the README (which is also the crate's documentation) are Markdown that
+//! rustdoc reads: any code block in them that is not fenced as `text` would be compiled and
+//! run by `cargo test`. Descriptions are normalised so their code stays readable as `text`
+//! blocks, then checked with the Markdown parser rustdoc uses; a paragraph that still holds
+//! any other code block is written with every block marker escaped.
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+
+/// Characters `rustc` refuses in literals and comments (`text_direction_codepoint_in_*`):
+/// they can make source read differently from how it compiles.
+const BIDI: &[char] = &[
+    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}',
+];
+
+/// The lines of a rustdoc Markdown text made of the given paragraphs (empty ones skipped),
+/// separated by blank lines. No code block in the result is anything but `text`.
+pub fn markdown_lines<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut sources = Vec::new();
+    for paragraph in paragraphs.into_iter().flatten() {
+        let paragraph = visible(paragraph);
+        let mut lines = normalise(&paragraph);
+        if !runs_no_code(&lines) {
+            lines = literal(&paragraph);
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(lines);
+        sources.push(paragraph);
+    }
+    if runs_no_code(&out) {
+        return out;
+    }
+    // Paragraphs that are safe alone can still combine (an open list item, say).
+    let mut literal_out: Vec<String> = Vec::new();
+    for paragraph in sources {
+        if !literal_out.is_empty() {
+            literal_out.push(String::new());
+        }
+        literal_out.extend(literal(&paragraph));
+    }
+    literal_out
+}
+
+/// Inline code showing `text` exactly, on one line (line breaks become spaces).
+pub fn code_span(text: &str) -> String {
+    let text: String = visible(text).chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+    if text.is_empty() {
+        return "(empty)".to_owned();
+    }
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = text.starts_with('`') || text.ends_with('`') || (text.starts_with(' ') && text.ends_with(' '));
+    let pad = if pad { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Prose placed inside a line we write (a title in a sentence, a table cell): whitespace,
+/// line breaks included, collapsed to single spaces, so it cannot open a block; `|` escaped
+/// so it cannot end a table cell.
+pub fn inline(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    visible(&words.join(" ")).replace('|', "\\|")
+}
+
+/// A Markdown table cell: [`inline`], with `|` escaped inside code spans too.
+pub fn table_cell_code(text: &str) -> String {
+    code_span(text).replace('|', "\\|")
+}
+
+/// A Rust string literal holding `text`.
+pub fn rust_string(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
+/// Text for a line comment (Rust `//`, TOML `#`): one line, control and direction
+/// characters written as escapes.
+pub fn comment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || BIDI.contains(&c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A TOML basic string holding `text`.
+pub fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// `text` with the characters rustc refuses in source replaced by their escapes.
+fn visible(text: &str) -> String {
+    if !text.contains(BIDI) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| if BIDI.contains(&c) { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
+}
+
+/// Whether rustdoc would find no code block but `text` ones in these lines.
+fn runs_no_code(lines: &[String]) -> bool {
+    let text = lines.join("\n");
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    Parser::new_ext(&text, options).all(|event| match event {
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => info.as_ref() == "text",
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => false,
+        _ => true,
+    })
+}
+
+/// Every line trimmed and its block marker escaped: prose only, whatever the text was.
+fn literal(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.split(['\n', '\r']).map(str::trim) {
+        if line.is_empty() {
+            if out.last().is_some_and(|l| !l.is_empty()) {
+                out.push(String::new());
+            }
+            continue;
+        }
+        out.push(escape_block_start(line));
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+/// A trimmed line that cannot open a Markdown block: a leading punctuation mark (fence,
+/// quote, list bullet, heading, rule, HTML) or the dot of an ordered list is escaped.
+fn escape_block_start(line: &str) -> String {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 {
+        let rest = &line[digits..];
+        if rest.starts_with('.') || rest.starts_with(')') {
+            return format!("{}\\{rest}", &line[..digits]);
+        }
+        return line.to_owned();
+    }
+    match line.chars().next() {
+        Some(c) if c.is_ascii_punctuation() => format!("\\{line}"),
+        _ => line.to_owned(),
+    }
+}
+
+/// Whether a line starts a Markdown list item; returns the width of its marker.
+fn list_marker(line: &str) -> Option<usize> {
+    let bullet = ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m));
+    if bullet {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
+}
+
+/// The fence that opens a code block at the start of `text`, if one does.
+fn fence_marker(text: &str) -> Option<String> {
+    (text.starts_with("```") || text.starts_with("~~~"))
+        .then(|| text.chars().take_while(|c| *c == '`' || *c == '~').collect())
+}
+
+/// Descriptions as readable rustdoc: code fenced as `text` (also in quotes), indentation that
+/// would make a code block dropped, list continuations indented under their item.
+fn normalise(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let mut out = Vec::new();
+    // An open fence: its marker and the prefix its lines carry (`> ` in a quote, the item's
+    // indentation in a list).
+    let mut fence: Option<(String, String)> = None;
+    let mut list_indent: Option<usize> = None;
+    let mut quote_open = false;
+    for raw in text.lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if let Some((marker, prefix)) = &fence {
+            let inner = if prefix.starts_with('>') {
+                trimmed.trim_start_matches('>').trim_start()
+            } else if prefix.is_empty() {
+                line
+            } else {
+                line.strip_prefix(prefix.as_str()).unwrap_or(trimmed)
+            };
+            if inner.trim_start().starts_with(marker.as_str()) {
+                out.push(format!("{prefix}{marker}"));
+                fence = None;
+            } else {
+                out.push(format!("{prefix}{inner}").trim_end().to_owned());
+            }
+            continue;
+        }
+        if let Some(marker) = fence_marker(trimmed) {
+            out.push(format!("{marker}text"));
+            fence = Some((marker, String::new()));
+            list_indent = None;
+            quote_open = false;
+            continue;
+        }
+        if trimmed.is_empty() {
+            if out.last().is_some_and(|l: &String| !l.is_empty()) {
+                out.push(String::new());
+            }
+            list_indent = None;
+            quote_open = false;
+            continue;
+        }
+        // Leading indentation would make an indented code block (a doctest); it is dropped,
+        // and list continuation lines are indented exactly under their item instead.
+        if let Some(width) = list_marker(trimmed) {
+            list_indent = Some(width);
+            quote_open = false;
+            let item = trimmed[width..].trim_start();
+            if let Some(marker) = fence_marker(item) {
+                out.push(format!("{}{marker}text", &trimmed[..width]));
+                fence = Some((marker, " ".repeat(width)));
+            } else {
+                out.push(trimmed.to_owned());
+            }
+        } else if let Some(quoted) = trimmed.strip_prefix('>') {
+            quote_open = true;
+            let quoted = quoted.trim_start_matches('>').trim();
+            if let Some(marker) = fence_marker(quoted) {
+                out.push(format!("> {marker}text"));
+                fence = Some((marker, "> ".to_owned()));
+            } else {
+                out.push(format!("> {quoted}").trim_end().to_owned());
+            }
+        } else if quote_open {
+            out.push(format!("> {trimmed}"));
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{trimmed}", " ".repeat(width)));
+        } else {
+            out.push(trimmed.to_owned());
+        }
+    }
+    if let Some((marker, prefix)) = fence {
+        out.push(format!("{prefix}{marker}"));
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        markdown_lines([Some(text)])
+    }
+
+    #[test]
+    fn code_blocks_never_become_doctests() {
+        assert_eq!(lines("Example:\n```\nlet x = 1;\n```"), ["Example:", "```text", "let x = 1;", "```"]);
+        assert_eq!(lines("```json\n{}\n```"), ["```text", "{}", "```"]);
+        assert_eq!(lines("Run:\n\n    cargo run\n"), ["Run:", "", "cargo run"]);
+        assert_eq!(lines("```\nunclosed"), ["```text", "unclosed", "```"]);
+        assert_eq!(lines("> ```rust\n> panic!()\n> ```"), ["> ```text", "> panic!()", "> ```"]);
+        assert_eq!(lines("~~~rust\npanic!()\n~~~"), ["~~~text", "panic!()", "~~~"]);
+        assert_eq!(lines("- ```rust\n  panic!()\n  ```"), ["- ```text", "  panic!()", "  ```"]);
+        assert_eq!(lines("1. ~~~\n   x\n   ~~~"), ["1. ~~~text", "   x", "   ~~~"]);
+        assert_eq!(lines(">     panic!()"), ["> panic!()"]);
+    }
+
+    #[test]
+    fn what_normalising_cannot_tidy_is_written_as_prose() {
+        // A fence inside a quote inside a list item is beyond what normalising follows.
+        let nested = lines("- > ```rust\n  > panic!()\n  > ```");
+        assert!(runs_no_code(&nested), "{nested:?}");
+        assert_eq!(nested[0], "\\- > ```rust");
+    }
+
+    #[test]
+    fn list_continuations_are_indented_under_their_item() {
+        assert_eq!(
+            lines("Options:\n- first\ncontinued\n- second\n\nAfter."),
+            ["Options:", "- first", "  continued", "- second", "", "After."]
+        );
+        assert_eq!(lines("1. one\n   more"), ["1. one", "   more"]);
+        assert_eq!(lines("> quoted\nlazy"), ["> quoted", "> lazy"]);
+    }
+
+    #[test]
+    fn whitespace_is_tidied() {
+        assert_eq!(lines("a\r\n\r\n\r\nb\t "), ["a", "", "b"]);
+        assert!(lines("  \n\n ").is_empty());
+        assert_eq!(
+            markdown_lines([Some("Summary."), None, Some(""), Some("More.")]),
+            ["Summary.", "", "More."]
+        );
+    }
+
+    #[test]
+    fn code_spans_hold_any_text_on_one_line() {
+        assert_eq!(code_span("plain"), "`plain`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x`"), "`` `x` ``");
+        assert_eq!(code_span("two\nlines"), "`two lines`");
+    }
+
+    #[test]
+    fn comments_stay_on_their_line() {
+        assert_eq!(comment("specs/a.yaml"), "specs/a.yaml");
+        assert_eq!(comment("a\nname = \"x\""), "a\\nname = \"x\"");
+        assert_eq!(comment("\u{202E}x"), "\\u{202e}x");
+    }
+
+    /// Markdown-heavy text: fences, quotes, bullets, indentation and line breaks mixed.
+    fn markdownish() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("```".to_owned()),
+            Just("~~~".to_owned()),
+            Just("rust".to_owned()),
+            Just("> ".to_owned()),
+            Just("- ".to_owned()),
+            Just("1. ".to_owned()),
+            Just("    ".to_owned()),
+            Just("\t".to_owned()),
+            Just("\n".to_owned()),
+            Just("\n\n".to_owned()),
+            Just("<pre>".to_owned()),
+            Just("panic!()".to_owned()),
+            Just("`".to_owned()),
+            Just("|".to_owned()),
+            Just("\r".to_owned()),
+            "[ -~]{0,6}",
+            any::<String>(),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn no_text_becomes_a_doctest(paragraphs in prop::collection::vec(markdownish(), 1..4)) {
+            let out = markdown_lines(paragraphs.iter().map(|p| Some(p.as_str())));
+            prop_assert!(runs_no_code(&out), "{paragraphs:?} -> {out:?}");
+            prop_assert!(out.iter().all(|line| !line.contains(BIDI) && !line.contains(['\n', '\r'])));
+        }
+
+        #[test]
+        fn code_spans_are_one_span(text in markdownish()) {
+            prop_assume!(!text.is_empty());
+            let span = code_span(&text);
+            let events: Vec<Event<'_>> = Parser::new(&span).collect();
+            let codes = events.iter().filter(|e| matches!(e, Event::Code(_))).count();
+            prop_assert_eq!(codes, 1, "{:?} -> {:?}: {:?}", text, span, events);
+        }
+
+        #[test]
+        fn comments_and_toml_strings_keep_to_their_place(text in any::<String>()) {
+            let line = comment(&text);
+            prop_assert!(!line.contains(|c: char| c.is_control() || BIDI.contains(&c)));
+            let parsed: toml::Table = toml::from_str(&format!("# {line}\nkey = {}", toml_string(&text))).unwrap();
+            prop_assert_eq!(parsed.len(), 1);
+            prop_assert_eq!(parsed["key"].as_str(), Some(text.as_str()));
+        }
+
+        #[test]
+        fn rust_strings_are_one_literal(text in any::<String>()) {
+            let literal: syn::LitStr = syn::parse_str(&rust_string(&text)).unwrap();
+            prop_assert_eq!(literal.value(), text);
+        }
+    }
+}
