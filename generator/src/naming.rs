@@ -5,9 +5,9 @@
 //! them into valid, idiomatic Rust identifiers and keeps them unique within a scope. The wire
 //! name always stays with the caller (for `#[serde(rename)]`), so nothing is lost.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that can never be used as plain identifiers (strict and reserved keywords of the
 /// 2021 and 2024 editions; `gen` is reserved from 2024 on, so it is treated as a keyword too).
@@ -35,10 +35,16 @@ fn ascii_words(raw: &str) -> String {
     ascii.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
-/// Makes a case-converted word usable as an identifier: a leading digit gets a prefix and a
-/// keyword becomes a raw identifier, or gets a trailing underscore where raw is not allowed.
+/// Names longer than this are shortened: they also name files, and file names have limits
+/// (255 bytes on most systems), and nobody reads a longer identifier.
+const MAX_NAME: usize = 96;
+
+/// Makes a case-converted word usable as an identifier: a leading digit gets a prefix, a
+/// keyword becomes a raw identifier (or gets a trailing underscore where raw is not
+/// allowed), and an overlong name is shortened.
 fn finish(converted: String, fallback: &str, digit_prefix: &str) -> String {
     let mut name = if converted.is_empty() { fallback.to_owned() } else { converted };
+    name = shorten(name);
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, digit_prefix);
     }
@@ -50,6 +56,22 @@ fn finish(converted: String, fallback: &str, digit_prefix: &str) -> String {
     name
 }
 
+/// `name` cut to at most [`MAX_NAME`] characters, ending in a hash of the whole name so that
+/// names which only differ after the cut stay apart, and the same name is always cut the same.
+fn shorten(name: String) -> String {
+    if name.len() <= MAX_NAME {
+        return name;
+    }
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let snake_style = name.contains('_');
+    let separator = if snake_style { "_" } else { "" };
+    // Converted names are ASCII, so any byte index is a character boundary.
+    let kept = name[..MAX_NAME - 17].trim_end_matches('_');
+    format!("{kept}{separator}{:016x}", hash).chars().take(MAX_NAME).collect()
+}
+
 /// `snake_case` name for a field, parameter, method or module.
 pub fn snake(raw: &str) -> String {
     finish(ascii_words(raw).to_snake_case(), "value", "n")
@@ -58,6 +80,11 @@ pub fn snake(raw: &str) -> String {
 /// `PascalCase` name for a type or enum variant.
 pub fn pascal(raw: &str) -> String {
     finish(ascii_words(raw).to_upper_camel_case(), "Value", "N")
+}
+
+/// `SCREAMING_SNAKE_CASE` name for a constant.
+pub fn shouty(raw: &str) -> String {
+    finish(ascii_words(raw).to_shouty_snake_case(), "VALUE", "N")
 }
 
 /// The identifier without a raw prefix, as it reads in text and in collisions.
@@ -89,6 +116,9 @@ pub fn operation_method(operation_id: &str, tag: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// Per collided name, the number to try next, so that many names colliding on one
+    /// name are numbered in linear time.
+    next: HashMap<String, usize>,
 }
 
 impl Scope {
@@ -99,7 +129,7 @@ impl Scope {
     /// A scope whose names must also avoid `reserved` (names the generated code itself uses
     /// there, such as a builder's `send` method).
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
-        Self { taken: reserved.into_iter().map(str::to_owned).collect() }
+        Self { taken: reserved.into_iter().map(str::to_owned).collect(), next: HashMap::new() }
     }
 
     pub fn contains(&self, ident: &str) -> bool {
@@ -115,20 +145,72 @@ impl Scope {
         let snake_style =
             base.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') || base.contains('_');
         let separator = if snake_style { "_" } else { "" };
-        let trimmed = base.trim_end_matches('_');
-        (2..)
-            .map(|n| format!("{trimmed}{separator}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded counter always finds a free name")
+        let trimmed = base.trim_end_matches('_').to_owned();
+        let start = self.next.get(&trimmed).copied().unwrap_or(2);
+        let (number, name) = (start..)
+            .map(|n| (n, format!("{trimmed}{separator}{n}")))
+            .find(|(_, candidate)| !self.taken.contains(candidate))
+            .expect("an unbounded counter always finds a free name");
+        self.taken.insert(name.clone());
+        self.next.insert(trimmed, number + 1);
+        name
     }
 }
 
-/// Crate names in `generator.toml` and on the command line: a valid Cargo package name that
-/// is also a valid Rust crate identifier.
+/// Crates a generated crate depends on (see the manifest), as identifiers.
+pub const DEPENDENCIES: &[&str] = &[
+    "base64",
+    "chrono",
+    "fastrand",
+    "form_urlencoded",
+    "futures_core",
+    "futures_util",
+    "hmac",
+    "httpdate",
+    "percent_encoding",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "sha2",
+    "tokio",
+    "uuid",
+];
+
+/// The standard crates, which paths may name without `::`.
+const STANDARD_CRATES: &[&str] = &["core", "std", "alloc", "proc_macro", "test"];
+
+/// Modules and files of a generated crate's root that are not tags' (`lib.rs`; a `main.rs`
+/// would add a binary target).
+const OWN_MODULES: &[&str] = &["lib", "main", "client", "error", "runtime", "types", "ncp_apigw_v2"];
+
+/// Whether a tag's module may take this name at a generated crate's root: it must not shadow
+/// a crate the code names or overwrite one of the crate's own files.
+pub fn root_module_reserved(name: &str) -> bool {
+    let name = bare(name);
+    OWN_MODULES.contains(&name) || DEPENDENCIES.contains(&name) || STANDARD_CRATES.contains(&name)
+}
+
+/// Every name [`root_module_reserved`] holds.
+pub fn root_module_names() -> impl Iterator<Item = &'static str> {
+    OWN_MODULES.iter().chain(DEPENDENCIES).chain(STANDARD_CRATES).copied()
+}
+
+/// Crate names in `generator.toml` and on the command line: a valid Cargo package name
+/// (ASCII lowercase letters, digits, `-` and `_`, starting with a letter, at most 64
+/// characters) whose identifier is not a keyword, a crate the generated crate depends on, a
+/// standard crate, or a name Cargo reserves.
 pub fn crate_name(raw: &str) -> Option<String> {
-    let name = snake(raw);
-    let valid = !name.starts_with("r#") && !name.ends_with('_') && name == raw.replace('-', "_");
-    valid.then_some(name)
+    const CARGO_RESERVED: &[&str] = &["deps", "examples", "build", "incremental"];
+    let well_formed = raw.starts_with(|c: char| c.is_ascii_lowercase())
+        && raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && raw.len() <= 64;
+    let name = raw.replace('-', "_");
+    let taken = is_keyword(&name)
+        || DEPENDENCIES.contains(&name.as_str())
+        || STANDARD_CRATES.contains(&name.as_str())
+        || CARGO_RESERVED.contains(&name.as_str());
+    (well_formed && !taken).then_some(name)
 }
 
 #[cfg(test)]
@@ -215,6 +297,33 @@ mod tests {
     }
 
     #[test]
+    fn many_collisions_are_numbered_in_order() {
+        let mut scope = Scope::new();
+        let names: Vec<String> = (0..20_000).map(|_| scope.claim("Same")).collect();
+        assert_eq!(names[0], "Same");
+        assert_eq!(names[1], "Same2");
+        assert_eq!(names[19_999], "Same20000");
+        // A numbered name taken before its turn is skipped, not repeated.
+        let mut scope = Scope::new();
+        assert_eq!(scope.claim("a_3"), "a_3");
+        let claimed: Vec<String> = (0..4).map(|_| scope.claim("a")).collect();
+        assert_eq!(claimed, ["a", "a_2", "a_4", "a_5"]);
+    }
+
+    #[test]
+    fn long_names_are_shortened_stably() {
+        let long = "word_".repeat(40);
+        let (a, b) = (snake(&format!("{long}one")), snake(&format!("{long}two")));
+        assert!(a.len() <= MAX_NAME && b.len() <= MAX_NAME, "{a}");
+        assert_ne!(a, b);
+        assert_eq!(a, snake(&format!("{long}one")));
+        assert!(a.starts_with("word_word_"), "{a}");
+        let pascal_name = pascal(&format!("{long}one"));
+        assert!(pascal_name.len() <= MAX_NAME && !pascal_name.contains('_'), "{pascal_name}");
+        assert!(syn::parse_str::<syn::Ident>(&pascal_name).is_ok());
+    }
+
+    #[test]
     fn reserved_names_are_avoided() {
         let mut scope = Scope::with_reserved(["send", "client"]);
         assert_eq!(scope.claim("client"), "client_2");
@@ -258,5 +367,10 @@ mod tests {
         assert_eq!(crate_name("self"), None);
         assert_eq!(crate_name("type"), None);
         assert_eq!(crate_name("a b"), None);
+        assert_eq!(crate_name("azure_network_2017").as_deref(), Some("azure_network_2017"));
+        assert_eq!(crate_name("api2").as_deref(), Some("api2"));
+        assert_eq!(crate_name("reqwest"), None);
+        assert_eq!(crate_name("core"), None);
+        assert_eq!(crate_name("a__b").as_deref(), Some("a__b"));
     }
 }

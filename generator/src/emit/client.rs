@@ -40,7 +40,7 @@ pub fn client_module(api: &Api) -> TokenStream {
     });
     let accessors = api.groups.iter().map(|group| {
         let accessor = ident(&group.accessor);
-        let module = ident(&group.accessor);
+        let module = ident(&group.module);
         let type_name = ident(&group.type_name);
         let doc = doc_attrs([Some(format!("Operations tagged {}.", escape::code_span(&group.tag)).as_str())]);
         quote! {
@@ -72,9 +72,15 @@ pub fn client_module(api: &Api) -> TokenStream {
                 }
             },
             SchemeKind::Signed(Signature::NcpApigwV2) => {
-                let replace = ident(&format!("{}_signer", crate::naming::bare(&scheme.setter)));
                 let replace_doc = format!("Signs {} requests with `signer` instead of the built-in signature.", escape::code_span(key));
                 let replace_doc = doc_attrs([Some(replace_doc.as_str())]);
+                let replace = scheme.signer_setter.as_deref().map(ident).map(|replace| quote! {
+                    #replace_doc
+                    pub fn #replace(mut self, signer: impl Signer + 'static) -> Self {
+                        self.core.credential(#key, Credential::Signed(Arc::new(signer)));
+                        self
+                    }
+                });
                 quote! {
                     #doc
                     pub fn #setter(mut self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
@@ -83,11 +89,7 @@ pub fn client_module(api: &Api) -> TokenStream {
                         self
                     }
 
-                    #replace_doc
-                    pub fn #replace(mut self, signer: impl Signer + 'static) -> Self {
-                        self.core.credential(#key, Credential::Signed(Arc::new(signer)));
-                        self
-                    }
+                    #replace
                 }
             }
             SchemeKind::ApiKey { location, name } => {

@@ -21,20 +21,24 @@ const BASE_DEPENDENCIES: &[(&str, &str)] = &[
     ("tokio", "{ version = \"1\", features = [\"time\"] }"),
 ];
 
+/// Dates and times, for crates whose types have them.
+const CHRONO: &[(&str, &str)] =
+    &[("chrono", "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }")];
+
+/// UUIDs, for crates whose types have them.
+const UUID: &[(&str, &str)] = &[("uuid", "{ version = \"1\", features = [\"serde\"] }")];
+
+/// The NAVER Cloud API Gateway signature.
+const NCP_SIGNATURE: &[(&str, &str)] = &[("base64", "\"0.23\""), ("hmac", "\"0.13\""), ("sha2", "\"0.11\"")];
+
 pub fn manifest(api: &Api) -> String {
     let needs = Needs::of(api);
     let mut dependencies: Vec<(&str, &str)> = BASE_DEPENDENCIES.to_vec();
-    if needs.chrono {
-        dependencies.push((
-            "chrono",
-            "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }",
-        ));
-    }
-    if needs.uuid {
-        dependencies.push(("uuid", "{ version = \"1\", features = [\"serde\"] }"));
-    }
-    if needs.ncp_signature {
-        dependencies.extend([("base64", "\"0.23\""), ("hmac", "\"0.13\""), ("sha2", "\"0.11\"")]);
+    for (needed, extra) in [(needs.chrono, CHRONO), (needs.uuid, UUID), (needs.ncp_signature, NCP_SIGNATURE)]
+    {
+        if needed {
+            dependencies.extend_from_slice(extra);
+        }
     }
     dependencies.sort();
     let description = format!("Typed client for the {}", api.display_name());
@@ -79,6 +83,14 @@ mod tests {
         assert_eq!(crate_version("v1"), "0.1.0");
         assert_eq!(crate_version("2023-10-01"), "0.1.0");
         assert_eq!(crate_version("1.02.3"), "0.1.0");
+    }
+
+    #[test]
+    fn tag_modules_cannot_shadow_a_dependency() {
+        for (name, _) in [BASE_DEPENDENCIES, CHRONO, UUID, NCP_SIGNATURE].concat() {
+            let ident = name.replace('-', "_");
+            assert!(crate::naming::root_module_reserved(&ident), "{ident} is not reserved at the crate root");
+        }
     }
 
     #[test]

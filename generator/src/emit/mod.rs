@@ -53,7 +53,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         file("src/types.rs", Content::Rust(models::types_module(api))),
     ];
     for group in &api.groups {
-        let path = format!("src/{}.rs", crate::naming::bare(&group.accessor));
+        let path = format!("src/{}.rs", crate::naming::bare(&group.module));
         files.push(file(&path, Content::Rust(operations::group_module(api, group))));
     }
     if Needs::of(api).ncp_signature {
@@ -68,7 +68,7 @@ fn file(path: &str, content: Content) -> EmittedFile {
 
 fn lib_module(api: &Api) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
-        let module = ident(&g.accessor);
+        let module = ident(&g.module);
         quote!(pub mod #module;)
     });
     let signer = Needs::of(api).ncp_signature.then(|| {

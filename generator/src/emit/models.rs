@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs};
 use super::rust::{ident, Types};
 use crate::escape;
-use crate::ir::{Api, Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{Api, Enum, EnumRepr, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 
 pub fn types_module(api: &Api) -> TokenStream {
     let types = Types::local(&api.types);
@@ -24,7 +24,10 @@ fn type_def(types: Types<'_>, def: &TypeDef) -> TokenStream {
     let doc = doc_attrs([def.doc.as_deref()]);
     match &def.kind {
         TypeKind::Struct(s) => struct_def(types, &name, doc, s),
-        TypeKind::Enum(e) => enum_def(types, &name, doc, e),
+        TypeKind::Enum(e) => match &e.repr {
+            EnumRepr::Variants { other } => enum_def(types, &name, doc, e, other),
+            EnumRepr::Constants => constants_def(types, &name, def.doc.as_deref(), e),
+        },
         TypeKind::Union(u) => union_def(types, &name, doc, u),
         TypeKind::Alias(target) => {
             let target = types.ty(target);
@@ -74,16 +77,26 @@ fn struct_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, s: 
     }
 }
 
-fn enum_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenStream {
+/// A value's doc: the value as written, then what the spec says it means.
+fn value_doc(v: &Variant) -> TokenStream {
+    let wire = if v.wire.is_empty() { "The empty string.".to_owned() } else { escape::code_span(&v.wire) };
+    doc_attrs([Some(wire.as_str()), v.doc.as_deref()])
+}
+
+fn enum_def(
+    types: Types<'_>,
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    e: &Enum,
+    other: &str,
+) -> TokenStream {
+    let other = ident(other);
     let string = types.prelude("String");
     let string_path = path_text(&string);
     let from_trait = types.prelude("From");
-    let other = ident(&e.other);
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let wire =
-            if v.wire.is_empty() { "The empty string.".to_owned() } else { escape::code_span(&v.wire) };
-        let doc = doc_attrs([Some(wire.as_str()), v.doc.as_deref()]);
+        let doc = value_doc(v);
         quote!(#doc #variant,)
     });
     let as_str = e.variants.iter().map(|v| {
@@ -137,6 +150,62 @@ fn enum_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, e: &E
                     #name::#other(value) => value,
                     known => known.as_str().into(),
                 }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// A large enum as a string newtype: one associated constant per value, any other value kept.
+fn constants_def(types: Types<'_>, name: &proc_macro2::Ident, doc: Option<&str>, e: &Enum) -> TokenStream {
+    let string = types.prelude("String");
+    let from_trait = types.prelude("From");
+    let note = format!(
+        "The API lists {} values: each is a constant (compare with `==`), and any other value is kept as sent.",
+        e.variants.len()
+    );
+    let doc = doc_attrs([doc, Some(note.as_str())]);
+    let constants = e.variants.iter().map(|v| {
+        let constant = ident(&v.name);
+        let doc = value_doc(v);
+        let wire = &v.wire;
+        quote!(#doc pub const #constant: Self = Self(std::borrow::Cow::Borrowed(#wire));)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(std::borrow::Cow<'static, str>);
+
+        impl #name {
+            #(#constants)*
+
+            /// The value as it goes on the wire.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl #from_trait<#string> for #name {
+            fn from(value: #string) -> Self {
+                Self(std::borrow::Cow::Owned(value))
+            }
+        }
+
+        impl #from_trait<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self(std::borrow::Cow::Owned(value.into()))
+            }
+        }
+
+        impl #from_trait<#name> for #string {
+            fn from(value: #name) -> Self {
+                value.0.into_owned()
             }
         }
 

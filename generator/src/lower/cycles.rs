@@ -1,5 +1,6 @@
 //! Analyses over the finished type graph: which fields must be boxed because a type reaches
-//! itself by value, and which aliases would expand forever.
+//! itself by value or holds too long a chain of types by value, and which aliases would
+//! expand forever.
 
 use crate::ir::{TypeDef, TypeId, TypeKind, TypeRef};
 
@@ -79,6 +80,71 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
             TypeKind::Struct(s) => s.fields.iter_mut().zip(boxes).for_each(|(f, b)| f.boxed = b),
             TypeKind::Union(u) => u.variants.iter_mut().zip(boxes).for_each(|(v, b)| v.boxed = b),
             _ => {}
+        }
+    }
+}
+
+/// The longest chain of types held by value that a type may head. `rustc` computes a layout
+/// one query deeper per level and stops at 128 (its default recursion limit), and an
+/// `async fn` holding the type adds a few more, so chains are cut well below that.
+pub const MAX_BY_VALUE_DEPTH: usize = 32;
+
+/// Boxes fields and union variants so no type holds a by-value chain deeper than
+/// [`MAX_BY_VALUE_DEPTH`]. Runs after [`box_recursive_fields`], when what is left unboxed is
+/// acyclic; each type's height is computed after its members' (iteratively: chains may be
+/// thousands of types long), and a member whose height reaches the limit is boxed.
+pub fn box_deep_chains(types: &mut [TypeDef]) {
+    let members = |def: &TypeDef, types: &[TypeDef]| -> Vec<(bool, Vec<TypeId>)> {
+        let targets = |ty: &TypeRef| {
+            let mut out = Vec::new();
+            by_value(ty, types, &mut out, 0);
+            out
+        };
+        match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| (f.boxed, targets(&f.ty))).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| (v.boxed, targets(&v.ty))).collect(),
+            TypeKind::Enum(_) | TypeKind::Alias(_) => Vec::new(),
+        }
+    };
+    const UNKNOWN: usize = usize::MAX;
+    let mut height = vec![UNKNOWN; types.len()];
+    let mut expanding = vec![false; types.len()];
+    for root in 0..types.len() {
+        let mut work = vec![(root, false)];
+        while let Some((node, expanded)) = work.pop() {
+            if height[node] != UNKNOWN || (!expanded && expanding[node]) {
+                continue;
+            }
+            let node_members = members(&types[node], types);
+            if !expanded {
+                expanding[node] = true;
+                work.push((node, true));
+                for (_, targets) in node_members.iter().filter(|(boxed, _)| !boxed) {
+                    work.extend(targets.iter().filter(|t| height[t.0] == UNKNOWN).map(|t| (t.0, false)));
+                }
+                continue;
+            }
+            let mut tallest = 0;
+            let mut to_box = Vec::new();
+            for (index, (boxed, targets)) in node_members.iter().enumerate() {
+                if *boxed {
+                    continue;
+                }
+                // A target still unknown here is on the path being expanded: only a cycle
+                // (boxed already) could do that, so it counts as nothing.
+                let member = targets.iter().map(|t| height[t.0]).filter(|h| *h != UNKNOWN).max().unwrap_or(0);
+                if member >= MAX_BY_VALUE_DEPTH {
+                    to_box.push(index);
+                } else {
+                    tallest = tallest.max(member);
+                }
+            }
+            match &mut types[node].kind {
+                TypeKind::Struct(s) => to_box.iter().for_each(|i| s.fields[*i].boxed = true),
+                TypeKind::Union(u) => to_box.iter().for_each(|i| u.variants[*i].boxed = true),
+                _ => {}
+            }
+            height[node] = tallest + 1;
         }
     }
 }
@@ -191,6 +257,29 @@ mod tests {
         assert_eq!(boxed(&types[1]), [false]);
         assert_eq!(boxed(&types[2]), [true]);
         assert_eq!(boxed(&types[3]), [true]);
+    }
+
+    #[test]
+    fn long_by_value_chains_are_cut() {
+        let named = |i| TypeRef::Named(TypeId(i));
+        let length = 5 * MAX_BY_VALUE_DEPTH;
+        let mut types: Vec<TypeDef> = (0..length)
+            .map(|i| if i + 1 < length { object("S", vec![named(i + 1)]) } else { object("Leaf", vec![]) })
+            .collect();
+        box_recursive_fields(&mut types);
+        box_deep_chains(&mut types);
+        let boxed_at: Vec<usize> = (0..length).filter(|i| boxed(&types[*i]).first() == Some(&true)).collect();
+        assert!(!boxed_at.is_empty());
+        // No run of unboxed links is as long as the limit.
+        let mut run = 0;
+        for def in &types {
+            run = if boxed(def).first() == Some(&false) { run + 1 } else { 0 };
+            assert!(run < MAX_BY_VALUE_DEPTH);
+        }
+        // A short chain is left as it is.
+        let mut short = vec![object("A", vec![named(1)]), object("B", vec![named(2)]), object("C", vec![])];
+        box_deep_chains(&mut short);
+        assert_eq!(boxed(&short[0]), [false]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::ir::{
     PathPart, QueryStyle, StatusMatch, Success, SuccessCase, TypeRef,
 };
 use crate::load::{Pointer, Spec};
-use crate::naming::{operation_method, pascal, snake, words, Scope};
+use crate::naming::{self, operation_method, pascal, snake, words, Scope};
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
@@ -38,8 +38,12 @@ const BUILDER_MEMBERS: &[&str] = &[
 ];
 
 /// Names the generated crate root and `Client` use; tag accessors get other names.
-const CLIENT_MEMBERS: &[&str] =
-    &["types", "client", "runtime", "error", "builder", "base_url", "clone", "fmt"];
+const CLIENT_MEMBERS: &[&str] = &["builder", "base_url", "core", "clone", "fmt"];
+
+/// Methods a tag's type has besides its operations: its constructor, and trait methods an
+/// inherent method of the same name would shadow.
+const GROUP_MEMBERS: &[&str] =
+    &["new", "clone", "fmt", "deref", "borrow", "as_ref", "hash", "eq", "cmp", "drop"];
 
 /// Names a tag module imports or declares; builders get other names.
 const MODULE_NAMES: &[&str] = &[
@@ -772,13 +776,15 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
         by_tag.entry(p.tag.clone()).or_default().push(p);
     }
     let mut accessors = Scope::with_reserved(CLIENT_MEMBERS.iter().copied());
+    let mut modules = Scope::with_reserved(naming::root_module_names());
     let mut group_types = Scope::with_reserved(MODULE_NAMES.iter().copied());
     let mut groups = Vec::new();
     for tag in order {
         let Some(members) = by_tag.remove(&tag) else { continue };
         let accessor = accessors.claim(&snake(&tag));
+        let module = modules.claim(&snake(&tag));
         let type_name = group_types.claim(&pascal(&tag));
-        let mut methods = Scope::new();
+        let mut methods = Scope::with_reserved(GROUP_MEMBERS.iter().copied());
         let mut builders = Scope::with_reserved(MODULE_NAMES.iter().copied().chain([type_name.as_str()]));
         let operations = members
             .into_iter()
@@ -793,7 +799,7 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
             })
             .collect();
         let doc = spec.api.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
-        groups.push(Group { tag, accessor, type_name, doc, operations });
+        groups.push(Group { tag, accessor, module, type_name, doc, operations });
     }
     groups
 }

@@ -7,7 +7,7 @@ use openapiv3::{APIKeyLocation, SecurityRequirement};
 use crate::error::Diagnostic;
 use crate::ir::{KeyLocation, SchemeKind, Security, SecurityScheme, Signature};
 use crate::load::{Pointer, Spec};
-use crate::naming::{snake, Scope};
+use crate::naming::{self, snake, Scope};
 
 /// Methods of the generated `ClientBuilder` that scheme setters must not take.
 pub const BUILDER_METHODS: &[&str] =
@@ -71,7 +71,16 @@ impl Schemes {
                 }
             };
             by_key.insert(key.clone(), list.len());
-            list.push(SecurityScheme { key: key.clone(), setter: setters.claim(&snake(key)), doc, kind });
+            let setter = setters.claim(&snake(key));
+            list.push(SecurityScheme { key: key.clone(), setter, signer_setter: None, doc, kind });
+        }
+        // After every scheme's own setter, so a scheme named like another's signer setter
+        // keeps its name.
+        for scheme in &mut list {
+            if matches!(scheme.kind, SchemeKind::Signed(_)) {
+                let name = format!("{}_signer", naming::bare(&scheme.setter));
+                scheme.signer_setter = Some(setters.claim(&snake(&name)));
+            }
         }
         Ok(Self { list, by_key })
     }
