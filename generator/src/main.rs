@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod tools;
+
 use clap::{Parser, Subcommand};
 use generator::write::{self, CrateOutput};
 use generator::{config, corpus, naming, Diagnostic, Error, Options};
@@ -73,6 +75,38 @@ enum Command {
         #[arg(long, value_name = "COUNT")]
         require_compiled: Option<usize>,
     },
+    /// Fuzzes the generator: random documents through the whole pipeline, mutated bytes
+    /// through the loader, and (with `--check`) the crates of some documents through
+    /// `cargo check`. Prints a table; fails on any panic, hang or crate that does not compile.
+    Fuzz {
+        /// Random documents to generate crates from.
+        #[arg(long, default_value_t = 10_000)]
+        documents: u64,
+        /// Mutated documents to load.
+        #[arg(long, default_value_t = 100_000)]
+        mutations: u64,
+        /// The seed every input is made from.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The first input's number (with the seed, replays an input).
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        /// Worker threads (default: the number of cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Seconds one input may take before it counts as a hang.
+        #[arg(long, default_value_t = 10)]
+        time_limit: u64,
+        /// Where failing inputs are written.
+        #[arg(long, default_value = "target/fuzz-failures")]
+        failures: PathBuf,
+        /// `cargo check` the crates of this many documents that generate...
+        #[arg(long, value_name = "COUNT", requires = "check")]
+        compile: Option<usize>,
+        /// ...in one workspace under this folder.
+        #[arg(long, value_name = "DIR")]
+        check: Option<PathBuf>,
+    },
     /// Generates a complete client crate for one spec (JSON or YAML) into a folder.
     Generate {
         /// The OpenAPI document.
@@ -125,6 +159,38 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         };
         return run_corpus(input, root.as_deref(), &settings, csv.as_deref(), gates);
     }
+    if let Some(Command::Fuzz {
+        documents,
+        mutations,
+        seed,
+        from,
+        jobs,
+        time_limit,
+        failures,
+        compile,
+        check,
+    }) = &cli.command
+    {
+        let settings = tools::fuzz::Settings {
+            seed: *seed,
+            documents: *documents,
+            mutations: *mutations,
+            from: *from,
+            jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+            time_limit: std::time::Duration::from_secs(*time_limit),
+            failures: failures.clone(),
+            compile: compile.zip(check.clone()),
+            lock_file: find_config().ok().and_then(|c| Some(c.parent()?.join("Cargo.lock"))),
+        };
+        return match tools::fuzz::run(&settings) {
+            Ok(true) => Ok(ExitCode::SUCCESS),
+            Ok(false) => Ok(ExitCode::FAILURE),
+            Err(message) => {
+                eprintln!("error: {message}");
+                Ok(ExitCode::FAILURE)
+            }
+        };
+    }
     if let Some(Command::Timings { specs, runs, root }) = &cli.command {
         let mut timings =
             specs.iter().map(|spec| corpus::time(spec, *runs)).collect::<Result<Vec<_>, _>>()?;
@@ -139,7 +205,9 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
     }
     let (outputs, warnings) = match &cli.command {
         Some(Command::Generate { spec, out, name }) => one_off(spec, out, name.as_deref())?,
-        Some(Command::Corpus { .. } | Command::Timings { .. }) => unreachable!("handled above"),
+        Some(Command::Corpus { .. } | Command::Timings { .. } | Command::Fuzz { .. }) => {
+            unreachable!("handled above")
+        }
         None => configured(cli.config.as_deref())?,
     };
     if !warnings.is_empty() {

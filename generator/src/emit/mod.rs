@@ -120,9 +120,19 @@ impl Needs {
                 crate::ir::TypeKind::Enum(_) => {}
             }
         }
+        // Operations name types outside the models too: parameters, bodies, results by status.
         for op in api.groups.iter().flat_map(|g| &g.operations) {
             op.params.iter().for_each(|p| visit(&p.ty));
+            op.body.iter().for_each(|b| visit(&b.ty));
+            match &op.response {
+                crate::ir::Success::Json(ty) | crate::ir::Success::Envelope { result: ty } => visit(ty),
+                crate::ir::Success::ByStatus { cases, .. } => {
+                    cases.iter().flat_map(|c| &c.body).for_each(&mut visit)
+                }
+                crate::ir::Success::Empty | crate::ir::Success::Text | crate::ir::Success::Bytes => {}
+            }
         }
+        api.error_bodies.iter().for_each(|e| visit(&e.ty));
         needs
     }
 

@@ -1,0 +1,4 @@
+//! The command's own tooling, kept out of the library that `build.rs` users link.
+
+pub mod document;
+pub mod fuzz;
