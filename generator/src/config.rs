@@ -67,9 +67,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Client>> {
         .map(|(index, entry)| {
             if naming::crate_name(&entry.name).is_none() {
                 return Err(config_error(format!(
-                    "client {}: `{}` is not a usable crate name: expected lowercase words joined by `_` or `-`",
+                    "client {}: `{}` is not a usable crate name: {}",
                     index + 1,
-                    entry.name
+                    entry.name,
+                    naming::CRATE_NAME_RULE
                 )));
             }
             if seen_outputs.contains(&entry.output) {

@@ -272,9 +272,7 @@ fn one_off(
     let name = match name {
         Some(name) => naming::crate_name(name).map(|_| name.to_owned()).ok_or_else(|| Error::Config {
             path: spec.to_owned(),
-            message: format!(
-                "`{name}` is not a usable crate name: expected lowercase words joined by `_` or `-`"
-            ),
+            message: format!("`{name}` is not a usable crate name: {}", naming::CRATE_NAME_RULE),
         })?,
         None => {
             let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

@@ -196,6 +196,9 @@ pub fn root_module_names() -> impl Iterator<Item = &'static str> {
     OWN_MODULES.iter().chain(DEPENDENCIES).chain(STANDARD_CRATES).copied()
 }
 
+/// What [`crate_name`] accepts, for error messages.
+pub const CRATE_NAME_RULE: &str = "expected lowercase letters, digits, `_` and `-`, starting with a letter, at most 64 characters, and not a keyword, a standard crate or a crate the client depends on";
+
 /// Crate names in `generator.toml` and on the command line: a valid Cargo package name
 /// (ASCII lowercase letters, digits, `-` and `_`, starting with a letter, at most 64
 /// characters) whose identifier is not a keyword, a crate the generated crate depends on, a
