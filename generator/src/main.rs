@@ -100,6 +100,9 @@ enum Command {
         /// Where failing inputs are written.
         #[arg(long, default_value = "target/fuzz-failures")]
         failures: PathBuf,
+        /// Print input `--from` (the document, or with `--mutations` its mutation) and stop.
+        #[arg(long)]
+        print: bool,
         /// `cargo check` the crates of this many documents that generate...
         #[arg(long, value_name = "COUNT", requires = "check")]
         compile: Option<usize>,
@@ -169,8 +172,13 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         failures,
         compile,
         check,
+        print,
     }) = &cli.command
     {
+        if *print {
+            print!("{}", tools::fuzz::input(*seed, *from, *mutations > 0 && *documents == 0));
+            return Ok(ExitCode::SUCCESS);
+        }
         let settings = tools::fuzz::Settings {
             seed: *seed,
             documents: *documents,

@@ -33,7 +33,13 @@ pub struct TypeSpace<'s> {
     names: Scope,
     /// Nodes being lowered without a name, to cut cycles that never pass a named type.
     inlining: HashSet<Pointer>,
+    /// How many schemas are being lowered inside each other right now.
+    depth: usize,
 }
+
+/// Schemas nested deeper than this (inline, or through merges that keep finding new
+/// combinations) are refused: real specs stay far below it, and the lowering recurses.
+pub const MAX_SCHEMA_DEPTH: usize = 256;
 
 /// A property of an object schema, as [`TypeSpace::properties`] gives it.
 pub struct Property {
@@ -69,6 +75,7 @@ impl<'s> TypeSpace<'s> {
             by_shape: HashMap::new(),
             names: Scope::new(),
             inlining: HashSet::new(),
+            depth: 0,
         };
         let Some(components) = &spec.api.components else { return Ok(space) };
         let at = |name: &str| Pointer::root().join("components").join("schemas").join(name);
@@ -162,6 +169,19 @@ impl<'s> TypeSpace<'s> {
     }
 
     fn lower_resolved(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<TypeRef> {
+        if self.depth >= MAX_SCHEMA_DEPTH {
+            return Err(self.spec.error(
+                &resolved.pointer,
+                format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels deep here: expected a shallower schema (is an `allOf` merging itself?)"),
+            ));
+        }
+        self.depth += 1;
+        let lowered = self.lower_nested(resolved, hint);
+        self.depth -= 1;
+        lowered
+    }
+
+    fn lower_nested(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<TypeRef> {
         let view = View(&resolved.item);
         let nullable = view.nullable();
         if let Some(known) = self.by_pointer.get(&resolved.pointer) {
@@ -516,6 +536,10 @@ impl<'s> TypeSpace<'s> {
         for member in resolved {
             self.flatten_all_of(member, &mut members, 0)?;
         }
+        // A schema merged twice (two members reaching it) is one member: merges of merges
+        // then come back to a combination already built instead of growing forever.
+        let mut seen = HashSet::new();
+        members.retain(|m| seen.insert(m.pointer.clone()));
         let strong: Vec<_> = members.iter().filter(|m| !View(&m.item).is_unconstrained()).cloned().collect();
         let objects: Vec<_> = strong.iter().filter(|m| View(&m.item).is_object_like()).cloned().collect();
         if strong.len() == 1 || (objects.len() < 2 && !strong.is_empty()) {

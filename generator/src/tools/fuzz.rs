@@ -157,6 +157,12 @@ fn input_text(fuzzer: Fuzzer, seed: u64, index: u64) -> (String, &'static str) {
     }
 }
 
+/// The text of input `index`: a document, or a mutation of one.
+pub fn input(seed: u64, index: u64, mutation: bool) -> String {
+    let fuzzer = if mutation { Fuzzer::Bytes } else { Fuzzer::Documents };
+    input_text(fuzzer, seed, index).0
+}
+
 /// Mutations start from this many base documents, made once per worker.
 const BASES: u64 = 512;
 
@@ -222,6 +228,17 @@ fn fuzz(settings: &Settings, fuzzer: Fuzzer, count: u64) -> Tally {
                 while done.load(Ordering::Relaxed) < settings.jobs as u64 {
                     std::thread::sleep(Duration::from_millis(200));
                     let now = started.elapsed().as_millis() as u64;
+                    // A stack overflow aborts the process: what was running is on disk.
+                    let running: Vec<String> = busy
+                        .iter()
+                        .filter(|(since, _)| since.load(Ordering::Relaxed) != 0)
+                        .map(|(_, index)| index.load(Ordering::Relaxed).to_string())
+                        .collect();
+                    let _ = std::fs::create_dir_all(&settings.failures);
+                    let _ = std::fs::write(
+                        settings.failures.join("running.txt"),
+                        format!("{} seed {}: {}\n", fuzzer.label(), settings.seed, running.join(" ")),
+                    );
                     for (since, index) in busy.iter() {
                         let since = since.load(Ordering::Relaxed);
                         if since != 0 && now.saturating_sub(since) > settings.time_limit.as_millis() as u64 {
