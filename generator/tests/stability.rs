@@ -134,6 +134,9 @@ fn unreadable_and_unsupported_specs_are_errors_not_panics() {
         ("swagger.yaml", Some("swagger: '1.2'\ninfo: {title: t, version: '1'}\n"), "#/swagger"),
         ("broken.json", Some("{\"openapi\": "), "invalid JSON"),
         ("ref.yaml", Some("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n"), "#/components/schemas/A/$ref"),
+        // Found by the fuzzer: a key given twice in a document that is also broken once
+        // made the typed reader panic while looking for the error's line.
+        ("twice.yaml", Some("openapi: 3.0.3\ncomponents:\n  schemas:\n    Value:\n      enum:\n      enum:\n"), "missing field `info`"),
     ];
     for (name, text, expected) in cases {
         let spec = temp.path().join(name);

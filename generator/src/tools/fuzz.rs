@@ -63,16 +63,22 @@ impl Fuzzer {
     }
 }
 
-/// The bytes of input `index`, from which its document is built.
-fn input_bytes(seed: u64, index: u64) -> Vec<u8> {
+/// The bytes of input `index`, from which its document is built: up to `most` of them.
+fn input_bytes(seed: u64, index: u64, most: usize) -> Vec<u8> {
     let mut rng = fastrand::Rng::with_seed(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let length = rng.usize(64..16384);
+    let length = rng.usize(64..most);
     (0..length).map(|_| rng.u8(..)).collect()
 }
 
 /// Document `index` as spec text, JSON or YAML, and the file name it is read under.
 pub fn document_text(seed: u64, index: u64) -> (String, &'static str) {
-    let bytes = input_bytes(seed, index);
+    sized_document_text(seed, index, 16_384)
+}
+
+/// [`document_text`] from at most `most` bytes: mutations start from smaller documents, so
+/// that the loader sees many more of them.
+fn sized_document_text(seed: u64, index: u64, most: usize) -> (String, &'static str) {
+    let bytes = input_bytes(seed, index, most);
     let value = document::document(&mut Unstructured::new(&bytes)).unwrap_or_default();
     if index.is_multiple_of(2) {
         (serde_json::to_string_pretty(&value).unwrap_or_default(), "spec.json")
@@ -151,7 +157,7 @@ fn input_text(fuzzer: Fuzzer, seed: u64, index: u64) -> (String, &'static str) {
     match fuzzer {
         Fuzzer::Documents => document_text(seed, index),
         Fuzzer::Bytes => {
-            let (base, name) = document_text(seed, index % BASES);
+            let (base, name) = sized_document_text(seed, index % BASES, BASE_BYTES);
             (mutate(seed, index, &base), name)
         }
     }
@@ -163,8 +169,11 @@ pub fn input(seed: u64, index: u64, mutation: bool) -> String {
     input_text(fuzzer, seed, index).0
 }
 
-/// Mutations start from this many base documents, made once per worker.
+/// Mutations start from this many base documents, made once per worker...
 const BASES: u64 = 512;
+
+/// ...each from at most this many bytes.
+const BASE_BYTES: usize = 2_048;
 
 /// A spec path that names no real folder, so that `$ref`s to other files read nothing.
 fn spec_path(name: &str) -> PathBuf {
@@ -257,7 +266,9 @@ fn fuzz(settings: &Settings, fuzzer: Fuzzer, count: u64) -> Tally {
                 (Arc::clone(&next), Arc::clone(&tally), Arc::clone(&busy), Arc::clone(&done));
             scope.spawn(move || {
                 let bases: Vec<(String, &str)> = match fuzzer {
-                    Fuzzer::Bytes => (0..BASES).map(|i| document_text(settings.seed, i)).collect(),
+                    Fuzzer::Bytes => {
+                        (0..BASES).map(|i| sized_document_text(settings.seed, i, BASE_BYTES)).collect()
+                    }
                     Fuzzer::Documents => Vec::new(),
                 };
                 let mut local = Tally::default();
@@ -445,7 +456,7 @@ mod tests {
     fn inputs_are_made_from_the_seed_and_their_number_alone() {
         assert_eq!(document_text(7, 3), document_text(7, 3));
         assert_ne!(document_text(7, 3), document_text(8, 3));
-        let (base, _) = document_text(7, 3);
+        let (base, _) = sized_document_text(7, 3, BASE_BYTES);
         assert_eq!(mutate(7, 11, &base), mutate(7, 11, &base));
     }
 
