@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::load::Pointer;
+use crate::pointer::Pointer;
 
 /// A problem found in a spec document.
 #[derive(Debug, Clone, PartialEq, Eq)]

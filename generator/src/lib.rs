@@ -5,7 +5,6 @@
 //! (atomic, deterministic output).
 
 pub mod config;
-pub mod corpus;
 pub mod emit;
 pub mod error;
 pub mod escape;
@@ -15,6 +14,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod options;
+pub mod pointer;
 pub mod write;
 
 #[cfg(test)]
@@ -40,14 +40,40 @@ pub struct Generated {
 /// Generates a client crate for the spec at `spec_path` (the whole pipeline, nothing
 /// written). Use [`write::write_all`] to put it on disk, for example from a `build.rs`.
 pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated> {
-    let spec = load::load(spec_path)?;
-    generate_spec(&spec, options)
+    on_pipeline_stack(|| {
+        let spec = load::load(spec_path)?;
+        pipeline(&spec, options)
+    })
 }
 
 /// [`generate`] for a spec already loaded.
 pub fn generate_spec(spec: &load::Spec, options: &Options) -> Result<Generated> {
+    on_pipeline_stack(|| pipeline(spec, options))
+}
+
+fn pipeline(spec: &load::Spec, options: &Options) -> Result<Generated> {
     let lowered = lower::lower(spec, options)?;
     let mut files = format::format(emit::emit(&lowered.api), &options.source)?;
     files.push(write::marker_file(&files, &options.source));
     Ok(Generated { files, warnings: lowered.warnings })
+}
+
+/// The stack every generation runs on, whoever calls it: the command, a `build.rs`, a test
+/// or a small worker thread. Every recursion over a spec is bounded (parsers nest at most 128
+/// levels, schemas at most `lower::MAX_SCHEMA_DEPTH`), and the bounds are chosen to fit in
+/// this, so a spec behaves the same in every caller: generated, or refused with a diagnostic.
+pub const PIPELINE_STACK: usize = 64 << 20;
+
+/// Runs `work` on a thread with [`PIPELINE_STACK`] of stack (a panic in it is passed on).
+fn on_pipeline_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("generator".into())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, work);
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+            Err(error) => panic!("cannot start the generation thread: {error}"),
+        }
+    })
 }

@@ -8,7 +8,8 @@ mod tools;
 
 use clap::{Parser, Subcommand};
 use generator::write::{self, CrateOutput};
-use generator::{config, corpus, naming, Diagnostic, Error, Options};
+use generator::{config, naming, Diagnostic, Error, Options};
+use tools::{corpus, timings};
 
 #[derive(Debug, Parser)]
 #[command(name = "generator", version, about = "Generates typed Rust client crates from OpenAPI documents")]
@@ -201,14 +202,14 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
     }
     if let Some(Command::Timings { specs, runs, root }) = &cli.command {
         let mut timings =
-            specs.iter().map(|spec| corpus::time(spec, *runs)).collect::<Result<Vec<_>, _>>()?;
+            specs.iter().map(|spec| timings::time(spec, *runs)).collect::<Result<Vec<_>, _>>()?;
         if let Some(root) = root {
             for timing in &mut timings {
                 let relative = Path::new(&timing.spec).strip_prefix(root).map(|p| p.display().to_string());
                 timing.spec = relative.unwrap_or_else(|_| timing.spec.clone());
             }
         }
-        println!("{}", corpus::timing_table(&timings));
+        println!("{}", timings::timing_table(&timings));
         return Ok(ExitCode::SUCCESS);
     }
     let (outputs, warnings) = match &cli.command {

@@ -43,7 +43,7 @@ pub fn manifest(api: &Api) -> String {
     dependencies.sort();
     let description = format!("Typed client for the {}", api.display_name());
     let mut out = String::new();
-    let _ = writeln!(out, "{}", super::super::format::header_comment("#", &api.source));
+    let _ = writeln!(out, "{}", super::header_comment("#", &api.source));
     let _ = writeln!(out, "[package]");
     let _ = writeln!(out, "name = {}", toml_string(&api.package));
     let _ = writeln!(out, "version = {}", toml_string(&crate_version(&api.version)));

@@ -12,7 +12,6 @@ mod enum_names;
 mod locate;
 mod normalize;
 mod origin;
-mod pointer;
 mod refs;
 mod shape;
 mod source;
@@ -23,8 +22,8 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Diagnostic, Error, Result};
+pub use crate::pointer::Pointer;
 use origin::Origins;
-pub use pointer::Pointer;
 pub use refs::Resolved;
 pub use shape::Dialect;
 use source::Format;

@@ -87,7 +87,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
                             return Err(note(
                                 Pointer::root(),
                                 Some((e.line(), e.column())),
-                                format!("invalid JSON: {e}"),
+                                syntax_message("JSON", &e),
                             ));
                         };
                         clamped.push(note(
@@ -102,7 +102,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
                         return Err(note(
                             Pointer::root(),
                             Some((e.line(), e.column())),
-                            format!("invalid JSON: {e}"),
+                            syntax_message("JSON", &e),
                         ))
                     }
                 }
@@ -112,11 +112,25 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
             let de = serde_yaml::Deserializer::from_str(text);
             Node { path: None, file, notes: &notes }.deserialize(de).map_err(|e| {
                 let position = e.location().map(|l| (l.line(), l.column()));
-                note(Pointer::root(), position, format!("invalid YAML: {e}"))
+                note(Pointer::root(), position, syntax_message("YAML", &e))
             })?
         }
     };
     Ok(Parsed { value, format, notes: notes.into_inner() })
+}
+
+/// Both parsers stop at this many nested levels rather than exhaust the stack.
+const MAX_NESTING: usize = 128;
+
+/// What a parser's error says, in the diagnostic's words.
+fn syntax_message(format: &str, error: &dyn std::fmt::Display) -> String {
+    let text = error.to_string();
+    if text.starts_with("recursion limit exceeded") {
+        return format!(
+            "the {format} nests more than {MAX_NESTING} levels deep here: expected a document that nests less deeply"
+        );
+    }
+    format!("invalid {format}: {text}")
 }
 
 /// The text with the number that ends at `line`:`column` (1-based, as serde_json reports)

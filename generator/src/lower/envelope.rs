@@ -8,7 +8,7 @@ use super::schema::TypeSpace;
 use super::view::View;
 use crate::error::Diagnostic;
 use crate::ir::{EnvelopeFields, TypeRef};
-use crate::load::Pointer;
+use crate::pointer::Pointer;
 
 /// The type of `result` when the schema at `at` is an envelope with these member names.
 pub fn result_type(

@@ -14,8 +14,9 @@ use crate::ir::{
     Body, BodyEncoding, EnvelopeFields, ErrorBody, ErrorCase, Group, Operation, Param, ParamLocation,
     PathPart, QueryStyle, StatusMatch, Success, SuccessCase, TypeRef,
 };
-use crate::load::{Pointer, Spec};
+use crate::load::Spec;
 use crate::naming::{self, operation_method, pascal, snake, words, Scope};
+use crate::pointer::Pointer;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 

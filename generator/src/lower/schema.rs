@@ -13,8 +13,9 @@ use crate::error::Diagnostic;
 use crate::ir::{
     Enum, EnumRepr, Extra, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
-use crate::load::{Pointer, Resolved, Spec};
+use crate::load::{Resolved, Spec};
 use crate::naming::{pascal, shouty, snake, Scope};
+use crate::pointer::Pointer;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 

@@ -6,8 +6,9 @@ use openapiv3::{APIKeyLocation, SecurityRequirement};
 
 use crate::error::Diagnostic;
 use crate::ir::{KeyLocation, SchemeKind, Security, SecurityScheme, Signature};
-use crate::load::{Pointer, Spec};
+use crate::load::Spec;
 use crate::naming::{self, snake, Scope};
+use crate::pointer::Pointer;
 
 /// Methods of the generated `ClientBuilder` that scheme setters must not take.
 pub const BUILDER_METHODS: &[&str] =

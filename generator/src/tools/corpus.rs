@@ -11,9 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result};
-use crate::format::FormattedFile;
-use crate::{naming, Options};
+use generator::format::FormattedFile;
+use generator::{naming, Error, Options, Result};
 
 /// What happened to one spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,7 +111,7 @@ pub fn specs(input: &Path, root: Option<&Path>) -> Result<(PathBuf, Vec<String>)
 }
 
 /// A crate name for a spec path that is unique within a run (`api/x.com/v1.json` -> `x_com_v1`).
-fn crate_name(spec: &str, index: usize) -> String {
+pub fn crate_name(spec: &str, index: usize) -> String {
     let stem = spec.trim_start_matches("api/").rsplit_once('.').map_or(spec, |(stem, _)| stem);
     let name = naming::snake(stem);
     let name = name.trim_start_matches("r#").trim_end_matches('_');
@@ -139,12 +138,13 @@ fn version_of(path: &Path) -> String {
 
 type Generation = std::result::Result<(Vec<FormattedFile>, Vec<String>), (Outcome, String)>;
 
-/// Generates one spec on a thread of its own with a large stack, waiting at most `timeout`.
+/// Generates one spec on a thread of its own (the library runs the pipeline on its own stack,
+/// as for every caller), waiting at most `timeout`.
 /// A thread that runs over is left behind (its result is dropped).
 fn generate_one(path: PathBuf, options: Options, timeout: Duration) -> Generation {
     let (send, receive) = mpsc::channel();
-    let spawned = std::thread::Builder::new().stack_size(256 << 20).spawn(move || {
-        let result = std::panic::catch_unwind(|| crate::generate(&path, &options));
+    let spawned = std::thread::Builder::new().spawn(move || {
+        let result = std::panic::catch_unwind(|| generator::generate(&path, &options));
         let _ = send.send(result);
     });
     if let Err(e) = spawned {
@@ -425,65 +425,6 @@ pub fn csv(rows: &[Row]) -> String {
             check,
             check_ms,
             field(&first)
-        );
-    }
-    out
-}
-
-/// How long one spec takes to generate, next to how long `serde_json` alone takes to parse it.
-#[derive(Debug, Clone)]
-pub struct Timing {
-    pub spec: String,
-    pub size: u64,
-    /// The fastest of the runs, for each.
-    pub parse: Duration,
-    pub generation: Duration,
-    /// Lines of the generated crate (all files).
-    pub lines: usize,
-}
-
-/// Times `runs` parses and `runs` generations of a spec, alternating, in this process.
-pub fn time(spec: &Path, runs: usize) -> Result<Timing> {
-    let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })
-    };
-    let size = std::fs::metadata(spec).map(|m| m.len()).unwrap_or(0);
-    let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let options = Options::new(crate_name(&name, 0), spec.display().to_string());
-    let (mut parse, mut generation, mut lines) = (Duration::MAX, Duration::MAX, 0);
-    for _ in 0..runs.max(1) {
-        let started = Instant::now();
-        let text = read(spec)?;
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| Error::Config { path: spec.to_owned(), message: format!("not JSON: {e}") })?;
-        drop(value);
-        parse = parse.min(started.elapsed());
-        let started = Instant::now();
-        let generated = crate::generate(spec, &options)?;
-        generation = generation.min(started.elapsed());
-        lines = generated.files.iter().map(|f| f.text.lines().count()).sum();
-    }
-    Ok(Timing { spec: spec.display().to_string(), size, parse, generation, lines })
-}
-
-/// The timings as a Markdown table.
-pub fn timing_table(timings: &[Timing]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "| spec | size | serde_json parse | generation | generation / parse | generated lines |"
-    );
-    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: |");
-    for t in timings {
-        let ratio = t.generation.as_secs_f64() / t.parse.as_secs_f64().max(f64::EPSILON);
-        let _ = writeln!(
-            out,
-            "| `{}` | {:.1} MB | {:.0} ms | {:.0} ms | {ratio:.1}x | {} |",
-            t.spec,
-            t.size as f64 / 1e6,
-            t.parse.as_secs_f64() * 1000.0,
-            t.generation.as_secs_f64() * 1000.0,
-            t.lines
         );
     }
     out
