@@ -196,6 +196,55 @@ pub fn root_module_names() -> impl Iterator<Item = &'static str> {
     OWN_MODULES.iter().chain(DEPENDENCIES).chain(STANDARD_CRATES).copied()
 }
 
+// What the emitters write into each scope themselves: every name from the spec is claimed
+// in a scope that reserves these first, so it cannot collide with them.
+
+/// Names a request builder uses for itself; parameters get other names.
+pub const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "send",
+    "send_with_response",
+    "into_future",
+    "options",
+    "timeout",
+    "max_retries",
+    "extra_header",
+    "extra_query",
+    "pages",
+    "stream",
+    "next_page",
+    "error_body",
+    "success_body",
+];
+
+/// Names the generated crate root and `Client` use; tag accessors get other names.
+pub const CLIENT_MEMBERS: &[&str] = &["builder", "base_url", "core", "clone", "fmt"];
+
+/// Methods a tag's type has besides its operations: its constructor, and trait methods an
+/// inherent method of the same name would shadow.
+pub const GROUP_MEMBERS: &[&str] =
+    &["new", "clone", "fmt", "deref", "borrow", "as_ref", "hash", "eq", "cmp", "drop"];
+
+/// Names a tag module imports or declares; builders get other names.
+pub const MODULE_NAMES: &[&str] = &[
+    "Client",
+    "Error",
+    "Result",
+    "Option",
+    "String",
+    "Vec",
+    "Box",
+    "Request",
+    "Response",
+    "Auth",
+    "QueryStyle",
+    "Into",
+    "IntoIterator",
+    "ErrorBody",
+    "Default",
+    "Self",
+];
+
 /// What [`crate_name`] accepts, for error messages.
 pub const CRATE_NAME_RULE: &str = "expected lowercase letters, digits, `_` and `-`, starting with a letter, at most 64 characters, and not a keyword, a standard crate or a crate the client depends on";
 

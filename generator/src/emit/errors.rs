@@ -11,7 +11,7 @@ pub fn error_module(api: &Api) -> TokenStream {
     let variants = api.error_bodies.iter().map(|body| {
         let variant = ident(&body.variant);
         let ty = types.ty(&body.ty);
-        let ty = if types.is_composite(&body.ty) { quote!(Box<#ty>) } else { ty };
+        let ty = if body.boxed { quote!(Box<#ty>) } else { ty };
         quote!(#variant(#ty),)
     });
     let uses_types = api.error_bodies.iter().any(|b| super::operations::mentions_named(&b.ty));

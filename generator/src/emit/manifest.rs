@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::Needs;
 use crate::escape::toml_string;
+use crate::ir::query::Needs;
 use crate::ir::Api;
 
 /// Dependencies every generated crate has: HTTP (rustls), serde, and path-aware decoding.

@@ -16,7 +16,8 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, SchemeKind, Signature, TypeRef};
+use crate::ir::query::Needs;
+use crate::ir::Api;
 use rust::ident;
 
 /// The runtime every generated crate carries as its private `runtime` module.
@@ -98,57 +99,5 @@ fn lib_module(api: &Api) -> TokenStream {
         /// The HTTP client the generated client is built on, for implementing [`Signer`] and
         /// for [`ClientBuilder::http_client`].
         pub use reqwest;
-    }
-}
-
-/// Which optional dependencies the generated code needs.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Needs {
-    pub chrono: bool,
-    pub uuid: bool,
-    /// The NAVER Cloud API Gateway signer (and its hmac, sha2 and base64).
-    pub ncp_signature: bool,
-}
-
-impl Needs {
-    pub fn of(api: &Api) -> Self {
-        let ncp_signature = api.schemes.iter().any(|s| s.kind == SchemeKind::Signed(Signature::NcpApigwV2));
-        let mut needs = Needs { ncp_signature, ..Needs::default() };
-        let mut visit = |ty: &TypeRef| needs.add(ty);
-        for def in &api.types {
-            match &def.kind {
-                crate::ir::TypeKind::Struct(s) => {
-                    s.fields.iter().for_each(|f| visit(&f.ty));
-                    visit(&s.extra.value);
-                }
-                crate::ir::TypeKind::Union(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
-                crate::ir::TypeKind::Alias(ty) => visit(ty),
-                crate::ir::TypeKind::Enum(_) => {}
-            }
-        }
-        // Operations name types outside the models too: parameters, bodies, results by status.
-        for op in api.groups.iter().flat_map(|g| &g.operations) {
-            op.params.iter().for_each(|p| visit(&p.ty));
-            op.body.iter().for_each(|b| visit(&b.ty));
-            match &op.response {
-                crate::ir::Success::Json(ty) | crate::ir::Success::Envelope { result: ty } => visit(ty),
-                crate::ir::Success::ByStatus { cases, .. } => {
-                    cases.iter().flat_map(|c| &c.body).for_each(&mut visit)
-                }
-                crate::ir::Success::Empty | crate::ir::Success::Text | crate::ir::Success::Bytes => {}
-            }
-        }
-        api.error_bodies.iter().for_each(|e| visit(&e.ty));
-        needs
-    }
-
-    fn add(&mut self, ty: &TypeRef) {
-        for part in ty.parts() {
-            match part {
-                TypeRef::DateTime | TypeRef::Date => self.chrono = true,
-                TypeRef::Uuid => self.uuid = true,
-                _ => {}
-            }
-        }
     }
 }

@@ -217,16 +217,10 @@ fn constants_def(types: Types<'_>, name: &proc_macro2::Ident, doc: Option<&str>,
     }
 }
 
-/// Variant payloads: named structs and unions are boxed, so one large member does not make
-/// every value of the enum large.
-fn variant_payload(types: Types<'_>, ty: &TypeRef, boxed: bool) -> TokenStream {
-    types.boxed(ty, boxed || types.is_composite(ty))
-}
-
 fn union_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let payload = variant_payload(types, &v.ty, v.boxed);
+        let payload = types.boxed(&v.ty, v.boxed);
         quote!(#variant(#payload),)
     });
     let fallback = u.fallback.as_ref().map(|f| {

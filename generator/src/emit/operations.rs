@@ -181,8 +181,8 @@ fn accessor_method(types: Types<'_>, op: &Operation) -> TokenStream {
             None => quote!(#name,),
         });
     }
-    for (index, param) in op.params.iter().enumerate() {
-        if !positional.contains(&index) {
+    for (id, param) in op.params_with_ids() {
+        if !positional.contains(&id) {
             let name = ident(&param.name);
             inits.push(quote!(#name: None,));
         }
@@ -226,11 +226,11 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     let positional = op.positional();
     let mut fields = Vec::new();
     let mut setters = Vec::new();
-    for (index, param) in op.params.iter().enumerate() {
+    for (id, param) in op.params_with_ids() {
         let name = ident(&param.name);
         let arg = argument(types, &name, &param.ty);
         let stored = arg.stored;
-        if positional.contains(&index) {
+        if positional.contains(&id) {
             fields.push(quote!(#name: #stored,));
             continue;
         }
@@ -425,8 +425,8 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let positional = op.positional();
-    for (index, param) in op.params.iter().enumerate() {
-        steps.extend(param_step(param, positional.contains(&index)));
+    for (id, param) in op.params_with_ids() {
+        steps.extend(param_step(param, positional.contains(&id)));
     }
     let mut checks = Vec::new();
     for group in &op.required_one_of {
@@ -545,7 +545,7 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
         let variant = ident(&body.variant);
         let ty = types.ty(&body.ty);
         let pattern = status_pattern(case.status).unwrap_or_else(|| quote!(_));
-        let boxed = types.is_composite(&body.ty).then(|| quote!(.map(Box::new)));
+        let boxed = body.boxed.then(|| quote!(.map(Box::new)));
         quote!(#pattern => runtime::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
     });
     if let [only] = cases.as_slice() {
@@ -554,7 +554,7 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
             let body = &api.error_bodies[only.body];
             let variant = ident(&body.variant);
             let ty = types.ty(&body.ty);
-            let boxed = types.is_composite(&body.ty).then(|| quote!(.map(Box::new)));
+            let boxed = body.boxed.then(|| quote!(.map(Box::new)));
             return Some(quote! {
                 /// Decodes an error response as the body this operation declares for it.
                 fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{ident, Types};
-use crate::ir::{Member, Operation, PageNext, PageStyle, Pagination, TypeRef};
+use crate::ir::{Member, Operation, PageNext, PageStyle, Pagination, ParamId, TypeRef};
 
 /// An integer member as an `Option<i64>` expression.
 fn number(member: &Member) -> TokenStream {
@@ -99,12 +99,12 @@ pub fn paging_methods(
         }
     };
     let positional = op.positional();
-    let param_of = |index: usize| {
-        let param = &op.params[index];
+    let param_of = |id: ParamId| {
+        let param = &op.params[id];
         Parameter {
             field: ident(&param.name),
             ty: types.resolve(param.ty.non_null()).clone(),
-            positional: positional.contains(&index),
+            positional: positional.contains(&id),
         }
     };
     let step = match &pagination.style {

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::rust::Types;
 use crate::escape;
-use crate::ir::{Api, Operation, SchemeKind, TypeRef};
+use crate::ir::{Api, Operation, SchemeId, SchemeKind, TypeRef};
 
 pub fn readme(api: &Api) -> String {
     let mut out = String::new();
@@ -123,9 +123,9 @@ fn example(api: &Api) -> String {
         .groups
         .iter()
         .find_map(|g| g.operations.iter().find_map(|op| call_arguments(types, op).map(|args| (g, op, args))));
-    let schemes: Vec<usize> = match call {
+    let schemes: Vec<SchemeId> = match call {
         Some((_, op, _)) => op.security.alternatives.first().cloned().unwrap_or_default(),
-        None => api.schemes.first().map(|_| vec![0]).unwrap_or_default(),
+        None => api.schemes.first().map(|_| vec![SchemeId(0)]).unwrap_or_default(),
     };
     for index in schemes {
         let scheme = &api.schemes[index];

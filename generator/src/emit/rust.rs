@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{TypeDef, TypeKind, TypeRef};
+use crate::ir::{query, TypeDef, TypeRef};
 
 /// An identifier token; `r#type` becomes a raw identifier.
 pub fn ident(name: &str) -> Ident {
@@ -128,31 +128,12 @@ impl<'a> Types<'a> {
     where
         'a: 't,
     {
-        let mut current = ty;
-        for _ in 0..self.defs.len() {
-            match current {
-                TypeRef::Named(id) => match &self.defs[id.0].kind {
-                    TypeKind::Alias(target) => current = target,
-                    _ => return current,
-                },
-                _ => return current,
-            }
-        }
-        current
-    }
-
-    /// Whether the type is a struct or a union: an enum variant holding one is boxed, so one
-    /// large member does not make every value of the enum large.
-    pub fn is_composite(&self, ty: &TypeRef) -> bool {
-        match self.resolve(ty.non_null()) {
-            TypeRef::Named(id) => matches!(self.defs[id.0].kind, TypeKind::Struct(_) | TypeKind::Union(_)),
-            _ => false,
-        }
+        query::resolve(self.defs, ty)
     }
 
     /// Whether values of the type are strings (so builders can take `impl Into<String>`).
     pub fn is_string(&self, ty: &TypeRef) -> bool {
-        matches!(self.resolve(ty), TypeRef::String)
+        query::is_string(self.defs, ty)
     }
 }
 

@@ -1,8 +1,9 @@
-//! Analyses over the finished type graph: which fields must be boxed because a type reaches
-//! itself by value or holds too long a chain of types by value, and which aliases would
-//! expand forever.
+//! Analyses over the finished type graph, where every boxing decision is made: which fields
+//! must be boxed because a type reaches itself by value or holds too long a chain of types by
+//! value, which enum payloads are boxed for size, and which aliases would expand forever.
 
-use crate::ir::{TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::query::is_composite;
+use crate::ir::{ErrorBody, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// The named types a type reference contains by value: lists and maps are already on the
 /// heap, `Option` is not; aliases are looked through.
@@ -81,6 +82,22 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
             TypeKind::Union(u) => u.variants.iter_mut().zip(boxes).for_each(|(v, b)| v.boxed = b),
             _ => {}
         }
+    }
+}
+
+/// Boxes union variants and error bodies that hold a struct or a union, so one large member
+/// does not make every value of the enum large. Runs after [`box_recursive_fields`], which
+/// sets the variants' boxing from scratch.
+pub fn box_large_payloads(types: &mut [TypeDef], error_bodies: &mut [ErrorBody]) {
+    for owner in 0..types.len() {
+        let TypeKind::Union(u) = &types[owner].kind else { continue };
+        let large: Vec<bool> = u.variants.iter().map(|v| is_composite(types, &v.ty)).collect();
+        if let TypeKind::Union(u) = &mut types[owner].kind {
+            u.variants.iter_mut().zip(large).for_each(|(v, large)| v.boxed |= large);
+        }
+    }
+    for body in error_bodies {
+        body.boxed = is_composite(types, &body.ty);
     }
 }
 

@@ -27,10 +27,10 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
     let mut space = schema::TypeSpace::new(spec)?;
     let schemes = security::Schemes::lower(spec, &mut warnings)?;
     let envelope = options.envelope.fields();
-    let operations =
+    let mut operations =
         operation::OperationLowering::new(spec, &mut space, &schemes, envelope.clone(), &mut warnings)
             .run()?;
-    let types = space.finish();
+    let types = space.finish(&mut operations.error_bodies);
     let mut groups = operations.groups;
     let mut unused: Vec<&String> = options.pagination.keys().collect();
     for op in groups.iter_mut().flat_map(|g| &mut g.operations) {

@@ -11,60 +11,17 @@ use super::schema::TypeSpace;
 use super::security::Schemes;
 use crate::error::Diagnostic;
 use crate::ir::{
-    Body, BodyEncoding, EnvelopeFields, ErrorBody, ErrorCase, Group, Operation, Param, ParamLocation,
-    PathPart, QueryStyle, StatusMatch, Success, SuccessCase, TypeRef,
+    Body, BodyEncoding, EnvelopeFields, ErrorBody, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamId,
+    ParamLocation, PathPart, QueryStyle, StatusMatch, Success, SuccessCase, TypeRef,
 };
 use crate::load::Spec;
-use crate::naming::{self, operation_method, pascal, snake, words, Scope};
+use crate::naming::{
+    self, operation_method, pascal, snake, words, Scope, BUILDER_MEMBERS, CLIENT_MEMBERS, GROUP_MEMBERS,
+    MODULE_NAMES,
+};
 use crate::pointer::Pointer;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
-
-/// Names a request builder uses for itself; parameters get other names.
-const BUILDER_MEMBERS: &[&str] = &[
-    "client",
-    "send",
-    "send_with_response",
-    "into_future",
-    "options",
-    "timeout",
-    "max_retries",
-    "extra_header",
-    "extra_query",
-    "pages",
-    "stream",
-    "next_page",
-    "error_body",
-    "success_body",
-];
-
-/// Names the generated crate root and `Client` use; tag accessors get other names.
-const CLIENT_MEMBERS: &[&str] = &["builder", "base_url", "core", "clone", "fmt"];
-
-/// Methods a tag's type has besides its operations: its constructor, and trait methods an
-/// inherent method of the same name would shadow.
-const GROUP_MEMBERS: &[&str] =
-    &["new", "clone", "fmt", "deref", "borrow", "as_ref", "hash", "eq", "cmp", "drop"];
-
-/// Names a tag module imports or declares; builders get other names.
-const MODULE_NAMES: &[&str] = &[
-    "Client",
-    "Error",
-    "Result",
-    "Option",
-    "String",
-    "Vec",
-    "Box",
-    "Request",
-    "Response",
-    "Auth",
-    "QueryStyle",
-    "Into",
-    "IntoIterator",
-    "ErrorBody",
-    "Default",
-    "Self",
-];
 
 /// Servers of a path or operation are not followed: one client has one base URL.
 const OWN_SERVERS: &str =
@@ -87,11 +44,28 @@ pub struct OperationLowering<'a, 's> {
     uses_envelope: bool,
 }
 
-/// An operation before it is placed in its group.
+/// An operation lowered but not yet named: its names are chosen in its group's scopes once
+/// every operation is grouped, and `build` makes the operation with them.
 struct Pending {
     tag: String,
     id: String,
-    operation: Operation,
+    build: Unnamed,
+}
+
+/// Makes the operation once its names are chosen.
+type Unnamed = Box<dyn FnOnce(OperationNames<'_>) -> Operation>;
+
+/// The names of one operation, and the scope its module's other type names come from.
+struct OperationNames<'n> {
+    method: String,
+    builder: String,
+    types: &'n mut Scope,
+}
+
+/// What a call answers: one kind of success, or an enum by status that still needs its name.
+enum Answer {
+    One(Success),
+    ByStatus(Vec<SuccessCase>),
 }
 
 impl<'a, 's> OperationLowering<'a, 's> {
@@ -178,8 +152,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     .clone()
                     .unwrap_or_else(|| fallback_id(&method.to_ascii_lowercase(), path));
                 let shared = (&item.parameters[..], &item_at);
-                let operation = self.operation(path, method, op, shared, op_at, &id)?;
-                pending.push(Pending { tag, id, operation });
+                let build = self.operation(path, method, op, shared, op_at, &id)?;
+                pending.push(Pending { tag, id, build });
             }
         }
         let groups = group(spec, pending);
@@ -194,33 +168,44 @@ impl<'a, 's> OperationLowering<'a, 's> {
         shared: (&[ReferenceOr<Parameter>], &Pointer),
         at: &Pointer,
         id: &str,
-    ) -> Result<Operation> {
+    ) -> Result<Unnamed> {
         let builder_hint = pascal(id);
         let mut names = Scope::with_reserved(BUILDER_MEMBERS.iter().copied());
         let mut params = self.parameters(shared, &op.parameters, at, &mut names)?;
         let path_parts = self.path(path, at, &mut params, &mut names);
         let body = self.body(op, at, &builder_hint, &mut params, &mut names)?;
-        let (response, errors) = self.responses(op, at, &builder_hint)?;
+        let (answer, errors) = self.responses(op, at, &builder_hint)?;
         let security = self.schemes.requirement(self.spec, op.security.as_ref(), at, self.warnings);
         let required_one_of = self.required_one_of(op, at, &params)?;
-        Ok(Operation {
-            id: id.to_owned(),
-            method: String::new(),
-            builder: String::new(),
-            http_method: method.to_owned(),
-            path_template: path.to_owned(),
-            path: path_parts,
-            summary: op.summary.clone(),
-            description: op.description.clone(),
-            deprecated: op.deprecated,
-            params,
-            body,
-            response,
-            errors,
-            security,
-            required_one_of,
-            pagination: None,
-        })
+        let (id, http_method, path_template) = (id.to_owned(), method.to_owned(), path.to_owned());
+        let (summary, description, deprecated) = (op.summary.clone(), op.description.clone(), op.deprecated);
+        Ok(Box::new(move |names: OperationNames<'_>| {
+            let response = match answer {
+                Answer::One(success) => success,
+                Answer::ByStatus(cases) => Success::ByStatus {
+                    name: names.types.claim(&format!("{}Response", names.builder)),
+                    cases,
+                },
+            };
+            Operation {
+                id,
+                method: names.method,
+                builder: names.builder,
+                http_method,
+                path_template,
+                path: path_parts,
+                summary,
+                description,
+                deprecated,
+                params,
+                body,
+                response,
+                errors,
+                security,
+                required_one_of,
+                pagination: None,
+            }
+        }))
     }
 
     /// Path-level parameters (with the path item's pointer), overridden by operation-level
@@ -339,7 +324,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 }
             };
             used.push(index);
-            parts.push(PathPart::Param(index));
+            parts.push(PathPart::Param(ParamId(index)));
             rest = &rest[close + 1..];
         }
         if !rest.is_empty() {
@@ -356,9 +341,9 @@ impl<'a, 's> OperationLowering<'a, 's> {
             ));
             params.remove(index);
             for part in &mut parts {
-                if let PathPart::Param(i) = part {
-                    if *i > index {
-                        *i -= 1;
+                if let PathPart::Param(id) = part {
+                    if id.0 > index {
+                        id.0 -= 1;
                     }
                 }
             }
@@ -452,7 +437,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         op: &openapiv3::Operation,
         at: &Pointer,
         builder_hint: &str,
-    ) -> Result<(Success, Vec<ErrorCase>)> {
+    ) -> Result<(Answer, Vec<ErrorCase>)> {
         let spec = self.spec;
         let responses_at = at.join("responses");
         let mut statuses: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Pointer)> = op
@@ -548,13 +533,14 @@ impl<'a, 's> OperationLowering<'a, 's> {
     }
 
     /// The error body variant for a type, shared by every operation that declares it.
-    fn error_body(&mut self, ty: TypeRef) -> usize {
+    fn error_body(&mut self, ty: TypeRef) -> ErrorBodyId {
         if let Some(index) = self.error_bodies.iter().position(|b| b.ty == ty) {
-            return index;
+            return ErrorBodyId(index);
         }
         let variant = self.error_names.claim(&self.space.describe(&ty));
-        self.error_bodies.push(ErrorBody { variant, ty });
-        self.error_bodies.len() - 1
+        // Boxed or not once every type is known (`cycles::box_large_payloads`).
+        self.error_bodies.push(ErrorBody { variant, ty, boxed: false });
+        ErrorBodyId(self.error_bodies.len() - 1)
     }
 
     /// `x-required-one-of: [[a, b], [c, d]]` (or one flat group): at least one parameter of
@@ -564,7 +550,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         op: &openapiv3::Operation,
         at: &Pointer,
         params: &[Param],
-    ) -> Result<Vec<Vec<usize>>> {
+    ) -> Result<Vec<Vec<ParamId>>> {
         let Some(value) = op.extensions.get("x-required-one-of") else { return Ok(Vec::new()) };
         let ext_at = at.join("x-required-one-of");
         let expected = "expected a list of parameter names, or a list of such lists";
@@ -582,7 +568,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     .iter()
                     .map(|name| {
                         let name = name.as_str().ok_or_else(|| self.spec.error(&ext_at.join(g), expected))?;
-                        params.iter().position(|p| p.wire == name).ok_or_else(|| {
+                        params.iter().position(|p| p.wire == name).map(ParamId).ok_or_else(|| {
                             self.spec.error(
                                 &ext_at.join(g),
                                 format!("`{name}` is not a parameter of this operation"),
@@ -606,7 +592,7 @@ fn schema_description(format: &ParameterSchemaOrContent) -> Option<String> {
 /// The success of an operation from the successes of its statuses: one kind of answer is that
 /// answer; JSON bodies that differ (or a body for some statuses and none for others) are an
 /// enum by status. Text, bytes and envelopes keep the first status's answer.
-fn by_status(successes: Vec<(StatusMatch, Success)>) -> Success {
+fn by_status(successes: Vec<(StatusMatch, Success)>) -> Answer {
     let mut distinct: Vec<&Success> = Vec::new();
     for (_, success) in &successes {
         if !distinct.contains(&success) {
@@ -615,7 +601,7 @@ fn by_status(successes: Vec<(StatusMatch, Success)>) -> Success {
     }
     let json_or_empty = successes.iter().all(|(_, s)| matches!(s, Success::Json(_) | Success::Empty));
     if distinct.len() < 2 || !json_or_empty {
-        return successes.into_iter().next().map_or(Success::Empty, |(_, s)| s);
+        return Answer::One(successes.into_iter().next().map_or(Success::Empty, |(_, s)| s));
     }
     let mut variants = Scope::new();
     let cases = successes
@@ -629,7 +615,7 @@ fn by_status(successes: Vec<(StatusMatch, Success)>) -> Success {
             },
         })
         .collect();
-    Success::ByStatus { name: String::new(), cases }
+    Answer::ByStatus(cases)
 }
 
 /// A variant name for a success status (`201` is `Created`).
@@ -790,13 +776,9 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
         let operations = members
             .into_iter()
             .map(|p| {
-                let mut operation = p.operation;
-                operation.method = methods.claim(&operation_method(&p.id, &tag));
-                operation.builder = builders.claim(&pascal(&operation.method));
-                if let Success::ByStatus { name, .. } = &mut operation.response {
-                    *name = builders.claim(&format!("{}Response", operation.builder));
-                }
-                operation
+                let method = methods.claim(&operation_method(&p.id, &tag));
+                let builder = builders.claim(&pascal(&method));
+                (p.build)(OperationNames { method, builder, types: &mut builders })
             })
             .collect();
         let doc = spec.api.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());

@@ -2,8 +2,10 @@
 //! names of their parameters and response members, or set in `generator.toml` for APIs whose
 //! paging cannot be inferred.
 
+use crate::ir::query::resolve;
 use crate::ir::{
-    Member, Operation, PageNext, PageStyle, Pagination, ParamLocation, Success, TypeDef, TypeKind, TypeRef,
+    Member, Operation, PageNext, PageStyle, Pagination, ParamId, ParamLocation, Success, TypeDef, TypeKind,
+    TypeRef,
 };
 use crate::naming::words;
 use crate::options::{PagingSetting, PagingStyle};
@@ -64,21 +66,6 @@ pub fn paging(
     }
 }
 
-/// Follows aliases.
-fn resolve<'t>(types: &'t [TypeDef], ty: &'t TypeRef) -> &'t TypeRef {
-    let mut current = ty;
-    for _ in 0..types.len() {
-        match current {
-            TypeRef::Named(id) => match &types[id.0].kind {
-                TypeKind::Alias(target) => current = target,
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    current
-}
-
 /// What the success value is: a list, or a struct with members.
 enum Value {
     List(TypeRef),
@@ -132,13 +119,16 @@ fn query_param(
     types: &[TypeDef],
     names: &[&str],
     fits: impl Fn(&TypeRef) -> bool,
-) -> Option<usize> {
+) -> Option<ParamId> {
     names.iter().find_map(|name| {
-        op.params.iter().position(|p| {
-            matches!(p.location, ParamLocation::Query(_))
-                && key(&p.wire) == *name
-                && fits(resolve(types, p.ty.non_null()))
-        })
+        op.params
+            .iter()
+            .position(|p| {
+                matches!(p.location, ParamLocation::Query(_))
+                    && key(&p.wire) == *name
+                    && fits(resolve(types, p.ty.non_null()))
+            })
+            .map(ParamId)
     })
 }
 
@@ -228,7 +218,7 @@ fn configured(
             Some(wire) => op.params.iter().position(|p| &p.wire == wire),
             None => defaults.iter().find_map(|name| op.params.iter().position(|p| key(&p.wire) == *name)),
         };
-        index.ok_or_else(|| match &setting.param {
+        index.map(ParamId).ok_or_else(|| match &setting.param {
             Some(wire) => format!("the operation has no parameter `{wire}`"),
             None => "no paging parameter found; name it in `param`".to_owned(),
         })

@@ -11,7 +11,8 @@ use serde_json::Value;
 use super::view::View;
 use crate::error::Diagnostic;
 use crate::ir::{
-    Enum, EnumRepr, Extra, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant, Variant,
+    Enum, EnumRepr, ErrorBody, Extra, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant,
+    Variant,
 };
 use crate::load::{Resolved, Spec};
 use crate::naming::{pascal, shouty, snake, Scope};
@@ -21,6 +22,12 @@ type Result<T> = std::result::Result<T, Diagnostic>;
 
 /// The schema nodes that name one property across merged members, with their pointers.
 type PropertyNodes<'a> = Vec<(&'a ReferenceOr<Box<Schema>>, Pointer)>;
+
+/// What a declared type turns out to be; its name was chosen when it was declared.
+struct Definition {
+    doc: Option<String>,
+    kind: TypeKind,
+}
 
 /// All named types of one API, built up as schemas are lowered.
 pub struct TypeSpace<'s> {
@@ -96,7 +103,7 @@ impl<'s> TypeSpace<'s> {
                     let target = spec.resolve(node, &pointer)?;
                     let doc = View(&target.item).doc().map(str::to_owned);
                     let ty = space.lower_resolved(target, &space.name_of(id))?;
-                    TypeDef { name: String::new(), doc, kind: TypeKind::Alias(ty) }
+                    Definition { doc, kind: TypeKind::Alias(ty) }
                 }
                 ReferenceOr::Item(schema) => {
                     let resolved = Resolved {
@@ -123,7 +130,7 @@ impl<'s> TypeSpace<'s> {
     }
 
     /// Stores a definition under an id declared earlier, keeping the declared name.
-    fn fill(&mut self, id: TypeId, def: TypeDef) {
+    fn fill(&mut self, id: TypeId, def: Definition) {
         let slot = &mut self.types[id.0];
         slot.doc = def.doc;
         slot.kind = def.kind;
@@ -314,18 +321,18 @@ impl<'s> TypeSpace<'s> {
     }
 
     /// Builds the definition of a named schema.
-    fn define(&mut self, resolved: Resolved<'_, Schema>, name: &str) -> Result<TypeDef> {
+    fn define(&mut self, resolved: Resolved<'_, Schema>, name: &str) -> Result<Definition> {
         let (class, null_member) = self.classify(&resolved)?;
         let doc = View(&resolved.item).doc().map(str::to_owned);
         let wrap = |ty: TypeRef| if null_member { ty.nullable() } else { ty };
         match class {
             Class::Plain => {
                 let ty = self.plain(View(&resolved.item), &resolved.pointer, name)?;
-                Ok(TypeDef { name: String::new(), doc, kind: TypeKind::Alias(wrap(ty)) })
+                Ok(Definition { doc, kind: TypeKind::Alias(wrap(ty)) })
             }
             Class::Same(member) => {
                 let ty = self.lower_resolved(*member, name)?;
-                Ok(TypeDef { name: String::new(), doc, kind: TypeKind::Alias(wrap(ty)) })
+                Ok(Definition { doc, kind: TypeKind::Alias(wrap(ty)) })
             }
             class => self.build(class, &resolved, name),
         }
@@ -461,7 +468,7 @@ impl<'s> TypeSpace<'s> {
         Ok(())
     }
 
-    fn build(&mut self, class: Class<'_>, resolved: &Resolved<'_, Schema>, name: &str) -> Result<TypeDef> {
+    fn build(&mut self, class: Class<'_>, resolved: &Resolved<'_, Schema>, name: &str) -> Result<Definition> {
         let doc = View(&resolved.item).doc().map(str::to_owned);
         let kind = match class {
             Class::Object(members) => TypeKind::Struct(self.build_struct(&members, name)?),
@@ -469,7 +476,7 @@ impl<'s> TypeSpace<'s> {
             Class::Union(members) => TypeKind::Union(self.build_union(resolved, members, name)?),
             Class::Same(_) | Class::Plain => unreachable!("only named classes are built"),
         };
-        Ok(TypeDef { name: name.to_owned(), doc, kind })
+        Ok(Definition { doc, kind })
     }
 
     fn build_struct(&mut self, members: &[Resolved<'_, Schema>], name: &str) -> Result<Struct> {
@@ -560,7 +567,7 @@ impl<'s> TypeSpace<'s> {
         let name = self.name_of(id);
         let doc = objects.iter().find_map(|m| View(&m.item).doc()).map(str::to_owned);
         let kind = TypeKind::Struct(self.build_struct(&objects, &name)?);
-        self.fill(id, TypeDef { name, doc, kind });
+        self.fill(id, Definition { doc, kind });
         Ok(TypeRef::Named(id))
     }
 
@@ -690,11 +697,13 @@ impl<'s> TypeSpace<'s> {
         }
     }
 
-    /// The finished types: recursive fields boxed, recursive aliases cut.
-    pub fn finish(self) -> Vec<TypeDef> {
+    /// The finished types: recursive aliases cut, and every field, variant and error body
+    /// that must be boxed (for recursion, for size, or to keep chains short) boxed.
+    pub fn finish(self, error_bodies: &mut [ErrorBody]) -> Vec<TypeDef> {
         let mut types = self.types;
         super::cycles::break_alias_cycles(&mut types);
         super::cycles::box_recursive_fields(&mut types);
+        super::cycles::box_large_payloads(&mut types, error_bodies);
         super::cycles::box_deep_chains(&mut types);
         types
     }

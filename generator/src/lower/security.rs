@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use openapiv3::{APIKeyLocation, SecurityRequirement};
 
 use crate::error::Diagnostic;
-use crate::ir::{KeyLocation, SchemeKind, Security, SecurityScheme, Signature};
+use crate::ir::{KeyLocation, SchemeId, SchemeKind, Security, SecurityScheme, Signature};
 use crate::load::Spec;
 use crate::naming::{self, snake, Scope};
 use crate::pointer::Pointer;
@@ -17,7 +17,7 @@ pub const BUILDER_METHODS: &[&str] =
 /// The schemes a client can send, and the index of each by its name in the spec.
 pub struct Schemes {
     pub list: Vec<SecurityScheme>,
-    by_key: HashMap<String, usize>,
+    by_key: HashMap<String, SchemeId>,
 }
 
 impl Schemes {
@@ -71,7 +71,7 @@ impl Schemes {
                     (SchemeKind::Bearer, description.clone())
                 }
             };
-            by_key.insert(key.clone(), list.len());
+            by_key.insert(key.clone(), SchemeId(list.len()));
             let setter = setters.claim(&snake(key));
             list.push(SecurityScheme { key: key.clone(), setter, signer_setter: None, doc, kind });
         }
@@ -107,7 +107,7 @@ impl Schemes {
                 security.optional = true;
                 continue;
             }
-            let schemes: Option<Vec<usize>> =
+            let schemes: Option<Vec<SchemeId>> =
                 requirement.keys().map(|k| self.by_key.get(k).copied()).collect();
             match schemes {
                 Some(schemes) => security.alternatives.push(schemes),

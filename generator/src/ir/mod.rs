@@ -1,6 +1,9 @@
 //! The intermediate representation: everything the emitters need to know about an API, as
 //! plain data. It holds final Rust names (chosen by `naming`) next to wire names, and no
-//! tokens and no raw OpenAPI: emitters read only this.
+//! tokens and no raw OpenAPI: emitters read only this. [`query`] answers the questions
+//! several stages ask of it.
+
+pub mod query;
 
 /// One API, ready to emit as a crate.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +34,18 @@ pub struct Api {
 /// Index of a named type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
+
+/// Index of a parameter in its [`Operation::params`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParamId(pub usize);
+
+/// Index of a security scheme in [`Api::schemes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SchemeId(pub usize);
+
+/// Index of an error body in [`Api::error_bodies`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ErrorBodyId(pub usize);
 
 /// A type as used in a field, parameter or response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -63,6 +78,24 @@ pub enum TypeRef {
     /// The value may be `null`.
     Nullable(Box<TypeRef>),
 }
+
+/// Each id indexes only the list it is an id into.
+macro_rules! indexed_by {
+    ($id:ident, $item:ident) => {
+        impl std::ops::Index<$id> for Vec<$item> {
+            type Output = $item;
+
+            fn index(&self, id: $id) -> &$item {
+                &self[id.0]
+            }
+        }
+    };
+}
+
+indexed_by!(TypeId, TypeDef);
+indexed_by!(ParamId, Param);
+indexed_by!(SchemeId, SecurityScheme);
+indexed_by!(ErrorBodyId, ErrorBody);
 
 impl Api {
     /// How docs name the API: "the Pets API", or "the Petstore API" for a title that
@@ -191,6 +224,8 @@ pub struct Union {
 pub struct UnionVariant {
     pub name: String,
     pub ty: TypeRef,
+    /// The payload is boxed: it reaches the union again by value, or it is a struct or a
+    /// union (large next to the other variants).
     pub boxed: bool,
     /// Discriminator values that select this variant.
     pub tags: Vec<String>,
@@ -281,8 +316,8 @@ pub struct Operation {
     pub response: Success,
     pub errors: Vec<ErrorCase>,
     pub security: Security,
-    /// Groups of parameters (indexes into `params`) of which at least one must be set.
-    pub required_one_of: Vec<Vec<usize>>,
+    /// Groups of parameters of which at least one must be set.
+    pub required_one_of: Vec<Vec<ParamId>>,
     /// How to walk the pages of a listing, when the operation is one.
     pub pagination: Option<Pagination>,
 }
@@ -290,22 +325,27 @@ pub struct Operation {
 impl Operation {
     /// Parameters passed positionally: path parameters in path order, then the other
     /// required parameters in spec order.
-    pub fn positional(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = Vec::new();
+    pub fn positional(&self) -> Vec<ParamId> {
+        let mut order: Vec<ParamId> = Vec::new();
         for part in &self.path {
             // A placeholder may appear twice in a path; its parameter is one argument.
-            if let PathPart::Param(index) = part {
-                if !order.contains(index) {
-                    order.push(*index);
+            if let PathPart::Param(id) = part {
+                if !order.contains(id) {
+                    order.push(*id);
                 }
             }
         }
-        for (index, param) in self.params.iter().enumerate() {
-            if param.required && !order.contains(&index) {
-                order.push(index);
+        for (id, param) in self.params_with_ids() {
+            if param.required && !order.contains(&id) {
+                order.push(id);
             }
         }
         order
+    }
+
+    /// Every parameter with its id, in spec order.
+    pub fn params_with_ids(&self) -> impl Iterator<Item = (ParamId, &Param)> {
+        self.params.iter().enumerate().map(|(index, param)| (ParamId(index), param))
     }
 }
 
@@ -331,12 +371,12 @@ pub struct Member {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageStyle {
-    /// A page number parameter (index into `params`) and how to know the next one.
-    Page { param: usize, next: PageNext },
+    /// A page number parameter and how to know the next one.
+    Page { param: ParamId, next: PageNext },
     /// A cursor parameter, and the member that holds the next cursor.
-    Cursor { param: usize, next: Member },
+    Cursor { param: ParamId, next: Member },
     /// An offset parameter, advanced by the number of items received.
-    Offset { param: usize },
+    Offset { param: ParamId },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -356,8 +396,7 @@ pub enum PageNext {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathPart {
     Literal(String),
-    /// Index into the operation's `params`.
-    Param(usize),
+    Param(ParamId),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -454,8 +493,7 @@ pub struct SuccessCase {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorCase {
     pub status: StatusMatch,
-    /// Index into [`Api::error_bodies`].
-    pub body: usize,
+    pub body: ErrorBodyId,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -471,13 +509,15 @@ pub struct ErrorBody {
     /// Variant of the crate's `ErrorBody` enum.
     pub variant: String,
     pub ty: TypeRef,
+    /// The variant holds the body in a `Box` (a struct or union, large next to the others).
+    pub boxed: bool,
 }
 
 /// Which credentials an operation sends: the first alternative whose schemes are all
-/// configured. Each alternative lists indexes into [`Api::schemes`].
+/// configured.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Security {
-    pub alternatives: Vec<Vec<usize>>,
+    pub alternatives: Vec<Vec<SchemeId>>,
     /// Anonymous calls are allowed too (`{}` among the requirements, or none at all).
     pub optional: bool,
 }
