@@ -64,14 +64,7 @@ fn starts_item(line: &str) -> bool {
         "use ",
         "trait ",
     ];
-    STARTS.iter().any(|start| line.starts_with(start)) || is_macro_item(line)
-}
-
-/// An item written as a macro call (`runtime::request_builder!(...);`).
-fn is_macro_item(line: &str) -> bool {
-    line.split_once("!(").is_some_and(|(path, _)| {
-        !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
-    })
+    STARTS.iter().any(|start| line.starts_with(start))
 }
 
 /// prettyplease prints items back to back; a blank line between items (and after the module

@@ -1,5 +1,5 @@
-//! Tests of the client runtime (`runtime.rs`) against a local HTTP server. They live outside
-//! the runtime file because that file is copied verbatim into generated crates.
+//! Tests of the client runtime (`runtime/`) against a local HTTP server. They live outside
+//! the runtime folder because its files are copied verbatim into generated crates.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +9,12 @@ use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::runtime::*;
+use crate::runtime::auth::*;
+use crate::runtime::error::*;
+use crate::runtime::paging::*;
+use crate::runtime::request::*;
+use crate::runtime::response::*;
+use crate::runtime::transport::*;
 
 const ENVELOPE: Envelope = Envelope {
     success: "success",
@@ -19,7 +24,15 @@ const ENVELOPE: Envelope = Envelope {
     result_info: "result_info",
 };
 
-const TOKEN: Auth = Auth { alternatives: &[&["token"], &["email", "key"]], optional: false };
+const TOKEN_SCHEME: Scheme = Scheme { index: 0, setter: "token" };
+const EMAIL: Scheme = Scheme { index: 1, setter: "email" };
+const KEY: Scheme = Scheme { index: 2, setter: "key" };
+const BASIC: Scheme = Scheme { index: 3, setter: "basic" };
+const QUERY: Scheme = Scheme { index: 4, setter: "query" };
+const COOKIE: Scheme = Scheme { index: 5, setter: "cookie" };
+const NCP: Scheme = Scheme { index: 0, setter: "ncp" };
+
+const TOKEN: Auth = Auth { alternatives: &[&[TOKEN_SCHEME], &[EMAIL, KEY]], optional: false };
 
 type TestError = Error<Value>;
 
@@ -50,7 +63,8 @@ async fn path_parameters_stay_one_segment() {
     request.path_param("user", "../x").unwrap();
     request.path("/items/");
     request.path_param("item", "a/b?c#d%").unwrap();
-    let response: Response<Value> = client.send_json::<Value, Value>(request, no_body, None).await.unwrap();
+    let response: Response<Value> =
+        client.send(request, Reply::<Value, Value>::body(no_body, None, json)).await.unwrap();
     assert_eq!(response.value, json!({"ok": true}));
 }
 
@@ -77,7 +91,7 @@ async fn query_styles() {
     request.query("filter", &json!({"role": "admin"}), QueryStyle::DeepObject).unwrap();
     request.query("absent", &None::<String>, QueryStyle::Form { explode: true }).unwrap();
     request.query("flag", &true, QueryStyle::Form { explode: true }).unwrap();
-    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
     let received = server.received_requests().await.unwrap();
     assert_eq!(
         received[0].url.query(),
@@ -95,13 +109,14 @@ async fn credentials_follow_the_first_complete_alternative() {
         .mount(&server)
         .await;
     let mut builder = core(&server);
-    builder.credential(
-        "email",
-        Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") },
-    );
-    builder.credential("key", Credential::Header { name: "X-Auth-Key", value: Secret::new("k") });
+    builder
+        .credential(EMAIL, Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") });
+    builder.credential(KEY, Credential::Header { name: "X-Auth-Key", value: Secret::new("k") });
     let client = build(builder);
-    client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap();
+    client
+        .send(Request::new(Method::GET, TOKEN), Reply::<(), Value>::body(no_body, None, empty))
+        .await
+        .unwrap();
 
     let server = MockServer::start().await;
     Mock::given(header("authorization", "Bearer t0k"))
@@ -110,13 +125,14 @@ async fn credentials_follow_the_first_complete_alternative() {
         .mount(&server)
         .await;
     let mut builder = core(&server);
-    builder.credential("token", Credential::Bearer(Secret::new("t0k")));
-    builder.credential(
-        "email",
-        Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") },
-    );
+    builder.credential(TOKEN_SCHEME, Credential::Bearer(Secret::new("t0k")));
+    builder
+        .credential(EMAIL, Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") });
     let client = build(builder);
-    client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap();
+    client
+        .send(Request::new(Method::GET, TOKEN), Reply::<(), Value>::body(no_body, None, empty))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -130,12 +146,15 @@ async fn basic_query_and_cookie_keys() {
         .mount(&server)
         .await;
     let mut builder = core(&server);
-    builder.credential("basic", Credential::Basic { username: "user".into(), password: Secret::new("pass") });
-    builder.credential("query", Credential::Query { name: "api_key", value: Secret::new("q") });
-    builder.credential("cookie", Credential::Cookie { name: "session", value: Secret::new("c") });
+    builder.credential(BASIC, Credential::Basic { username: "user".into(), password: Secret::new("pass") });
+    builder.credential(QUERY, Credential::Query { name: "api_key", value: Secret::new("q") });
+    builder.credential(COOKIE, Credential::Cookie { name: "session", value: Secret::new("c") });
     let client = build(builder);
-    let auth = Auth { alternatives: &[&["basic", "query", "cookie"]], optional: false };
-    client.send_empty::<Value>(Request::new(Method::GET, auth), no_body, None).await.unwrap();
+    let auth = Auth { alternatives: &[&[BASIC, QUERY, COOKIE]], optional: false };
+    client
+        .send(Request::new(Method::GET, auth), Reply::<(), Value>::body(no_body, None, empty))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -143,10 +162,12 @@ async fn missing_credentials_are_named_and_secrets_never_printed() {
     let server = MockServer::start().await;
     let mut builder = core(&server);
     builder
-        .credential("email", Credential::Header { name: "X-Auth-Email", value: Secret::new("hidden-email") });
+        .credential(EMAIL, Credential::Header { name: "X-Auth-Email", value: Secret::new("hidden-email") });
     let client = build(builder);
-    let error =
-        client.send_empty::<Value>(Request::new(Method::GET, TOKEN), no_body, None).await.unwrap_err();
+    let error = client
+        .send(Request::new(Method::GET, TOKEN), Reply::<(), Value>::body(no_body, None, empty))
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
     assert_eq!(
         error.to_string(),
@@ -178,7 +199,7 @@ async fn envelopes_yield_their_result() {
         .await;
     let client = build(core(&server));
     let response: Response<Value> = client
-        .send_envelope::<Value, Value>(Request::new(Method::GET, Auth::NONE), no_body, &ENVELOPE)
+        .send(Request::new(Method::GET, Auth::NONE), Reply::<Value, Value>::enveloped(no_body, &ENVELOPE))
         .await
         .unwrap();
     assert_eq!(response.value, json!({"id": "a"}));
@@ -200,7 +221,7 @@ async fn unsuccessful_envelopes_are_api_errors() {
         .await;
     let client = build(core(&server));
     let error = client
-        .send_envelope::<Value, Value>(Request::new(Method::GET, Auth::NONE), no_body, &ENVELOPE)
+        .send(Request::new(Method::GET, Auth::NONE), Reply::<Value, Value>::enveloped(no_body, &ENVELOPE))
         .await
         .unwrap_err();
     let api = error.api().expect("an API error");
@@ -224,7 +245,7 @@ async fn error_statuses_carry_messages_typed_body_and_raw_body() {
             .then(|| json!({"typed": serde_json::from_slice::<Value>(body).ok()}))
     }
     let error = client
-        .send_envelope::<Value, Value>(Request::new(Method::GET, Auth::NONE), typed, &ENVELOPE)
+        .send(Request::new(Method::GET, Auth::NONE), Reply::<Value, Value>::enveloped(typed, &ENVELOPE))
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::FORBIDDEN));
@@ -251,9 +272,11 @@ async fn undeclared_error_bodies_are_kept_as_json_or_raw_text() {
         request.path(p);
         request
     };
-    let error: TestError = client.send_json::<Value, Value>(get("/json"), no_body, None).await.unwrap_err();
+    let error: TestError =
+        client.send(get("/json"), Reply::<Value, Value>::body(no_body, None, json)).await.unwrap_err();
     assert_eq!(error.api().unwrap().body, Some(json!({"oops": 1})));
-    let error: TestError = client.send_json::<Value, Value>(get("/html"), no_body, None).await.unwrap_err();
+    let error: TestError =
+        client.send(get("/html"), Reply::<Value, Value>::body(no_body, None, json)).await.unwrap_err();
     assert_eq!(error.api().unwrap().body, None);
     assert_eq!(error.to_string(), "API error: HTTP 502 Bad Gateway: <html>Bad gateway</html>");
 }
@@ -300,23 +323,29 @@ async fn decode_errors_name_the_failing_member_and_keep_the_body() {
         Error::Decode(e) => e,
         other => panic!("expected a decode error, got {other:?}"),
     };
-    let error =
-        decode_error(client.send_json::<Listing, Value>(get("/plain"), no_body, None).await.unwrap_err());
+    let error = decode_error(
+        client.send(get("/plain"), Reply::<Listing, Value>::body(no_body, None, json)).await.unwrap_err(),
+    );
     assert_eq!(error.path, "items[1].count");
     assert_eq!(serde_json::from_slice::<Value>(&error.raw).unwrap(), body);
     let error = decode_error(
-        client.send_envelope::<Listing, Value>(get("/envelope"), no_body, &ENVELOPE).await.unwrap_err(),
+        client
+            .send(get("/envelope"), Reply::<Listing, Value>::enveloped(no_body, &ENVELOPE))
+            .await
+            .unwrap_err(),
     );
     assert_eq!(error.path, "result.items[1].count");
     assert!(
         error.to_string().starts_with("cannot decode result.items[1].count of an HTTP 200 OK response"),
         "{error}"
     );
-    let error =
-        decode_error(client.send_json::<Listing, Value>(get("/truncated"), no_body, None).await.unwrap_err());
+    let error = decode_error(
+        client.send(get("/truncated"), Reply::<Listing, Value>::body(no_body, None, json)).await.unwrap_err(),
+    );
     assert!(error.message.contains("EOF"), "{error:?}");
-    let error =
-        decode_error(client.send_json::<Listing, Value>(get("/empty"), no_body, None).await.unwrap_err());
+    let error = decode_error(
+        client.send(get("/empty"), Reply::<Listing, Value>::body(no_body, None, json)).await.unwrap_err(),
+    );
     assert_eq!(error.raw, b"");
 }
 
@@ -330,8 +359,10 @@ async fn slow_answers_time_out() {
     let mut builder = core(&server);
     builder.timeout(Duration::from_millis(200));
     let client = build(builder);
-    let error =
-        client.send_empty::<Value>(Request::new(Method::GET, Auth::NONE), no_body, None).await.unwrap_err();
+    let error = client
+        .send(Request::new(Method::GET, Auth::NONE), Reply::<(), Value>::body(no_body, None, empty))
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Timeout), "{error:?}");
 }
 
@@ -351,7 +382,7 @@ async fn json_bodies_and_headers_are_sent() {
     let mut request = Request::new(Method::POST, Auth::NONE);
     request.header("X-Request-Id", &42).unwrap();
     request.json(&json!({"name": "n"}), "application/json").unwrap();
-    let response = client.send_text::<Value>(request, no_body, None).await.unwrap();
+    let response = client.send(request, Reply::<String, Value>::body(no_body, None, text)).await.unwrap();
     assert_eq!(response.value, "done");
 }
 
@@ -399,15 +430,15 @@ async fn signers_run_on_every_attempt_with_a_fresh_timestamp() {
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let mut builder = core(&server);
     builder.credential(
-        "ncp",
+        NCP,
         Credential::Signed(Arc::new(NcpApigwV2::new("ncp_iam_EXAMPLEKEY", "example-secret-key"))),
     );
     let client = build(builder);
-    let auth = Auth { alternatives: &[&["ncp"]], optional: false };
+    let auth = Auth { alternatives: &[&[NCP]], optional: false };
     let mut request = Request::new(Method::GET, auth);
     request.path("/api/v1/users/u1/last-access-summary");
     request.query("q", "a b", QueryStyle::Form { explode: true }).unwrap();
-    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 2, "one retry");
     for attempt in &received {
@@ -453,8 +484,10 @@ async fn retries_429_honouring_retry_after_and_5xx_with_backoff() {
     let server = answering(&[(429, &[("retry-after", "1")]), (503, &[])]).await;
     let client = build(core(&server));
     let started = std::time::Instant::now();
-    let response =
-        client.send_json::<Value, Value>(Request::new(Method::GET, Auth::NONE), no_body, None).await.unwrap();
+    let response = client
+        .send(Request::new(Method::GET, Auth::NONE), Reply::<Value, Value>::body(no_body, None, json))
+        .await
+        .unwrap();
     assert_eq!(response.value, json!({"ok": true}));
     assert_eq!(attempts(&server).await, 3);
     // One second asked for by the server, then at least 0.75 s of the second backoff step.
@@ -467,8 +500,10 @@ async fn gives_up_after_max_retries_with_the_last_error() {
     let mut builder = core(&server);
     builder.max_retries(1);
     let client = build(builder);
-    let error =
-        client.send_empty::<Value>(Request::new(Method::GET, Auth::NONE), no_body, None).await.unwrap_err();
+    let error = client
+        .send(Request::new(Method::GET, Auth::NONE), Reply::<(), Value>::body(no_body, None, empty))
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
     assert_eq!(attempts(&server).await, 2);
 
@@ -477,7 +512,7 @@ async fn gives_up_after_max_retries_with_the_last_error() {
     let client = build(core(&server));
     let mut request = Request::new(Method::GET, Auth::NONE);
     request.options(RequestOptions { max_retries: Some(0), ..Default::default() });
-    let error = client.send_empty::<Value>(request, no_body, None).await.unwrap_err();
+    let error = client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
     assert_eq!(attempts(&server).await, 1);
 }
@@ -488,7 +523,7 @@ async fn client_errors_are_not_retried() {
         let server = answering(&[(status, &[("retry-after", "0")])]).await;
         let client = build(core(&server));
         let error = client
-            .send_empty::<Value>(Request::new(Method::GET, Auth::NONE), no_body, None)
+            .send(Request::new(Method::GET, Auth::NONE), Reply::<(), Value>::body(no_body, None, empty))
             .await
             .unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
@@ -501,22 +536,22 @@ async fn non_idempotent_requests_retry_only_where_the_server_did_not_act() {
     let post = || Request::new(Method::POST, Auth::NONE);
     let server = answering(&[(500, &[])]).await;
     let client = build(core(&server));
-    assert!(client.send_empty::<Value>(post(), no_body, None).await.is_err());
+    assert!(client.send(post(), Reply::<(), Value>::body(no_body, None, empty)).await.is_err());
     assert_eq!(attempts(&server).await, 1, "a 500 may have acted");
 
     let server = answering(&[(429, &[("retry-after", "0")]), (503, &[("retry-after", "0")])]).await;
     let client = build(core(&server));
-    client.send_empty::<Value>(post(), no_body, None).await.unwrap();
+    client.send(post(), Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
     assert_eq!(attempts(&server).await, 3, "429 and 503 with Retry-After are safe");
 
     let server = answering(&[(503, &[])]).await;
     let client = build(core(&server));
-    assert!(client.send_empty::<Value>(post(), no_body, None).await.is_err());
+    assert!(client.send(post(), Reply::<(), Value>::body(no_body, None, empty)).await.is_err());
     assert_eq!(attempts(&server).await, 1, "a 503 without Retry-After may have acted");
 
     let server = answering(&[(500, &[("x-should-retry", "true")])]).await;
     let client = build(core(&server));
-    client.send_empty::<Value>(post(), no_body, None).await.unwrap();
+    client.send(post(), Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
     assert_eq!(attempts(&server).await, 2, "the server says it is safe");
 }
 
@@ -530,7 +565,7 @@ fn retry_after_forms() {
         map
     };
     let ask = |pairs: &[(&'static str, String)]| {
-        crate::runtime::retry_after_status(StatusCode::TOO_MANY_REQUESTS, &headers(pairs), true, 0, 2)
+        retry_after_status(StatusCode::TOO_MANY_REQUESTS, &headers(pairs), true, 0, 2)
     };
     assert_eq!(ask(&[("retry-after-ms", "1500".into())]), Some(Duration::from_millis(1500)));
     assert_eq!(ask(&[("retry-after", "2".into())]), Some(Duration::from_secs(2)));
@@ -542,17 +577,14 @@ fn retry_after_forms() {
         let delay = ask(pairs).unwrap();
         assert!(delay <= Duration::from_millis(500), "{delay:?}");
     }
-    assert_eq!(
-        crate::runtime::retry_after_status(StatusCode::TOO_MANY_REQUESTS, &headers(&[]), true, 2, 2),
-        None
-    );
+    assert_eq!(retry_after_status(StatusCode::TOO_MANY_REQUESTS, &headers(&[]), true, 2, 2), None);
 }
 
 #[test]
 fn backoff_doubles_with_jitter_up_to_a_cap() {
     for attempt in 0..8 {
         let expected = Duration::from_millis(500 * 2u64.pow(attempt)).min(Duration::from_secs(8));
-        let delay = crate::runtime::backoff(attempt);
+        let delay = backoff(attempt);
         assert!(delay <= expected && delay >= expected.mul_f64(0.75), "{attempt}: {delay:?}");
     }
 }
@@ -566,8 +598,10 @@ async fn connection_failures_are_retried_then_reported() {
     builder.max_retries(1);
     let client = build(builder);
     let started = std::time::Instant::now();
-    let error =
-        client.send_empty::<Value>(Request::new(Method::POST, Auth::NONE), no_body, None).await.unwrap_err();
+    let error = client
+        .send(Request::new(Method::POST, Auth::NONE), Reply::<(), Value>::body(no_body, None, empty))
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert!(started.elapsed() >= Duration::from_millis(375), "one backoff: {:?}", started.elapsed());
     assert!(!error.to_string().contains(&address.to_string()), "no URL in errors: {error}");
@@ -593,15 +627,15 @@ async fn per_request_timeout_and_extra_headers_and_query() {
     };
     let mut request = Request::new(Method::GET, Auth::NONE);
     request.options(options(Duration::from_millis(50)));
-    let error = client.send_empty::<Value>(request, no_body, None).await.unwrap_err();
+    let error = client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap_err();
     assert!(matches!(error, Error::Timeout), "{error:?}");
     let mut request = Request::new(Method::GET, Auth::NONE);
     request.options(options(Duration::from_secs(5)));
-    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
 
     let mut request = Request::new(Method::GET, Auth::NONE);
     request.options(RequestOptions { headers: vec![("X-Bad".into(), "a\nb".into())], ..Default::default() });
-    let error = client.send_empty::<Value>(request, no_body, None).await.unwrap_err();
+    let error = client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
 }
 
@@ -628,7 +662,7 @@ async fn pages_are_fetched_lazily_until_the_last() {
     async fn fetch(listing: Listing) -> Result<Response<Value>, TestError> {
         let mut request = Request::new(Method::GET, Auth::NONE);
         request.query("page", &listing.page, QueryStyle::Form { explode: true }).unwrap();
-        listing.client.send_json(request, no_body, None).await
+        listing.client.send(request, Reply::<_, Value>::body(no_body, None, json)).await
     }
     fn next(mut listing: Listing, response: &Response<Value>) -> Option<Listing> {
         if response.value["last"] == true {
@@ -676,18 +710,18 @@ async fn form_text_binary_and_multipart_bodies() {
             &[("ids", ","), ("words", " ")],
         )
         .unwrap();
-    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
     let mut request = post();
     request.text("plain words", "text/plain");
-    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
     let mut request = post();
     request.bytes(&[0, 159, 146, 150], "application/octet-stream");
-    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
     let mut request = post();
     request.part("title", "report").unwrap();
     request.part("skip", &None::<String>).unwrap();
     request.file_part("file", &[0xff, 0x00, 0x01]);
-    client.send_empty::<Value>(request, no_body, None).await.unwrap();
+    client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
 
     let received = server.received_requests().await.unwrap();
     let content_type =
@@ -715,42 +749,4 @@ async fn form_text_binary_and_multipart_bodies() {
 fn form_bodies_must_be_objects() {
     let mut request = Request::new(Method::POST, Auth::NONE);
     assert!(request.form(&json!([1, 2]), "application/x-www-form-urlencoded", &[]).is_err());
-}
-
-/// A request builder as the generated crates write them, to test what `request_builder!` adds.
-#[derive(Debug, Clone)]
-struct Ping {
-    client: Arc<ClientCore>,
-    options: RequestOptions,
-}
-
-impl Ping {
-    async fn send_with_response(self) -> Result<Response<Value>, TestError> {
-        let mut request = Request::new(Method::GET, Auth::NONE);
-        request.path("/ping");
-        request.options(self.options);
-        self.client.send_json(request, no_body, None).await
-    }
-}
-
-crate::runtime::request_builder!(Ping, Value, TestError);
-
-#[tokio::test]
-async fn request_builders_send_await_and_take_options() {
-    let server = MockServer::start().await;
-    Mock::given(path("/ping"))
-        .and(header("x-extra", "1"))
-        .and(query_param("q", "2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"pong": true})))
-        .mount(&server)
-        .await;
-    Mock::given(path("/ping")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
-    let client = Arc::new(build(core(&server)));
-    let ping = Ping { client, options: RequestOptions::default() };
-    let answered =
-        ping.clone().extra_header("X-Extra", "1").extra_query("q", "2").timeout(Duration::from_secs(5)).await;
-    assert_eq!(answered.unwrap(), json!({"pong": true}));
-    let refused = ping.max_retries(0).send().await.unwrap_err();
-    assert_eq!(refused.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
-    assert_eq!(attempts(&server).await, 2, "no retry of the 500");
 }

@@ -51,8 +51,12 @@ fn configured_member_names_find_the_envelope() {
         ..EnvelopeNames::default()
     };
     let text = module(EnvelopeSetting::Fields(names));
-    assert!(text.contains("runtime::request_builder!(GetThing, types::Thing, Error);"), "{text}");
-    assert!(text.contains("send_envelope(request"), "{text}");
+    // The result is the envelope's `data`, typed: the operation answers a `Thing`.
+    assert!(text.contains("pub async fn send(self) -> Result<types::Thing, Error> {"), "{text}");
+    assert!(
+        text.contains(".send(request, Reply::enveloped(|_, _| None, &crate::client::ENVELOPE))"),
+        "{text}"
+    );
     assert!(text.contains("success: \"ok\""), "{text}");
     assert!(text.contains("errors: \"problems\""), "{text}");
     assert!(text.contains("result: \"data\""), "{text}");
@@ -62,10 +66,15 @@ fn configured_member_names_find_the_envelope() {
 fn default_names_do_not_match_and_detection_can_be_off() {
     for setting in [EnvelopeSetting::default(), EnvelopeSetting::Enabled(false)] {
         let text = module(setting);
+        // The whole body is the result, as the spec describes it.
         assert!(
-            text.contains("runtime::request_builder!(GetThing, types::GetThingResponse, Error);"),
+            text.contains("pub async fn send(self) -> Result<types::GetThingResponse, Error> {"),
             "{text}"
         );
-        assert!(!text.contains("send_envelope"), "{text}");
+        assert!(
+            text.contains(".send(request, Reply::body(|_, _| None, None, runtime::response::json))"),
+            "{text}"
+        );
+        assert!(!text.contains("Reply::enveloped"), "{text}");
     }
 }

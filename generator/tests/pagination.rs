@@ -62,7 +62,7 @@ fn a_configured_cursor_listing_gets_a_stream() {
     let module = generate(&[("listThings", cursor)]).unwrap();
     assert!(module.contains("pub fn stream(self)"), "{module}");
     assert!(
-        module.contains("runtime::items(self.pages(), |page| page.things.unwrap_or_default())"),
+        module.contains("runtime::paging::items(self.pages(), |page| page.things.unwrap_or_default())"),
         "{module}"
     );
     assert!(module.contains("self.from = Some(cursor);"), "{module}");

@@ -114,7 +114,7 @@ fn one_off_generation_writes_a_complete_crate() {
     let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"my-client\""), "{manifest}");
     for file in
-        ["README.md", "src/lib.rs", "src/client.rs", "src/runtime.rs", "src/types.rs", "src/widgets.rs"]
+        ["README.md", "src/lib.rs", "src/client.rs", "src/runtime/mod.rs", "src/types.rs", "src/widgets.rs"]
     {
         assert!(out.join(file).is_file(), "{file} missing");
     }
@@ -172,7 +172,7 @@ fn swagger_and_multi_file_specs_generate_complete_crates() {
             "README.md",
             "src/lib.rs",
             "src/client.rs",
-            "src/runtime.rs",
+            "src/runtime/mod.rs",
             "src/types.rs",
             module,
         ] {

@@ -2,9 +2,13 @@
 
 //! Operations tagged `access-history`.
 
-use crate::runtime::{self, Auth, QueryStyle, Request, Response};
-use crate::{Client, Error};
+use crate::client::scheme;
+use crate::runtime;
+use crate::runtime::auth::Auth;
+use crate::runtime::request::{QueryStyle, Request};
+use crate::runtime::response::{Reply, Response};
 use crate::types;
+use crate::{Client, Error};
 
 /// History of accesses recorded for users, devices and device identities.
 #[derive(Debug, Clone)]
@@ -55,7 +59,7 @@ pub struct GetAccessHistory {
     user: Option<String>,
     device: Option<String>,
     identity: Option<String>,
-    options: runtime::RequestOptions,
+    options: runtime::request::RequestOptions,
 }
 
 impl GetAccessHistory {
@@ -89,18 +93,56 @@ impl GetAccessHistory {
         self
     }
 
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<types::AccessHistoryPage, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AccessHistoryPage>, Error> {
-        runtime::require_one_of(
+        runtime::request::require_one_of(
             &["user", "device", "identity"],
             &[self.user.is_some(), self.device.is_some(), self.identity.is_some()],
         )?;
 
         const AUTH: Auth = Auth {
-            alternatives: &[&["api_secret"]],
+            alternatives: &[&[scheme::API_SECRET]],
             optional: false,
         };
         let mut request = Request::new(reqwest::Method::GET, AUTH);
@@ -111,19 +153,24 @@ impl GetAccessHistory {
         request.query("device", &self.device, QueryStyle::Form { explode: true })?;
         request.query("identity", &self.identity, QueryStyle::Form { explode: true })?;
         request.options(self.options);
-        self.client.core().send_json(request, |_, _| None, None).await
+        self.client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
     pub fn pages(
         self,
-    ) -> runtime::BoxStream<Result<Response<types::AccessHistoryPage>, Error>> {
-        runtime::pages(self, Self::send_with_response, Self::next_page)
+    ) -> runtime::paging::BoxStream<Result<Response<types::AccessHistoryPage>, Error>> {
+        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
-    pub fn stream(self) -> runtime::BoxStream<Result<types::AccessRecord, Error>> {
-        runtime::items(self.pages(), |page| page.docs)
+    pub fn stream(
+        self,
+    ) -> runtime::paging::BoxStream<Result<types::AccessRecord, Error>> {
+        runtime::paging::items(self.pages(), |page| page.docs)
     }
 
     /// The request for the page after `response`, or `None` after the last page.
@@ -143,4 +190,13 @@ impl GetAccessHistory {
     }
 }
 
-runtime::request_builder!(GetAccessHistory, types::AccessHistoryPage, Error);
+impl std::future::IntoFuture for GetAccessHistory {
+    type Output = Result<types::AccessHistoryPage, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

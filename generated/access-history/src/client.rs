@@ -4,11 +4,23 @@
 
 use std::sync::Arc;
 use std::time::Duration;
-use crate::runtime::{ClientCore, CoreBuilder, Credential, Secret};
+use crate::runtime::auth::{Credential, Secret};
+use crate::runtime::transport::{ClientCore, CoreBuilder};
 use crate::Error;
 
 /// The API names no server: set a base URL with [`ClientBuilder::base_url`].
 pub const DEFAULT_BASE_URL: Option<&str> = None;
+
+/// The API's security schemes, as operations and the builder name them.
+pub(crate) mod scheme {
+    use crate::runtime::auth::Scheme;
+
+    /// `api_secret`
+    pub(crate) const API_SECRET: Scheme = Scheme {
+        index: 0,
+        setter: "api_secret",
+    };
+}
 
 /// A client for the Access History API.
 ///
@@ -93,7 +105,7 @@ impl ClientBuilder {
     ///
     /// `Authorization: Bearer <api_secret>`, where the secret is the raw API secret you get when generating an API key. Never reveal the secret on the client side: only make calls from a secure server.
     pub fn api_secret(mut self, token: impl Into<String>) -> Self {
-        self.core.credential("api_secret", Credential::Bearer(Secret::new(token)));
+        self.core.credential(scheme::API_SECRET, Credential::Bearer(Secret::new(token)));
         self
     }
 

@@ -4,10 +4,10 @@
 
 /// Everything that can go wrong with a call. [`Error::Api`] carries the HTTP status, the
 /// API's error messages, the typed error body and the raw body.
-pub type Error = crate::runtime::Error<ErrorBody>;
+pub type Error = crate::runtime::error::Error<ErrorBody>;
 
 /// An error response: status, headers, messages and body.
-pub type ApiError = crate::runtime::ApiError<ErrorBody>;
+pub type ApiError = crate::runtime::error::ApiError<ErrorBody>;
 
 /// The body of an error response, decoded as the type the API declares for its status.
 #[derive(Debug, Clone, PartialEq)]

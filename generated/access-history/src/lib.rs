@@ -9,7 +9,10 @@ pub mod access_history;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
-pub use runtime::{ApiMessage, BoxStream, DecodeError, Response, Signer};
+pub use runtime::auth::Signer;
+pub use runtime::error::DecodeError;
+pub use runtime::paging::BoxStream;
+pub use runtime::response::{ApiMessage, Response};
 
 /// The HTTP client the generated client is built on, for implementing [`Signer`] and
 /// for [`ClientBuilder::http_client`].

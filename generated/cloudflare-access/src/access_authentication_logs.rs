@@ -2,9 +2,13 @@
 
 //! Operations tagged `Access authentication logs`.
 
-use crate::runtime::{self, Auth, QueryStyle, Request, Response};
-use crate::{Client, Error, ErrorBody};
+use crate::client::scheme;
+use crate::runtime;
+use crate::runtime::auth::Auth;
+use crate::runtime::request::{QueryStyle, Request};
+use crate::runtime::response::{Reply, Response};
 use crate::types;
+use crate::{Client, Error, ErrorBody};
 
 /// Audit logs of Access authentication events (login attempts) for an account.
 #[derive(Debug, Clone)]
@@ -81,7 +85,7 @@ pub struct GetAccessAuthenticationLogs {
     non_identity_op: Option<types::AccessFilterOperator>,
     user_id_op: Option<types::AccessFilterOperator>,
     fields: Option<String>,
-    options: runtime::RequestOptions,
+    options: runtime::request::RequestOptions,
 }
 
 impl GetAccessAuthenticationLogs {
@@ -219,13 +223,51 @@ impl GetAccessAuthenticationLogs {
         self
     }
 
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<Vec<types::AccessAccessRequests>, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::AccessAccessRequests>>, Error> {
         const AUTH: Auth = Auth {
-            alternatives: &[&["api_token"], &["api_email", "api_key"]],
+            alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
             optional: false,
         };
         let mut request = Request::new(reqwest::Method::GET, AUTH);
@@ -273,22 +315,24 @@ impl GetAccessAuthenticationLogs {
         request.options(self.options);
         self.client
             .core()
-            .send_envelope(request, Self::error_body, &crate::client::ENVELOPE)
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
             .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
     pub fn pages(
         self,
-    ) -> runtime::BoxStream<Result<Response<Vec<types::AccessAccessRequests>>, Error>> {
-        runtime::pages(self, Self::send_with_response, Self::next_page)
+    ) -> runtime::paging::BoxStream<
+        Result<Response<Vec<types::AccessAccessRequests>>, Error>,
+    > {
+        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
     pub fn stream(
         self,
-    ) -> runtime::BoxStream<Result<types::AccessAccessRequests, Error>> {
-        runtime::items(self.pages(), |items| items)
+    ) -> runtime::paging::BoxStream<Result<types::AccessAccessRequests, Error>> {
+        runtime::paging::items(self.pages(), |items| items)
     }
 
     /// The request for the page after `response`, or `None` after the last page.
@@ -298,7 +342,7 @@ impl GetAccessAuthenticationLogs {
     ) -> Option<Self> {
         let page = self.page.unwrap_or(1);
         if response.value.is_empty()
-            || !runtime::more_pages(response.result_info.as_ref(), page)
+            || !runtime::paging::more_pages(response.result_info.as_ref(), page)
         {
             return None;
         }
@@ -310,7 +354,9 @@ impl GetAccessAuthenticationLogs {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::error_body::<types::AccessApiResponseCommonFailure>(body)
+                runtime::response::error_body::<
+                    types::AccessApiResponseCommonFailure,
+                >(body)
                     .map(Box::new)
                     .map(ErrorBody::AccessApiResponseCommonFailure)
             }
@@ -319,6 +365,13 @@ impl GetAccessAuthenticationLogs {
     }
 }
 
-runtime::request_builder!(
-    GetAccessAuthenticationLogs, Vec < types::AccessAccessRequests >, Error
-);
+impl std::future::IntoFuture for GetAccessAuthenticationLogs {
+    type Output = Result<Vec<types::AccessAccessRequests>, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 use std::time::Duration;
-use crate::runtime::{ClientCore, CoreBuilder, Envelope, Credential, Secret};
+use crate::runtime::auth::{Credential, Secret};
+use crate::runtime::response::Envelope;
+use crate::runtime::transport::{ClientCore, CoreBuilder};
 use crate::Error;
 
 /// The API's default base URL (its first server).
@@ -18,6 +20,29 @@ pub(crate) const ENVELOPE: Envelope = Envelope {
     result: "result",
     result_info: "result_info",
 };
+
+/// The API's security schemes, as operations and the builder name them.
+pub(crate) mod scheme {
+    use crate::runtime::auth::Scheme;
+
+    /// `api_token`
+    pub(crate) const API_TOKEN: Scheme = Scheme {
+        index: 0,
+        setter: "api_token",
+    };
+
+    /// `api_email`
+    pub(crate) const API_EMAIL: Scheme = Scheme {
+        index: 1,
+        setter: "api_email",
+    };
+
+    /// `api_key`
+    pub(crate) const API_KEY: Scheme = Scheme {
+        index: 2,
+        setter: "api_key",
+    };
+}
 
 /// A client for the Cloudflare API — Zero Trust Access users and logs API.
 ///
@@ -118,7 +143,7 @@ impl ClientBuilder {
     ///
     /// Example: `Authorization: Bearer Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQqnFTOFYY`
     pub fn api_token(mut self, token: impl Into<String>) -> Self {
-        self.core.credential("api_token", Credential::Bearer(Secret::new(token)));
+        self.core.credential(scheme::API_TOKEN, Credential::Bearer(Secret::new(token)));
         self
     }
 
@@ -130,7 +155,7 @@ impl ClientBuilder {
     pub fn api_email(mut self, key: impl Into<String>) -> Self {
         self.core
             .credential(
-                "api_email",
+                scheme::API_EMAIL,
                 Credential::Header {
                     name: "X-Auth-Email",
                     value: Secret::new(key),
@@ -147,7 +172,7 @@ impl ClientBuilder {
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.core
             .credential(
-                "api_key",
+                scheme::API_KEY,
                 Credential::Header {
                     name: "X-Auth-Key",
                     value: Secret::new(key),

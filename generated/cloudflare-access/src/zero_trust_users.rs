@@ -2,9 +2,13 @@
 
 //! Operations tagged `Zero Trust users`.
 
-use crate::runtime::{self, Auth, Request, Response};
-use crate::{Client, Error, ErrorBody};
+use crate::client::scheme;
+use crate::runtime;
+use crate::runtime::auth::Auth;
+use crate::runtime::request::Request;
+use crate::runtime::response::{Reply, Response};
 use crate::types;
+use crate::{Client, Error, ErrorBody};
 
 /// Users of a Zero Trust organization, their last seen identity and their active Access sessions.
 #[derive(Debug, Clone)]
@@ -94,17 +98,55 @@ pub struct GetLastSeenIdentity {
     client: Client,
     account_id: String,
     user_id: String,
-    options: runtime::RequestOptions,
+    options: runtime::request::RequestOptions,
 }
 
 impl GetLastSeenIdentity {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<types::AccessIdentity, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AccessIdentity>, Error> {
         const AUTH: Auth = Auth {
-            alternatives: &[&["api_token"], &["api_email", "api_key"]],
+            alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
             optional: false,
         };
         let mut request = Request::new(reqwest::Method::GET, AUTH);
@@ -116,7 +158,7 @@ impl GetLastSeenIdentity {
         request.options(self.options);
         self.client
             .core()
-            .send_envelope(request, Self::error_body, &crate::client::ENVELOPE)
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
             .await
     }
 
@@ -124,7 +166,9 @@ impl GetLastSeenIdentity {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::error_body::<types::AccessApiResponseCommonFailure>(body)
+                runtime::response::error_body::<
+                    types::AccessApiResponseCommonFailure,
+                >(body)
                     .map(Box::new)
                     .map(ErrorBody::AccessApiResponseCommonFailure)
             }
@@ -133,7 +177,16 @@ impl GetLastSeenIdentity {
     }
 }
 
-runtime::request_builder!(GetLastSeenIdentity, types::AccessIdentity, Error);
+impl std::future::IntoFuture for GetLastSeenIdentity {
+    type Output = Result<types::AccessIdentity, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 
 /// Request builder for [`ZeroTrustUsers::get_active_sessions`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
@@ -142,17 +195,55 @@ pub struct GetActiveSessions {
     client: Client,
     account_id: String,
     user_id: String,
-    options: runtime::RequestOptions,
+    options: runtime::request::RequestOptions,
 }
 
 impl GetActiveSessions {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<Vec<types::AccessActiveSessionListItem>, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::AccessActiveSessionListItem>>, Error> {
         const AUTH: Auth = Auth {
-            alternatives: &[&["api_token"], &["api_email", "api_key"]],
+            alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
             optional: false,
         };
         let mut request = Request::new(reqwest::Method::GET, AUTH);
@@ -164,7 +255,7 @@ impl GetActiveSessions {
         request.options(self.options);
         self.client
             .core()
-            .send_envelope(request, Self::error_body, &crate::client::ENVELOPE)
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
             .await
     }
 
@@ -172,7 +263,9 @@ impl GetActiveSessions {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::error_body::<types::AccessApiResponseCommonFailure>(body)
+                runtime::response::error_body::<
+                    types::AccessApiResponseCommonFailure,
+                >(body)
                     .map(Box::new)
                     .map(ErrorBody::AccessApiResponseCommonFailure)
             }
@@ -181,9 +274,16 @@ impl GetActiveSessions {
     }
 }
 
-runtime::request_builder!(
-    GetActiveSessions, Vec < types::AccessActiveSessionListItem >, Error
-);
+impl std::future::IntoFuture for GetActiveSessions {
+    type Output = Result<Vec<types::AccessActiveSessionListItem>, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 
 /// Request builder for [`ZeroTrustUsers::get_active_session`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
@@ -193,17 +293,55 @@ pub struct GetActiveSession {
     account_id: String,
     user_id: String,
     nonce: String,
-    options: runtime::RequestOptions,
+    options: runtime::request::RequestOptions,
 }
 
 impl GetActiveSession {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<types::AccessActiveSession, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AccessActiveSession>, Error> {
         const AUTH: Auth = Auth {
-            alternatives: &[&["api_token"], &["api_email", "api_key"]],
+            alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
             optional: false,
         };
         let mut request = Request::new(reqwest::Method::GET, AUTH);
@@ -216,7 +354,7 @@ impl GetActiveSession {
         request.options(self.options);
         self.client
             .core()
-            .send_envelope(request, Self::error_body, &crate::client::ENVELOPE)
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
             .await
     }
 
@@ -224,7 +362,9 @@ impl GetActiveSession {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::error_body::<types::AccessApiResponseCommonFailure>(body)
+                runtime::response::error_body::<
+                    types::AccessApiResponseCommonFailure,
+                >(body)
                     .map(Box::new)
                     .map(ErrorBody::AccessApiResponseCommonFailure)
             }
@@ -233,4 +373,13 @@ impl GetActiveSession {
     }
 }
 
-runtime::request_builder!(GetActiveSession, types::AccessActiveSession, Error);
+impl std::future::IntoFuture for GetActiveSession {
+    type Output = Result<types::AccessActiveSession, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -4,11 +4,23 @@
 
 use std::sync::Arc;
 use std::time::Duration;
-use crate::runtime::{ClientCore, CoreBuilder, Credential, Signer};
+use crate::runtime::auth::{Credential, Signer};
+use crate::runtime::transport::{ClientCore, CoreBuilder};
 use crate::Error;
 
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://subaccount.apigw.ntruss.com");
+
+/// The API's security schemes, as operations and the builder name them.
+pub(crate) mod scheme {
+    use crate::runtime::auth::Scheme;
+
+    /// `ncp_apigw_v2`
+    pub(crate) const NCP_APIGW_V2: Scheme = Scheme {
+        index: 0,
+        setter: "ncp_apigw_v2",
+    };
+}
 
 /// A client for the NAVER Cloud Platform Sub Account API.
 ///
@@ -117,13 +129,13 @@ impl ClientBuilder {
         secret_key: impl Into<String>,
     ) -> Self {
         let signer = crate::ncp_apigw_v2::NcpApigwV2::new(access_key, secret_key);
-        self.core.credential("ncp_apigw_v2", Credential::Signed(Arc::new(signer)));
+        self.core.credential(scheme::NCP_APIGW_V2, Credential::Signed(Arc::new(signer)));
         self
     }
 
     /// Signs `ncp_apigw_v2` requests with `signer` instead of the built-in signature.
     pub fn ncp_apigw_v2_signer(mut self, signer: impl Signer + 'static) -> Self {
-        self.core.credential("ncp_apigw_v2", Credential::Signed(Arc::new(signer)));
+        self.core.credential(scheme::NCP_APIGW_V2, Credential::Signed(Arc::new(signer)));
         self
     }
 

@@ -17,7 +17,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use reqwest::header::{HeaderName, HeaderValue};
 use sha2::Sha256;
 
-use crate::runtime::{Secret, Signer};
+use crate::runtime::auth::{Secret, Signer};
 
 /// Signs requests for the NAVER Cloud API Gateway with an access key and its secret key.
 #[derive(Clone)]

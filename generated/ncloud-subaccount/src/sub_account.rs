@@ -2,9 +2,13 @@
 
 //! Operations tagged `sub-account`.
 
-use crate::runtime::{self, Auth, Request, Response};
-use crate::{Client, Error, ErrorBody};
+use crate::client::scheme;
+use crate::runtime;
+use crate::runtime::auth::Auth;
+use crate::runtime::request::Request;
+use crate::runtime::response::{Reply, Response};
 use crate::types;
+use crate::{Client, Error, ErrorBody};
 
 /// Sub accounts of a NAVER Cloud Platform main account, which let several users use and manage the same resources.
 #[derive(Debug, Clone)]
@@ -43,17 +47,55 @@ impl SubAccount {
 pub struct GetLastAccessSummary {
     client: Client,
     sub_account_id: String,
-    options: runtime::RequestOptions,
+    options: runtime::request::RequestOptions,
 }
 
 impl GetLastAccessSummary {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<types::LastAccessSummary, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::LastAccessSummary>, Error> {
         const AUTH: Auth = Auth {
-            alternatives: &[&["ncp_apigw_v2"]],
+            alternatives: &[&[scheme::NCP_APIGW_V2]],
             optional: false,
         };
         let mut request = Request::new(reqwest::Method::GET, AUTH);
@@ -61,34 +103,37 @@ impl GetLastAccessSummary {
         request.path_param("subAccountId", &self.sub_account_id)?;
         request.path("/last-access-summary");
         request.options(self.options);
-        self.client.core().send_json(request, Self::error_body, None).await
+        self.client
+            .core()
+            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
+            .await
     }
 
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400 => {
-                runtime::error_body::<types::ErrorResponse>(body)
+                runtime::response::error_body::<types::ErrorResponse>(body)
                     .map(Box::new)
                     .map(ErrorBody::ErrorResponse)
             }
             401 => {
-                runtime::error_body::<types::ApiGatewayErrorResponse>(body)
+                runtime::response::error_body::<types::ApiGatewayErrorResponse>(body)
                     .map(Box::new)
                     .map(ErrorBody::ApiGatewayErrorResponse)
             }
             403 => {
-                runtime::error_body::<types::ErrorResponse>(body)
+                runtime::response::error_body::<types::ErrorResponse>(body)
                     .map(Box::new)
                     .map(ErrorBody::ErrorResponse)
             }
             404 => {
-                runtime::error_body::<types::ErrorResponse>(body)
+                runtime::response::error_body::<types::ErrorResponse>(body)
                     .map(Box::new)
                     .map(ErrorBody::ErrorResponse)
             }
             500 => {
-                runtime::error_body::<types::ErrorResponse>(body)
+                runtime::response::error_body::<types::ErrorResponse>(body)
                     .map(Box::new)
                     .map(ErrorBody::ErrorResponse)
             }
@@ -97,4 +142,13 @@ impl GetLastAccessSummary {
     }
 }
 
-runtime::request_builder!(GetLastAccessSummary, types::LastAccessSummary, Error);
+impl std::future::IntoFuture for GetLastAccessSummary {
+    type Output = Result<types::LastAccessSummary, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

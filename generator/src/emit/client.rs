@@ -50,8 +50,26 @@ pub fn client_module(api: &Api) -> TokenStream {
             }
         }
     });
+    let constants = api.schemes.iter().enumerate().map(|(index, scheme)| {
+        let constant = ident(&scheme.constant);
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let setter = crate::naming::bare(&scheme.setter);
+        let doc = doc_attrs([Some(escape::code_span(&scheme.key).as_str())]);
+        quote!(#doc pub(crate) const #constant: Scheme = Scheme { index: #index, setter: #setter };)
+    });
+    let schemes = (!api.schemes.is_empty()).then(|| {
+        quote! {
+            /// The API's security schemes, as operations and the builder name them.
+            pub(crate) mod scheme {
+                use crate::runtime::auth::Scheme;
+
+                #(#constants)*
+            }
+        }
+    });
     let setters = api.schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
+        let constant = ident(&scheme.constant);
         let key = &scheme.key;
         let summary = format!("Authenticates with {}: {}.", escape::code_span(key), scheme_summary(&scheme.kind));
         let doc = doc_attrs([Some(summary.as_str()), scheme.doc.as_deref()]);
@@ -59,7 +77,7 @@ pub fn client_module(api: &Api) -> TokenStream {
             SchemeKind::Bearer => quote! {
                 #doc
                 pub fn #setter(mut self, token: impl Into<String>) -> Self {
-                    self.core.credential(#key, Credential::Bearer(Secret::new(token)));
+                    self.core.credential(scheme::#constant, Credential::Bearer(Secret::new(token)));
                     self
                 }
             },
@@ -67,7 +85,7 @@ pub fn client_module(api: &Api) -> TokenStream {
                 #doc
                 pub fn #setter(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
                     let credential = Credential::Basic { username: username.into(), password: Secret::new(password) };
-                    self.core.credential(#key, credential);
+                    self.core.credential(scheme::#constant, credential);
                     self
                 }
             },
@@ -77,7 +95,7 @@ pub fn client_module(api: &Api) -> TokenStream {
                 let replace = scheme.signer_setter.as_deref().map(ident).map(|replace| quote! {
                     #replace_doc
                     pub fn #replace(mut self, signer: impl Signer + 'static) -> Self {
-                        self.core.credential(#key, Credential::Signed(Arc::new(signer)));
+                        self.core.credential(scheme::#constant, Credential::Signed(Arc::new(signer)));
                         self
                     }
                 });
@@ -85,7 +103,7 @@ pub fn client_module(api: &Api) -> TokenStream {
                     #doc
                     pub fn #setter(mut self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
                         let signer = crate::ncp_apigw_v2::NcpApigwV2::new(access_key, secret_key);
-                        self.core.credential(#key, Credential::Signed(Arc::new(signer)));
+                        self.core.credential(scheme::#constant, Credential::Signed(Arc::new(signer)));
                         self
                     }
 
@@ -101,14 +119,18 @@ pub fn client_module(api: &Api) -> TokenStream {
                 quote! {
                     #doc
                     pub fn #setter(mut self, key: impl Into<String>) -> Self {
-                        self.core.credential(#key, Credential::#variant { name: #name, value: Secret::new(key) });
+                        self.core.credential(scheme::#constant, Credential::#variant { name: #name, value: Secret::new(key) });
                         self
                     }
                 }
             }
         }
     });
-    let envelope_import = api.envelope.as_ref().map(|_| quote!(Envelope,));
+    let envelope_import = api.envelope.as_ref().map(|_| {
+        quote!(
+            use crate::runtime::response::Envelope;
+        )
+    });
     let core_accessor = (!api.groups.is_empty()).then(|| {
         quote! {
             pub(crate) fn core(&self) -> &ClientCore {
@@ -121,17 +143,24 @@ pub fn client_module(api: &Api) -> TokenStream {
     let keeps_secrets = api.schemes.iter().any(|s| !matches!(s.kind, SchemeKind::Signed(_)));
     let signer_import = signs.then(|| quote!(Signer,));
     let secret_type_import = keeps_secrets.then(|| quote!(Secret,));
-    let credential_import = uses_secrets.then(|| quote!(Credential, #secret_type_import #signer_import));
+    let auth_import = uses_secrets.then(|| {
+        quote!(
+            use crate::runtime::auth::{Credential, #secret_type_import #signer_import};
+        )
+    });
     quote! {
         #![doc = " The client and its builder."]
         use std::sync::Arc;
         use std::time::Duration;
 
-        use crate::runtime::{ClientCore, CoreBuilder, #envelope_import #credential_import};
+        #auth_import
+        #envelope_import
+        use crate::runtime::transport::{ClientCore, CoreBuilder};
         use crate::Error;
 
         #default_url
         #envelope
+        #schemes
 
         #client_doc
         #[derive(Debug, Clone)]

@@ -20,8 +20,17 @@ use crate::ir::query::Needs;
 use crate::ir::Api;
 use rust::ident;
 
-/// The runtime every generated crate carries as its private `runtime` module.
-pub const RUNTIME_SOURCE: &str = include_str!("../runtime.rs");
+/// The runtime every generated crate carries as its private `runtime` module: its files,
+/// relative to the module's folder, and their text.
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../runtime/mod.rs")),
+    ("request.rs", include_str!("../runtime/request.rs")),
+    ("auth.rs", include_str!("../runtime/auth.rs")),
+    ("transport.rs", include_str!("../runtime/transport.rs")),
+    ("response.rs", include_str!("../runtime/response.rs")),
+    ("error.rs", include_str!("../runtime/error.rs")),
+    ("paging.rs", include_str!("../runtime/paging.rs")),
+];
 
 /// The NAVER Cloud API Gateway signer, carried by crates whose spec selects it.
 pub const NCP_APIGW_V2_SOURCE: &str = include_str!("../signers/ncp_apigw_v2.rs");
@@ -50,9 +59,11 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         file("src/lib.rs", Content::Rust(lib_module(api))),
         file("src/client.rs", Content::Rust(client::client_module(api))),
         file("src/error.rs", Content::Rust(errors::error_module(api))),
-        file("src/runtime.rs", Content::RustVerbatim(RUNTIME_SOURCE)),
         file("src/types.rs", Content::Rust(models::types_module(api))),
     ];
+    for (name, text) in RUNTIME_FILES {
+        files.push(file(&format!("src/runtime/{name}"), Content::RustVerbatim(text)));
+    }
     for group in &api.groups {
         let path = format!("src/{}.rs", crate::naming::bare(&group.module));
         files.push(file(&path, Content::Rust(operations::group_module(api, group))));
@@ -83,19 +94,33 @@ fn lib_module(api: &Api) -> TokenStream {
             mod ncp_apigw_v2;
         )
     });
+    // Without operations nothing sends a request, and most of the runtime goes unused.
+    let runtime = if api.groups.is_empty() {
+        quote!(
+            #[allow(dead_code, reason = "the API has no operations")]
+            mod runtime;
+        )
+    } else {
+        quote!(
+            mod runtime;
+        )
+    };
     quote! {
         #![doc = include_str!("../README.md")]
 
         mod client;
         mod error;
-        mod runtime;
+        #runtime
         #signer
         pub mod types;
         #(#modules)*
 
         pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
         pub use error::{ApiError, Error, ErrorBody};
-        pub use runtime::{ApiMessage, BoxStream, DecodeError, Response, Signer};
+        pub use runtime::auth::Signer;
+        pub use runtime::error::DecodeError;
+        pub use runtime::paging::BoxStream;
+        pub use runtime::response::{ApiMessage, Response};
         /// The HTTP client the generated client is built on, for implementing [`Signer`] and
         /// for [`ClientBuilder::http_client`].
         pub use reqwest;

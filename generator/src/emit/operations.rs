@@ -36,13 +36,23 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
             use crate::types;
         )
     });
+    let authenticates = group.operations.iter().any(|op| !op.security.alternatives.is_empty());
+    let scheme_import = authenticates.then(|| {
+        quote!(
+            use crate::client::scheme;
+        )
+    });
     let declares_errors = group.operations.iter().any(|op| !op.errors.is_empty());
     let error_body = declares_errors.then(|| quote!(ErrorBody,));
     quote! {
         #module_doc
-        use crate::runtime::{self, Auth, #query_style Request, Response};
-        use crate::{Client, Error, #error_body};
+        #scheme_import
+        use crate::runtime;
+        use crate::runtime::auth::Auth;
+        use crate::runtime::request::{#query_style Request};
+        use crate::runtime::response::{Reply, Response};
         #types_import
+        use crate::{Client, Error, #error_body};
 
         #type_doc
         #[derive(Debug, Clone)]
@@ -289,11 +299,41 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         pub struct #builder {
             client: Client,
             #(#fields)*
-            options: runtime::RequestOptions,
+            options: runtime::request::RequestOptions,
         }
 
         impl #builder {
             #(#setters)*
+
+            /// How long one attempt of this request may take (overrides the client's timeout).
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// How often this request is tried again after a transient failure (overrides the
+            /// client's setting).
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.options.max_retries = Some(max_retries);
+                self
+            }
+
+            /// Sends a header the API description does not name.
+            pub fn extra_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// Sends a query parameter the API description does not name.
+            pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.query.push((name.into(), value.into()));
+                self
+            }
+
+            /// Sends the request and returns the decoded result.
+            pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_response().await.map(Response::into_value)
+            }
 
             /// Sends the request and returns the result with the response's status, headers and
             /// (for envelopes) messages.
@@ -308,7 +348,15 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
             #error_decoder
         }
 
-        runtime::request_builder!(#builder, #output, Error);
+        impl std::future::IntoFuture for #builder {
+            type Output = Result<#output, Error>;
+            type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+            /// Sends the request: `builder.await` is `builder.send().await`.
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
     }
 }
 
@@ -363,7 +411,7 @@ fn by_status(
     let decode = |case: &SuccessCase| {
         let variant = ident(&case.variant);
         match case.body {
-            Some(_) => quote!(runtime::decode_json(status, body).map(#name::#variant)),
+            Some(_) => quote!(runtime::response::json(status, body).map(#name::#variant)),
             None => quote!(Ok(#name::#variant)),
         }
     };
@@ -375,7 +423,7 @@ fn by_status(
     let first = decode(&cases[0]);
     let decoder = quote! {
         /// Decodes a success response as the body this operation declares for its status.
-        fn success_body(status: reqwest::StatusCode, body: &[u8]) -> Result<#name, Box<runtime::DecodeError>> {
+        fn success_body(status: reqwest::StatusCode, body: Vec<u8>) -> Result<#name, Box<runtime::error::DecodeError>> {
             match status.as_u16() {
                 #(#arms)*
                 _ => #first,
@@ -409,7 +457,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         quote!(reqwest::Method::#constant)
     } else {
         let name = &op.http_method;
-        quote!(runtime::method(#name)?)
+        quote!(runtime::request::method(#name)?)
     };
     let auth = auth_const(api, op);
     let mut steps = Vec::new();
@@ -440,7 +488,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
                 quote!(self.#name.is_some())
             }
         });
-        checks.push(quote!(runtime::require_one_of(&[#(#names),*], &[#(#set),*])?;));
+        checks.push(quote!(runtime::request::require_one_of(&[#(#names),*], &[#(#set),*])?;));
     }
     if let Some(body) = &op.body {
         let name = ident(&body.name);
@@ -467,13 +515,14 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     }
     let errors = if op.errors.is_empty() { quote!(|_, _| None) } else { quote!(Self::error_body) };
     let envelope = if api.envelope.is_some() { quote!(Some(&crate::client::ENVELOPE)) } else { quote!(None) };
-    let call = match &op.response {
-        Success::Envelope { .. } => quote!(send_envelope(request, #errors, &crate::client::ENVELOPE)),
-        Success::Json(_) => quote!(send_json(request, #errors, #envelope)),
-        Success::Empty => quote!(send_empty(request, #errors, #envelope)),
-        Success::Text => quote!(send_text(request, #errors, #envelope)),
-        Success::Bytes => quote!(send_bytes(request, #errors, #envelope)),
-        Success::ByStatus { .. } => quote!(send_decoded(request, #errors, #envelope, Self::success_body)),
+    let read = |read: TokenStream| quote!(Reply::body(#errors, #envelope, #read));
+    let reply = match &op.response {
+        Success::Envelope { .. } => quote!(Reply::enveloped(#errors, &crate::client::ENVELOPE)),
+        Success::Json(_) => read(quote!(runtime::response::json)),
+        Success::Empty => read(quote!(runtime::response::empty)),
+        Success::Text => read(quote!(runtime::response::text)),
+        Success::Bytes => read(quote!(runtime::response::bytes)),
+        Success::ByStatus { .. } => read(quote!(Self::success_body)),
     };
     quote! {
         #(#checks)*
@@ -481,7 +530,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         let mut request = Request::new(#method, AUTH);
         #(#steps)*
         request.options(self.options);
-        self.client.core().#call.await
+        self.client.core().send(request, #reply).await
     }
 }
 
@@ -513,11 +562,11 @@ fn param_step(param: &Param, positional: bool) -> Option<TokenStream> {
     }
 }
 
-/// `const AUTH`: the schemes the operation accepts, by name.
+/// `const AUTH`: the schemes the operation accepts, by their constants.
 fn auth_const(api: &Api, op: &Operation) -> TokenStream {
     let alternatives = op.security.alternatives.iter().map(|schemes| {
-        let keys = schemes.iter().map(|s| api.schemes[*s].key.as_str());
-        quote!(&[#(#keys),*])
+        let constants = schemes.iter().map(|s| ident(&api.schemes[*s].constant));
+        quote!(&[#(scheme::#constants),*])
     });
     let optional = op.security.optional;
     if op.security.alternatives.is_empty() {
@@ -546,7 +595,7 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
         let ty = types.ty(&body.ty);
         let pattern = status_pattern(case.status).unwrap_or_else(|| quote!(_));
         let boxed = body.boxed.then(|| quote!(.map(Box::new)));
-        quote!(#pattern => runtime::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
+        quote!(#pattern => runtime::response::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
     });
     if let [only] = cases.as_slice() {
         if only.status == StatusMatch::Default {
@@ -558,7 +607,7 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
             return Some(quote! {
                 /// Decodes an error response as the body this operation declares for it.
                 fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
-                    runtime::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant)
+                    runtime::response::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant)
                 }
             });
         }

@@ -158,7 +158,7 @@ pub fn paging_methods(
                     let set = param.set(quote!(page + 1));
                     quote! {
                         let page = #current;
-                        if #empty || !runtime::more_pages(response.result_info.as_ref(), page) {
+                        if #empty || !runtime::paging::more_pages(response.result_info.as_ref(), page) {
                             return None;
                         }
                         #set
@@ -215,13 +215,13 @@ pub fn paging_methods(
     };
     quote! {
         /// Every page of this listing, each requested only when the stream gets to it.
-        pub fn pages(self) -> runtime::BoxStream<Result<Response<#output>, Error>> {
-            runtime::pages(self, Self::send_with_response, Self::next_page)
+        pub fn pages(self) -> runtime::paging::BoxStream<Result<Response<#output>, Error>> {
+            runtime::paging::pages(self, Self::send_with_response, Self::next_page)
         }
 
         /// Every item of every page, in order, fetched page by page as the stream is read.
-        pub fn stream(self) -> runtime::BoxStream<Result<#item, Error>> {
-            runtime::items(self.pages(), #take)
+        pub fn stream(self) -> runtime::paging::BoxStream<Result<#item, Error>> {
+            runtime::paging::items(self.pages(), #take)
         }
 
         /// The request for the page after `response`, or `None` after the last page.

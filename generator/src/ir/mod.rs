@@ -237,6 +237,8 @@ pub struct SecurityScheme {
     pub key: String,
     /// The builder setter (`api_token`).
     pub setter: String,
+    /// The constant that names the scheme in the generated code (`API_TOKEN`).
+    pub constant: String,
     /// For a signed scheme, the setter that takes a signer of the user's (`api_token_signer`).
     pub signer_setter: Option<String>,
     pub doc: Option<String>,

@@ -25,6 +25,8 @@ impl Schemes {
         let mut list = Vec::new();
         let mut by_key = HashMap::new();
         let mut setters = Scope::with_reserved(BUILDER_METHODS.iter().copied());
+        // Constants of the generated `scheme` module, which holds nothing else.
+        let mut constants = Scope::new();
         let Some(components) = &spec.api.components else { return Ok(Self { list, by_key }) };
         for (key, node) in &components.security_schemes {
             let at = Pointer::root().join("components").join("securitySchemes").join(key);
@@ -73,7 +75,8 @@ impl Schemes {
             };
             by_key.insert(key.clone(), SchemeId(list.len()));
             let setter = setters.claim(&snake(key));
-            list.push(SecurityScheme { key: key.clone(), setter, signer_setter: None, doc, kind });
+            let constant = constants.claim(&naming::shouty(key));
+            list.push(SecurityScheme { key: key.clone(), setter, constant, signer_setter: None, doc, kind });
         }
         // After every scheme's own setter, so a scheme named like another's signer setter
         // keeps its name.

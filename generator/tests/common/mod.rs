@@ -60,7 +60,7 @@ pub fn generate_fixture(spec: &Path) -> Generated {
 pub fn render(generated: &Generated) -> String {
     let mut out = String::new();
     for file in &generated.files {
-        if file.path == Path::new("src/runtime.rs") {
+        if file.path.starts_with("src/runtime") {
             continue;
         }
         out.push_str(&format!("=== {} ===\n{}\n", file.path.display(), file.text));

@@ -1,0 +1,23 @@
+//! The client runtime: building, sending and decoding requests for the generated operations.
+//!
+//! These files are written once, compiled and tested in the generator, and copied verbatim
+//! into every generated crate as its private `runtime` module. Generated code reaches HTTP,
+//! auth, encoding and errors only through what is here. In the order a call meets them:
+//!
+//! - [`request`]: what a request builder puts together (path, query, headers, body);
+//! - [`auth`]: the credentials of each security scheme and how they go on a request;
+//! - [`transport`]: the client itself, sending with timeouts and retries;
+//! - [`response`]: reading an answer into the operation's typed result;
+//! - [`error`]: everything that can go wrong, with the server's own words;
+//! - [`paging`]: the pages and items of a paginated listing, as streams.
+//!
+//! Generated code names each item by its module (`runtime::request::Request`), so a reader
+//! sees where it lives. Every crate carries all of it; an item that only some crates use
+//! says which, where it allows the `dead_code` lint.
+
+pub(crate) mod auth;
+pub(crate) mod error;
+pub(crate) mod paging;
+pub(crate) mod request;
+pub(crate) mod response;
+pub(crate) mod transport;

@@ -1,0 +1,336 @@
+//! What a request builder puts together: method, path, query, headers and body, each
+//! parameter written in the style the spec gives it.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::Method;
+use serde::Serialize;
+
+use super::auth::Auth;
+use super::error::InvalidRequest;
+
+/// Per-request settings, set on a request builder: they override the client's.
+#[derive(Clone, Debug, Default)]
+pub struct RequestOptions {
+    pub timeout: Option<Duration>,
+    pub max_retries: Option<u32>,
+    /// Headers sent in addition to the operation's (checked when the request is sent).
+    pub headers: Vec<(String, String)>,
+    /// Query parameters sent in addition to the operation's.
+    pub query: Vec<(String, String)>,
+}
+
+/// How a query parameter is written (OpenAPI `style` and `explode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code, reason = "each crate writes the styles its query parameters use")]
+pub enum QueryStyle {
+    /// `k=a&k=b` (`explode: true`), or `k=a,b`.
+    Form { explode: bool },
+    /// `k=a%20b`
+    SpaceDelimited,
+    /// `k=a|b`
+    PipeDelimited,
+    /// `k[x]=1&k[y]=2`
+    DeepObject,
+}
+
+/// One request, built up by a generated request builder.
+#[derive(Debug)]
+pub struct Request {
+    pub(super) method: Method,
+    pub(super) path: String,
+    pub(super) query: Vec<(String, String)>,
+    pub(super) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(super) body: Option<(Vec<u8>, &'static str)>,
+    /// The parts of a `multipart/form-data` body.
+    pub(super) parts: Vec<(String, Part)>,
+    pub(super) auth: Auth,
+    pub(super) options: RequestOptions,
+}
+
+/// One part of a multipart body.
+#[derive(Debug, Clone)]
+pub(super) enum Part {
+    Text(String),
+    File(Vec<u8>),
+}
+
+/// A parameter value, flattened from whatever `Serialize` type the operation takes.
+enum ParamValue {
+    Absent,
+    Scalar(String),
+    List(Vec<String>),
+    Object(Vec<(String, String)>),
+}
+
+impl ParamValue {
+    fn of<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Self, InvalidRequest> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
+        Ok(match value {
+            serde_json::Value::Null => ParamValue::Absent,
+            serde_json::Value::Array(items) => ParamValue::List(items.iter().map(scalar_text).collect()),
+            serde_json::Value::Object(map) => {
+                ParamValue::Object(map.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect())
+            }
+            scalar => ParamValue::Scalar(scalar_text(&scalar)),
+        })
+    }
+}
+
+impl ParamValue {
+    /// The value in OpenAPI's `simple` style (path, header and cookie parameters): lists and
+    /// objects comma-separated (`a,b`; `k,v,k2,v2`); `None` when absent.
+    fn simple(self) -> Option<String> {
+        match self {
+            ParamValue::Absent => None,
+            ParamValue::Scalar(text) => Some(text),
+            ParamValue::List(items) => Some(items.join(",")),
+            ParamValue::Object(pairs) => Some(comma_pairs(pairs)),
+        }
+    }
+}
+
+fn comma_pairs(pairs: Vec<(String, String)>) -> String {
+    pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",")
+}
+
+/// Text of a primitive value; nested structures are written as JSON.
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved only, so `/`, `?`, `#`
+/// and `%` in a value can never change the path.
+const PATH_SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+pub(super) fn header_value(name: &str, value: &str) -> Result<HeaderValue, InvalidRequest> {
+    if value.contains(['\r', '\n']) {
+        return Err(InvalidRequest(format!("header `{name}` contains a line break")));
+    }
+    HeaderValue::from_str(value)
+        .map_err(|_| InvalidRequest(format!("header `{name}` contains characters not allowed in a header")))
+}
+
+impl Request {
+    pub fn new(method: Method, auth: Auth) -> Self {
+        Self {
+            method,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            parts: Vec::new(),
+            auth,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// Applies the builder's per-request settings.
+    pub fn options(&mut self, options: RequestOptions) {
+        self.options = options;
+    }
+
+    /// Appends a literal part of the path template.
+    pub fn path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+    }
+
+    /// Appends a path parameter, percent-encoded so it stays one segment.
+    #[allow(dead_code, reason = "used by crates with path parameters")]
+    pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
+        let text = ParamValue::of(name, value)?.simple().unwrap_or_default();
+        // Empty, `.` and `..` segments would change which resource the path names.
+        if text.is_empty() || text == "." || text == ".." {
+            return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}")));
+        }
+        self.path.extend(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT));
+        Ok(())
+    }
+
+    /// Adds a query parameter; `None` values are left out.
+    #[allow(dead_code, reason = "used by crates with query parameters")]
+    pub fn query<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<(), InvalidRequest> {
+        match (ParamValue::of(name, value)?, style) {
+            (ParamValue::Absent, _) => {}
+            (ParamValue::Scalar(text), _) => self.query.push((name.to_owned(), text)),
+            (ParamValue::List(items), QueryStyle::Form { explode: true } | QueryStyle::DeepObject) => {
+                self.query.extend(items.into_iter().map(|item| (name.to_owned(), item)));
+            }
+            (ParamValue::List(items), style) => {
+                let separator = match style {
+                    QueryStyle::SpaceDelimited => " ",
+                    QueryStyle::PipeDelimited => "|",
+                    _ => ",",
+                };
+                self.query.push((name.to_owned(), items.join(separator)));
+            }
+            (ParamValue::Object(pairs), QueryStyle::DeepObject) => {
+                self.query.extend(pairs.into_iter().map(|(k, v)| (format!("{name}[{k}]"), v)));
+            }
+            (ParamValue::Object(pairs), QueryStyle::Form { explode: true }) => self.query.extend(pairs),
+            (ParamValue::Object(pairs), _) => self.query.push((name.to_owned(), comma_pairs(pairs))),
+        }
+        Ok(())
+    }
+
+    /// Adds a header parameter; `None` values are left out.
+    #[allow(dead_code, reason = "used by crates with header parameters")]
+    pub fn header<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
+        let Some(text) = ParamValue::of(name, value)?.simple() else { return Ok(()) };
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
+        self.headers.push((header, header_value(name, &text)?));
+        Ok(())
+    }
+
+    /// Adds a cookie parameter; `None` values are left out.
+    #[allow(dead_code, reason = "used by crates with cookie parameters")]
+    pub fn cookie<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
+        match ParamValue::of(name, value)?.simple() {
+            Some(text) => self.add_cookie(name, &text),
+            None => Ok(()),
+        }
+    }
+
+    fn add_cookie(&mut self, name: &str, value: &str) -> Result<(), InvalidRequest> {
+        let pair = format!("{name}={}", percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+        let existing = self.headers.iter_mut().find(|(n, _)| n == reqwest::header::COOKIE);
+        match existing {
+            Some((_, cookies)) => {
+                let joined = format!("{}; {pair}", cookies.to_str().unwrap_or_default());
+                *cookies = header_value("cookie", &joined)?;
+            }
+            None => self.headers.push((reqwest::header::COOKIE, header_value("cookie", &pair)?)),
+        }
+        Ok(())
+    }
+
+    /// Sets a JSON body.
+    #[allow(dead_code, reason = "used by crates with JSON request bodies")]
+    pub fn json<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        media_type: &'static str,
+    ) -> Result<(), InvalidRequest> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
+        self.body = Some((bytes, media_type));
+        Ok(())
+    }
+
+    /// Sets a text body.
+    #[allow(dead_code, reason = "used by crates with text request bodies")]
+    pub fn text(&mut self, body: &str, media_type: &'static str) {
+        self.body = Some((body.as_bytes().to_vec(), media_type));
+    }
+
+    /// Sets a binary body.
+    #[allow(dead_code, reason = "used by crates with binary request bodies")]
+    pub fn bytes(&mut self, body: &[u8], media_type: &'static str) {
+        self.body = Some((body.to_vec(), media_type));
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from the members of an object; lists
+    /// repeat their key (or, for the members `joined` names, are one value joined by its
+    /// separator), nested objects are written as JSON.
+    #[allow(dead_code, reason = "used by crates with form request bodies")]
+    pub fn form<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        media_type: &'static str,
+        joined: &[(&str, &str)],
+    ) -> Result<(), InvalidRequest> {
+        let value = serde_json::to_value(body)
+            .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
+        let members = match value {
+            serde_json::Value::Object(members) => members,
+            serde_json::Value::Null => serde_json::Map::new(),
+            _ => return Err(InvalidRequest("a form body must be an object".into())),
+        };
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &members {
+            match value {
+                serde_json::Value::Null => {}
+                serde_json::Value::Array(items) => match joined.iter().find(|(member, _)| member == name) {
+                    Some((_, separator)) => {
+                        let texts: Vec<String> = items.iter().map(scalar_text).collect();
+                        form.append_pair(name, &texts.join(separator));
+                    }
+                    None => {
+                        for item in items {
+                            form.append_pair(name, &scalar_text(item));
+                        }
+                    }
+                },
+                other => {
+                    form.append_pair(name, &scalar_text(other));
+                }
+            }
+        }
+        self.body = Some((form.finish().into_bytes(), media_type));
+        Ok(())
+    }
+
+    /// Adds a text part to a multipart body; `None` values are left out, lists give one part
+    /// per item.
+    #[allow(dead_code, reason = "used by crates with multipart request bodies")]
+    pub fn part<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
+        match ParamValue::of(name, value)? {
+            ParamValue::Absent => {}
+            ParamValue::Scalar(text) => self.parts.push((name.to_owned(), Part::Text(text))),
+            ParamValue::List(items) => {
+                self.parts.extend(items.into_iter().map(|item| (name.to_owned(), Part::Text(item))));
+            }
+            ParamValue::Object(_) => {
+                let json = serde_json::to_string(value)
+                    .map_err(|e| InvalidRequest(format!("part `{name}` cannot be encoded: {e}")))?;
+                self.parts.push((name.to_owned(), Part::Text(json)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a file part (named after the part) to a multipart body.
+    #[allow(dead_code, reason = "used by crates with multipart request bodies")]
+    pub fn file_part(&mut self, name: &str, contents: &[u8]) {
+        self.parts.push((name.to_owned(), Part::File(contents.to_vec())));
+    }
+}
+
+/// Refuses a request unless at least one parameter of a group is set (`names` are the wire
+/// names, `set` says which are).
+#[allow(dead_code, reason = "used by crates whose spec says at least one of some parameters is required")]
+pub fn require_one_of(names: &[&str], set: &[bool]) -> Result<(), InvalidRequest> {
+    if set.iter().any(|s| *s) {
+        return Ok(());
+    }
+    let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    Err(InvalidRequest(format!("at least one of {} must be set", list.join(", "))))
+}
+
+/// A method without a constant in `http` (`QUERY`, WebDAV's `COPY`), by the name the API
+/// sends.
+#[allow(dead_code, reason = "used by crates with operations of such methods")]
+pub fn method(name: &'static str) -> Result<Method, InvalidRequest> {
+    Method::from_bytes(name.as_bytes()).map_err(|_| InvalidRequest(format!("`{name}` is not an HTTP method")))
+}

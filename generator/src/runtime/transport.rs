@@ -1,0 +1,321 @@
+//! The client: its settings, and the one path every request takes to the server, with
+//! per-attempt timeouts and retries where they are safe.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+
+use super::auth::{Credential, Credentials, Scheme};
+use super::error::{transport, transport_message, Error, InvalidRequest};
+use super::request::{header_value, Part, Request};
+use super::response::{Reply, Response};
+
+/// The future a request builder's `.await` runs.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// How long one attempt of a request may take, unless the client or the request says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How often a failed request is tried again, unless the client or the request says otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// The first pause before a retry; it doubles with every retry, up to [`MAX_BACKOFF`].
+const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// A server's `Retry-After` is honoured when it asks for at most this long.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Settings collected by the generated `ClientBuilder`.
+#[derive(Debug)]
+pub struct CoreBuilder {
+    base_url: Option<String>,
+    credentials: Credentials,
+    timeout: Duration,
+    max_retries: u32,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+}
+
+impl CoreBuilder {
+    pub fn new(default_base_url: Option<&str>, user_agent: &str) -> Self {
+        Self {
+            base_url: default_base_url.map(str::to_owned),
+            credentials: Credentials::default(),
+            timeout: DEFAULT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            user_agent: user_agent.to_owned(),
+            http: None,
+        }
+    }
+
+    pub fn base_url(&mut self, url: String) {
+        self.base_url = Some(url);
+    }
+
+    #[allow(dead_code, reason = "used by crates whose API has security schemes")]
+    pub fn credential(&mut self, scheme: Scheme, credential: Credential) {
+        self.credentials.set(scheme, credential);
+    }
+
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    pub fn max_retries(&mut self, max_retries: u32) {
+        self.max_retries = max_retries;
+    }
+
+    pub fn user_agent(&mut self, user_agent: String) {
+        self.user_agent = user_agent;
+    }
+
+    pub fn http_client(&mut self, client: reqwest::Client) {
+        self.http = Some(client);
+    }
+
+    pub fn build<B>(self) -> Result<ClientCore, Error<B>> {
+        let base_url = self.base_url.ok_or_else(|| {
+            Error::Config("no base URL: the API names no server; set one with `.base_url(..)`".into())
+        })?;
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL `{base_url}` is not a valid URL: {e}")))?;
+        if parsed.cannot_be_a_base() || !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("base URL `{base_url}` must be an http or https URL")));
+        }
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(ClientCore {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            credentials: self.credentials,
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            user_agent,
+        })
+    }
+}
+
+/// What every generated `Client` shares: the HTTP client, base URL and credentials.
+pub struct ClientCore {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: Credentials,
+    timeout: Duration,
+    max_retries: u32,
+    user_agent: HeaderValue,
+}
+
+impl ClientCore {
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
+impl fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCore {
+    /// Sends a request and reads its answer as `reply` says: retried where that is safe,
+    /// each attempt built and signed afresh (so signatures carry a fresh timestamp) and
+    /// limited by the timeout.
+    pub async fn send<T, B>(&self, request: Request, reply: Reply<T, B>) -> Result<Response<T>, Error<B>>
+    where
+        B: From<serde_json::Value>,
+    {
+        let max_retries = request.options.max_retries.unwrap_or(self.max_retries);
+        let idempotent = is_idempotent(&request.method);
+        let mut attempt = 0;
+        loop {
+            let response = self.answer(&request, &mut attempt, max_retries, idempotent).await?;
+            let (status, headers) = (response.status(), response.headers().clone());
+            match response.bytes().await {
+                Ok(body) => return reply.read(status, headers, body.to_vec()),
+                // The answer broke off: asking again is safe only if asking twice is.
+                Err(_) if idempotent && attempt < max_retries => {
+                    tokio::time::sleep(backoff(attempt)).await;
+                    attempt += 1;
+                }
+                Err(error) => return Err(transport(error)),
+            }
+        }
+    }
+
+    /// Sends attempts until the server answers with a response not worth retrying, and
+    /// returns it with its body still unread, so a caller may read the body whole or as it
+    /// arrives. `attempt` counts the attempts made so far, across calls.
+    async fn answer<B>(
+        &self,
+        request: &Request,
+        attempt: &mut u32,
+        max_retries: u32,
+        idempotent: bool,
+    ) -> Result<reqwest::Response, Error<B>> {
+        loop {
+            let delay = match self.http.execute(self.prepare(request)?).await {
+                Err(error) => match retry_after_failure(&error, idempotent, *attempt, max_retries) {
+                    Some(delay) => delay,
+                    None => return Err(transport(error)),
+                },
+                Ok(response) => {
+                    match retry_after_status(
+                        response.status(),
+                        response.headers(),
+                        idempotent,
+                        *attempt,
+                        max_retries,
+                    ) {
+                        Some(delay) => delay,
+                        None => return Ok(response),
+                    }
+                }
+            };
+            tokio::time::sleep(delay).await;
+            *attempt += 1;
+        }
+    }
+
+    /// The final `reqwest` request: URL, query, credentials, headers, and signatures.
+    fn prepare(&self, request: &Request) -> Result<reqwest::Request, InvalidRequest> {
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, request.path))
+            .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &request.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        for (name, value) in &request.options.headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
+            headers.insert(header, header_value(name, value)?);
+        }
+        let mut query = request.query.clone();
+        query.extend(request.options.query.iter().cloned());
+        let applied = self.credentials.apply(request.auth, &mut headers, &mut query)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        let timeout = request.options.timeout.unwrap_or(self.timeout);
+        if let Some((_, media_type)) = &request.body {
+            headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+        }
+        let mut builder = self.http.request(request.method.clone(), url).timeout(timeout).headers(headers);
+        if let Some((bytes, _)) = &request.body {
+            builder = builder.body(bytes.clone());
+        }
+        if !request.parts.is_empty() {
+            // Built for every attempt: a multipart form is consumed when it is sent.
+            let form =
+                request.parts.iter().fold(reqwest::multipart::Form::new(), |form, (name, part)| match part {
+                    Part::Text(text) => form.text(name.clone(), text.clone()),
+                    Part::File(bytes) => form.part(
+                        name.clone(),
+                        reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
+                    ),
+                });
+            builder = builder.multipart(form);
+        }
+        if let Some((username, password)) = applied.basic {
+            builder = builder.basic_auth(username, Some(password));
+        }
+        let mut http_request = builder
+            .build()
+            .map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))?;
+        for signer in applied.signers {
+            signer
+                .sign(&mut http_request)
+                .map_err(|e| InvalidRequest(format!("cannot sign the request: {e}")))?;
+        }
+        Ok(http_request)
+    }
+}
+
+/// Methods the server may receive twice without harm (`QUERY` is safe, like `GET`).
+fn is_idempotent(method: &Method) -> bool {
+    [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
+        || method.as_str() == "QUERY"
+}
+
+/// The pause before retry number `attempt + 1`: 0.5 s doubling up to 8 s, less up to a
+/// quarter at random so that many clients do not retry in step.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let exponential = INITIAL_BACKOFF.saturating_mul(2u32.saturating_pow(attempt)).min(MAX_BACKOFF);
+    exponential.mul_f64(1.0 - 0.25 * fastrand::f64())
+}
+
+/// How long the server asks to wait (`retry-after-ms`, or `Retry-After` in seconds or as an
+/// HTTP date), when it asks for a sensible time.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let asked = if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        Duration::try_from_secs_f64(ms / 1000.0).ok()
+    } else if let Some(value) = text("retry-after") {
+        match value.parse::<f64>() {
+            Ok(seconds) => Duration::try_from_secs_f64(seconds).ok(),
+            Err(_) => httpdate::parse_http_date(value)
+                .ok()
+                .map(|date| date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)),
+        }
+    } else {
+        None
+    };
+    asked.filter(|delay| *delay <= MAX_RETRY_AFTER)
+}
+
+/// Whether (and after how long) to retry after an error status. Idempotent requests retry on
+/// 408, 409, 429 and 5xx; others only where the server cannot have acted on them (429, and
+/// 503 with `Retry-After`). A server's `x-should-retry` header overrides both.
+pub(crate) fn retry_after_status(
+    status: StatusCode,
+    headers: &HeaderMap,
+    idempotent: bool,
+    attempt: u32,
+    max_retries: u32,
+) -> Option<Duration> {
+    if status.is_success() || attempt >= max_retries {
+        return None;
+    }
+    let asked = retry_after(headers);
+    let should = match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+        Some("true") => true,
+        Some("false") => false,
+        _ => {
+            let code = status.as_u16();
+            let transient = matches!(code, 408 | 409 | 429) || status.is_server_error();
+            let not_acted = code == 429 || (code == 503 && asked.is_some());
+            transient && (idempotent || not_acted)
+        }
+    };
+    should.then(|| asked.unwrap_or_else(|| backoff(attempt)))
+}
+
+/// Whether (and after how long) to retry after a failure to get an answer: a connection that
+/// could not be made is always safe to retry; anything later only for idempotent requests.
+fn retry_after_failure(
+    error: &reqwest::Error,
+    idempotent: bool,
+    attempt: u32,
+    max_retries: u32,
+) -> Option<Duration> {
+    let safe = error.is_connect() || (idempotent && (error.is_timeout() || error.is_request()));
+    (safe && attempt < max_retries).then(|| backoff(attempt))
+}
