@@ -275,7 +275,8 @@ fn out_refuses_a_folder_it_did_not_write_unless_forced() {
     fs::write(&spec, GOOD.replace("Good", "Better")).unwrap();
     let again = run(&[]);
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
-    assert!(fs::read_to_string(out.join("README.md")).unwrap().contains("Better"));
+    let readme = fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.contains("Better") && !readme.contains("Good"), "the README is the new spec's:\n{readme}");
     assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
 }
 

@@ -55,22 +55,39 @@ pub fn generate_fixture(spec: &Path) -> Generated {
     generator::generate(spec, &options).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// A crate as one text: every file but the runtime (which is the same in every crate),
-/// under a header naming it.
-pub fn render(generated: &Generated) -> String {
-    let mut out = String::new();
-    for file in &generated.files {
-        if file.path.starts_with("src/runtime") {
-            continue;
-        }
-        out.push_str(&format!("=== {} ===\n{}\n", file.path.display(), file.text));
+/// The folder of the fixtures' expected crates, one workspace.
+pub fn expected_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected")
+}
+
+/// For a file every crate carries verbatim (the runtime, a signer), the generator source it
+/// is copied from, relative to the generator's `src` folder. Expected crates link to it
+/// instead of holding a copy.
+pub fn verbatim_source(path: &Path) -> Option<PathBuf> {
+    if let Ok(rest) = path.strip_prefix("src/runtime") {
+        return Some(Path::new("runtime").join(rest));
     }
-    // Warnings name the spec by the path it was read from; shown relative to this crate.
+    (path == Path::new("src/ncp_apigw_v2.rs")).then(|| PathBuf::from("signers/ncp_apigw_v2.rs"))
+}
+
+/// The generation's warnings, one per line, naming the spec by its path in this crate.
+pub fn warnings_text(generated: &Generated) -> String {
     let fixtures = fixtures_dir().display().to_string();
+    let mut out = String::new();
     for warning in &generated.warnings {
-        out.push_str(&format!("warning: {}\n", warning.to_string().replace(&fixtures, "tests/fixtures")));
+        out.push_str(&format!("{}\n", warning.to_string().replace(&fixtures, "tests/fixtures")));
     }
     out
+}
+
+/// A crate as one text: every file but those copied verbatim (the same in every crate),
+/// under a header naming it, then the warnings.
+pub fn render(generated: &Generated) -> String {
+    let mut out = String::new();
+    for file in generated.files.iter().filter(|f| verbatim_source(&f.path).is_none()) {
+        out.push_str(&format!("=== {} ===\n{}\n", file.path.display(), file.text));
+    }
+    out + &warnings_text(generated)
 }
 
 /// Generates a crate from spec text written to a scratch folder as `file_name`.

@@ -1,0 +1,1 @@
+../../../../src/signers/ncp_apigw_v2.rs
