@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{ident, Types};
-use crate::ir::Api;
+use crate::ir::{query, Api};
 
 pub fn error_module(api: &Api) -> TokenStream {
     let types = Types::qualified(&api.types);
@@ -14,7 +14,7 @@ pub fn error_module(api: &Api) -> TokenStream {
         let ty = if body.boxed { quote!(Box<#ty>) } else { ty };
         quote!(#variant(#ty),)
     });
-    let uses_types = api.error_bodies.iter().any(|b| super::operations::mentions_named(&b.ty));
+    let uses_types = api.error_bodies.iter().any(|b| query::names_a_type(&b.ty));
     let types_import = uses_types.then(|| {
         quote!(
             use crate::types;

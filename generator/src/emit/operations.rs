@@ -7,8 +7,8 @@ use super::docs::{doc_attrs, inner_doc_attrs};
 use super::rust::{ident, Types};
 use crate::escape;
 use crate::ir::{
-    Api, BodyEncoding, Group, Operation, Param, ParamLocation, PathPart, QueryStyle, StatusMatch, Success,
-    SuccessCase, TypeRef,
+    query, Api, BodyEncoding, Group, Operation, Param, ParamLocation, PathPart, QueryStyle, StatusMatch,
+    Success, SuccessCase, TypeRef,
 };
 
 /// More positional arguments than clippy accepts without a word.
@@ -23,7 +23,8 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
     let methods = group.operations.iter().map(|op| accessor_method(types, op));
     let builders = group.operations.iter().map(|op| builder(api, types, group, op));
     let uses_types = group.operations.iter().any(|op| {
-        mentions_types(op) || op.errors.iter().any(|e| mentions_named(&api.error_bodies[e.body].ty))
+        query::operation_type_refs(op).into_iter().any(query::names_a_type)
+            || op.errors.iter().any(|e| query::names_a_type(&api.error_bodies[e.body].ty))
     });
     let uses_query = group
         .operations
@@ -70,23 +71,6 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
 
         #(#builders)*
     }
-}
-
-pub(super) fn mentions_named(ty: &TypeRef) -> bool {
-    ty.parts().any(|part| matches!(part, TypeRef::Named(_)))
-}
-
-/// Whether an operation's parameters, body or result name a spec type.
-fn mentions_types(op: &Operation) -> bool {
-    op.params.iter().any(|p| mentions_named(&p.ty))
-        || op.body.as_ref().is_some_and(|b| mentions_named(&b.ty))
-        || match &op.response {
-            Success::Json(ty) | Success::Envelope { result: ty } => mentions_named(ty),
-            Success::ByStatus { cases, .. } => {
-                cases.iter().filter_map(|c| c.body.as_ref()).any(mentions_named)
-            }
-            _ => false,
-        }
 }
 
 /// How a value is taken by a builder method and stored in the builder.

@@ -2,7 +2,7 @@
 //! types a value holds, which crates the generated code needs. Answered here once, so lowering
 //! (which decides boxing and paging) and the emitters (which print) always agree.
 
-use super::{Api, SchemeKind, Signature, Success, TypeDef, TypeKind, TypeRef};
+use super::{Api, Operation, SchemeKind, Signature, Success, TypeDef, TypeKind, TypeRef};
 
 /// Follows aliases to the type a reference finally stands for (at most once round every
 /// type, so an alias cycle ends).
@@ -49,17 +49,27 @@ pub fn type_refs(api: &Api) -> Vec<&TypeRef> {
             TypeKind::Enum(_) => {}
         }
     }
-    for op in api.groups.iter().flat_map(|g| &g.operations) {
-        out.extend(op.params.iter().map(|p| &p.ty));
-        out.extend(op.body.iter().map(|b| &b.ty));
-        match &op.response {
-            Success::Json(ty) | Success::Envelope { result: ty } => out.push(ty),
-            Success::ByStatus { cases, .. } => out.extend(cases.iter().flat_map(|c| &c.body)),
-            Success::Empty | Success::Text | Success::Bytes => {}
-        }
-    }
+    out.extend(api.groups.iter().flat_map(|g| &g.operations).flat_map(operation_type_refs));
     out.extend(api.error_bodies.iter().map(|e| &e.ty));
     out
+}
+
+/// The type references of one operation: its parameters, body and results (its error bodies
+/// are the API's, in [`Api::error_bodies`]).
+pub fn operation_type_refs(op: &Operation) -> Vec<&TypeRef> {
+    let mut out: Vec<&TypeRef> = op.params.iter().map(|p| &p.ty).collect();
+    out.extend(op.body.iter().map(|b| &b.ty));
+    match &op.response {
+        Success::Json(ty) | Success::Envelope { result: ty } => out.push(ty),
+        Success::ByStatus { cases, .. } => out.extend(cases.iter().flat_map(|c| &c.body)),
+        Success::Empty | Success::Text | Success::Bytes => {}
+    }
+    out
+}
+
+/// Whether a type reference names a type of the `types` module (in a list, map or option too).
+pub fn names_a_type(ty: &TypeRef) -> bool {
+    ty.parts().any(|part| matches!(part, TypeRef::Named(_)))
 }
 
 /// Which optional dependencies the generated code needs.
