@@ -111,6 +111,31 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         check: Option<PathBuf>,
     },
+    /// Calls every operation of each spec's client against Prism serving the spec (request
+    /// validation on, answers made from the schemas); prints the outcomes per spec and overall
+    /// and the most common failures.
+    Conform {
+        /// A spec, a folder of specs, or a file with one spec path per line.
+        input: PathBuf,
+        /// The folder the listed paths are relative to (default: the list's folder).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Write one CSV row per operation here.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Specs served and called at once (default: the number of cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Where the clients and their harnesses are built.
+        #[arg(long, value_name = "DIR", default_value = "target/conform")]
+        dir: PathBuf,
+        /// The Prism executable (default: the one `scripts/test` installs in `tests/prism`).
+        #[arg(long)]
+        prism: Option<PathBuf>,
+        /// Fail unless at least this percentage of all operations is `ok`.
+        #[arg(long, value_name = "PERCENT")]
+        require_ok: Option<f64>,
+    },
     /// Generates a complete client crate for one spec (JSON or YAML) into a folder.
     Generate {
         /// The OpenAPI document.
@@ -163,6 +188,45 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         };
         return run_corpus(input, root.as_deref(), &settings, csv.as_deref(), gates);
     }
+    if let Some(Command::Conform { input, root, csv, jobs, dir, prism, require_ok }) = &cli.command {
+        let project = find_config().ok().and_then(|c| Some(c.parent()?.to_owned()));
+        let prism = match prism {
+            Some(prism) => prism.clone(),
+            None => project.as_deref().unwrap_or(Path::new(".")).join("tests/prism/node_modules/.bin/prism"),
+        };
+        if !prism.is_file() {
+            eprintln!("error: no Prism at {}: install it with `scripts/test` (npm ci in tests/prism) or pass --prism", prism.display());
+            return Ok(ExitCode::FAILURE);
+        }
+        let settings = tools::conform::Settings {
+            jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+            prism,
+            dir: dir.clone(),
+            lock_file: project.map(|p| p.join("Cargo.lock")),
+            timeout: std::time::Duration::from_secs(300),
+        };
+        let (root, specs) = if input.is_file()
+            && matches!(input.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml"))
+        {
+            let root = root.clone().unwrap_or_else(|| input.parent().unwrap_or(Path::new(".")).to_owned());
+            let name = input.strip_prefix(&root).unwrap_or(input).to_string_lossy().into_owned();
+            (root, vec![name])
+        } else {
+            corpus::specs(input, root.as_deref())?
+        };
+        let rows = tools::conform::run(&root, &specs, &settings)?;
+        if let Some(path) = csv {
+            std::fs::write(path, tools::conform::csv(&rows))
+                .map_err(|source| Error::Write { path: path.to_owned(), source })?;
+        }
+        println!("{}", tools::conform::summary(&rows));
+        let share = tools::conform::ok_share(&rows);
+        if let Some(required) = require_ok.filter(|required| share < *required) {
+            eprintln!("conformance gate failed: {share:.1}% of operations ok, {required}% required");
+            return Ok(ExitCode::FAILURE);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(Command::Fuzz {
         documents,
         mutations,
@@ -214,7 +278,9 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
     }
     let (outputs, warnings) = match &cli.command {
         Some(Command::Generate { spec, out, name }) => one_off(spec, out, name.as_deref())?,
-        Some(Command::Corpus { .. } | Command::Timings { .. } | Command::Fuzz { .. }) => {
+        Some(
+            Command::Corpus { .. } | Command::Timings { .. } | Command::Fuzz { .. } | Command::Conform { .. },
+        ) => {
             unreachable!("handled above")
         }
         None => configured(cli.config.as_deref())?,

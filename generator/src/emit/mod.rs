@@ -19,6 +19,8 @@ use quote::quote;
 use crate::ir::query::Needs;
 use crate::ir::Api;
 use rust::ident;
+/// How the generated code writes each type, for tools that write code against a crate.
+pub use rust::Types;
 
 /// The runtime every generated crate carries as its private `runtime` module: its files,
 /// relative to the module's folder, and their text.

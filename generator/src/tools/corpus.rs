@@ -331,7 +331,16 @@ pub fn reason(message: &str) -> String {
     out.chars().take(120).collect()
 }
 
-fn percent(part: usize, whole: usize) -> f64 {
+/// One CSV field, quoted when it must be (line breaks become spaces: one row per line).
+pub fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\"").replace(['\n', '\r'], " "))
+    } else {
+        text.to_owned()
+    }
+}
+
+pub fn percent(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -393,13 +402,6 @@ pub fn summary(rows: &[Row]) -> String {
 
 /// One CSV row per spec.
 pub fn csv(rows: &[Row]) -> String {
-    fn field(text: &str) -> String {
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\"").replace(['\n', '\r'], " "))
-        } else {
-            text.to_owned()
-        }
-    }
     let mut out =
         String::from("spec,size,version,outcome,generation_ms,lines,warnings,check,check_ms,first_error\n");
     for row in rows {

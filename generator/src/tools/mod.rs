@@ -1,5 +1,6 @@
 //! The command's own tooling, kept out of the library that `build.rs` users link.
 
+pub mod conform;
 pub mod corpus;
 pub mod document;
 pub mod fuzz;
