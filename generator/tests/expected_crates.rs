@@ -74,17 +74,21 @@ fn present(dir: &Path) -> BTreeMap<PathBuf, Entry> {
 /// The link a file at `relative` in an expected crate has to the generator's `src/<source>`,
 /// and back.
 fn link_target(relative: &Path, source: &Path) -> PathBuf {
-    // From `tests/expected/<package>/<relative>` up to the generator's folder.
-    let up = relative.components().count() - 1 + 3;
-    let mut target: PathBuf = std::iter::repeat_n("..", up).collect();
+    let mut target: PathBuf = std::iter::repeat_n("..", levels_up(relative)).collect();
     target.push("src");
     target.push(source);
     target
 }
 
 fn link_source(relative: &Path, target: &Path) -> PathBuf {
-    let up = relative.components().count() - 1 + 3;
-    target.components().skip(up + 1).collect()
+    // The `..`s, then `src`.
+    target.components().skip(levels_up(relative) + 1).collect()
+}
+
+/// How many folders a link at `relative` in an expected crate goes up to reach the
+/// generator's folder: its own folders in the crate, then `<package>`, `expected`, `tests`.
+fn levels_up(relative: &Path) -> usize {
+    relative.components().count() - 1 + 3
 }
 
 fn write(dir: &Path, entries: &BTreeMap<PathBuf, Entry>) {

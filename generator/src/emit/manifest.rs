@@ -31,8 +31,7 @@ const UUID: &[(&str, &str)] = &[("uuid", "{ version = \"1\", features = [\"serde
 /// The NAVER Cloud API Gateway signature.
 const NCP_SIGNATURE: &[(&str, &str)] = &[("base64", "\"0.23\""), ("hmac", "\"0.13\""), ("sha2", "\"0.11\"")];
 
-pub fn manifest(api: &Api) -> String {
-    let needs = Needs::of(api);
+pub fn manifest(api: &Api, needs: Needs) -> String {
     let mut dependencies: Vec<(&str, &str)> = BASE_DEPENDENCIES.to_vec();
     for (needed, extra) in [(needs.chrono, CHRONO), (needs.uuid, UUID), (needs.ncp_signature, NCP_SIGNATURE)]
     {

@@ -18,9 +18,9 @@ use quote::quote;
 
 use crate::ir::query::Needs;
 use crate::ir::Api;
-use rust::ident;
-/// How the generated code writes each type, for tools that write code against a crate.
-pub use rust::Types;
+/// How the generated code writes identifiers and types, for tools that write code against a
+/// crate.
+pub use rust::{ident, Types};
 
 /// The runtime every generated crate carries as its private `runtime` module: its files,
 /// relative to the module's folder, and their text.
@@ -55,10 +55,11 @@ pub enum Content {
 }
 
 pub fn emit(api: &Api) -> Vec<EmittedFile> {
+    let needs = Needs::of(api);
     let mut files = vec![
-        file("Cargo.toml", Content::Text(manifest::manifest(api))),
+        file("Cargo.toml", Content::Text(manifest::manifest(api, needs))),
         file("README.md", Content::Text(readme::readme(api))),
-        file("src/lib.rs", Content::Rust(lib_module(api))),
+        file("src/lib.rs", Content::Rust(lib_module(api, needs))),
         file("src/client.rs", Content::Rust(client::client_module(api))),
         file("src/error.rs", Content::Rust(errors::error_module(api))),
         file("src/types.rs", Content::Rust(models::types_module(api))),
@@ -70,7 +71,7 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         let path = format!("src/{}.rs", crate::naming::bare(&group.module));
         files.push(file(&path, Content::Rust(operations::group_module(api, group))));
     }
-    if Needs::of(api).ncp_signature {
+    if needs.ncp_signature {
         files.push(file("src/ncp_apigw_v2.rs", Content::RustVerbatim(NCP_APIGW_V2_SOURCE)));
     }
     files
@@ -86,12 +87,12 @@ fn file(path: &str, content: Content) -> EmittedFile {
     EmittedFile { path: PathBuf::from(path), content }
 }
 
-fn lib_module(api: &Api) -> TokenStream {
+fn lib_module(api: &Api, needs: Needs) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         quote!(pub mod #module;)
     });
-    let signer = Needs::of(api).ncp_signature.then(|| {
+    let signer = needs.ncp_signature.then(|| {
         quote!(
             mod ncp_apigw_v2;
         )

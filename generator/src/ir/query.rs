@@ -34,24 +34,24 @@ pub fn is_string(types: &[TypeDef], ty: &TypeRef) -> bool {
     matches!(resolve(types, ty), TypeRef::String)
 }
 
-/// Every type reference the generated code writes: members of the models, and the
+/// Visits every type reference the generated code writes: members of the models, and the
 /// parameters, bodies, results and error bodies of the operations.
-pub fn type_refs(api: &Api) -> Vec<&TypeRef> {
-    let mut out = Vec::new();
+pub fn visit_type_refs<'a>(api: &'a Api, visit: &mut impl FnMut(&'a TypeRef)) {
     for def in &api.types {
         match &def.kind {
             TypeKind::Struct(s) => {
-                out.extend(s.fields.iter().map(|f| &f.ty));
-                out.push(&s.extra.value);
+                s.fields.iter().for_each(|f| visit(&f.ty));
+                visit(&s.extra.value);
             }
-            TypeKind::Union(u) => out.extend(u.variants.iter().map(|v| &v.ty)),
-            TypeKind::Alias(ty) => out.push(ty),
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
+            TypeKind::Alias(ty) => visit(ty),
             TypeKind::Enum(_) => {}
         }
     }
-    out.extend(api.groups.iter().flat_map(|g| &g.operations).flat_map(operation_type_refs));
-    out.extend(api.error_bodies.iter().map(|e| &e.ty));
-    out
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        operation_type_refs(op).into_iter().for_each(&mut *visit);
+    }
+    api.error_bodies.iter().for_each(|e| visit(&e.ty));
 }
 
 /// The type references of one operation: its parameters, body and results (its error bodies
@@ -85,13 +85,15 @@ impl Needs {
     pub fn of(api: &Api) -> Self {
         let ncp_signature = api.schemes.iter().any(|s| s.kind == SchemeKind::Signed(Signature::NcpApigwV2));
         let mut needs = Needs { ncp_signature, ..Needs::default() };
-        for part in type_refs(api).into_iter().flat_map(TypeRef::parts) {
-            match part {
-                TypeRef::DateTime | TypeRef::Date => needs.chrono = true,
-                TypeRef::Uuid => needs.uuid = true,
-                _ => {}
+        visit_type_refs(api, &mut |ty| {
+            for part in ty.parts() {
+                match part {
+                    TypeRef::DateTime | TypeRef::Date => needs.chrono = true,
+                    TypeRef::Uuid => needs.uuid = true,
+                    _ => {}
+                }
             }
-        }
+        });
         needs
     }
 }

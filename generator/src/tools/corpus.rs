@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use generator::format::FormattedFile;
 use generator::{naming, Error, Options, Result};
 
+use super::workspace::{write_file, write_manifest};
+
 /// What happened to one spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
@@ -258,28 +260,14 @@ fn check_all(
     progress: impl Fn(usize, &Check),
 ) -> Result<Vec<(usize, Check)>> {
     let workspace = dir.join("crates");
-    let write_error = |path: &Path| {
-        let path = path.to_owned();
-        move |source| Error::Write { path, source }
-    };
     let _ = std::fs::remove_dir_all(&workspace);
     for (_, name, files) in crates {
         for file in files {
-            let path = workspace.join(name).join(&file.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(write_error(parent))?;
-            }
-            std::fs::write(&path, &file.text).map_err(write_error(&path))?;
+            write_file(&workspace.join(name).join(&file.path), &file.text)?;
         }
     }
-    let members: Vec<String> = crates.iter().map(|(_, name, _)| format!("\"{name}\"")).collect();
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    std::fs::create_dir_all(&workspace).map_err(write_error(&workspace))?;
-    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(write_error(&workspace))?;
-    if let Some(lock) = lock_file.filter(|l| l.exists()) {
-        let target = workspace.join("Cargo.lock");
-        std::fs::copy(lock, &target).map_err(write_error(&target))?;
-    }
+    let members: Vec<String> = crates.iter().map(|(_, name, _)| name.clone()).collect();
+    write_manifest(&workspace, &members, lock_file)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut checks = Vec::new();
     for (index, name, _) in crates {

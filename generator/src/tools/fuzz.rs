@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 use arbitrary::Unstructured;
 use generator::{load, Options};
 
+use super::workspace::{write_file, write_manifest};
+
 use super::document;
 
 pub struct Settings {
@@ -343,9 +345,7 @@ fn compile(settings: &Settings, count: usize, dir: &Path) -> Result<Compiled, St
         if let Some(generated) = generated {
             let crate_dir = workspace.join(format!("fuzz_{index}"));
             for file in &generated.files {
-                let path = crate_dir.join(&file.path);
-                std::fs::create_dir_all(path.parent().unwrap_or(&crate_dir)).map_err(|e| e.to_string())?;
-                std::fs::write(&path, &file.text).map_err(|e| e.to_string())?;
+                write_file(&crate_dir.join(&file.path), &file.text).map_err(|e| e.to_string())?;
             }
             std::fs::write(
                 crate_dir.join("spec").with_extension(name.rsplit('.').next().unwrap_or("yaml")),
@@ -356,12 +356,8 @@ fn compile(settings: &Settings, count: usize, dir: &Path) -> Result<Compiled, St
         }
         index += 1;
     }
-    let list: Vec<String> = members.iter().map(|i| format!("\"fuzz_{i}\"")).collect();
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", "));
-    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    if let Some(lock) = settings.lock_file.as_ref().filter(|l| l.exists()) {
-        std::fs::copy(lock, workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    }
+    let list: Vec<String> = members.iter().map(|i| format!("fuzz_{i}")).collect();
+    write_manifest(&workspace, &list, settings.lock_file.as_deref()).map_err(|e| e.to_string())?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args(["check", "--workspace", "--keep-going", "--message-format", "short", "--quiet"])

@@ -5,3 +5,4 @@ pub mod corpus;
 pub mod document;
 pub mod fuzz;
 pub mod timings;
+pub mod workspace;

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use generator::emit::Types;
+use generator::emit::{ident, Types};
 use generator::ir::{query::Needs, Api, Operation, ParamId, ParamLocation, SchemeKind, TypeRef};
 use generator::load::Spec;
 use generator::pointer::Pointer;
@@ -113,13 +113,6 @@ pub fn main_source(spec: &Spec, api: &Api) -> String {
     };
     let parsed: syn::File = syn::parse2(file).expect("the harness is valid Rust");
     prettyplease::unparse(&parsed)
-}
-
-fn ident(name: &str) -> proc_macro2::Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
-        None => proc_macro2::Ident::new(name, proc_macro2::Span::call_site()),
-    }
 }
 
 /// One operation's call: its positional arguments made from the spec, then `.send()`.

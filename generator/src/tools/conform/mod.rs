@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use generator::{Error, Options, Result};
 
 use super::corpus::{crate_name, field, percent, reason};
+use super::workspace::{write_file, write_manifest};
 
 pub struct Settings {
     pub jobs: usize,
@@ -70,16 +71,8 @@ pub fn run(root: &Path, specs: &[String], settings: &Settings) -> Result<Vec<Row
             }
         }
     }
-    let members: Vec<String> =
-        prepared.iter().flat_map(|p| [format!("\"{}\"", p.client), format!("\"{}\"", p.harness)]).collect();
-    write(
-        &workspace.join("Cargo.toml"),
-        &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
-    )?;
-    if let Some(lock) = settings.lock_file.as_deref().filter(|l| l.exists()) {
-        let target = workspace.join("Cargo.lock");
-        std::fs::copy(lock, &target).map_err(|source| Error::Write { path: target, source })?;
-    }
+    let members: Vec<String> = prepared.iter().flat_map(|p| [p.client.clone(), p.harness.clone()]).collect();
+    write_manifest(&workspace, &members, settings.lock_file.as_deref())?;
     eprintln!("building {} clients and their harnesses", prepared.len());
     let target = dir.join("target");
     let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -129,13 +122,6 @@ fn row(spec: &str, operation: &str, method: &str, path: &str, outcome: &str, det
     }
 }
 
-fn write(path: &Path, text: &str) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| Error::Write { path: parent.to_owned(), source })?;
-    }
-    std::fs::write(path, text).map_err(|source| Error::Write { path: path.to_owned(), source })
-}
-
 /// Generates the client of a spec and its harness into the workspace.
 fn prepare(root: &Path, spec: &str, index: usize, workspace: &Path) -> Result<Prepared> {
     let path = root.join(spec);
@@ -145,11 +131,11 @@ fn prepare(root: &Path, spec: &str, index: usize, workspace: &Path) -> Result<Pr
     let generated = generator::generate_spec(&loaded, &options)?;
     let api = generator::lower::lower(&loaded, &options)?.api;
     for file in &generated.files {
-        write(&workspace.join(&client).join(&file.path), &file.text)?;
+        write_file(&workspace.join(&client).join(&file.path), &file.text)?;
     }
     let harness = format!("harness_{client}");
-    write(&workspace.join(&harness).join("Cargo.toml"), &harness::manifest(&harness, &client, &api))?;
-    write(&workspace.join(&harness).join("src/main.rs"), &harness::main_source(&loaded, &api))?;
+    write_file(&workspace.join(&harness).join("Cargo.toml"), &harness::manifest(&harness, &client, &api))?;
+    write_file(&workspace.join(&harness).join("src/main.rs"), &harness::main_source(&loaded, &api))?;
     Ok(Prepared { spec: spec.to_owned(), client, harness, calls: harness::calls(&api) })
 }
 
