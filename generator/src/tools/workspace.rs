@@ -18,7 +18,11 @@ pub fn write_file(path: &Path, text: &str) -> Result<()> {
 /// `lock_file` beside it where there is one.
 pub fn write_manifest(workspace: &Path, members: &[String], lock_file: Option<&Path>) -> Result<()> {
     let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", "));
+    // A scratch build is built once and thrown away: no debug info, no incremental state.
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = 0\nincremental = false\n",
+        list.join(", ")
+    );
     write_file(&workspace.join("Cargo.toml"), &manifest)?;
     if let Some(lock) = lock_file.filter(|l| l.exists()) {
         let target = workspace.join("Cargo.lock");

@@ -12,7 +12,7 @@ use generator::ir::{query::Needs, Api, Operation, ParamId, ParamLocation, Scheme
 use generator::load::Spec;
 use generator::pointer::Pointer;
 
-use super::values;
+use super::values::{self, Members};
 
 /// One operation as the harness reports it.
 pub struct Call {
@@ -65,9 +65,26 @@ pub fn main_source(spec: &Spec, api: &Api) -> String {
             SchemeKind::Bearer | SchemeKind::ApiKey { .. } => quote!(.#setter("credential")),
         }
     });
-    let calls = api.groups.iter().flat_map(|group| {
-        let accessor = ident(&group.accessor);
-        group.operations.iter().map(move |op| call(spec, types, &accessor, op))
+    let operations: Vec<(proc_macro2::Ident, &Operation)> = api
+        .groups
+        .iter()
+        .flat_map(|group| group.operations.iter().map(|op| (ident(&group.accessor), op)))
+        .collect();
+    // One function per operation, called from a table: one `main` holding thousands of calls
+    // takes the compiler minutes.
+    let functions = operations.iter().enumerate().map(|(index, (accessor, op))| {
+        let name = format_ident!("call_{index}");
+        let body = call(spec, types, accessor, op);
+        quote! {
+            fn #name(client: &client::Client) -> Calls<'_> {
+                Box::pin(async move { #body })
+            }
+        }
+    });
+    let table = operations.iter().enumerate().map(|(index, (_, op))| {
+        let name = format_ident!("call_{index}");
+        let id = &op.id;
+        quote!((#id, #name),)
     });
     let file = quote! {
         use #client as client;
@@ -75,28 +92,44 @@ pub fn main_source(spec: &Spec, api: &Api) -> String {
         #[allow(unused_imports)]
         use client::types;
 
-        /// Prints the outcome of one call as a line of JSON.
-        fn report<T>(operation: &str, result: Result<Result<T, client::Error>, String>) {
-            let (outcome, detail) = match result {
-                Err(why) => ("not-called", why),
-                Ok(Ok(_)) => ("ok", String::new()),
+        /// One call's outcome, its detail, and for an answer that did not decode its status and body.
+        type Outcome = (&'static str, String, Option<(u16, String)>);
+
+        fn outcome<T>(result: Result<Result<T, client::Error>, String>) -> Outcome {
+            match result {
+                Err(why) => ("not-called", why, None),
+                Ok(Ok(_)) => ("ok", String::new(), None),
                 Ok(Err(client::Error::Api(e))) => {
                     let text = e.raw_text();
                     let violations = e.headers.get("sl-violations").and_then(|v| v.to_str().ok()).map(str::to_owned);
                     if text.contains("stoplight.io/prism/errors#NO_") {
-                        ("mock-wrong", format!("HTTP {}: {text}", e.status.as_u16()))
+                        ("mock-wrong", format!("HTTP {}: {text}", e.status.as_u16()), None)
                     } else {
-                        ("request-rejected", format!("HTTP {}: {}", e.status.as_u16(), violations.unwrap_or(text)))
+                        ("request-rejected", format!("HTTP {}: {}", e.status.as_u16(), violations.unwrap_or(text)), None)
                     }
                 }
                 Ok(Err(client::Error::Decode(e))) => {
-                    let body = String::from_utf8_lossy(&e.raw);
-                    let body: String = body.chars().take(300).collect();
-                    ("decode-failed", format!("at `{}`: {}; body: {body}", e.path, e.message))
+                    let body = String::from_utf8_lossy(&e.raw).into_owned();
+                    ("decode-failed", format!("at `{}`: {}", e.path, e.message), Some((e.status.as_u16(), body)))
                 }
-                Ok(Err(other)) => ("not-called", other.to_string()),
-            };
-            println!("{}", serde_json::json!({ "operation": operation, "outcome": outcome, "detail": detail }));
+                Ok(Err(other)) => ("not-called", other.to_string(), None),
+            }
+        }
+
+        /// Prints the outcome of an operation as a line of JSON: its first call that was not
+        /// `ok` (the one with required arguments only, then the one with every argument), else `ok`.
+        fn report(operation: &str, calls: &[(&str, Outcome)]) {
+            let failed = calls.iter().find(|(_, (outcome, _, _))| *outcome != "ok");
+            let mut line = serde_json::json!({ "operation": operation, "outcome": "ok", "detail": "" });
+            if let Some((call, (outcome, detail, answer))) = failed {
+                line["outcome"] = (*outcome).into();
+                line["detail"] = format!("{call}: {detail}").into();
+                if let Some((status, body)) = answer {
+                    line["status"] = (*status).into();
+                    line["body"] = body.as_str().into();
+                }
+            }
+            println!("{line}");
         }
 
         #[tokio::main(flavor = "current_thread")]
@@ -108,17 +141,51 @@ pub fn main_source(spec: &Spec, api: &Api) -> String {
                 .max_retries(0)
                 .build()
                 .expect("the client builds");
-            #(#calls)*
+            for (operation, call) in CALLS {
+                report(operation, &call(&client).await);
+            }
         }
+
+        /// The outcome of an operation's calls, each with what it set.
+        type Outcomes = Vec<(&'static str, Outcome)>;
+
+        /// The calls of one operation, run one after the other.
+        type Calls<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcomes> + 'a>>;
+
+        /// Every operation, in the order the report lists them.
+        const CALLS: &[(&str, fn(&client::Client) -> Calls<'_>)] = &[#(#table)*];
+
+        #(#functions)*
     };
     let parsed: syn::File = syn::parse2(file).expect("the harness is valid Rust");
     prettyplease::unparse(&parsed)
 }
 
-/// One operation's call: its positional arguments made from the spec, then `.send()`.
+/// One operation's calls: with its required arguments only, then, where the operation takes
+/// anything more, with every parameter, the optional body and every member set.
 fn call(spec: &Spec, types: Types<'_>, accessor: &proc_macro2::Ident, op: &Operation) -> TokenStream {
+    let required = one_call(spec, types, accessor, op, Members::Required);
+    let everything = one_call(spec, types, accessor, op, Members::All);
+    // Each call's future on the heap: a future holding every argument of a large operation
+    // inline is large too.
+    let first = quote!(("with required arguments", outcome(Box::pin(async { #required }).await)));
+    if everything.to_string() == required.to_string() {
+        return quote!(vec![#first]);
+    }
+    let second = quote!(("with every argument", outcome(Box::pin(async { #everything }).await)));
+    quote!(vec![#first, #second])
+}
+
+/// The body of one call: its arguments made from the spec (required ones, or all of them),
+/// then `.send()`.
+fn one_call(
+    spec: &Spec,
+    types: Types<'_>,
+    accessor: &proc_macro2::Ident,
+    op: &Operation,
+    members: Members,
+) -> TokenStream {
     let method = ident(&op.method);
-    let id = &op.id;
     let mut lets = Vec::new();
     let mut count = 0;
     // Binds a value made for `name` to a new variable of the argument's type.
@@ -145,9 +212,13 @@ fn call(spec: &Spec, types: Types<'_>, accessor: &proc_macro2::Ident, op: &Opera
     let param_value = |id: ParamId| {
         let param = &op.params[id];
         match &raw {
-            Some((operation, at)) => param_value(spec, operation, at, &param.wire, param.location),
+            Some((operation, at)) => param_value(spec, operation, at, &param.wire, param.location, members),
             None => Err(missing()),
         }
+    };
+    let body_value = |media: &str| match &raw {
+        Some((operation, at)) => body_value(spec, operation, at, Some(media), members),
+        None => Err(missing()),
     };
     let positional = op.positional();
     let mut arguments = Vec::new();
@@ -155,28 +226,36 @@ fn call(spec: &Spec, types: Types<'_>, accessor: &proc_macro2::Ident, op: &Opera
         let param = &op.params[*id];
         arguments.push(bind(&param.name, &param.ty, param_value(*id)));
     }
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let value = match &raw {
-            Some((operation, at)) => body_value(spec, operation, at, Some(&body.media_type)),
-            None => Err(missing()),
-        };
-        arguments.push(bind(&body.name, &body.ty, value));
-    }
-    // Of each group of which one parameter must be set, the first.
     let mut setters = Vec::new();
-    for group in &op.required_one_of {
-        let Some(id) = group.first().filter(|id| !positional.contains(id)) else { continue };
-        let param = &op.params[*id];
+    if let Some(body) = &op.body {
+        if body.required {
+            arguments.push(bind(&body.name, &body.ty, body_value(&body.media_type)));
+        } else if members == Members::All {
+            let setter = ident(&body.name);
+            let variable = bind(&body.name, &body.ty, body_value(&body.media_type));
+            setters.push(quote!(.#setter(#variable)));
+        }
+    }
+    // The optional parameters: of each group of which one must be set, the first; with every
+    // argument, all of them.
+    let optional: Vec<ParamId> = match members {
+        Members::Required => op.required_one_of.iter().filter_map(|group| group.first().copied()).collect(),
+        // Not the others of a group: their members may exclude each other.
+        Members::All => op
+            .params_with_ids()
+            .map(|(id, _)| id)
+            .filter(|id| op.required_one_of.iter().all(|group| !group.contains(id) || group.first() == Some(id)))
+            .collect(),
+    };
+    for id in optional.into_iter().filter(|id| !positional.contains(id)) {
+        let param = &op.params[id];
         let setter = ident(&param.name);
-        let variable = bind(&param.name, &param.ty, param_value(*id));
+        let variable = bind(&param.name, &param.ty, param_value(id));
         setters.push(quote!(.#setter(#variable)));
     }
     quote! {
-        // Each call's future on the heap: thousands of them inline would overflow `main`'s stack.
-        report(#id, Box::pin(async {
-            #(#lets)*
-            Ok(client.#accessor().#method(#(#arguments),*)#(#setters)*.send().await)
-        }).await);
+        #(#lets)*
+        Ok(client.#accessor().#method(#(#arguments),*)#(#setters)*.send().await)
     }
 }
 
@@ -201,9 +280,10 @@ fn param_value(
     at: &Pointer,
     wire: &str,
     location: ParamLocation,
+    members: Members,
 ) -> Result<Value, String> {
     if let ParamLocation::Multipart { .. } = location {
-        let body = body_value(spec, op, at, Some("multipart/form-data"))?;
+        let body = body_value(spec, op, at, Some("multipart/form-data"), members)?;
         return body.get(wire).cloned().ok_or_else(|| format!("no value made for the part `{wire}`"));
     }
     for (index, node) in op.parameters.iter().enumerate() {
@@ -218,12 +298,12 @@ fn param_value(
         }
         return match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                Ok(values::value(spec, schema, &parameter.pointer.join("schema")))
+                Ok(values::value(spec, schema, &parameter.pointer.join("schema"), members))
             }
             ParameterSchemaOrContent::Content(content) => content
                 .iter()
                 .find_map(|(_, media)| media.schema.as_ref())
-                .map(|schema| values::value(spec, schema, &parameter.pointer))
+                .map(|schema| values::value(spec, schema, &parameter.pointer, members))
                 .ok_or_else(|| format!("parameter `{wire}` has no schema")),
         };
     }
@@ -235,6 +315,7 @@ fn body_value(
     op: &openapiv3::Operation,
     at: &Pointer,
     media: Option<&str>,
+    members: Members,
 ) -> Result<Value, String> {
     let node = op.request_body.as_ref().ok_or("the operation has no request body")?;
     let body = spec.resolve(node, &at.join("requestBody")).map_err(|d| d.message.clone())?;
@@ -249,5 +330,5 @@ fn body_value(
         return Ok(example);
     }
     let schema = content.schema.as_ref().ok_or_else(|| format!("the `{name}` body has no schema"))?;
-    Ok(values::value(spec, schema, &body.pointer.join("content").join(name).join("schema")))
+    Ok(values::value(spec, schema, &body.pointer.join("content").join(name).join("schema"), members))
 }

@@ -6,6 +6,7 @@
 //! member path and the body kept), `not-called` (why; a failure in every figure) or
 //! `mock-wrong` (Prism could not answer as the spec says).
 
+mod answer;
 mod harness;
 mod values;
 
@@ -201,14 +202,15 @@ fn call_all(p: &Prepared, spec: &Path, binary: &Path, settings: &Settings) -> Ve
         Ok(output) => output,
         Err(why) => return failed(&why),
     };
+    let checker = generator::load::load(spec).ok().map(|loaded| answer::Checker::new(&loaded));
     let mut reported = stdout.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok());
     let stopped: String = stderr.lines().rev().take(3).collect::<Vec<_>>().join(" ");
     p.calls
         .iter()
         .map(|c| match reported.next() {
             Some(line) => {
-                let text = |key: &str| line.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-                row(&p.spec, &c.operation, &c.method, &c.path, &text("outcome"), &text("detail"))
+                let (outcome, detail) = judge(&line, c, checker.as_ref());
+                row(&p.spec, &c.operation, &c.method, &c.path, outcome, &detail)
             }
             None => row(
                 &p.spec,
@@ -220,6 +222,30 @@ fn call_all(p: &Prepared, spec: &Path, binary: &Path, settings: &Settings) -> Ve
             ),
         })
         .collect()
+}
+
+/// The outcome of one operation from the harness's line: an answer that did not decode is the
+/// mock's fault where it violates the spec's schema for its status.
+fn judge<'a>(line: &'a serde_json::Value, call: &harness::Call, checker: Option<&answer::Checker>) -> (&'a str, String) {
+    let text = |key: &str| line.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+    let (outcome, detail) = (text("outcome"), text("detail").to_owned());
+    let Some(status) = line.get("status").and_then(serde_json::Value::as_u64) else { return (outcome, detail) };
+    let body = text("body");
+    let shown: String = body.chars().take(300).collect();
+    let client_said = format!("{detail}; body: {shown}");
+    let Some(checker) = checker else { return (outcome, client_said) };
+    let Ok(answer) = serde_json::from_str::<serde_json::Value>(body) else { return (outcome, client_said) };
+    let Some(schema) = checker.response_schema(&call.path, &call.method, status as u16) else {
+        return (outcome, client_said);
+    };
+    match checker.violations(&schema, &answer) {
+        Ok(violations) if !violations.is_empty() => (
+            "mock-wrong",
+            format!("Prism's answer violates the spec's schema {schema}: {}; {client_said}", violations.join("; ")),
+        ),
+        Ok(_) => (outcome, client_said),
+        Err(why) => (outcome, format!("{client_said} ({why})")),
+    }
 }
 
 /// Runs the harness; its stdout and stderr, or why it did not finish.

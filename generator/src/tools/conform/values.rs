@@ -1,6 +1,7 @@
 //! Values for a call, built from the spec's schemas: the example or default where the spec
 //! gives one, else the first enum value, else a value of the schema's type that meets its
-//! format, lengths and bounds. Objects get their required members.
+//! format, pattern, lengths and bounds. Objects get their required members, or, for the call
+//! that sets everything, every member the client may send.
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use serde_json::{json, Map, Value};
@@ -11,12 +12,23 @@ use generator::pointer::Pointer;
 /// Schemas nested deeper than this get `null` (a recursive schema ends there).
 const MAX_DEPTH: usize = 12;
 
-/// A value for the schema at `at`.
-pub fn value(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer) -> Value {
-    synthesise(spec, node, at, 0)
+/// Optional members are filled in down to this depth only, so recursive schemas stay small.
+const OPTIONAL_DEPTH: usize = 4;
+
+/// Which members of an object a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Members {
+    Required,
+    /// Every member a request may carry (not the `readOnly` ones).
+    All,
 }
 
-fn synthesise(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer, depth: usize) -> Value {
+/// A value for the schema at `at`.
+pub fn value(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer, members: Members) -> Value {
+    synthesise(spec, node, at, 0, members)
+}
+
+fn synthesise(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer, depth: usize, mode: Members) -> Value {
     if depth > MAX_DEPTH {
         return Value::Null;
     }
@@ -44,6 +56,9 @@ fn synthesise(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer, depth: usiz
                 VariantOrUnknownOrEmpty::Unknown(other) => other.as_str(),
                 VariantOrUnknownOrEmpty::Empty => "",
             };
+            if let Some(text) = s.pattern.as_deref().filter(|_| format.is_empty()).and_then(|p| matching(p, s.min_length, s.max_length)) {
+                return Value::String(text);
+            }
             Value::String(string(format, s.min_length, s.max_length))
         }
         SchemaKind::Type(Type::Integer(i)) => {
@@ -76,32 +91,23 @@ fn synthesise(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer, depth: usiz
                     &ReferenceOr::Reference { reference: reference.clone() },
                     &at.join("items"),
                     depth + 1,
+                    mode,
                 ),
                 ReferenceOr::Item(schema) => {
-                    synthesise(spec, &ReferenceOr::Item((**schema).clone()), &at.join("items"), depth + 1)
+                    synthesise(spec, &ReferenceOr::Item((**schema).clone()), &at.join("items"), depth + 1, mode)
                 }
             };
             let count = a.min_items.unwrap_or(1).max(1);
             Value::Array(vec![item; count])
         }
-        SchemaKind::Type(Type::Object(o)) => {
-            let mut members = Map::new();
-            for name in &o.required {
-                if let Some(property) = o.properties.get(name) {
-                    let node = unbox(property);
-                    let at = at.join("properties").join(name);
-                    members.insert(name.clone(), synthesise(spec, &node, &at, depth + 1));
-                }
-            }
-            Value::Object(members)
-        }
+        SchemaKind::Type(Type::Object(o)) => object(spec, &o.properties, &o.required, at, depth, mode),
         SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members
             .first()
-            .map_or(Value::Null, |first| synthesise(spec, first, &at.join("oneOf").join(0), depth + 1)),
+            .map_or(Value::Null, |first| synthesise(spec, first, &at.join("oneOf").join(0), depth + 1, mode)),
         SchemaKind::AllOf { all_of } => {
             let mut merged = Map::new();
             for (index, member) in all_of.iter().enumerate() {
-                match synthesise(spec, member, &at.join("allOf").join(index), depth + 1) {
+                match synthesise(spec, member, &at.join("allOf").join(index), depth + 1, mode) {
                     Value::Object(members) => merged.extend(members),
                     other if all_of.len() == 1 => return other,
                     _ => {}
@@ -114,17 +120,61 @@ fn synthesise(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer, depth: usiz
             if any.properties.is_empty() && any.typ.is_none() {
                 return json!({});
             }
-            let mut members = Map::new();
-            for name in &any.required {
-                if let Some(property) = any.properties.get(name) {
-                    let node = unbox(property);
-                    let at = at.join("properties").join(name);
-                    members.insert(name.clone(), synthesise(spec, &node, &at, depth + 1));
-                }
-            }
-            Value::Object(members)
+            object(spec, &any.properties, &any.required, at, depth, mode)
         }
     }
+}
+
+/// An object's members: the required ones, and with [`Members::All`] (near the top) the others
+/// a request may carry too.
+fn object(
+    spec: &Spec,
+    properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &[String],
+    at: &Pointer,
+    depth: usize,
+    mode: Members,
+) -> Value {
+    let mut members = Map::new();
+    for (name, property) in properties {
+        let node = unbox(property);
+        let at = at.join("properties").join(name);
+        let wanted = required.contains(name)
+            || (mode == Members::All && depth < OPTIONAL_DEPTH && !read_only(spec, &node, &at));
+        if wanted {
+            members.insert(name.clone(), synthesise(spec, &node, &at, depth + 1, mode));
+        }
+    }
+    Value::Object(members)
+}
+
+/// Whether the schema is `readOnly` (a member only the server sends).
+fn read_only(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer) -> bool {
+    spec.resolve(node, at).is_ok_and(|s| s.item.schema_data.read_only)
+}
+
+/// A string matching the pattern, with a length within the bounds; none where the pattern is
+/// not one the generator of matches can read (look-arounds, back-references).
+fn matching(pattern: &str, min: Option<usize>, max: Option<usize>) -> Option<String> {
+    use rand::{RngExt as _, SeedableRng as _};
+    // A pattern matches anywhere unless anchored; a match of what is between the anchors
+    // matches either way.
+    let inner = pattern.strip_prefix('^').unwrap_or(pattern);
+    let inner = match inner.strip_suffix('$') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => inner,
+    };
+    // ECMAScript classes (`\d`, `\w`) are ASCII; `.` is any character, which needs Unicode.
+    let parse = |unicode: bool| regex_syntax::ParserBuilder::new().unicode(unicode).build().parse(inner);
+    let hir = parse(false).or_else(|_| parse(true)).ok()?;
+    let generator = rand_regex::Regex::with_hir(hir, 8).ok()?;
+    // A fixed seed: the same spec gets the same values on every run.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    let fits = |text: &String| {
+        let length = text.chars().count();
+        min.is_none_or(|m| length >= m) && max.is_none_or(|m| length <= m)
+    };
+    (0..32).map(|_| rng.sample::<String, _>(&generator)).find(fits)
 }
 
 fn unbox(node: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
@@ -164,6 +214,18 @@ fn string(format: &str, min: Option<usize>, max: Option<usize>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_are_matched_within_the_lengths() {
+        let pattern = "^[A-Z]{2}-[0-9]{3,5}$";
+        let checker = regex::Regex::new(pattern).expect("a valid pattern");
+        let text = matching(pattern, None, Some(7)).expect("a match");
+        assert!(checker.is_match(&text) && text.len() <= 7, "{text}");
+        assert_eq!(matching(pattern, None, None), matching(pattern, None, None), "the same every time");
+        assert_eq!(matching("(?=a)b", None, None), None, "look-arounds are not generated");
+        let any = matching("^.{3}$", None, None).expect("any character");
+        assert_eq!(any.chars().count(), 3, "{any}");
+    }
 
     #[test]
     fn strings_meet_their_format_and_length() {
