@@ -720,6 +720,8 @@ async fn form_text_binary_and_multipart_bodies() {
     let mut request = post();
     request.part("title", "report").unwrap();
     request.part("skip", &None::<String>).unwrap();
+    request.part("settings", &json!({"depth": 2})).unwrap();
+    request.part("tags", &json!(["x", {"k": "v"}])).unwrap();
     request.file_part("file", &[0xff, 0x00, 0x01]);
     client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
 
@@ -740,9 +742,46 @@ async fn form_text_binary_and_multipart_bodies() {
     let multipart = &received[3].body;
     let text = String::from_utf8_lossy(multipart);
     assert!(text.contains("name=\"title\"\r\n\r\nreport\r\n"), "{text}");
-    assert!(text.contains("name=\"file\"; filename=\"file\""), "{text}");
+    // Structured parts are JSON, and say so; a list is a part per item.
+    let lower = text.to_ascii_lowercase();
+    assert!(
+        lower.contains("name=\"settings\"\r\ncontent-type: application/json\r\n\r\n{\"depth\":2}\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("name=\"tags\"\r\n\r\nx\r\n"), "{text}");
+    assert!(
+        lower.contains("name=\"tags\"\r\ncontent-type: application/json\r\n\r\n{\"k\":\"v\"}\r\n"),
+        "{text}"
+    );
+    assert!(
+        lower.contains("name=\"file\"; filename=\"file\"\r\ncontent-type: application/octet-stream\r\n"),
+        "{text}"
+    );
     assert!(multipart.windows(3).any(|w| w == [0xff, 0x00, 0x01]), "the file's bytes as they are");
     assert!(!text.contains("skip"), "{text}");
+}
+
+#[tokio::test]
+async fn the_accept_header_names_what_the_answer_is_read_as() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = build(core(&server));
+    client
+        .send(Request::new(Method::GET, Auth::NONE), Reply::<(), Value>::body(no_body, None, empty))
+        .await
+        .unwrap();
+    let mut request = Request::new(Method::GET, Auth::NONE);
+    request.accept("application/pdf, text/csv");
+    client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
+    let mut request = Request::new(Method::GET, Auth::NONE);
+    request.accept("text/\ncsv");
+    let refused = client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await;
+    assert!(matches!(refused, Err(Error::InvalidRequest(_))), "{refused:?}");
+    let received = server.received_requests().await.unwrap();
+    let accept = |i: usize| received[i].headers.get("accept").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(accept(0), "application/json");
+    assert_eq!(accept(1), "application/pdf, text/csv");
+    assert_eq!(received.len(), 2, "a header that cannot be sent is refused before sending");
 }
 
 #[test]

@@ -500,6 +500,11 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let errors = if op.errors.is_empty() { quote!(|_, _| None) } else { quote!(Self::error_body) };
     let envelope = if api.envelope.is_some() { quote!(Some(&crate::client::ENVELOPE)) } else { quote!(None) };
     let read = |read: TokenStream| quote!(Reply::body(#errors, #envelope, #read));
+    // JSON is what the runtime asks for unless told otherwise.
+    let accept = (op.accept != "application/json").then(|| {
+        let accept = &op.accept;
+        quote!(request.accept(#accept);)
+    });
     let reply = match &op.response {
         Success::Envelope { .. } => quote!(Reply::enveloped(#errors, &crate::client::ENVELOPE)),
         Success::Json(_) => read(quote!(runtime::response::json)),
@@ -512,6 +517,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         #(#checks)*
         #auth
         let mut request = Request::new(#method, AUTH);
+        #accept
         #(#steps)*
         request.options(self.options);
         self.client.core().send(request, #reply).await

@@ -316,6 +316,8 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub response: Success,
+    /// The `Accept` header: the media types of the answers the client reads.
+    pub accept: String,
     pub errors: Vec<ErrorCase>,
     pub security: Security,
     /// Groups of parameters of which at least one must be set.

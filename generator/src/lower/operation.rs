@@ -172,10 +172,11 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let builder_hint = pascal(id);
         let mut names = Scope::with_reserved(BUILDER_MEMBERS.iter().copied());
         let mut params = self.parameters(shared, &op.parameters, at, &mut names)?;
+        let mut security = self.schemes.requirement(self.spec, op.security.as_ref(), at, self.warnings);
+        self.schemes.take_credentials(&mut params, &mut security);
         let path_parts = self.path(path, at, &mut params, &mut names);
         let body = self.body(op, at, &builder_hint, &mut params, &mut names)?;
-        let (answer, errors) = self.responses(op, at, &builder_hint)?;
-        let security = self.schemes.requirement(self.spec, op.security.as_ref(), at, self.warnings);
+        let (answer, errors, accept) = self.responses(op, at, &builder_hint)?;
         let required_one_of = self.required_one_of(op, at, &params)?;
         let (id, http_method, path_template) = (id.to_owned(), method.to_owned(), path.to_owned());
         let (summary, description, deprecated) = (op.summary.clone(), op.description.clone(), op.deprecated);
@@ -200,6 +201,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 params,
                 body,
                 response,
+                accept,
                 errors,
                 security,
                 required_one_of,
@@ -437,7 +439,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         op: &openapiv3::Operation,
         at: &Pointer,
         builder_hint: &str,
-    ) -> Result<(Answer, Vec<ErrorCase>)> {
+    ) -> Result<(Answer, Vec<ErrorCase>, String)> {
         let spec = self.spec;
         let responses_at = at.join("responses");
         let mut statuses: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Pointer)> = op
@@ -468,10 +470,26 @@ impl<'a, 's> OperationLowering<'a, 's> {
             }
         }
         let mut successes = Vec::with_capacity(success_nodes.len());
+        let mut media_types = Vec::with_capacity(success_nodes.len());
         for (status, node, node_at) in &success_nodes {
-            successes.push((*status, self.success(node, node_at, builder_hint)?));
+            // These statuses have no body, whatever the spec declares (RFC 9110).
+            if matches!(status, StatusMatch::Code(204 | 205)) {
+                successes.push((*status, Success::Empty));
+                media_types.push(None);
+                continue;
+            }
+            let (success, media) = self.success(node, node_at, builder_hint)?;
+            successes.push((*status, success));
+            media_types.push(media);
         }
         let response = by_status(successes);
+        // The media types of the answers the client reads: all of them where it tells them
+        // apart by status, else the first's.
+        let read = match &response {
+            Answer::One(_) => media_types.into_iter().take(1).flatten().collect(),
+            Answer::ByStatus(_) => media_types.into_iter().flatten().collect(),
+        };
+        let accept = accept(read);
         let mut errors = Vec::new();
         let defaults = op.responses.default.iter().filter(|_| !default_is_success);
         let error_nodes = statuses
@@ -492,20 +510,21 @@ impl<'a, 's> OperationLowering<'a, 's> {
             let body = self.error_body(ty);
             errors.push(ErrorCase { status, body });
         }
-        Ok((response, errors))
+        Ok((response, errors, accept))
     }
 
+    /// What a success response is read as, and the media type it is read from.
     fn success(
         &mut self,
         node: &ReferenceOr<openapiv3::Response>,
         at: &Pointer,
         builder_hint: &str,
-    ) -> Result<Success> {
+    ) -> Result<(Success, Option<String>)> {
         let spec = self.spec;
         let resolved = spec.resolve(node, at)?;
         let content = &resolved.item.content;
         let Some((media, schema)) = json_media(content) else {
-            let Some((media, body)) = content.iter().next() else { return Ok(Success::Empty) };
+            let Some((media, body)) = content.iter().next() else { return Ok((Success::Empty, None)) };
             let text = media.starts_with("text/");
             let media_at = resolved.pointer.join("content").join(media);
             if loses_structure(spec, body.schema.as_ref(), &media_at.join("schema")) {
@@ -517,19 +536,21 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 ),
                 ));
             }
-            return Ok(if text { Success::Text } else { Success::Bytes });
+            let success = if text { Success::Text } else { Success::Bytes };
+            return Ok((success, Some(media.clone())));
         };
-        let Some(schema) = schema else { return Ok(Success::Json(TypeRef::Json)) };
         let schema_at = resolved.pointer.join("content").join(media).join("schema");
+        let media = Some(media.to_owned());
+        let Some(schema) = schema else { return Ok((Success::Json(TypeRef::Json), media)) };
         if let Some(fields) = &self.envelope {
             let hint = format!("{builder_hint}Result");
             if let Some(result) = envelope::result_type(self.space, schema, &schema_at, fields, &hint)? {
                 self.uses_envelope = true;
-                return Ok(Success::Envelope { result });
+                return Ok((Success::Envelope { result }, media));
             }
         }
         let ty = self.space.lower(schema, &schema_at, &format!("{builder_hint}Response"))?;
-        Ok(Success::Json(ty))
+        Ok((Success::Json(ty), media))
     }
 
     /// The error body variant for a type, shared by every operation that declares it.
@@ -675,6 +696,27 @@ fn json_media(
 /// `application/json`).
 fn essence(media: &str) -> String {
     media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// The `Accept` header of an operation, from the media types of the answers it reads: JSON
+/// before a `*/*` that is read as JSON; `application/json` where it reads none. Keys that are
+/// not media types (`type/subtype`, in header characters) are left out.
+fn accept(read: Vec<String>) -> String {
+    let mut types: Vec<String> = Vec::new();
+    for media in read {
+        let valid = media.contains('/') && media.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+        if !valid || types.contains(&media) {
+            continue;
+        }
+        if essence(&media) == "*/*" && !types.iter().any(|t| media_kind(&essence(t)) == MediaKind::Json) {
+            types.push("application/json".into());
+        }
+        types.push(media);
+    }
+    if types.is_empty() {
+        return "application/json".into();
+    }
+    types.join(", ")
 }
 
 /// How a media type (its essence) is written.

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use openapiv3::{APIKeyLocation, SecurityRequirement};
 
 use crate::error::Diagnostic;
-use crate::ir::{KeyLocation, SchemeId, SchemeKind, Security, SecurityScheme, Signature};
+use crate::ir::{
+    KeyLocation, Param, ParamLocation, SchemeId, SchemeKind, Security, SecurityScheme, Signature,
+};
 use crate::load::Spec;
 use crate::naming::{self, snake, Scope};
 use crate::pointer::Pointer;
@@ -124,5 +126,54 @@ impl Schemes {
             security.optional = true;
         }
         security
+    }
+
+    /// Takes out of `params` those that are the operation's credentials: an API key the
+    /// operation's schemes already send, by the same name in the same place. The client sends
+    /// them from its credentials (once, not also as an argument); where the spec requires
+    /// such a parameter, the operation requires its scheme in every alternative.
+    pub fn take_credentials(&self, params: &mut Vec<Param>, security: &mut Security) {
+        let offered: Vec<SchemeId> = security.alternatives.iter().flatten().copied().collect();
+        let mut required = Vec::new();
+        params.retain(|param| {
+            let scheme = offered.iter().copied().find(|id| match &self.list[*id].kind {
+                SchemeKind::ApiKey { location, name } => match (location, param.location) {
+                    (KeyLocation::Header, ParamLocation::Header) => name.eq_ignore_ascii_case(&param.wire),
+                    (KeyLocation::Query, ParamLocation::Query(_))
+                    | (KeyLocation::Cookie, ParamLocation::Cookie) => *name == param.wire,
+                    _ => false,
+                },
+                _ => false,
+            });
+            if let (Some(id), true) = (scheme, param.required) {
+                required.push(id);
+            }
+            scheme.is_none()
+        });
+        if required.is_empty() {
+            return;
+        }
+        let mut alternatives: Vec<Vec<SchemeId>> = Vec::new();
+        for mut alternative in std::mem::take(&mut security.alternatives) {
+            for id in &required {
+                if !alternative.contains(id) {
+                    alternative.push(*id);
+                }
+            }
+            let known = alternatives
+                .iter()
+                .any(|a| a.len() == alternative.len() && a.iter().all(|id| alternative.contains(id)));
+            if !known {
+                alternatives.push(alternative);
+            }
+        }
+        // An alternative that holds all of another adds nothing to it.
+        let kept: Vec<Vec<SchemeId>> = alternatives
+            .iter()
+            .filter(|a| !alternatives.iter().any(|b| b.len() < a.len() && b.iter().all(|id| a.contains(id))))
+            .cloned()
+            .collect();
+        security.alternatives = kept;
+        security.optional = false;
     }
 }

@@ -42,6 +42,8 @@ pub struct Request {
     pub(super) path: String,
     pub(super) query: Vec<(String, String)>,
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
+    /// The media types the answer is read as.
+    pub(super) accept: &'static str,
     pub(super) body: Option<(Vec<u8>, &'static str)>,
     /// The parts of a `multipart/form-data` body.
     pub(super) parts: Vec<(String, Part)>,
@@ -53,6 +55,8 @@ pub struct Request {
 #[derive(Debug, Clone)]
 pub(super) enum Part {
     Text(String),
+    /// A structured value, sent as `application/json`.
+    Json(String),
     File(Vec<u8>),
 }
 
@@ -125,11 +129,18 @@ impl Request {
             path: String::new(),
             query: Vec::new(),
             headers: Vec::new(),
+            accept: "application/json",
             body: None,
             parts: Vec::new(),
             auth,
             options: RequestOptions::default(),
         }
+    }
+
+    /// Asks for answers of these media types instead of JSON.
+    #[allow(dead_code, reason = "used by crates with operations that answer other media types")]
+    pub fn accept(&mut self, media_types: &'static str) {
+        self.accept = media_types;
     }
 
     /// Applies the builder's per-request settings.
@@ -295,17 +306,21 @@ impl Request {
     /// per item.
     #[allow(dead_code, reason = "used by crates with multipart request bodies")]
     pub fn part<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
-        match ParamValue::of(name, value)? {
-            ParamValue::Absent => {}
-            ParamValue::Scalar(text) => self.parts.push((name.to_owned(), Part::Text(text))),
-            ParamValue::List(items) => {
-                self.parts.extend(items.into_iter().map(|item| (name.to_owned(), Part::Text(item))));
-            }
-            ParamValue::Object(_) => {
-                let json = serde_json::to_string(value)
-                    .map_err(|e| InvalidRequest(format!("part `{name}` cannot be encoded: {e}")))?;
-                self.parts.push((name.to_owned(), Part::Text(json)));
-            }
+        let value = serde_json::to_value(value)
+            .map_err(|e| InvalidRequest(format!("part `{name}` cannot be encoded: {e}")))?;
+        // A list is one part per item (OpenAPI's default for multipart arrays).
+        let items = match value {
+            serde_json::Value::Array(items) => items,
+            other => vec![other],
+        };
+        for item in items {
+            let part = match item {
+                serde_json::Value::Null => continue,
+                // Structured values are JSON parts, as OpenAPI's encoding defaults say.
+                serde_json::Value::Object(_) | serde_json::Value::Array(_) => Part::Json(item.to_string()),
+                scalar => Part::Text(scalar_text(&scalar)),
+            };
+            self.parts.push((name.to_owned(), part));
         }
         Ok(())
     }

@@ -201,7 +201,9 @@ impl ClientCore {
             .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")))?;
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        let accept = HeaderValue::from_str(request.accept)
+            .map_err(|_| InvalidRequest(format!("`{}` is not a valid Accept header", request.accept)))?;
+        headers.insert(reqwest::header::ACCEPT, accept);
         for (name, value) in &request.headers {
             headers.append(name.clone(), value.clone());
         }
@@ -226,14 +228,26 @@ impl ClientCore {
         }
         if !request.parts.is_empty() {
             // Built for every attempt: a multipart form is consumed when it is sent.
-            let form =
-                request.parts.iter().fold(reqwest::multipart::Form::new(), |form, (name, part)| match part {
+            let mut form = reqwest::multipart::Form::new();
+            for (name, part) in &request.parts {
+                form = match part {
                     Part::Text(text) => form.text(name.clone(), text.clone()),
-                    Part::File(bytes) => form.part(
-                        name.clone(),
-                        reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
-                    ),
-                });
+                    Part::Json(json) => {
+                        let part = reqwest::multipart::Part::text(json.clone())
+                            .mime_str("application/json")
+                            .map_err(|e| InvalidRequest(format!("part `{name}` cannot be built: {e}")))?;
+                        form.part(name.clone(), part)
+                    }
+                    Part::File(bytes) => {
+                        // A file's media type is not known: RFC 7578 says to label it as bytes.
+                        let part = reqwest::multipart::Part::bytes(bytes.clone())
+                            .file_name(name.clone())
+                            .mime_str("application/octet-stream")
+                            .map_err(|e| InvalidRequest(format!("part `{name}` cannot be built: {e}")))?;
+                        form.part(name.clone(), part)
+                    }
+                };
+            }
             builder = builder.multipart(form);
         }
         if let Some((username, password)) = applied.basic {

@@ -1,24 +1,25 @@
-//! The harness of one client: a program that calls every operation once, with arguments
-//! made from the spec, against the base URL it is given, and prints one JSON line per
-//! operation with its outcome.
+//! The harness of one client: a program that calls every operation, with arguments made from
+//! the spec, against the base URL it is given, and prints one JSON line per operation with
+//! what each of its calls got.
 
-use openapiv3::ParameterSchemaOrContent;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
 use generator::emit::{ident, Types};
 use generator::ir::{query::Needs, Api, Operation, ParamId, ParamLocation, SchemeKind, TypeRef};
-use generator::load::Spec;
 use generator::pointer::Pointer;
 
-use super::values::{self, Members};
+use super::schemas::Schemas;
+use super::values::{Members, Values};
 
 /// One operation as the harness reports it.
 pub struct Call {
     pub operation: String,
     pub method: String,
     pub path: String,
+    /// The body is `multipart/form-data`.
+    pub multipart: bool,
 }
 
 /// The operations of the API, in the order the harness calls them.
@@ -30,6 +31,7 @@ pub fn calls(api: &Api) -> Vec<Call> {
             operation: op.id.clone(),
             method: op.http_method.clone(),
             path: op.path_template.clone(),
+            multipart: op.params.iter().any(|p| matches!(p.location, ParamLocation::Multipart { .. })),
         })
         .collect()
 }
@@ -53,10 +55,12 @@ pub fn manifest(package: &str, client: &str, api: &Api) -> String {
     out
 }
 
-/// The harness's `main.rs`.
-pub fn main_source(spec: &Spec, api: &Api) -> String {
+/// The harness's `main.rs`. It is run as `harness URL [FIRST]`: it calls the operations from
+/// the one numbered `FIRST` on (so a run can go on after the mock stopped).
+pub fn main_source(schemas: &Schemas, api: &Api) -> String {
     let client = format_ident!("{}", api.crate_ident);
     let types = Types::qualified(&api.types);
+    let values = Values::new(schemas);
     let credentials = api.schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
         match &scheme.kind {
@@ -74,9 +78,9 @@ pub fn main_source(spec: &Spec, api: &Api) -> String {
     // takes the compiler minutes.
     let functions = operations.iter().enumerate().map(|(index, (accessor, op))| {
         let name = format_ident!("call_{index}");
-        let body = call(spec, types, accessor, op);
+        let body = call(schemas, &values, types, accessor, op);
         quote! {
-            fn #name(client: &client::Client) -> Calls<'_> {
+            fn #name(client: &client::Client, example: bool) -> Calls<'_> {
                 Box::pin(async move { #body })
             }
         }
@@ -92,68 +96,75 @@ pub fn main_source(spec: &Spec, api: &Api) -> String {
         #[allow(unused_imports)]
         use client::types;
 
-        /// One call's outcome, its detail, and for an answer that did not decode its status and body.
-        type Outcome = (&'static str, String, Option<(u16, String)>);
-
-        fn outcome<T>(result: Result<Result<T, client::Error>, String>) -> Outcome {
+        /// What one call got, as a JSON object: `kind` (`ok`, `api`, `decode`, `unbuilt` or
+        /// `error`), `detail`, and where the server answered, its status and body.
+        fn outcome<T>(result: Result<Result<T, client::Error>, String>) -> serde_json::Value {
             match result {
-                Err(why) => ("not-called", why, None),
-                Ok(Ok(_)) => ("ok", String::new(), None),
+                Err(why) => serde_json::json!({ "kind": "unbuilt", "detail": why }),
+                Ok(Ok(_)) => serde_json::json!({ "kind": "ok" }),
                 Ok(Err(client::Error::Api(e))) => {
-                    let text = e.raw_text();
-                    let violations = e.headers.get("sl-violations").and_then(|v| v.to_str().ok()).map(str::to_owned);
-                    if text.contains("stoplight.io/prism/errors#NO_") {
-                        ("mock-wrong", format!("HTTP {}: {text}", e.status.as_u16()), None)
-                    } else {
-                        ("request-rejected", format!("HTTP {}: {}", e.status.as_u16(), violations.unwrap_or(text)), None)
-                    }
+                    let violations = e.headers.get("sl-violations").and_then(|v| v.to_str().ok());
+                    serde_json::json!({
+                        "kind": "api",
+                        "status": e.status.as_u16(),
+                        "violations": violations,
+                        "typed": e.body.is_some(),
+                        "body": e.raw_text(),
+                    })
                 }
-                Ok(Err(client::Error::Decode(e))) => {
-                    let body = String::from_utf8_lossy(&e.raw).into_owned();
-                    ("decode-failed", format!("at `{}`: {}", e.path, e.message), Some((e.status.as_u16(), body)))
-                }
-                Ok(Err(other)) => ("not-called", other.to_string(), None),
+                Ok(Err(client::Error::Decode(e))) => serde_json::json!({
+                    "kind": "decode",
+                    "status": e.status.as_u16(),
+                    "detail": format!("at `{}`: {}", e.path, e.message),
+                    "body": String::from_utf8_lossy(&e.raw),
+                }),
+                Ok(Err(other)) => serde_json::json!({ "kind": "error", "detail": other.to_string() }),
             }
         }
 
-        /// Prints the outcome of an operation as a line of JSON: its first call that was not
-        /// `ok` (the one with required arguments only, then the one with every argument), else `ok`.
-        fn report(operation: &str, calls: &[(&str, Outcome)]) {
-            let failed = calls.iter().find(|(_, (outcome, _, _))| *outcome != "ok");
-            let mut line = serde_json::json!({ "operation": operation, "outcome": "ok", "detail": "" });
-            if let Some((call, (outcome, detail, answer))) = failed {
-                line["outcome"] = (*outcome).into();
-                line["detail"] = format!("{call}: {detail}").into();
-                if let Some((status, body)) = answer {
-                    line["status"] = (*status).into();
-                    line["body"] = body.as_str().into();
-                }
-            }
-            println!("{line}");
+        /// Whether Prism could not make an answer from the schema (it has none) and should be
+        /// asked for the spec's example instead.
+        fn wants_example(outcome: &serde_json::Value) -> bool {
+            outcome["kind"] == "api"
+                && outcome["body"].as_str().is_some_and(|b| b.contains("Tried to force a dynamic response"))
         }
 
         #[tokio::main(flavor = "current_thread")]
         async fn main() {
-            let base_url = std::env::args().nth(1).expect("the mock server's URL");
+            let mut args = std::env::args().skip(1);
+            let base_url = args.next().expect("the mock server's URL");
+            let first: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
             let client = client::Client::builder()
                 .base_url(base_url)
                 #(#credentials)*
                 .max_retries(0)
                 .build()
                 .expect("the client builds");
-            for (operation, call) in CALLS {
-                report(operation, &call(&client).await);
+            for (operation, call) in CALLS.iter().skip(first) {
+                let mut calls = call(&client, false).await;
+                if calls.iter().any(|(_, outcome)| wants_example(outcome)) {
+                    calls = call(&client, true).await;
+                }
+                let calls: Vec<serde_json::Value> = calls
+                    .into_iter()
+                    .map(|(name, mut outcome)| {
+                        outcome["call"] = name.into();
+                        outcome
+                    })
+                    .collect();
+                println!("{}", serde_json::json!({ "operation": operation, "calls": calls }));
             }
         }
 
         /// The outcome of an operation's calls, each with what it set.
-        type Outcomes = Vec<(&'static str, Outcome)>;
+        type Outcomes = Vec<(&'static str, serde_json::Value)>;
 
         /// The calls of one operation, run one after the other.
         type Calls<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcomes> + 'a>>;
 
         /// Every operation, in the order the report lists them.
-        const CALLS: &[(&str, fn(&client::Client) -> Calls<'_>)] = &[#(#table)*];
+        #[allow(clippy::type_complexity)]
+        const CALLS: &[(&str, fn(&client::Client, bool) -> Calls<'_>)] = &[#(#table)*];
 
         #(#functions)*
     };
@@ -163,9 +174,16 @@ pub fn main_source(spec: &Spec, api: &Api) -> String {
 
 /// One operation's calls: with its required arguments only, then, where the operation takes
 /// anything more, with every parameter, the optional body and every member set.
-fn call(spec: &Spec, types: Types<'_>, accessor: &proc_macro2::Ident, op: &Operation) -> TokenStream {
-    let required = one_call(spec, types, accessor, op, Members::Required);
-    let everything = one_call(spec, types, accessor, op, Members::All);
+fn call(
+    schemas: &Schemas,
+    values: &Values<'_>,
+    types: Types<'_>,
+    accessor: &proc_macro2::Ident,
+    op: &Operation,
+) -> TokenStream {
+    let raw = RawOperation::find(schemas, op);
+    let required = one_call(&raw, values, types, accessor, op, Members::Required);
+    let everything = one_call(&raw, values, types, accessor, op, Members::All);
     // Each call's future on the heap: a future holding every argument of a large operation
     // inline is large too.
     let first = quote!(("with required arguments", outcome(Box::pin(async { #required }).await)));
@@ -177,9 +195,10 @@ fn call(spec: &Spec, types: Types<'_>, accessor: &proc_macro2::Ident, op: &Opera
 }
 
 /// The body of one call: its arguments made from the spec (required ones, or all of them),
-/// then `.send()`.
+/// then `.send()`; with `example`, the mock is asked for the spec's example.
 fn one_call(
-    spec: &Spec,
+    raw: &Result<RawOperation<'_>, String>,
+    values: &Values<'_>,
     types: Types<'_>,
     accessor: &proc_macro2::Ident,
     op: &Operation,
@@ -207,18 +226,14 @@ fn one_call(
         });
         variable
     };
-    let raw = raw_operation(spec, op);
-    let missing = || format!("`{} {}` is not in the spec's paths", op.http_method, op.path_template);
     let param_value = |id: ParamId| {
         let param = &op.params[id];
-        match &raw {
-            Some((operation, at)) => param_value(spec, operation, at, &param.wire, param.location, members),
-            None => Err(missing()),
-        }
+        raw.as_ref()
+            .map_err(Clone::clone)
+            .and_then(|raw| raw.param_value(values, &param.wire, param.location, members))
     };
-    let body_value = |media: &str| match &raw {
-        Some((operation, at)) => body_value(spec, operation, at, Some(media), members),
-        None => Err(missing()),
+    let body_value = |media: &str| {
+        raw.as_ref().map_err(Clone::clone).and_then(|raw| raw.body_value(values, media, members))
     };
     let positional = op.positional();
     let mut arguments = Vec::new();
@@ -244,7 +259,9 @@ fn one_call(
         Members::All => op
             .params_with_ids()
             .map(|(id, _)| id)
-            .filter(|id| op.required_one_of.iter().all(|group| !group.contains(id) || group.first() == Some(id)))
+            .filter(|id| {
+                op.required_one_of.iter().all(|group| !group.contains(id) || group.first() == Some(id))
+            })
             .collect(),
     };
     for id in optional.into_iter().filter(|id| !positional.contains(id)) {
@@ -255,80 +272,113 @@ fn one_call(
     }
     quote! {
         #(#lets)*
-        Ok(client.#accessor().#method(#(#arguments),*)#(#setters)*.send().await)
+        let request = client.#accessor().#method(#(#arguments),*)#(#setters)*;
+        // Prism answers from the spec's example where asked.
+        let request = if example { request.extra_header("prefer", "dynamic=false") } else { request };
+        Ok(request.send().await)
     }
 }
 
-/// The operation as the spec gives it (with the path's shared parameters), and its pointer.
-fn raw_operation(spec: &Spec, op: &Operation) -> Option<(openapiv3::Operation, Pointer)> {
-    let node = spec.api.paths.paths.get(&op.path_template)?;
-    let at = Pointer::root().join("paths").join(&op.path_template);
-    let item = spec.resolve(node, &at).ok()?;
-    let method = op.http_method.to_ascii_lowercase();
-    let (_, found) = item.item.iter().find(|(m, _)| *m == method)?;
-    let mut operation = found.clone();
-    // Path-level parameters the operation does not override.
-    for shared in &item.item.parameters {
-        operation.parameters.push(shared.clone());
-    }
-    Some((operation, item.pointer.join(&method)))
+/// An operation as the spec's document has it.
+struct RawOperation<'s> {
+    schemas: &'s Schemas,
+    /// The operation's parameters, then the path item's that it does not override, each
+    /// followed to its definition.
+    parameters: Vec<(Pointer, &'s Value)>,
+    at: Pointer,
 }
 
-fn param_value(
-    spec: &Spec,
-    op: &openapiv3::Operation,
-    at: &Pointer,
-    wire: &str,
-    location: ParamLocation,
-    members: Members,
-) -> Result<Value, String> {
-    if let ParamLocation::Multipart { .. } = location {
-        let body = body_value(spec, op, at, Some("multipart/form-data"), members)?;
-        return body.get(wire).cloned().ok_or_else(|| format!("no value made for the part `{wire}`"));
-    }
-    for (index, node) in op.parameters.iter().enumerate() {
-        let node_at = at.join("parameters").join(index);
-        let Ok(parameter) = spec.resolve(node, &node_at) else { continue };
-        let data = parameter.item.parameter_data_ref();
-        if data.name != wire {
-            continue;
-        }
-        if let Some(example) = data.example.clone() {
-            return Ok(example);
-        }
-        return match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                Ok(values::value(spec, schema, &parameter.pointer.join("schema"), members))
+impl<'s> RawOperation<'s> {
+    fn find(schemas: &'s Schemas, op: &Operation) -> Result<Self, String> {
+        let missing = || format!("`{} {}` is not in the spec's paths", op.http_method, op.path_template);
+        let (item_at, _) =
+            schemas.follow(&Pointer::root().join("paths").join(&op.path_template)).ok_or_else(missing)?;
+        let method = op.http_method.to_ascii_lowercase();
+        let at = [item_at.join(&method), item_at.join("additionalOperations").join(&op.http_method)]
+            .into_iter()
+            .find(|at| schemas.node(at).is_some())
+            .ok_or_else(missing)?;
+        let mut parameters: Vec<(Pointer, &Value)> = Vec::new();
+        let lists = [at.join("parameters"), item_at.join("parameters")];
+        for list_at in lists {
+            let count = schemas.node(&list_at).and_then(Value::as_array).map_or(0, Vec::len);
+            for index in 0..count {
+                let Some((param_at, param)) = schemas.follow(&list_at.join(index)) else { continue };
+                let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+                if !parameters.iter().any(|(_, known)| key(known) == key(param)) {
+                    parameters.push((param_at, param));
+                }
             }
-            ParameterSchemaOrContent::Content(content) => content
-                .iter()
-                .find_map(|(_, media)| media.schema.as_ref())
-                .map(|schema| values::value(spec, schema, &parameter.pointer, members))
-                .ok_or_else(|| format!("parameter `{wire}` has no schema")),
-        };
+        }
+        Ok(Self { schemas, parameters, at })
     }
-    Err(format!("parameter `{wire}` is not among the operation's parameters"))
+
+    /// A value for the parameter `wire` at `location`: its example where that conforms, else
+    /// one made from its schema.
+    fn param_value(
+        &self,
+        values: &Values<'_>,
+        wire: &str,
+        location: ParamLocation,
+        members: Members,
+    ) -> Result<Value, String> {
+        let place = match location {
+            ParamLocation::Multipart { .. } => {
+                let body = self.body_value(values, "multipart/form-data", members)?;
+                return body.get(wire).cloned().ok_or_else(|| format!("no value made for the part `{wire}`"));
+            }
+            ParamLocation::Path => "path",
+            ParamLocation::Query(_) => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        let (at, parameter) = self
+            .parameters
+            .iter()
+            .find(|(_, p)| {
+                p.get("name").and_then(Value::as_str) == Some(wire)
+                    && p.get("in").and_then(Value::as_str).is_some_and(|i| i.eq_ignore_ascii_case(place))
+            })
+            .ok_or_else(|| format!("parameter `{wire}` is not among the operation's parameters"))?;
+        let schema_at = if parameter.get("schema").is_some() {
+            at.join("schema")
+        } else {
+            let content = parameter.get("content").and_then(Value::as_object);
+            let media = content
+                .and_then(|c| c.keys().next())
+                .ok_or_else(|| format!("parameter `{wire}` has no schema"))?;
+            at.join("content").join(media).join("schema")
+        };
+        let given = example(parameter);
+        Ok(values.given_or_made(given.as_ref(), &schema_at, members))
+    }
+
+    /// A value for the request body of `media`: the example where it conforms (for the call
+    /// with required arguments), else one made from its schema.
+    fn body_value(&self, values: &Values<'_>, media: &str, members: Members) -> Result<Value, String> {
+        let (body_at, body) =
+            self.schemas.follow(&self.at.join("requestBody")).ok_or("the operation has no request body")?;
+        let content =
+            body.get("content").and_then(Value::as_object).ok_or("the request body has no media type")?;
+        let essence = |name: &str| name.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let (name, media_type) = content
+            .iter()
+            .find(|(name, _)| essence(name) == media.to_ascii_lowercase())
+            .or_else(|| content.iter().next())
+            .ok_or("the request body has no media type")?;
+        let schema_at = body_at.join("content").join(name).join("schema");
+        if self.schemas.node(&schema_at).is_none() {
+            return example(media_type).ok_or_else(|| format!("the `{name}` body has no schema"));
+        }
+        let given = if members == Members::Required { example(media_type) } else { None };
+        Ok(values.given_or_made(given.as_ref(), &schema_at, members))
+    }
 }
 
-fn body_value(
-    spec: &Spec,
-    op: &openapiv3::Operation,
-    at: &Pointer,
-    media: Option<&str>,
-    members: Members,
-) -> Result<Value, String> {
-    let node = op.request_body.as_ref().ok_or("the operation has no request body")?;
-    let body = spec.resolve(node, &at.join("requestBody")).map_err(|d| d.message.clone())?;
-    let (name, content) = body
-        .item
-        .content
-        .iter()
-        .find(|(name, _)| media.is_none_or(|m| name.split(';').next().unwrap_or_default().trim() == m))
-        .or_else(|| body.item.content.iter().next())
-        .ok_or("the request body has no media type")?;
-    if let Some(example) = content.example.clone() {
-        return Ok(example);
+/// The example a parameter or media type gives: `example`, else the first of `examples`.
+fn example(node: &Value) -> Option<Value> {
+    if let Some(example) = node.get("example").filter(|e| !e.is_null()) {
+        return Some(example.clone());
     }
-    let schema = content.schema.as_ref().ok_or_else(|| format!("the `{name}` body has no schema"))?;
-    Ok(values::value(spec, schema, &body.pointer.join("content").join(name).join("schema"), members))
+    node.get("examples")?.as_object()?.values().find_map(|e| e.get("value").cloned())
 }

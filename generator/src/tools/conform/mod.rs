@@ -8,19 +8,23 @@
 
 mod answer;
 mod harness;
+mod mock;
+mod schemas;
 mod values;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Read as _;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
+
 use generator::{Error, Options, Result};
+
+use schemas::Schemas;
 
 use super::corpus::{crate_name, field, percent, reason};
 use super::workspace::{write_file, write_manifest};
@@ -76,8 +80,12 @@ pub fn run(root: &Path, specs: &[String], settings: &Settings) -> Result<Vec<Row
     write_manifest(&workspace, &members, settings.lock_file.as_deref())?;
     eprintln!("building {} clients and their harnesses", prepared.len());
     let target = dir.join("target");
+    // A harness an earlier run built must not stand in for one that no longer compiles.
+    for p in &prepared {
+        let _ = std::fs::remove_file(target.join("debug").join(&p.harness));
+    }
     let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--workspace", "--keep-going", "--quiet", "--offline"])
+        .args(["build", "--workspace", "--keep-going", "--quiet"])
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", &target)
         .output()
@@ -134,9 +142,10 @@ fn prepare(root: &Path, spec: &str, index: usize, workspace: &Path) -> Result<Pr
     for file in &generated.files {
         write_file(&workspace.join(&client).join(&file.path), &file.text)?;
     }
+    let schemas = Schemas::new(&loaded);
     let harness = format!("harness_{client}");
     write_file(&workspace.join(&harness).join("Cargo.toml"), &harness::manifest(&harness, &client, &api))?;
-    write_file(&workspace.join(&harness).join("src/main.rs"), &harness::main_source(&loaded, &api))?;
+    write_file(&workspace.join(&harness).join("src/main.rs"), &harness::main_source(&schemas, &api))?;
     Ok(Prepared { spec: spec.to_owned(), client, harness, calls: harness::calls(&api) })
 }
 
@@ -148,143 +157,222 @@ fn first_error_of(build_errors: &str, client: &str) -> Option<String> {
     Some(format!("the client or its harness does not compile: {}", rest.join(" ")))
 }
 
-/// Serves the spec with Prism and runs the harness against it.
+/// How long one operation's calls may take (two calls, each within the client's timeout).
+const CALL_TIME: Duration = Duration::from_secs(150);
+
+/// Serves the spec with Prism and runs the harness against it. Where Prism stops (it crashes
+/// on some specs) or the harness does, the operation in flight is recorded and both start
+/// again from the next one.
 fn call_all(p: &Prepared, spec: &Path, binary: &Path, settings: &Settings) -> Vec<Row> {
-    let failed = |why: &str| {
-        p.calls.iter().map(|c| row(&p.spec, &c.operation, &c.method, &c.path, "not-called", why)).collect()
-    };
-    let Ok(port) = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()) else {
-        return failed("no free port for the mock server");
-    };
-    let prism = Command::new(&settings.prism)
-        .args(["mock", "--dynamic", "--seed", "1", "--host", "127.0.0.1", "--port", &port.to_string()])
-        .arg(spec)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut prism) = prism else { return failed("Prism does not start") };
-    // Prism says when it listens (it accepts connections a little before it answers them);
-    // what it logs is kept for a spec it cannot serve.
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-    let log = std::sync::Arc::new(Mutex::new(String::new()));
-    if let Some(stdout) = prism.stdout.take() {
-        let log = log.clone();
-        std::thread::spawn(move || {
-            use std::io::BufRead as _;
-            for line in std::io::BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
-                if line.contains("Prism is listening") {
-                    let _ = ready_tx.send(());
-                }
-                let mut log = log.lock().expect("no panics while logging");
-                if log.len() < 4000 {
-                    log.push_str(&line);
-                    log.push('\n');
-                }
-            }
-        });
-    }
-    if ready_rx.recv_timeout(Duration::from_secs(90)).is_err() {
-        let _ = prism.kill();
-        let _ = prism.wait();
-        let text = log.lock().map(|l| l.clone()).unwrap_or_default();
-        let last: String = text.lines().rev().take(3).collect::<Vec<_>>().join(" ");
-        let why = format!("Prism did not serve the spec: {last}");
-        return p
-            .calls
-            .iter()
-            .map(|c| row(&p.spec, &c.operation, &c.method, &c.path, "mock-wrong", &why))
-            .collect();
-    }
-    let output = run_with_timeout(binary, &format!("http://127.0.0.1:{port}"), settings.timeout);
-    let _ = prism.kill();
-    let _ = prism.wait();
-    let (stdout, stderr) = match output {
-        Ok(output) => output,
-        Err(why) => return failed(&why),
-    };
-    let checker = generator::load::load(spec).ok().map(|loaded| answer::Checker::new(&loaded));
-    let mut reported = stdout.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok());
-    let stopped: String = stderr.lines().rev().take(3).collect::<Vec<_>>().join(" ");
-    p.calls
-        .iter()
-        .map(|c| match reported.next() {
-            Some(line) => {
-                let (outcome, detail) = judge(&line, c, checker.as_ref());
-                row(&p.spec, &c.operation, &c.method, &c.path, outcome, &detail)
-            }
-            None => row(
-                &p.spec,
-                &c.operation,
-                &c.method,
-                &c.path,
-                "not-called",
-                &format!("the harness stopped before this call: {stopped}"),
-            ),
-        })
-        .collect()
-}
-
-/// The outcome of one operation from the harness's line: an answer that did not decode is the
-/// mock's fault where it violates the spec's schema for its status.
-fn judge<'a>(line: &'a serde_json::Value, call: &harness::Call, checker: Option<&answer::Checker>) -> (&'a str, String) {
-    let text = |key: &str| line.get(key).and_then(|v| v.as_str()).unwrap_or_default();
-    let (outcome, detail) = (text("outcome"), text("detail").to_owned());
-    let Some(status) = line.get("status").and_then(serde_json::Value::as_u64) else { return (outcome, detail) };
-    let body = text("body");
-    let shown: String = body.chars().take(300).collect();
-    let client_said = format!("{detail}; body: {shown}");
-    let Some(checker) = checker else { return (outcome, client_said) };
-    let Ok(answer) = serde_json::from_str::<serde_json::Value>(body) else { return (outcome, client_said) };
-    let Some(schema) = checker.response_schema(&call.path, &call.method, status as u16) else {
-        return (outcome, client_said);
-    };
-    match checker.violations(&schema, &answer) {
-        Ok(violations) if !violations.is_empty() => (
-            "mock-wrong",
-            format!("Prism's answer violates the spec's schema {schema}: {}; {client_said}", violations.join("; ")),
-        ),
-        Ok(_) => (outcome, client_said),
-        Err(why) => (outcome, format!("{client_said} ({why})")),
-    }
-}
-
-/// Runs the harness; its stdout and stderr, or why it did not finish.
-fn run_with_timeout(
-    binary: &Path,
-    url: &str,
-    timeout: Duration,
-) -> std::result::Result<(String, String), String> {
-    let mut child = Command::new(binary)
-        .arg(url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("the harness does not start: {e}"))?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
+    let loaded = generator::load::load(spec).ok();
+    let schemas = loaded.as_ref().map(Schemas::new);
+    let checker = schemas.as_ref().map(answer::Checker::new);
     let started = Instant::now();
-    loop {
-        if child.try_wait().ok().flatten().is_some() {
+    let mut rows: Vec<Row> = Vec::with_capacity(p.calls.len());
+    let record = |rows: &mut Vec<Row>, outcome: &str, detail: &str| {
+        let c = &p.calls[rows.len()];
+        rows.push(row(&p.spec, &c.operation, &c.method, &c.path, outcome, detail));
+    };
+    let record_rest = |rows: &mut Vec<Row>, outcome: &str, detail: &str| {
+        while rows.len() < p.calls.len() {
+            record(rows, outcome, detail);
+        }
+    };
+    while rows.len() < p.calls.len() {
+        if started.elapsed() > settings.timeout {
+            let why = format!("the spec's calls took longer than {} s", settings.timeout.as_secs());
+            record_rest(&mut rows, "not-called", &why);
             break;
         }
-        if started.elapsed() > timeout {
-            let _ = child.kill();
-            break;
+        let mut mock = match mock::Mock::start(&settings.prism, spec) {
+            Ok(mock) => mock,
+            Err(mock::NotServed(why)) => {
+                record_rest(&mut rows, "mock-wrong", &why);
+                break;
+            }
+        };
+        let mut run = match mock::Harness::start(binary, &mock.url(), rows.len()) {
+            Ok(run) => run,
+            Err(why) => {
+                record_rest(&mut rows, "not-called", &why);
+                break;
+            }
+        };
+        loop {
+            let Some(line) = run.next_line(CALL_TIME) else {
+                // The harness stopped (or hung) in this operation: it is recorded, and the
+                // run goes on from the next one.
+                if rows.len() < p.calls.len() {
+                    let why = format!("the harness stopped in this operation: {}", run.stopped());
+                    record(&mut rows, "not-called", &why);
+                }
+                break;
+            };
+            let crashed = got_no_answer(&line) && mock.stopped(Duration::from_secs(3));
+            let (outcome, detail) = if crashed {
+                ("mock-wrong", format!("Prism stopped while answering: {}", mock.crash()))
+            } else {
+                judge(&line, &p.calls[rows.len()], checker.as_ref())
+            };
+            record(&mut rows, outcome, &detail);
+            if crashed || rows.len() == p.calls.len() {
+                break;
+            }
         }
-        std::thread::sleep(Duration::from_millis(50));
+        run.stop();
+        mock.stop();
     }
-    let _ = child.wait();
-    Ok((out.join().unwrap_or_default(), err.join().unwrap_or_default()))
+    rows
+}
+
+/// Whether a call of the operation got no answer at all (the connection closed or was refused).
+fn got_no_answer(line: &Value) -> bool {
+    line["calls"].as_array().into_iter().flatten().any(|c| c["kind"] == "error")
+}
+
+/// The outcome of one operation from the harness's line: that of its first call that was not
+/// `ok`.
+fn judge(
+    line: &Value,
+    call: &harness::Call,
+    checker: Option<&answer::Checker<'_>>,
+) -> (&'static str, String) {
+    let calls = line["calls"].as_array().map(Vec::as_slice).unwrap_or_default();
+    if calls.is_empty() {
+        return ("not-called", "the harness reported no call".into());
+    }
+    for outcome in calls {
+        let (kind, detail) = judge_call(outcome, call, checker);
+        if kind != "ok" {
+            let name = outcome["call"].as_str().unwrap_or_default();
+            return (kind, format!("{name}: {detail}"));
+        }
+    }
+    ("ok", String::new())
+}
+
+/// The outcome of one call. An answer that did not decode is the mock's fault where it
+/// violates the spec's schema for its status; a problem Prism reports about itself (no route,
+/// no response, an internal error) is too.
+fn judge_call(
+    outcome: &Value,
+    call: &harness::Call,
+    checker: Option<&answer::Checker<'_>>,
+) -> (&'static str, String) {
+    let text = |key: &str| outcome[key].as_str().unwrap_or_default().to_owned();
+    let status = outcome["status"].as_u64().unwrap_or_default();
+    match outcome["kind"].as_str().unwrap_or_default() {
+        "ok" => ("ok", String::new()),
+        "api" => {
+            let body = text("body");
+            let violations =
+                outcome["violations"].as_str().and_then(|v| serde_json::from_str::<Value>(v).ok());
+            if let Some(problem) = prism_problem(&body) {
+                const REQUEST_FAULTS: [&str; 4] =
+                    ["UNPROCESSABLE_ENTITY", "NOT_ACCEPTABLE", "UNAUTHORIZED", "UNSUPPORTED_MEDIA_TYPE"];
+                if !REQUEST_FAULTS.contains(&problem.kind.as_str()) {
+                    return ("mock-wrong", format!("HTTP {status}: {body}"));
+                }
+                if let Some(fault) = prism_fault(problem.validation.as_ref().or(violations.as_ref()), call) {
+                    return ("mock-wrong", format!("{fault}; HTTP {status}: {body}"));
+                }
+                return ("request-rejected", format!("HTTP {status}: {body}"));
+            }
+            if let Some(fault) = prism_fault(violations.as_ref(), call) {
+                return (
+                    "mock-wrong",
+                    format!("{fault}; HTTP {status}: {}", outcome["violations"].as_str().unwrap_or_default()),
+                );
+            }
+            match outcome["violations"].as_str() {
+                Some(violations) => ("request-rejected", format!("HTTP {status}: {violations}")),
+                // An answer the spec declares for a status that is not a success, given to a
+                // request Prism found valid: the client read it as that error.
+                None => ("ok", String::new()),
+            }
+        }
+        "decode" => {
+            let body = text("body");
+            let shown: String = body.chars().take(300).collect();
+            let client_said = format!("{}; body: {shown}", text("detail"));
+            let Some(checker) = checker else { return ("decode-failed", client_said) };
+            let Ok(answer) = serde_json::from_str::<Value>(&body) else {
+                return ("decode-failed", client_said);
+            };
+            let Some(schema) = checker.response_schema(&call.path, &call.method, status as u16) else {
+                return ("decode-failed", client_said);
+            };
+            match checker.violations(&schema, &answer) {
+                Ok(violations) if !violations.is_empty() => (
+                    "mock-wrong",
+                    format!(
+                        "Prism's answer violates the spec's schema {schema}: {}; {client_said}",
+                        violations.join("; ")
+                    ),
+                ),
+                Ok(_) => ("decode-failed", client_said),
+                Err(why) => ("decode-failed", format!("{client_said} ({why})")),
+            }
+        }
+        _ => ("not-called", text("detail")),
+    }
+}
+
+/// A problem Prism reports about the request or itself.
+struct Problem {
+    /// `NO_PATH_MATCHED_ERROR` for `https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR`.
+    kind: String,
+    /// What it found wrong with the request, where it says.
+    validation: Option<Value>,
+}
+
+fn prism_problem(body: &str) -> Option<Problem> {
+    let problem: Value = serde_json::from_str(body).ok()?;
+    let kind = problem.get("type")?.as_str()?.strip_prefix("https://stoplight.io/prism/errors#")?;
+    Some(Problem { kind: kind.to_owned(), validation: problem.get("validation").cloned() })
+}
+
+/// Where Prism refuses a request for what is a fault of its own (each is listed in the
+/// README): the reason, when every violation it names is one of those.
+fn prism_fault(violations: Option<&Value>, call: &harness::Call) -> Option<&'static str> {
+    let violations = violations?.as_array().filter(|v| !v.is_empty())?;
+    let fault = |violation: &Value| -> Option<&'static str> {
+        let message = violation.get("message")?.as_str()?;
+        let in_header = violation.get("location")?.as_array()?.iter().any(|l| l == "header");
+        let ignored_header = [
+            "'accept'",
+            "'content-type'",
+            "'authorization'",
+            " accept ",
+            " content-type ",
+            " authorization ",
+        ];
+        if in_header && ignored_header.iter().any(|h| message.to_ascii_lowercase().contains(h)) {
+            return Some(
+                "Prism validates header parameters named Accept, Content-Type or Authorization, which OpenAPI \
+                 says are ignored (stoplightio/prism#2057)",
+            );
+        }
+        let in_body = violation.get("location")?.as_array()?.iter().any(|l| l == "body");
+        if call.multipart
+            && in_body
+            && (message.ends_with("must be object") || message.ends_with("must be array"))
+        {
+            return Some(
+                "Prism reads each multipart part as text, the last of a name winning: a JSON part or a \
+                 repeated part is never an object or an array (prism-http's parseMultipartFormDataParams)",
+            );
+        }
+        if message.ends_with("must be array,null") {
+            return Some(
+                "Prism splits a parameter's values only where its schema's type is `array`, not a nullable \
+                 array's `[array, null]` (prism-http's style deserializers)",
+            );
+        }
+        None
+    };
+    let reasons: Vec<&'static str> = violations.iter().map(fault).collect::<Option<_>>()?;
+    reasons.first().copied()
 }
 
 /// One CSV row per operation.
@@ -371,5 +459,81 @@ mod tests {
             csv.starts_with("spec,operation,method,path,outcome,detail\na.yaml,one,GET,/x,ok,\n"),
             "{csv}"
         );
+    }
+
+    fn call() -> harness::Call {
+        harness::Call { operation: "op".into(), method: "GET".into(), path: "/x".into(), multipart: false }
+    }
+
+    fn problem(kind: &str, validation: serde_json::Value) -> String {
+        serde_json::json!({
+            "type": format!("https://stoplight.io/prism/errors#{kind}"),
+            "title": "t",
+            "status": 422,
+            "validation": validation,
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn prism_problems_are_the_request_s_fault_or_the_mock_s() {
+        let api = |body: String, violations: Option<&str>| serde_json::json!({"kind": "api", "status": 422, "body": body, "violations": violations});
+        let rejected = api(
+            problem(
+                "UNPROCESSABLE_ENTITY",
+                serde_json::json!([{"location": ["request", "body"], "message": "Request body must have required property 'name'"}]),
+            ),
+            None,
+        );
+        assert_eq!(judge_call(&rejected, &call(), None).0, "request-rejected");
+        let no_route = api(problem("NO_PATH_MATCHED_ERROR", serde_json::Value::Null), None);
+        assert_eq!(judge_call(&no_route, &call(), None).0, "mock-wrong");
+        let ignored_header = api(
+            problem(
+                "UNPROCESSABLE_ENTITY",
+                serde_json::json!([{"location": ["header"], "message": "Request header must have required property 'content-type'"}]),
+            ),
+            None,
+        );
+        let (outcome, detail) = judge_call(&ignored_header, &call(), None);
+        assert_eq!(outcome, "mock-wrong");
+        assert!(detail.contains("prism#2057"), "{detail}");
+        let nullable_array = api(
+            "{}".into(),
+            Some(
+                r#"[{"location":["request","query","fields"],"message":"Request query parameter fields must be array,null"}]"#,
+            ),
+        );
+        assert_eq!(judge_call(&nullable_array, &call(), None).0, "mock-wrong");
+        let mixed = api(
+            "{}".into(),
+            Some(
+                r#"[{"location":["request","query","fields"],"message":"Request query parameter fields must be array,null"},{"location":["request","query","q"],"message":"Request query parameter q must be string"}]"#,
+            ),
+        );
+        assert_eq!(
+            judge_call(&mixed, &call(), None).0,
+            "request-rejected",
+            "one fault of the request's own is enough"
+        );
+        let declared_error = api("{\"code\": 1}".into(), None);
+        assert_eq!(
+            judge_call(&declared_error, &call(), None).0,
+            "ok",
+            "an error the spec declares, read as one"
+        );
+    }
+
+    #[test]
+    fn an_operation_s_outcome_is_its_first_call_that_is_not_ok() {
+        let line = serde_json::json!({"operation": "op", "calls": [
+            {"call": "with required arguments", "kind": "ok"},
+            {"call": "with every argument", "kind": "unbuilt", "detail": "no value"},
+        ]});
+        assert_eq!(judge(&line, &call(), None), ("not-called", "with every argument: no value".into()));
+        assert!(got_no_answer(
+            &serde_json::json!({"calls": [{"kind": "error", "detail": "connection closed"}]})
+        ));
+        assert_eq!(judge(&serde_json::json!({"calls": []}), &call(), None).0, "not-called");
     }
 }

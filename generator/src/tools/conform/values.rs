@@ -1,19 +1,26 @@
-//! Values for a call, built from the spec's schemas: the example or default where the spec
-//! gives one, else the first enum value, else a value of the schema's type that meets its
-//! format, pattern, lengths and bounds. Objects get their required members, or, for the call
-//! that sets everything, every member the client may send.
+//! Values for a call, built from the spec's schemas as JSON Schema reads them: the example or
+//! default where the spec gives one that conforms, else the first enum value, else a value of
+//! the schema's type that meets its format, pattern, lengths and bounds. Objects get their
+//! required members (from every member of an `allOf` too), or, for the call that sets
+//! everything, every member a request may carry. Of the alternatives of a `oneOf` or `anyOf`,
+//! the first whose value conforms to the whole schema is taken, with its discriminator set.
 
-use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+use indexmap::IndexMap;
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 use serde_json::{json, Map, Value};
 
-use generator::load::Spec;
 use generator::pointer::Pointer;
+
+use super::schemas::{matches, Schemas};
 
 /// Schemas nested deeper than this get `null` (a recursive schema ends there).
 const MAX_DEPTH: usize = 12;
 
 /// Optional members are filled in down to this depth only, so recursive schemas stay small.
 const OPTIONAL_DEPTH: usize = 4;
+
+/// `allOf` members nested deeper than this are not read.
+const MAX_ALL_OF_DEPTH: usize = 16;
 
 /// Which members of an object a value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,169 +30,423 @@ pub enum Members {
     All,
 }
 
-/// A value for the schema at `at`.
-pub fn value(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer, members: Members) -> Value {
-    synthesise(spec, node, at, 0, members)
+/// Makes values for the schemas of one spec.
+pub struct Values<'a> {
+    schemas: &'a Schemas,
 }
 
-fn synthesise(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer, depth: usize, mode: Members) -> Value {
-    if depth > MAX_DEPTH {
-        return Value::Null;
+/// A schema with the members of its `allOf` (and theirs), read as one.
+#[derive(Default)]
+struct View<'s> {
+    /// The schema first, then its `allOf` members, each with where it is.
+    parts: Vec<(Pointer, &'s Map<String, Value>)>,
+}
+
+impl<'s> View<'s> {
+    /// The first value of `key` among the parts, with the part's pointer.
+    fn first(&self, key: &str) -> Option<(&Pointer, &'s Value)> {
+        self.parts.iter().find_map(|(at, part)| part.get(key).map(|value| (at, value)))
     }
-    let Ok(resolved) = spec.resolve(node, at) else { return Value::Null };
-    let schema = resolved.item.as_ref();
-    let at = &resolved.pointer;
-    let data = &schema.schema_data;
-    if let Some(example) = data.example.clone().filter(|e| !e.is_null()) {
-        return example;
+
+    fn number(&self, key: &str) -> Option<f64> {
+        self.first(key).and_then(|(_, v)| v.as_f64())
     }
-    if let Some(default) = data.default.clone().filter(|d| !d.is_null()) {
-        return default;
+
+    fn count(&self, key: &str) -> Option<u64> {
+        self.first(key).and_then(|(_, v)| v.as_u64())
     }
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
-            if let Some(first) = s.enumeration.iter().flatten().next() {
-                return Value::String(first.clone());
+
+    fn flag(&self, key: &str) -> bool {
+        self.first(key).and_then(|(_, v)| v.as_bool()).unwrap_or(false)
+    }
+
+    /// The type the parts declare (the first that is not `null`), or the one their keywords
+    /// imply.
+    fn ty(&self) -> Option<&'s str> {
+        let declared = self.parts.iter().find_map(|(_, part)| match part.get("type")? {
+            Value::String(ty) => Some(ty.as_str()),
+            Value::Array(types) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+            _ => None,
+        });
+        declared.or_else(|| {
+            let has = |key: &str| self.parts.iter().any(|(_, part)| part.contains_key(key));
+            if has("properties") || has("required") || has("additionalProperties") {
+                Some("object")
+            } else if has("items") {
+                Some("array")
+            } else {
+                None
             }
-            let format = match &s.format {
-                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time",
-                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date",
-                VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "byte",
-                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => "binary",
-                VariantOrUnknownOrEmpty::Item(StringFormat::Password) => "password",
-                VariantOrUnknownOrEmpty::Unknown(other) => other.as_str(),
-                VariantOrUnknownOrEmpty::Empty => "",
-            };
-            if let Some(text) = s.pattern.as_deref().filter(|_| format.is_empty()).and_then(|p| matching(p, s.min_length, s.max_length)) {
-                return Value::String(text);
+        })
+    }
+
+    /// Every property of the parts (the first part to name one wins), with where its schema is.
+    fn properties(&self) -> IndexMap<&'s str, Pointer> {
+        let mut properties = IndexMap::new();
+        for (at, part) in &self.parts {
+            let Some(map) = part.get("properties").and_then(Value::as_object) else { continue };
+            for name in map.keys() {
+                properties.entry(name.as_str()).or_insert_with(|| at.join("properties").join(name));
             }
-            Value::String(string(format, s.min_length, s.max_length))
         }
-        SchemaKind::Type(Type::Integer(i)) => {
-            if let Some(first) = i.enumeration.iter().flatten().next() {
-                return json!(first);
-            }
-            let low = i.minimum.map(|m| if i.exclusive_minimum { m + 1 } else { m });
-            let high = i.maximum.map(|m| if i.exclusive_maximum { m - 1 } else { m });
-            let mut n = low.unwrap_or(1).max(1).min(high.unwrap_or(i64::MAX));
-            if let Some(step) = i.multiple_of.filter(|s| *s > 0) {
-                n = (n + step - 1) / step * step;
-            }
-            json!(n)
-        }
-        SchemaKind::Type(Type::Number(n)) => {
-            if let Some(first) = n.enumeration.iter().flatten().next() {
-                return json!(first);
-            }
-            let low = n.minimum.unwrap_or(1.0).max(1.0);
-            json!(low.min(n.maximum.unwrap_or(f64::MAX)))
-        }
-        SchemaKind::Type(Type::Boolean(b)) => {
-            json!(b.enumeration.iter().flatten().next().copied().unwrap_or(true))
-        }
-        SchemaKind::Type(Type::Array(a)) => {
-            let Some(items) = &a.items else { return json!([]) };
-            let item = match items {
-                ReferenceOr::Reference { reference } => synthesise(
-                    spec,
-                    &ReferenceOr::Reference { reference: reference.clone() },
-                    &at.join("items"),
-                    depth + 1,
-                    mode,
-                ),
-                ReferenceOr::Item(schema) => {
-                    synthesise(spec, &ReferenceOr::Item((**schema).clone()), &at.join("items"), depth + 1, mode)
-                }
-            };
-            let count = a.min_items.unwrap_or(1).max(1);
-            Value::Array(vec![item; count])
-        }
-        SchemaKind::Type(Type::Object(o)) => object(spec, &o.properties, &o.required, at, depth, mode),
-        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members
-            .first()
-            .map_or(Value::Null, |first| synthesise(spec, first, &at.join("oneOf").join(0), depth + 1, mode)),
-        SchemaKind::AllOf { all_of } => {
-            let mut merged = Map::new();
-            for (index, member) in all_of.iter().enumerate() {
-                match synthesise(spec, member, &at.join("allOf").join(index), depth + 1, mode) {
-                    Value::Object(members) => merged.extend(members),
-                    other if all_of.len() == 1 => return other,
-                    _ => {}
+        properties
+    }
+
+    /// The names any part requires.
+    fn required(&self) -> Vec<&'s str> {
+        let mut required = Vec::new();
+        for (_, part) in &self.parts {
+            for name in part.get("required").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(name) = name.as_str().filter(|n| !required.contains(n)) {
+                    required.push(name);
                 }
             }
-            Value::Object(merged)
         }
-        SchemaKind::Not { .. } => Value::Null,
-        SchemaKind::Any(any) => {
-            if any.properties.is_empty() && any.typ.is_none() {
-                return json!({});
+        required
+    }
+}
+
+impl<'a> Values<'a> {
+    pub fn new(schemas: &'a Schemas) -> Self {
+        Self { schemas }
+    }
+
+    /// A value for the schema at `at`.
+    pub fn of(&self, at: &Pointer, members: Members) -> Value {
+        self.make(at, 0, members)
+    }
+
+    /// `candidate` where it conforms to the schema at `at`, else a value made for it.
+    pub fn given_or_made(&self, candidate: Option<&Value>, at: &Pointer, members: Members) -> Value {
+        match candidate {
+            Some(value) if self.schemas.conforms(at, value) => value.clone(),
+            _ => self.of(at, members),
+        }
+    }
+
+    fn make(&self, at: &Pointer, depth: usize, mode: Members) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Null;
+        }
+        let Some((at, node)) = self.schemas.follow(at) else { return Value::Null };
+        let Some(schema) = node.as_object() else { return json!({}) };
+        for key in ["example", "default"] {
+            if let Some(given) = schema.get(key).filter(|v| !v.is_null()) {
+                if self.schemas.conforms(&at, given) {
+                    return given.clone();
+                }
             }
-            object(spec, &any.properties, &any.required, at, depth, mode)
         }
+        if let Some(first) =
+            schema.get("enum").and_then(Value::as_array).and_then(|e| e.iter().find(|v| !v.is_null()))
+        {
+            return first.clone();
+        }
+        let view = self.view(&at, schema);
+        for key in ["oneOf", "anyOf"] {
+            if let Some((part_at, Value::Array(variants))) = view.first(key) {
+                return self.choose(&part_at.join(key), variants.len(), &view, depth, mode);
+            }
+        }
+        self.typed(&view, depth, mode)
+    }
+
+    /// The schema at `at` with its `allOf` members (and theirs), `$ref`s followed.
+    fn view(&self, at: &Pointer, schema: &'a Map<String, Value>) -> View<'a> {
+        let mut view = View::default();
+        let mut pending = vec![(at.clone(), schema, 0)];
+        while let Some((at, part, depth)) = pending.pop() {
+            if let Some(members) =
+                part.get("allOf").and_then(Value::as_array).filter(|_| depth < MAX_ALL_OF_DEPTH)
+            {
+                // Members in their order: pushed last first.
+                for index in (0..members.len()).rev() {
+                    let Some((member_at, member)) = self.schemas.follow(&at.join("allOf").join(index)) else {
+                        continue;
+                    };
+                    if let Some(member) = member.as_object() {
+                        pending.push((member_at, member, depth + 1));
+                    }
+                }
+            }
+            // The schema itself first, then its members depth first.
+            view.parts.push((at, part));
+        }
+        view
+    }
+
+    /// A value of the type the view declares.
+    fn typed(&self, view: &View<'_>, depth: usize, mode: Members) -> Value {
+        // A member of an `allOf` may be the one with the example or the enum (an `allOf` of a
+        // `$ref` and a description).
+        for (at, part) in view.parts.iter().skip(1) {
+            if part.contains_key("enum") || part.contains_key("example") {
+                return self.make(at, depth + 1, mode);
+            }
+        }
+        match view.ty() {
+            Some("object") => self.object(view, depth, mode),
+            Some("array") => self.array(view, depth, mode),
+            Some("string") => Value::String(self.string(view)),
+            Some("integer") => json!(integer(view)),
+            Some("number") => json!(number(view)),
+            Some("boolean") => json!(true),
+            Some("null") => Value::Null,
+            _ => json!({}),
+        }
+    }
+
+    /// The first alternative whose value conforms to the whole schema (with required members
+    /// only where every member makes it fit another alternative too), else the first one.
+    fn choose(
+        &self,
+        variants_at: &Pointer,
+        count: usize,
+        view: &View<'_>,
+        depth: usize,
+        mode: Members,
+    ) -> Value {
+        let (at, schema) = &view.parts[0];
+        // Members the schema itself has beside its alternatives.
+        let base = if view.parts.iter().any(|(_, p)| p.contains_key("properties")) {
+            Some(self.object(view, depth, mode))
+        } else {
+            None
+        };
+        let discriminator = schema.get("discriminator");
+        let tag_name = discriminator.and_then(|d| d.get("propertyName")).and_then(Value::as_str);
+        let mapping = discriminator.and_then(|d| d.get("mapping")).and_then(Value::as_object);
+        let variant_at = |index: usize| variants_at.join(index);
+        // A `null` alternative (a nullable schema spelt for draft 4) last.
+        let mut order: Vec<usize> = (0..count).collect();
+        order.sort_by_key(|i| {
+            self.schemas.node(&variant_at(*i)).and_then(|v| v.get("type")) == Some(&json!("null"))
+        });
+        let modes: &[Members] =
+            if mode == Members::All { &[Members::All, Members::Required] } else { &[mode] };
+        let mut first = None;
+        for index in order {
+            for mode in modes {
+                let mut value = self.make(&variant_at(index), depth + 1, *mode);
+                if let (Some(Value::Object(base)), Value::Object(members)) = (&base, &mut value) {
+                    for (name, member) in base {
+                        members.entry(name.clone()).or_insert_with(|| member.clone());
+                    }
+                }
+                if let (Some(tag_name), Value::Object(members)) = (tag_name, &mut value) {
+                    let reference = self
+                        .schemas
+                        .node(&variant_at(index))
+                        .and_then(|v| v.get("$ref"))
+                        .and_then(Value::as_str);
+                    let tag = reference.map(|r| {
+                        mapping
+                            .and_then(|m| m.iter().find(|(_, target)| target.as_str() == Some(r)))
+                            .map_or_else(
+                                || r.rsplit('/').next().unwrap_or(r).to_owned(),
+                                |(tag, _)| tag.clone(),
+                            )
+                    });
+                    if let Some(tag) = tag {
+                        let before = members.insert(tag_name.to_owned(), Value::String(tag));
+                        if !self.schemas.conforms(at, &value) {
+                            if let (Some(before), Value::Object(members)) = (before, &mut value) {
+                                members.insert(tag_name.to_owned(), before);
+                            }
+                        }
+                    }
+                }
+                if self.schemas.conforms(at, &value) {
+                    return value;
+                }
+                first.get_or_insert(value);
+            }
+        }
+        first.unwrap_or(Value::Null)
+    }
+
+    /// An object's members: the required ones, and with [`Members::All`] (near the top) the
+    /// others a request may carry too.
+    fn object(&self, view: &View<'_>, depth: usize, mode: Members) -> Value {
+        let required = view.required();
+        let mut members = Map::new();
+        let properties = view.properties();
+        for (name, at) in &properties {
+            let wanted = required.contains(name)
+                || (mode == Members::All && depth < OPTIONAL_DEPTH && !self.read_only(at));
+            if wanted {
+                members.insert((*name).to_owned(), self.make(at, depth + 1, mode));
+            }
+        }
+        for name in required.iter().filter(|n| !properties.contains_key(**n)) {
+            members.insert((*name).to_owned(), Value::String("string".into()));
+        }
+        // A map: one entry, where it must have one or a request may carry them.
+        let minimum = view.count("minProperties").unwrap_or(0) as usize;
+        if let Some((at, additional)) = view.first("additionalProperties") {
+            let wanted = members.len() < minimum || (properties.is_empty() && mode == Members::All);
+            if wanted && additional.is_object() {
+                let value = self.make(&at.join("additionalProperties"), depth + 1, mode);
+                let mut index = 1;
+                while members.len() < minimum.max(1) {
+                    members.insert(format!("key{index}"), value.clone());
+                    index += 1;
+                }
+            }
+        }
+        Value::Object(members)
+    }
+
+    fn array(&self, view: &View<'_>, depth: usize, mode: Members) -> Value {
+        let Some((at, _)) = view.first("items") else { return json!([]) };
+        let item = self.make(&at.join("items"), depth + 1, mode);
+        let count =
+            view.count("minItems").unwrap_or(1).max(1).min(view.count("maxItems").unwrap_or(u64::MAX));
+        let unique = view.flag("uniqueItems");
+        (0..count)
+            .map(|index| match (&item, unique && index > 0) {
+                (Value::String(text), true) => Value::String(format!("{text}{index}")),
+                (Value::Number(n), true) => json!(n.as_f64().unwrap_or(0.0) + index as f64),
+                _ => item.clone(),
+            })
+            .collect()
+    }
+
+    /// A string of the format; else one that matches the pattern; at least `minLength` and at
+    /// most `maxLength` characters where that fits the format.
+    fn string(&self, view: &View<'_>) -> String {
+        let format = view.first("format").and_then(|(_, f)| f.as_str()).unwrap_or_default();
+        let min = view.count("minLength");
+        let max = view.count("maxLength");
+        if let Some((_, Value::String(pattern))) = view.first("pattern") {
+            if let Some(text) = matching(pattern, min, max) {
+                return text;
+            }
+        }
+        string(format, min, max)
+    }
+
+    /// Whether the schema is `readOnly` (a member only the server sends).
+    fn read_only(&self, at: &Pointer) -> bool {
+        self.schemas.follow(at).is_some_and(|(_, node)| node.get("readOnly") == Some(&Value::Bool(true)))
     }
 }
 
-/// An object's members: the required ones, and with [`Members::All`] (near the top) the others
-/// a request may carry too.
-fn object(
-    spec: &Spec,
-    properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: &[String],
-    at: &Pointer,
-    depth: usize,
-    mode: Members,
-) -> Value {
-    let mut members = Map::new();
-    for (name, property) in properties {
-        let node = unbox(property);
-        let at = at.join("properties").join(name);
-        let wanted = required.contains(name)
-            || (mode == Members::All && depth < OPTIONAL_DEPTH && !read_only(spec, &node, &at));
-        if wanted {
-            members.insert(name.clone(), synthesise(spec, &node, &at, depth + 1, mode));
-        }
+fn integer(view: &View<'_>) -> i64 {
+    let exclusive = |key: &str| view.flag(key);
+    let low = view.number("minimum").map(|m| m.ceil() as i64 + i64::from(exclusive("exclusiveMinimum")));
+    let high = view.number("maximum").map(|m| m.floor() as i64 - i64::from(exclusive("exclusiveMaximum")));
+    let mut n = low.unwrap_or(1).max(1).min(high.unwrap_or(i64::MAX));
+    if let Some(step) = view.number("multipleOf").map(|s| s as i64).filter(|s| *s > 0) {
+        n = n.div_euclid(step) * step + if n % step == 0 { 0 } else { step };
     }
-    Value::Object(members)
+    n
 }
 
-/// Whether the schema is `readOnly` (a member only the server sends).
-fn read_only(spec: &Spec, node: &ReferenceOr<Schema>, at: &Pointer) -> bool {
-    spec.resolve(node, at).is_ok_and(|s| s.item.schema_data.read_only)
+fn number(view: &View<'_>) -> f64 {
+    let low = view.number("minimum").unwrap_or(1.0).max(1.0);
+    let value =
+        if view.flag("exclusiveMinimum") && view.number("minimum") == Some(low) { low + 0.5 } else { low };
+    match view.number("maximum") {
+        Some(high) if value > high => high - if view.flag("exclusiveMaximum") { 0.5 } else { 0.0 },
+        _ => value,
+    }
 }
 
-/// A string matching the pattern, with a length within the bounds; none where the pattern is
-/// not one the generator of matches can read (look-arounds, back-references).
-fn matching(pattern: &str, min: Option<usize>, max: Option<usize>) -> Option<String> {
+/// A string matching the ECMAScript pattern, with a length within the bounds, made of
+/// printable ASCII where the pattern allows; none where no candidate matches.
+fn matching(pattern: &str, min: Option<u64>, max: Option<u64>) -> Option<String> {
     use rand::{RngExt as _, SeedableRng as _};
-    // A pattern matches anywhere unless anchored; a match of what is between the anchors
-    // matches either way.
-    let inner = pattern.strip_prefix('^').unwrap_or(pattern);
-    let inner = match inner.strip_suffix('$') {
-        Some(rest) if !rest.ends_with('\\') => rest,
-        _ => inner,
-    };
-    // ECMAScript classes (`\d`, `\w`) are ASCII; `.` is any character, which needs Unicode.
-    let parse = |unicode: bool| regex_syntax::ParserBuilder::new().unicode(unicode).build().parse(inner);
-    let hir = parse(false).or_else(|_| parse(true)).ok()?;
-    let generator = rand_regex::Regex::with_hir(hir, 8).ok()?;
+    // Look-arounds are not generated: candidates without them are checked with them.
+    let plain = without_lookarounds(pattern);
+    let translated = jsonschema_regex::to_rust_regex(&plain).ok()?;
+    let hir = regex_syntax::ParserBuilder::new().build().parse(&translated).ok()?;
+    // A pattern matches anywhere unless anchored: what it makes is the whole string.
+    let generator = rand_regex::Regex::with_hir(printable(hir), 8).ok()?;
     // A fixed seed: the same spec gets the same values on every run.
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    let fits = |text: &String| {
-        let length = text.chars().count();
-        min.is_none_or(|m| length >= m) && max.is_none_or(|m| length <= m)
-    };
-    (0..32).map(|_| rng.sample::<String, _>(&generator)).find(fits)
+    (0..64).map(|_| rng.sample::<String, _>(&generator)).find(|text| matches(pattern, min, max, text))
 }
 
-fn unbox(node: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
-    match node {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
-        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+/// The pattern with its look-around groups (`(?=..)`, `(?!..)`, `(?<=..)`, `(?<!..)`) left out.
+fn without_lookarounds(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.char_indices().peekable();
+    let mut in_class = false;
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some((_, next)) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '[' => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' => {
+                in_class = false;
+                out.push(c);
+            }
+            '(' if !in_class
+                && ["(?=", "(?!", "(?<=", "(?<!"].iter().any(|p| pattern[at..].starts_with(p)) =>
+            {
+                // Skip to the group's end.
+                let mut level = 1;
+                let mut escaped = false;
+                let mut class = false;
+                for (_, c) in chars.by_ref() {
+                    match (escaped, class, c) {
+                        (true, _, _) => escaped = false,
+                        (false, _, '\\') => escaped = true,
+                        (false, false, '[') => class = true,
+                        (false, true, ']') => class = false,
+                        (false, false, '(') => level += 1,
+                        (false, false, ')') => {
+                            level -= 1;
+                            if level == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The expression with each class narrowed to printable ASCII where it has any (`.` and `\w`
+/// otherwise make characters a server may read differently), and without its anchors and
+/// other assertions, which the generator of matches does not take (what it makes is checked).
+fn printable(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut ascii = ClassUnicode::new([ClassUnicodeRange::new(' ', '~')]);
+            ascii.intersect(&class);
+            Hir::class(Class::Unicode(if ascii.ranges().is_empty() { class } else { ascii }))
+        }
+        HirKind::Class(class) => Hir::class(class),
+        HirKind::Repetition(mut repetition) => {
+            repetition.sub = Box::new(printable(*repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Capture(mut capture) => {
+            capture.sub = Box::new(printable(*capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(printable).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(printable).collect()),
+        HirKind::Literal(literal) => Hir::literal(literal.0),
+        HirKind::Look(_) | HirKind::Empty => Hir::empty(),
     }
 }
 
 /// A string of the format, at least `min` and at most `max` characters where that fits it.
-fn string(format: &str, min: Option<usize>, max: Option<usize>) -> String {
+fn string(format: &str, min: Option<u64>, max: Option<u64>) -> String {
     let text = match format {
         "date-time" => "2024-01-02T03:04:05Z",
         "date" => "2024-01-02",
@@ -200,13 +461,14 @@ fn string(format: &str, min: Option<usize>, max: Option<usize>) -> String {
         _ => "string",
     };
     let mut text = text.to_owned();
+    let known = text != "string";
     if let Some(min) = min {
-        while text.chars().count() < min {
+        while (text.chars().count() as u64) < min {
             text.push('x');
         }
     }
-    if let Some(max) = max.filter(|m| text.chars().count() > *m && format.is_empty()) {
-        text = text.chars().take(max.max(1)).collect();
+    if let Some(max) = max.filter(|m| text.chars().count() as u64 > *m && !known) {
+        text = text.chars().take(max.max(1) as usize).collect();
     }
     text
 }
@@ -215,16 +477,106 @@ fn string(format: &str, min: Option<usize>, max: Option<usize>) -> String {
 mod tests {
     use super::*;
 
+    fn schemas(yaml: &str) -> Schemas {
+        let spec = generator::load::parse(std::path::Path::new("spec.yaml"), yaml).expect("the spec parses");
+        Schemas::new(&spec)
+    }
+
+    fn at(reference: &str) -> Pointer {
+        Pointer::from_ref(reference).expect("a pointer")
+    }
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Name: {type: string, minLength: 2}
+    Address:
+      type: object
+      properties:
+        country: {type: string, pattern: "^[A-Z]{2}$"}
+        street: {type: string}
+    AddressRequest:
+      allOf:
+        - $ref: "#/components/schemas/Address"
+        - required: [country]
+    Account:
+      type: object
+      required: [name, address, ids]
+      properties:
+        name:
+          allOf: [{$ref: "#/components/schemas/Name"}, {description: the name}]
+        address: {$ref: "#/components/schemas/AddressRequest"}
+        ids: {type: array, example: "a,b,c", items: {type: string}}
+        created: {type: string, format: date-time, readOnly: true}
+        limit: {type: integer, minimum: 10, maximum: 20, multipleOf: 3}
+        labels: {type: object, minProperties: 1, additionalProperties: {type: string}}
+    Pet:
+      oneOf:
+        - $ref: "#/components/schemas/Cat"
+        - $ref: "#/components/schemas/Dog"
+      discriminator:
+        propertyName: kind
+        mapping: {dog: "#/components/schemas/Dog"}
+    Cat:
+      type: object
+      required: [kind, lives]
+      properties: {kind: {type: string}, lives: {type: integer}}
+      additionalProperties: false
+    Dog:
+      type: object
+      required: [kind, barks]
+      properties: {kind: {type: string}, barks: {type: boolean}}
+      additionalProperties: false
+    Shape:
+      oneOf:
+        - {type: object, required: [radius], properties: {radius: {type: number}}}
+        - {type: object, required: [side], properties: {side: {type: number}}}
+"##;
+
     #[test]
-    fn patterns_are_matched_within_the_lengths() {
-        let pattern = "^[A-Z]{2}-[0-9]{3,5}$";
-        let checker = regex::Regex::new(pattern).expect("a valid pattern");
+    fn all_of_members_add_required_members_and_examples_must_fit() {
+        let schemas = schemas(SPEC);
+        let values = Values::new(&schemas);
+        let account = at("#/components/schemas/Account");
+        let required = values.of(&account, Members::Required);
+        assert_eq!(
+            required,
+            json!({"name": "string", "address": {"country": required["address"]["country"]}, "ids": ["string"]})
+        );
+        assert!(schemas.conforms(&account, &required), "{required}");
+        let all = values.of(&account, Members::All);
+        assert!(schemas.conforms(&account, &all), "{all}");
+        assert!(all.get("created").is_none(), "read-only members are not sent: {all}");
+        assert_eq!(all["limit"], json!(12));
+        assert_eq!(all["labels"], json!({"key1": "string"}));
+        assert_eq!(all["address"]["street"], json!("string"));
+    }
+
+    #[test]
+    fn alternatives_that_conform_are_chosen_with_their_tag() {
+        let schemas = schemas(SPEC);
+        let values = Values::new(&schemas);
+        let pet = values.of(&at("#/components/schemas/Pet"), Members::All);
+        assert_eq!(pet, json!({"kind": "Cat", "lives": 1}));
+        let shape = at("#/components/schemas/Shape");
+        let value = values.of(&shape, Members::All);
+        assert!(schemas.conforms(&shape, &value), "{value}");
+    }
+
+    #[test]
+    fn patterns_are_matched_in_printable_ascii_within_the_lengths() {
+        let pattern = r"^[-\w\._\(\)]+[^\.]$";
         let text = matching(pattern, None, Some(7)).expect("a match");
-        assert!(checker.is_match(&text) && text.len() <= 7, "{text}");
+        assert!(matches(pattern, None, Some(7), &text) && text.is_ascii(), "{text}");
         assert_eq!(matching(pattern, None, None), matching(pattern, None, None), "the same every time");
-        assert_eq!(matching("(?=a)b", None, None), None, "look-arounds are not generated");
-        let any = matching("^.{3}$", None, None).expect("any character");
-        assert_eq!(any.chars().count(), 3, "{any}");
+        let lookahead = r"^[a-zA-Z]((?!--|__|..)[a-zA-Z0-9-_.])+$";
+        let text = matching(lookahead, None, None).expect("a match of a pattern with a look-ahead");
+        assert!(matches(lookahead, None, None, &text), "{text}");
+        assert_eq!(without_lookarounds(r"a(?=b(c))[(?=]d(?<!e)"), "a[(?=]d");
+        assert_eq!(matching("(?=a)b", None, None), None, "nothing matches");
     }
 
     #[test]

@@ -358,6 +358,7 @@ impl RecordEvents {
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.accept("application/jsonl");
         request.path("/records/");
         request.path_param("id", &self.id)?;
         request.path("/events");

@@ -438,6 +438,7 @@ impl Ping {
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.accept("text/plain");
         request.path("/public/ping");
         request.options(self.options);
         self.client
@@ -514,6 +515,7 @@ impl Download {
             optional: false,
         };
         let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.accept("application/octet-stream");
         request.path("/files/");
         request.path_param("name", &self.name)?;
         request.options(self.options);

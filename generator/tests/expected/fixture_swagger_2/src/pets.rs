@@ -566,6 +566,7 @@ impl GetPhoto {
             optional: false,
         };
         let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.accept("image/png");
         request.path("/pets/");
         request.path_param("petId", &self.pet_id)?;
         request.path("/photo");
