@@ -386,6 +386,27 @@ async fn json_bodies_and_headers_are_sent() {
     assert_eq!(response.value, "done");
 }
 
+#[tokio::test]
+async fn a_declared_header_replaces_the_client_s_and_a_required_multipart_body_needs_a_part() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = build(core(&server));
+    let mut request = Request::new(Method::POST, Auth::NONE);
+    request.header("User-Agent", "Extension/1.2.3").unwrap();
+    request.multipart();
+    let refused = client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await;
+    assert!(matches!(&refused, Err(Error::InvalidRequest(m)) if m.contains("at least one")), "{refused:?}");
+    let mut request = Request::new(Method::POST, Auth::NONE);
+    request.header("User-Agent", "Extension/1.2.3").unwrap();
+    request.multipart();
+    request.part("overwrite", &true).unwrap();
+    client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1, "the request without a part was not sent");
+    let agents: Vec<_> = received[0].headers.get_all("user-agent").iter().collect();
+    assert_eq!(agents, ["Extension/1.2.3"], "one User-Agent, the operation's");
+}
+
 #[test]
 fn client_configuration_is_checked() {
     let no_url = CoreBuilder::new(None, "ua").build::<Value>().unwrap_err();

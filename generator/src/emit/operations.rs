@@ -500,6 +500,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let errors = if op.errors.is_empty() { quote!(|_, _| None) } else { quote!(Self::error_body) };
     let envelope = if api.envelope.is_some() { quote!(Some(&crate::client::ENVELOPE)) } else { quote!(None) };
     let read = |read: TokenStream| quote!(Reply::body(#errors, #envelope, #read));
+    let multipart = op.multipart_required.then(|| quote!(request.multipart();));
     // JSON is what the runtime asks for unless told otherwise.
     let accept = (op.accept != "application/json").then(|| {
         let accept = &op.accept;
@@ -518,6 +519,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         #auth
         let mut request = Request::new(#method, AUTH);
         #accept
+        #multipart
         #(#steps)*
         request.options(self.options);
         self.client.core().send(request, #reply).await

@@ -315,6 +315,8 @@ pub struct Operation {
     pub deprecated: bool,
     pub params: Vec<Param>,
     pub body: Option<Body>,
+    /// The body is `multipart/form-data` and required: a request without any part is refused.
+    pub multipart_required: bool,
     pub response: Success,
     /// The `Accept` header: the media types of the answers the client reads.
     pub accept: String,

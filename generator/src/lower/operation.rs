@@ -175,7 +175,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let mut security = self.schemes.requirement(self.spec, op.security.as_ref(), at, self.warnings);
         self.schemes.take_credentials(&mut params, &mut security);
         let path_parts = self.path(path, at, &mut params, &mut names);
-        let body = self.body(op, at, &builder_hint, &mut params, &mut names)?;
+        let mut multipart_required = false;
+        let body = self.body(op, at, &builder_hint, &mut params, &mut names, &mut multipart_required)?;
         let (answer, errors, accept) = self.responses(op, at, &builder_hint)?;
         let required_one_of = self.required_one_of(op, at, &params)?;
         let (id, http_method, path_template) = (id.to_owned(), method.to_owned(), path.to_owned());
@@ -200,6 +201,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 deprecated,
                 params,
                 body,
+                multipart_required,
                 response,
                 accept,
                 errors,
@@ -362,6 +364,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         builder_hint: &str,
         params: &mut Vec<Param>,
         names: &mut Scope,
+        multipart_required: &mut bool,
     ) -> Result<Option<Body>> {
         let Some(node) = &op.request_body else { return Ok(None) };
         let spec = self.spec;
@@ -398,6 +401,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                         deprecated: false,
                     });
                 }
+                *multipart_required = resolved.item.required;
                 return Ok(None);
             }
         };
@@ -485,11 +489,10 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let response = by_status(successes);
         // The media types of the answers the client reads: all of them where it tells them
         // apart by status, else the first's.
-        let read = match &response {
+        let mut read: Vec<String> = match &response {
             Answer::One(_) => media_types.into_iter().take(1).flatten().collect(),
             Answer::ByStatus(_) => media_types.into_iter().flatten().collect(),
         };
-        let accept = accept(read);
         let mut errors = Vec::new();
         let defaults = op.responses.default.iter().filter(|_| !default_is_success);
         let error_nodes = statuses
@@ -497,9 +500,17 @@ impl<'a, 's> OperationLowering<'a, 's> {
             .filter(|(s, _, _)| !is_success(s))
             .map(|(s, n, a)| (*s, *n, a.clone()))
             .chain(defaults.map(|n| (StatusMatch::Default, n, responses_at.join("default"))));
+        let mut error_media = Vec::new();
         for (status, node, node_at) in error_nodes {
             let resolved = spec.resolve(node, &node_at)?;
-            let Some((media, Some(schema))) = json_media(&resolved.item.content) else { continue };
+            let content = &resolved.item.content;
+            error_media.extend(
+                json_media(content)
+                    .map(|(m, _)| m)
+                    .or_else(|| content.keys().next().map(String::as_str))
+                    .map(str::to_owned),
+            );
+            let Some((media, Some(schema))) = json_media(content) else { continue };
             let schema_at = resolved.pointer.join("content").join(media).join("schema");
             let suffix = match status {
                 StatusMatch::Code(code) => code.to_string(),
@@ -510,7 +521,11 @@ impl<'a, 's> OperationLowering<'a, 's> {
             let body = self.error_body(ty);
             errors.push(ErrorCase { status, body });
         }
-        Ok((response, errors, accept))
+        // Where no success has a body, the answers that do are what the server sends.
+        if read.is_empty() {
+            read = error_media;
+        }
+        Ok((response, errors, accept(read)))
     }
 
     /// What a success response is read as, and the media type it is read from.
@@ -523,9 +538,13 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let spec = self.spec;
         let resolved = spec.resolve(node, at)?;
         let content = &resolved.item.content;
-        let Some((media, schema)) = json_media(content) else {
+        let schema_of = |media: &str| resolved.pointer.join("content").join(media).join("schema");
+        let Some((media, schema)) =
+            json_media(content).filter(|(media, schema)| !any_text(spec, media, *schema, &schema_of(media)))
+        else {
             let Some((media, body)) = content.iter().next() else { return Ok((Success::Empty, None)) };
-            let text = media.starts_with("text/");
+            let text =
+                media.starts_with("text/") || any_text(spec, media, body.schema.as_ref(), &schema_of(media));
             let media_at = resolved.pointer.join("content").join(media);
             if loses_structure(spec, body.schema.as_ref(), &media_at.join("schema")) {
                 self.warnings.push(spec.error(
@@ -689,6 +708,21 @@ fn json_media(
         // A response of any type is read as JSON: that is what such APIs send.
         let json = media_kind(&essence) == MediaKind::Json || essence == "*/*";
         json.then_some((media.as_str(), body.schema.as_ref()))
+    })
+}
+
+/// Whether an answer of any media type (`*/*`) is a string, which servers send as text.
+fn any_text(spec: &Spec, media: &str, schema: Option<&ReferenceOr<openapiv3::Schema>>, at: &Pointer) -> bool {
+    use openapiv3::{SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+    if essence(media) != "*/*" {
+        return false;
+    }
+    let Some(schema) = schema else { return false };
+    spec.resolve(schema, at).is_ok_and(|s| match &s.item.schema_kind {
+        SchemaKind::Type(Type::String(string)) => {
+            string.format != VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+        }
+        _ => false,
     })
 }
 

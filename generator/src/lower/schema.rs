@@ -281,21 +281,28 @@ impl<'s> TypeSpace<'s> {
             let inline = members
                 .iter()
                 .find_map(|m| View(&m.item).properties()?.get(&wire).map(|n| (n, m.pointer.clone())));
-            let (binary, doc) = match inline {
+            let (binary, doc, one_way) = match inline {
                 Some((node, member_at)) => {
                     let property = spec.resolve_boxed(node, &member_at.join("properties").join(&wire))?;
                     let view = View(&property.item);
                     let binary = view.typ() == Some("string") && view.format() == Some("binary");
-                    (binary, view.doc().map(str::to_owned))
+                    let data = &property.item.schema_data;
+                    (binary, view.doc().map(str::to_owned), data.read_only || data.write_only)
                 }
-                None => (false, None),
+                None => (false, None, false),
             };
             let ty = match self.property_type(&members, &wire, &format!("{hint}{}", pascal(&wire)))? {
                 Some(_) if binary => TypeRef::Binary,
                 Some(ty) => ty,
                 None => TypeRef::Json,
             };
-            properties.push(Property { required: required.contains(&wire), wire, ty, doc, binary });
+            properties.push(Property {
+                required: required.contains(&wire) && !one_way,
+                wire,
+                ty,
+                doc,
+                binary,
+            });
         }
         Ok(Some(properties))
     }
@@ -511,7 +518,7 @@ impl<'s> TypeSpace<'s> {
                 name: field_name,
                 wire: wire.to_owned(),
                 ty,
-                required: required.contains(wire),
+                required: required.contains(wire) && !self.one_way(&nodes),
                 boxed: false,
                 doc,
                 deprecated,
@@ -523,6 +530,17 @@ impl<'s> TypeSpace<'s> {
             None => TypeRef::Json,
         };
         Ok(Struct { fields, extra: Extra { name: extra_name, value } })
+    }
+
+    /// Whether a member travels one way only (`readOnly`: in answers, `writeOnly`: in
+    /// requests): a type that serves both cannot require it (OpenAPI: `required` then holds for
+    /// that way only).
+    fn one_way(&self, nodes: &PropertyNodes<'_>) -> bool {
+        nodes.iter().any(|(node, at)| {
+            self.spec
+                .resolve_boxed(node, at)
+                .is_ok_and(|s| s.item.schema_data.read_only || s.item.schema_data.write_only)
+        })
     }
 
     /// A property named by several `allOf` members: members without structure are dropped,

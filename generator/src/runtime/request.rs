@@ -47,6 +47,8 @@ pub struct Request {
     pub(super) body: Option<(Vec<u8>, &'static str)>,
     /// The parts of a `multipart/form-data` body.
     pub(super) parts: Vec<(String, Part)>,
+    /// A multipart body is required: sending none is refused.
+    pub(super) multipart: bool,
     pub(super) auth: Auth,
     pub(super) options: RequestOptions,
 }
@@ -132,6 +134,7 @@ impl Request {
             accept: "application/json",
             body: None,
             parts: Vec::new(),
+            multipart: false,
             auth,
             options: RequestOptions::default(),
         }
@@ -323,6 +326,12 @@ impl Request {
             self.parts.push((name.to_owned(), part));
         }
         Ok(())
+    }
+
+    /// Requires a multipart body: a request without any part is refused before sending.
+    #[allow(dead_code, reason = "used by crates with required multipart request bodies")]
+    pub fn multipart(&mut self) {
+        self.multipart = true;
     }
 
     /// Adds a file part (named after the part) to a multipart body.

@@ -49,6 +49,8 @@ pub struct Request {
     pub(super) body: Option<(Vec<u8>, &'static str)>,
     /// The parts of a `multipart/form-data` body.
     pub(super) parts: Vec<(String, Part)>,
+    /// A multipart body is required: sending none is refused.
+    pub(super) multipart: bool,
     pub(super) auth: Auth,
     pub(super) options: RequestOptions,
 }
@@ -134,6 +136,7 @@ impl Request {
             accept: "application/json",
             body: None,
             parts: Vec::new(),
+            multipart: false,
             auth,
             options: RequestOptions::default(),
         }
@@ -325,6 +328,12 @@ impl Request {
             self.parts.push((name.to_owned(), part));
         }
         Ok(())
+    }
+
+    /// Requires a multipart body: a request without any part is refused before sending.
+    #[allow(dead_code, reason = "used by crates with required multipart request bodies")]
+    pub fn multipart(&mut self) {
+        self.multipart = true;
     }
 
     /// Adds a file part (named after the part) to a multipart body.

@@ -204,6 +204,10 @@ impl ClientCore {
         let accept = HeaderValue::from_str(request.accept)
             .map_err(|_| InvalidRequest(format!("`{}` is not a valid Accept header", request.accept)))?;
         headers.insert(reqwest::header::ACCEPT, accept);
+        // A header the operation sets itself (a declared `User-Agent`) replaces the client's.
+        for (name, _) in &request.headers {
+            headers.remove(name);
+        }
         for (name, value) in &request.headers {
             headers.append(name.clone(), value.clone());
         }
@@ -225,6 +229,10 @@ impl ClientCore {
         let mut builder = self.http.request(request.method.clone(), url).timeout(timeout).headers(headers);
         if let Some((bytes, _)) = &request.body {
             builder = builder.body(bytes.clone());
+        }
+        // A multipart body holds at least one part (RFC 2046).
+        if request.multipart && request.parts.is_empty() {
+            return Err(InvalidRequest("the request body is required: set at least one of its parts".into()));
         }
         if !request.parts.is_empty() {
             // Built for every attempt: a multipart form is consumed when it is sent.

@@ -7,7 +7,9 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use generator::emit::{ident, Types};
-use generator::ir::{query::Needs, Api, Operation, ParamId, ParamLocation, SchemeKind, TypeRef};
+use generator::ir::{
+    query::Needs, Api, BodyEncoding, Operation, ParamId, ParamLocation, SchemeKind, TypeRef,
+};
 use generator::pointer::Pointer;
 
 use super::schemas::Schemas;
@@ -18,8 +20,8 @@ pub struct Call {
     pub operation: String,
     pub method: String,
     pub path: String,
-    /// The body is `multipart/form-data`.
-    pub multipart: bool,
+    /// The body is a form (`multipart/form-data` or `application/x-www-form-urlencoded`).
+    pub form_body: bool,
 }
 
 /// The operations of the API, in the order the harness calls them.
@@ -31,7 +33,8 @@ pub fn calls(api: &Api) -> Vec<Call> {
             operation: op.id.clone(),
             method: op.http_method.clone(),
             path: op.path_template.clone(),
-            multipart: op.params.iter().any(|p| matches!(p.location, ParamLocation::Multipart { .. })),
+            form_body: op.params.iter().any(|p| matches!(p.location, ParamLocation::Multipart { .. }))
+                || op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Form),
         })
         .collect()
 }
@@ -254,7 +257,20 @@ fn one_call(
     // The optional parameters: of each group of which one must be set, the first; with every
     // argument, all of them.
     let optional: Vec<ParamId> = match members {
-        Members::Required => op.required_one_of.iter().filter_map(|group| group.first().copied()).collect(),
+        Members::Required => {
+            let mut ids: Vec<ParamId> =
+                op.required_one_of.iter().filter_map(|group| group.first().copied()).collect();
+            // A required multipart body holds at least one part.
+            let parts: Vec<ParamId> = op
+                .params_with_ids()
+                .filter(|(_, p)| matches!(p.location, ParamLocation::Multipart { .. }))
+                .map(|(id, _)| id)
+                .collect();
+            if op.multipart_required && parts.iter().all(|id| !positional.contains(id)) {
+                ids.extend(parts.first());
+            }
+            ids
+        }
         // Not the others of a group: their members may exclude each other.
         Members::All => op
             .params_with_ids()
@@ -324,7 +340,8 @@ impl<'s> RawOperation<'s> {
     ) -> Result<Value, String> {
         let place = match location {
             ParamLocation::Multipart { .. } => {
-                let body = self.body_value(values, "multipart/form-data", members)?;
+                // Every member has a value: the call sets the parts it chose.
+                let body = self.body_value(values, "multipart/form-data", Members::All)?;
                 return body.get(wire).cloned().ok_or_else(|| format!("no value made for the part `{wire}`"));
             }
             ParamLocation::Path => "path",

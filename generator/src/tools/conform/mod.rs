@@ -276,6 +276,9 @@ fn judge_call(
                 if let Some(fault) = prism_fault(problem.validation.as_ref().or(violations.as_ref()), call) {
                     return ("mock-wrong", format!("{fault}; HTTP {status}: {body}"));
                 }
+                if call.path.contains('#') {
+                    return ("mock-wrong", format!("{FRAGMENT}; HTTP {status}: {body}"));
+                }
                 return ("request-rejected", format!("HTTP {status}: {body}"));
             }
             if let Some(fault) = prism_fault(violations.as_ref(), call) {
@@ -285,6 +288,9 @@ fn judge_call(
                 );
             }
             match outcome["violations"].as_str() {
+                Some(violations) if call.path.contains('#') => {
+                    ("mock-wrong", format!("{FRAGMENT}; HTTP {status}: {violations}"))
+                }
                 Some(violations) => ("request-rejected", format!("HTTP {status}: {violations}")),
                 // An answer the spec declares for a status that is not a success, given to a
                 // request Prism found valid: the client read it as that error.
@@ -317,6 +323,11 @@ fn judge_call(
         _ => ("not-called", text("detail")),
     }
 }
+
+/// Why an operation whose path has a fragment is refused: the client sends the path without
+/// it (a fragment is not part of a request), and Prism routes it to another operation or none.
+const FRAGMENT: &str = "Prism cannot route a path written with a fragment (`/#Action=...`): the request \
+                        meets another operation's checks, or none";
 
 /// A problem Prism reports about the request or itself.
 struct Problem {
@@ -354,13 +365,20 @@ fn prism_fault(violations: Option<&Value>, call: &harness::Call) -> Option<&'sta
             );
         }
         let in_body = violation.get("location")?.as_array()?.iter().any(|l| l == "body");
-        if call.multipart
+        if call.form_body
             && in_body
             && (message.ends_with("must be object") || message.ends_with("must be array"))
         {
             return Some(
-                "Prism reads each multipart part as text, the last of a name winning: a JSON part or a \
-                 repeated part is never an object or an array (prism-http's parseMultipartFormDataParams)",
+                "Prism reads each member of a form body as text, the last of a name winning: a JSON part \
+                 or a repeated member is never an object or an array (prism-http's form deserializer)",
+            );
+        }
+        let in_path = violation.get("location")?.as_array()?.iter().any(|l| l == "path");
+        if in_path && call.path.contains("}{") {
+            return Some(
+                "Prism cannot split a path segment that holds two placeholders (`{a}{b}`) into its \
+                 parameters",
             );
         }
         if message.ends_with("must be array,null") {
@@ -404,17 +422,22 @@ pub fn summary(rows: &[Row]) -> String {
     }
     let all: Vec<&Row> = rows.iter().collect();
     let ok = count(&all, "ok");
-    let specs_ok = by_spec.values().filter(|r| r.iter().all(|r| r.outcome == "ok")).count();
+    let mock_wrong = count(&all, "mock-wrong");
+    let specs_ok =
+        by_spec.values().filter(|r| r.iter().all(|r| r.outcome == "ok" || r.outcome == "mock-wrong")).count();
     let _ = writeln!(
         out,
-        "\n{} operations of {} specs: **{ok} ok ({:.1}%)**; {specs_ok} specs with every operation ok",
+        "\n{} operations of {} specs: **{ok} ok, {:.1}% of the {} the mock served as the spec says** \
+         ({:.1}% of all; {mock_wrong} mock-wrong); {specs_ok} specs with every such operation ok",
         rows.len(),
         by_spec.len(),
-        percent(ok, rows.len())
+        ok_share(rows),
+        rows.len() - mock_wrong,
+        percent(ok, rows.len()),
     );
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.outcome != "ok") {
-        *reasons.entry(format!("{}: {}", r.outcome, reason(&r.detail))).or_default() += 1;
+        *reasons.entry(format!("{}: {}", r.outcome, failure_reason(&r.detail))).or_default() += 1;
     }
     let mut reasons: Vec<(String, usize)> = reasons.into_iter().collect();
     reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -428,9 +451,58 @@ pub fn summary(rows: &[Row]) -> String {
     out
 }
 
-/// The share of operations `ok`, in percent (not-called counts as a failure).
+/// The share of operations `ok`, in percent, of those the mock served as the spec says: every
+/// operation but the `mock-wrong` ones, which are counted apart (`not-called` is a failure).
 pub fn ok_share(rows: &[Row]) -> f64 {
-    percent(rows.iter().filter(|r| r.outcome == "ok").count(), rows.len())
+    let served = rows.iter().filter(|r| r.outcome != "mock-wrong").count();
+    percent(rows.iter().filter(|r| r.outcome == "ok").count(), served)
+}
+
+/// What went wrong, without the particulars (names, numbers, bodies), so that failures of one
+/// kind count together.
+fn failure_reason(detail: &str) -> String {
+    let detail = ["with required arguments: ", "with every argument: "]
+        .iter()
+        .find_map(|p| detail.strip_prefix(p))
+        .unwrap_or(detail);
+    if let Some((known, _)) = detail.split_once("; HTTP ") {
+        // One of Prism's faults, named by its reason.
+        return known.to_owned();
+    }
+    let text = if detail.starts_with("Prism's answer violates the spec's schema") {
+        "Prism's answer violates the spec's schema".to_owned()
+    } else if let Some(rest) = detail.strip_prefix("HTTP ") {
+        let body = rest.split_once(": ").map_or("", |(_, body)| body);
+        let said: Option<Value> = serde_json::from_str(body).ok();
+        let message = |v: &Value| v.get("message").and_then(Value::as_str).map(str::to_owned);
+        match said {
+            Some(Value::Array(violations)) => violations.first().and_then(message).unwrap_or_default(),
+            Some(problem) => match problem.get("validation").and_then(Value::as_array) {
+                Some(violations) => violations.first().and_then(message).unwrap_or_default(),
+                None => problem.get("title").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            },
+            None => body.chars().take(80).collect(),
+        }
+    } else {
+        reason(detail)
+    };
+    // Names in quotes and numbers are particulars.
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '\'' if quoted => quoted = false,
+            '\'' => {
+                quoted = true;
+                out.push('…');
+            }
+            _ if quoted => {}
+            '0'..='9' if !out.ends_with('N') => out.push('N'),
+            '0'..='9' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -449,11 +521,24 @@ mod tests {
         let text = summary(&rows);
         assert!(text.contains("| `a.yaml` | 2 | 1 | 0 | 0 | 1 | 0 |"), "{text}");
         assert!(text.contains("| `b.yaml` | 2 | 0 | 0 | 1 | 1 | 0 |"), "{text}");
-        assert!(
-            text.contains("4 operations of 2 specs: **1 ok (25.0%)**; 0 specs with every operation ok"),
-            "{text}"
-        );
+        assert!(text.contains("4 operations of 2 specs: **1 ok, 25.0% of the 4"), "{text}");
         assert!(text.contains("| not-called: parameter … has no schema | 2 |"), "{text}");
+        assert_eq!(
+            failure_reason(
+                r#"with every argument: HTTP 422: [{"message":"Request body must have required property 'name'"}]"#
+            ),
+            "Request body must have required property …"
+        );
+        assert_eq!(
+            failure_reason(
+                r#"HTTP 404: {"type":"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR","title":"Route not resolved"}"#
+            ),
+            "Route not resolved"
+        );
+        assert_eq!(
+            failure_reason("Known fault (stoplightio/prism#2057); HTTP 422: {}"),
+            "Known fault (stoplightio/prism#2057)"
+        );
         let csv = csv(&rows);
         assert!(
             csv.starts_with("spec,operation,method,path,outcome,detail\na.yaml,one,GET,/x,ok,\n"),
@@ -462,7 +547,7 @@ mod tests {
     }
 
     fn call() -> harness::Call {
-        harness::Call { operation: "op".into(), method: "GET".into(), path: "/x".into(), multipart: false }
+        harness::Call { operation: "op".into(), method: "GET".into(), path: "/x".into(), form_body: false }
     }
 
     fn problem(kind: &str, validation: serde_json::Value) -> String {

@@ -1,9 +1,10 @@
-//! Values for a call, built from the spec's schemas as JSON Schema reads them: the example or
-//! default where the spec gives one that conforms, else the first enum value, else a value of
-//! the schema's type that meets its format, pattern, lengths and bounds. Objects get their
-//! required members (from every member of an `allOf` too), or, for the call that sets
-//! everything, every member a request may carry. Of the alternatives of a `oneOf` or `anyOf`,
-//! the first whose value conforms to the whole schema is taken, with its discriminator set.
+//! Values for a call, built from the spec's schemas as JSON Schema reads them: the example,
+//! default or first enum value where the spec gives one that can be sent (it conforms, is not
+//! empty, holds no `readOnly` member), else a value of the schema's type that meets its
+//! format, pattern, lengths and bounds. Objects get their required members (from every member
+//! of an `allOf` too), or, for the call that sets everything, every member a request may
+//! carry; `readOnly` members are never sent. Of the alternatives of a `oneOf` or `anyOf`, the
+//! first whose value conforms to the whole schema is taken, with its discriminator set.
 
 use indexmap::IndexMap;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
@@ -80,13 +81,13 @@ impl<'s> View<'s> {
         })
     }
 
-    /// Every property of the parts (the first part to name one wins), with where its schema is.
-    fn properties(&self) -> IndexMap<&'s str, Pointer> {
-        let mut properties = IndexMap::new();
+    /// Every property of the parts, with where each part that names it has its schema.
+    fn properties(&self) -> IndexMap<&'s str, Vec<Pointer>> {
+        let mut properties: IndexMap<&'s str, Vec<Pointer>> = IndexMap::new();
         for (at, part) in &self.parts {
             let Some(map) = part.get("properties").and_then(Value::as_object) else { continue };
             for name in map.keys() {
-                properties.entry(name.as_str()).or_insert_with(|| at.join("properties").join(name));
+                properties.entry(name.as_str()).or_default().push(at.join("properties").join(name));
             }
         }
         properties
@@ -116,33 +117,89 @@ impl<'a> Values<'a> {
         self.make(at, 0, members)
     }
 
-    /// `candidate` where it conforms to the schema at `at`, else a value made for it.
+    /// `candidate` where it can be sent for the schema at `at`, else a value made for it.
     pub fn given_or_made(&self, candidate: Option<&Value>, at: &Pointer, members: Members) -> Value {
         match candidate {
-            Some(value) if self.schemas.conforms(at, value) => value.clone(),
+            Some(value) if self.usable(std::slice::from_ref(at), value) => value.clone(),
             _ => self.of(at, members),
         }
     }
 
+    /// Whether a value the spec gives (an example, a default, an enum value) can be sent for
+    /// the schemas at `ats`: it conforms to them, says something (servers read an empty string
+    /// as nothing), and holds no member only the server sends.
+    fn usable(&self, ats: &[Pointer], value: &Value) -> bool {
+        !value.is_null()
+            && value.as_str() != Some("")
+            && ats.iter().all(|at| self.schemas.conforms(at, value))
+            && !self.sends_read_only(ats, value, 0)
+    }
+
+    /// Whether `value` holds, at any depth, a member that the schemas at `ats` mark `readOnly`.
+    fn sends_read_only(&self, ats: &[Pointer], value: &Value, depth: usize) -> bool {
+        if depth > MAX_DEPTH || !(value.is_object() || value.is_array()) {
+            return false;
+        }
+        let mut view = View::default();
+        for (at, node) in ats.iter().filter_map(|at| self.schemas.follow(at)) {
+            if let Some(schema) = node.as_object() {
+                view.parts.extend(self.view(&at, schema).parts);
+            }
+        }
+        match value {
+            Value::Object(members) => {
+                let properties = view.properties();
+                members.iter().any(|(name, member)| {
+                    properties.get(name.as_str()).is_some_and(|ats| {
+                        ats.iter().any(|at| self.read_only(at))
+                            || self.sends_read_only(ats, member, depth + 1)
+                    })
+                })
+            }
+            Value::Array(items) => view.first("items").is_some_and(|(at, _)| {
+                let items_at = [at.join("items")];
+                items.iter().any(|item| self.sends_read_only(&items_at, item, depth + 1))
+            }),
+            _ => false,
+        }
+    }
+
     fn make(&self, at: &Pointer, depth: usize, mode: Members) -> Value {
+        self.make_all(std::slice::from_ref(at), depth, mode)
+    }
+
+    /// A value for all of the schemas at `ats` at once (a member that several members of an
+    /// `allOf` describe).
+    fn make_all(&self, ats: &[Pointer], depth: usize, mode: Members) -> Value {
         if depth > MAX_DEPTH {
             return Value::Null;
         }
-        let Some((at, node)) = self.schemas.follow(at) else { return Value::Null };
-        let Some(schema) = node.as_object() else { return json!({}) };
-        for key in ["example", "default"] {
-            if let Some(given) = schema.get(key).filter(|v| !v.is_null()) {
-                if self.schemas.conforms(&at, given) {
-                    return given.clone();
-                }
+        let followed: Vec<(Pointer, &'a Value)> =
+            ats.iter().filter_map(|at| self.schemas.follow(at)).collect();
+        if followed.is_empty() {
+            return Value::Null;
+        }
+        let roots: Vec<(Pointer, &'a Map<String, Value>)> = followed
+            .into_iter()
+            .filter_map(|(at, node)| node.as_object().map(|schema| (at, schema)))
+            .collect();
+        if roots.is_empty() {
+            return json!({});
+        }
+        let given = roots.iter().flat_map(|(_, schema)| {
+            let values = schema.get("enum").and_then(Value::as_array).into_iter().flatten();
+            [schema.get("example"), schema.get("default")].into_iter().flatten().chain(values)
+        });
+        let ats: Vec<Pointer> = roots.iter().map(|(at, _)| at.clone()).collect();
+        for value in given {
+            if self.usable(&ats, value) {
+                return value.clone();
             }
         }
-        if let Some(first) =
-            schema.get("enum").and_then(Value::as_array).and_then(|e| e.iter().find(|v| !v.is_null()))
-        {
-            return first.clone();
+        let mut view = View::default();
+        for (at, schema) in &roots {
+            view.parts.extend(self.view(at, schema).parts);
         }
-        let view = self.view(&at, schema);
         for key in ["oneOf", "anyOf"] {
             if let Some((part_at, Value::Array(variants))) = view.first(key) {
                 return self.choose(&part_at.join(key), variants.len(), &view, depth, mode);
@@ -271,11 +328,12 @@ impl<'a> Values<'a> {
         let required = view.required();
         let mut members = Map::new();
         let properties = view.properties();
-        for (name, at) in &properties {
-            let wanted = required.contains(name)
-                || (mode == Members::All && depth < OPTIONAL_DEPTH && !self.read_only(at));
+        for (name, ats) in &properties {
+            // Members only the server sends are never sent, required or not.
+            let wanted = (required.contains(name) || (mode == Members::All && depth < OPTIONAL_DEPTH))
+                && !ats.iter().any(|at| self.read_only(at));
             if wanted {
-                members.insert((*name).to_owned(), self.make(at, depth + 1, mode));
+                members.insert((*name).to_owned(), self.make_all(ats, depth + 1, mode));
             }
         }
         for name in required.iter().filter(|n| !properties.contains_key(**n)) {
@@ -504,8 +562,10 @@ components:
         - required: [country]
     Account:
       type: object
-      required: [name, address, ids]
+      required: [name, address, ids, id]
+      example: {name: "ab", address: {country: "FR"}, ids: ["a"], id: "x"}
       properties:
+        id: {type: string, readOnly: true}
         name:
           allOf: [{$ref: "#/components/schemas/Name"}, {description: the name}]
         address: {$ref: "#/components/schemas/AddressRequest"}
@@ -530,6 +590,13 @@ components:
       required: [kind, barks]
       properties: {kind: {type: string}, barks: {type: boolean}}
       additionalProperties: false
+    Rules:
+      allOf:
+        - type: object
+          properties:
+            inbound: {type: array, items: {type: string}}
+      properties:
+        inbound: {description: the rules coming in}
     Shape:
       oneOf:
         - {type: object, required: [radius], properties: {radius: {type: number}}}
@@ -546,13 +613,22 @@ components:
             required,
             json!({"name": "string", "address": {"country": required["address"]["country"]}, "ids": ["string"]})
         );
-        assert!(schemas.conforms(&account, &required), "{required}");
+        // As the server would see it, with the member only it sends.
+        let answered = |value: &Value| {
+            let mut value = value.clone();
+            value["id"] = json!("x");
+            schemas.conforms(&account, &value)
+        };
+        assert!(answered(&required), "{required}");
         let all = values.of(&account, Members::All);
-        assert!(schemas.conforms(&account, &all), "{all}");
+        assert!(answered(&all), "{all}");
         assert!(all.get("created").is_none(), "read-only members are not sent: {all}");
+        assert!(all.get("id").is_none(), "not even required ones: {all}");
         assert_eq!(all["limit"], json!(12));
         assert_eq!(all["labels"], json!({"key1": "string"}));
         assert_eq!(all["address"]["street"], json!("string"));
+        let rules = values.of(&at("#/components/schemas/Rules"), Members::All);
+        assert_eq!(rules, json!({"inbound": ["string"]}), "a member two parts describe is made of both");
     }
 
     #[test]

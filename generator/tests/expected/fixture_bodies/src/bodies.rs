@@ -237,6 +237,7 @@ impl UploadFile {
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::POST, AUTH);
+        request.multipart();
         request.path("/files");
         request.file_part("file", &self.file);
         request.part("title", &self.title)?;

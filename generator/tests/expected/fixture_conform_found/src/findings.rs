@@ -173,6 +173,95 @@ impl Findings {
             options: Default::default(),
         }
     }
+
+    /// A required member only the server sends: not required of a request (a type that serves both ways cannot require it), so the client need not send it.
+    ///
+    /// `POST /widgets`
+    ///
+    /// Arguments:
+    /// - `body`: the request body
+    pub fn create_widget(&self, body: types::Widget) -> CreateWidget {
+        CreateWidget {
+            client: self.client.clone(),
+            body,
+            options: Default::default(),
+        }
+    }
+
+    /// Declares its own User-Agent, which replaces the client's.
+    ///
+    /// `GET /configuration`
+    ///
+    /// Arguments:
+    /// - `user_agent`
+    pub fn configuration(&self, user_agent: impl Into<String>) -> Configuration {
+        Configuration {
+            client: self.client.clone(),
+            user_agent: user_agent.into(),
+            options: Default::default(),
+        }
+    }
+
+    /// A required multipart body whose parts are all optional still needs one.
+    ///
+    /// `POST /imports`
+    pub fn import_file(&self) -> ImportFile {
+        ImportFile {
+            client: self.client.clone(),
+            overwrite: None,
+            options: Default::default(),
+        }
+    }
+
+    /// An answer of any media type that is a string is read as text.
+    ///
+    /// `POST /receipts`
+    pub fn scan_receipt(&self) -> ScanReceipt {
+        ScanReceipt {
+            client: self.client.clone(),
+            options: Default::default(),
+        }
+    }
+
+    /// Answers only errors, as HTML, so that is what the request accepts.
+    ///
+    /// `GET /servlet`
+    pub fn servlet_state(&self) -> ServletState {
+        ServletState {
+            client: self.client.clone(),
+            options: Default::default(),
+        }
+    }
+
+    /// Two placeholders in one segment, which Prism cannot split (mock-wrong).
+    ///
+    /// `GET /pages/{name}{extension}`
+    ///
+    /// Arguments:
+    /// - `name`
+    /// - `extension`
+    pub fn page(&self, name: impl Into<String>, extension: types::Extension) -> Page {
+        Page {
+            client: self.client.clone(),
+            name: name.into(),
+            extension,
+            options: Default::default(),
+        }
+    }
+
+    /// A path with a fragment, which is not sent; Prism routes the request to no operation (mock-wrong).
+    ///
+    /// `GET /#Action=DescribeThings`
+    ///
+    /// Arguments:
+    /// - `action`
+    pub fn describe_things(&self, action: types::Action) -> DescribeThings {
+        DescribeThings {
+            client: self.client.clone(),
+            action,
+            options: Default::default(),
+        }
+    }
 }
 
 /// Request builder for [`Findings::download_report`]: set optional parameters, then `.send().await` or `.await` it.
@@ -386,6 +475,7 @@ impl UploadFile {
     ) -> Result<Response<types::UploadFileResponse>, Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::POST, AUTH);
+        request.multipart();
         request.path("/files");
         request.part("name", &self.name)?;
         request.part("size", &self.size)?;
@@ -471,6 +561,7 @@ impl Upload {
     ) -> Result<Response<types::UploadFileResponse>, Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::POST, AUTH);
+        request.multipart();
         request.path("/uploads");
         request.part("settings", &self.settings)?;
         request.part("tags", &self.tags)?;
@@ -1016,6 +1107,538 @@ impl ExampleOnly {
 
 impl std::future::IntoFuture for ExampleOnly {
     type Output = Result<serde_json::Value, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Findings::create_widget`]: set optional parameters, then `.send().await` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateWidget {
+    client: Client,
+    body: types::Widget,
+    options: runtime::request::RequestOptions,
+}
+
+impl CreateWidget {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<types::Widget, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Sends the request and returns the result with the response's status, headers and
+    /// (for envelopes) messages.
+    pub async fn send_with_response(self) -> Result<Response<types::Widget>, Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::POST, AUTH);
+        request.path("/widgets");
+        request.json(&self.body, "application/json")?;
+        request.options(self.options);
+        self.client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+}
+
+impl std::future::IntoFuture for CreateWidget {
+    type Output = Result<types::Widget, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Findings::configuration`]: set optional parameters, then `.send().await` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Configuration {
+    client: Client,
+    user_agent: String,
+    options: runtime::request::RequestOptions,
+}
+
+impl Configuration {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<types::GetBoardResponse, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Sends the request and returns the result with the response's status, headers and
+    /// (for envelopes) messages.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::GetBoardResponse>, Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/configuration");
+        request.header("User-Agent", &self.user_agent)?;
+        request.options(self.options);
+        self.client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+}
+
+impl std::future::IntoFuture for Configuration {
+    type Output = Result<types::GetBoardResponse, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Findings::import_file`]: set optional parameters, then `.send().await` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ImportFile {
+    client: Client,
+    overwrite: Option<bool>,
+    options: runtime::request::RequestOptions,
+}
+
+impl ImportFile {
+    pub fn overwrite(mut self, overwrite: bool) -> Self {
+        self.overwrite = Some(overwrite);
+        self
+    }
+
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<types::ImportFileResponse, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Sends the request and returns the result with the response's status, headers and
+    /// (for envelopes) messages.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ImportFileResponse>, Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::POST, AUTH);
+        request.multipart();
+        request.path("/imports");
+        request.part("overwrite", &self.overwrite)?;
+        request.options(self.options);
+        self.client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+}
+
+impl std::future::IntoFuture for ImportFile {
+    type Output = Result<types::ImportFileResponse, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Findings::scan_receipt`]: set optional parameters, then `.send().await` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ScanReceipt {
+    client: Client,
+    options: runtime::request::RequestOptions,
+}
+
+impl ScanReceipt {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<String, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Sends the request and returns the result with the response's status, headers and
+    /// (for envelopes) messages.
+    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::POST, AUTH);
+        request.accept("application/json, */*");
+        request.path("/receipts");
+        request.options(self.options);
+        self.client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::text))
+            .await
+    }
+}
+
+impl std::future::IntoFuture for ScanReceipt {
+    type Output = Result<String, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Findings::servlet_state`]: set optional parameters, then `.send().await` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ServletState {
+    client: Client,
+    options: runtime::request::RequestOptions,
+}
+
+impl ServletState {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Sends the request and returns the result with the response's status, headers and
+    /// (for envelopes) messages.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.accept("text/html");
+        request.path("/servlet");
+        request.options(self.options);
+        self.client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+}
+
+impl std::future::IntoFuture for ServletState {
+    type Output = Result<(), Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Findings::page`]: set optional parameters, then `.send().await` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Page {
+    client: Client,
+    name: String,
+    extension: types::Extension,
+    options: runtime::request::RequestOptions,
+}
+
+impl Page {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<types::PageResponse, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Sends the request and returns the result with the response's status, headers and
+    /// (for envelopes) messages.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PageResponse>, Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/pages/");
+        request.path_param("name", &self.name)?;
+        request.path_param("extension", &self.extension)?;
+        request.options(self.options);
+        self.client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+}
+
+impl std::future::IntoFuture for Page {
+    type Output = Result<types::PageResponse, Error>;
+
+    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `builder.await` is `builder.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Findings::describe_things`]: set optional parameters, then `.send().await` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DescribeThings {
+    client: Client,
+    action: types::Action,
+    options: runtime::request::RequestOptions,
+}
+
+impl DescribeThings {
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<types::DescribeThingsResponse, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Sends the request and returns the result with the response's status, headers and
+    /// (for envelopes) messages.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DescribeThingsResponse>, Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/#Action=DescribeThings");
+        request.query("Action", &self.action, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
+        self.client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+}
+
+impl std::future::IntoFuture for DescribeThings {
+    type Output = Result<types::DescribeThingsResponse, Error>;
 
     type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
 

@@ -35,6 +35,16 @@ pub type AccountRequest = AccountPartial;
 pub type Account = AccountPartial;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Widget {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetBannerBody {
     pub message: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -90,6 +100,131 @@ pub struct AfterTheCrashResponse {
 pub struct GetGiftListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ImportFileResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Extension {
+    /// `.json`
+    Json,
+    /// A value this client does not know yet, kept as sent.
+    Other(String),
+}
+
+impl Extension {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => ".json",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<String> for Extension {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            ".json" => Self::Json,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl From<&str> for Extension {
+    fn from(value: &str) -> Self {
+        Self::from(String::from(value))
+    }
+}
+
+impl From<Extension> for String {
+    fn from(value: Extension) -> Self {
+        match value {
+            Extension::Other(value) => value,
+            known => known.as_str().into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Extension {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PageResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Action {
+    /// `DescribeThings`
+    DescribeThings,
+    /// A value this client does not know yet, kept as sent.
+    Other(String),
+}
+
+impl Action {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DescribeThings => "DescribeThings",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<String> for Action {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "DescribeThings" => Self::DescribeThings,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl From<&str> for Action {
+    fn from(value: &str) -> Self {
+        Self::from(String::from(value))
+    }
+}
+
+impl From<Action> for String {
+    fn from(value: Action) -> Self {
+        match value {
+            Action::Other(value) => value,
+            known => known.as_str().into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DescribeThingsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub things: Option<Vec<String>>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

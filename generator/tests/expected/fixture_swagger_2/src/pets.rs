@@ -652,6 +652,7 @@ impl UploadPhoto {
             optional: false,
         };
         let mut request = Request::new(reqwest::Method::POST, AUTH);
+        request.multipart();
         request.path("/pets/");
         request.path_param("petId", &self.pet_id)?;
         request.path("/photo");
