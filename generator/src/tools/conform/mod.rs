@@ -241,14 +241,18 @@ fn judge(
     if calls.is_empty() {
         return ("not-called", "the harness reported no call".into());
     }
+    let mut note = String::new();
     for outcome in calls {
         let (kind, detail) = judge_call(outcome, call, checker);
+        let name = outcome["call"].as_str().unwrap_or_default();
         if kind != "ok" {
-            let name = outcome["call"].as_str().unwrap_or_default();
             return (kind, format!("{name}: {detail}"));
         }
+        if note.is_empty() && !detail.is_empty() {
+            note = format!("{name}: {detail}");
+        }
     }
-    ("ok", String::new())
+    ("ok", note)
 }
 
 /// The outcome of one call. An answer that did not decode is the mock's fault where it
@@ -309,6 +313,14 @@ fn judge_call(
                 return ("decode-failed", client_said);
             };
             match checker.violations(&schema, &answer) {
+                // Prism's answer is wrong, and the spec's example decodes: the call works.
+                Ok(violations) if !violations.is_empty() && outcome["example"]["kind"] == "ok" => (
+                    "ok",
+                    format!(
+                        "answered from the spec's example: Prism's own answer violates the spec's schema {schema}: {}",
+                        violations.join("; ")
+                    ),
+                ),
                 Ok(violations) if !violations.is_empty() => (
                     "mock-wrong",
                     format!(
@@ -346,10 +358,41 @@ fn prism_problem(body: &str) -> Option<Problem> {
 /// Where Prism refuses a request for what is a fault of its own (each is listed in the
 /// README): the reason, when every violation it names is one of those.
 fn prism_fault(violations: Option<&Value>, call: &harness::Call) -> Option<&'static str> {
-    let violations = violations?.as_array().filter(|v| !v.is_empty())?;
-    let fault = |violation: &Value| -> Option<&'static str> {
+    // Warnings (a deprecated parameter) do not refuse a request.
+    let violations: Vec<&Value> = violations?
+        .as_array()?
+        .iter()
+        .filter(|v| v.get("severity").and_then(Value::as_str) != Some("Warning"))
+        .collect();
+    if violations.is_empty() {
+        return None;
+    }
+    let place = |violation: &Value| -> Vec<String> {
+        let location = violation.get("location").and_then(Value::as_array).into_iter().flatten();
+        location.filter_map(Value::as_str).map(str::to_owned).collect()
+    };
+    // Parameters Prism did not split into a list: every violation of theirs follows from it.
+    let unsplit: Vec<String> = violations
+        .iter()
+        .filter(|v| {
+            let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
+            let in_parameter =
+                place(v).iter().any(|l| ["query", "header", "path", "cookie"].contains(&l.as_str()));
+            in_parameter && (message.ends_with("must be array") || message.ends_with("must be array,null"))
+        })
+        .filter_map(|v| place(v).last().cloned())
+        .collect();
+    let fault = |violation: &&Value| -> Option<&'static str> {
+        if place(violation).last().is_some_and(|name| unsplit.contains(name)) {
+            return Some(
+                "Prism splits a parameter's values only where its schema's type is `array`, not where a \
+                 list is nullable or one of alternatives (prism-http's style deserializers; \
+                 stoplightio/prism#2675)",
+            );
+        }
         let message = violation.get("message")?.as_str()?;
-        let in_header = violation.get("location")?.as_array()?.iter().any(|l| l == "header");
+        let location = place(violation);
+        let in_header = location.iter().any(|l| l == "header");
         let ignored_header = [
             "'accept'",
             "'content-type'",
@@ -364,7 +407,7 @@ fn prism_fault(violations: Option<&Value>, call: &harness::Call) -> Option<&'sta
                  says are ignored (stoplightio/prism#2057)",
             );
         }
-        let in_body = violation.get("location")?.as_array()?.iter().any(|l| l == "body");
+        let in_body = location.iter().any(|l| l == "body");
         if call.form_body
             && in_body
             && (message.ends_with("must be object") || message.ends_with("must be array"))
@@ -374,17 +417,11 @@ fn prism_fault(violations: Option<&Value>, call: &harness::Call) -> Option<&'sta
                  or a repeated member is never an object or an array (prism-http's form deserializer)",
             );
         }
-        let in_path = violation.get("location")?.as_array()?.iter().any(|l| l == "path");
+        let in_path = location.iter().any(|l| l == "path");
         if in_path && call.path.contains("}{") {
             return Some(
                 "Prism cannot split a path segment that holds two placeholders (`{a}{b}`) into its \
                  parameters",
-            );
-        }
-        if message.ends_with("must be array,null") {
-            return Some(
-                "Prism splits a parameter's values only where its schema's type is `array`, not a nullable \
-                 array's `[array, null]` (prism-http's style deserializers)",
             );
         }
         None
@@ -479,7 +516,11 @@ fn failure_reason(detail: &str) -> String {
             Some(Value::Array(violations)) => violations.first().and_then(message).unwrap_or_default(),
             Some(problem) => match problem.get("validation").and_then(Value::as_array) {
                 Some(violations) => violations.first().and_then(message).unwrap_or_default(),
-                None => problem.get("title").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                // A title may hold a stack trace: its first line says what failed.
+                None => {
+                    let title = problem.get("title").and_then(Value::as_str).unwrap_or_default();
+                    title.lines().next().unwrap_or_default().to_owned()
+                }
             },
             None => body.chars().take(80).collect(),
         }
@@ -489,10 +530,14 @@ fn failure_reason(detail: &str) -> String {
     // Names in quotes and numbers are particulars.
     let mut out = String::with_capacity(text.len());
     let mut quoted = false;
+    let mut previous = ' ';
     for c in text.chars() {
+        let after_space = previous == ' ';
+        previous = c;
         match c {
             '\'' if quoted => quoted = false,
-            '\'' => {
+            // An apostrophe inside a word (`Prism's`) opens nothing.
+            '\'' if after_space => {
                 quoted = true;
                 out.push('…');
             }
@@ -590,6 +635,18 @@ mod tests {
             ),
         );
         assert_eq!(judge_call(&nullable_array, &call(), None).0, "mock-wrong");
+        // A list that is one of alternatives: every violation of that parameter follows from
+        // it, and a warning refuses nothing.
+        let alternatives = api(
+            "{}".into(),
+            Some(
+                r#"[{"location":["request","query","kinds"],"severity":"Error","message":"Request query parameter kinds must be array"},
+                    {"location":["request","query","kinds"],"severity":"Error","message":"Request query parameter kinds must be null"},
+                    {"location":["request","query","kinds"],"severity":"Error","message":"Request query parameter kinds must match a schema in anyOf"},
+                    {"location":["request","query","old"],"severity":"Warning","message":"Query param old is deprecated"}]"#,
+            ),
+        );
+        assert_eq!(judge_call(&alternatives, &call(), None).0, "mock-wrong");
         let mixed = api(
             "{}".into(),
             Some(
@@ -620,5 +677,41 @@ mod tests {
             &serde_json::json!({"calls": [{"kind": "error", "detail": "connection closed"}]})
         ));
         assert_eq!(judge(&serde_json::json!({"calls": []}), &call(), None).0, "not-called");
+    }
+
+    #[test]
+    fn an_answer_that_does_not_decode_is_the_mock_s_fault_only_where_it_breaks_the_schema() {
+        let spec = generator::load::parse(
+            std::path::Path::new("spec.yaml"),
+            r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      responses:
+        "200":
+          description: one
+          content:
+            application/json:
+              schema: {type: object, required: [id], properties: {id: {type: string}}}
+"#,
+        )
+        .expect("the spec parses");
+        let schemas = Schemas::new(&spec);
+        let checker = answer::Checker::new(&schemas);
+        let decode = |body: &str, example: serde_json::Value| {
+            let outcome = serde_json::json!({"call": "c", "kind": "decode", "status": 200, "detail": "at ``: x", "body": body, "example": example});
+            judge(&serde_json::json!({"calls": [outcome]}), &call(), Some(&checker))
+        };
+        let (outcome, detail) = decode("{}", serde_json::json!({"kind": "ok"}));
+        assert_eq!(outcome, "ok", "the spec's example decodes");
+        assert!(detail.contains("answered from the spec's example"), "{detail}");
+        assert_eq!(decode("{}", serde_json::json!({"kind": "decode"})).0, "mock-wrong");
+        assert_eq!(
+            decode(r#"{"id": "a"}"#, serde_json::json!({"kind": "ok"})).0,
+            "decode-failed",
+            "a conforming answer the client cannot read is its fault"
+        );
     }
 }

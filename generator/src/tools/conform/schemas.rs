@@ -137,13 +137,41 @@ pub fn matches(pattern: &str, min: Option<u64>, max: Option<u64>, value: &str) -
         .is_ok_and(|checker| checker.is_valid(&Value::String(value.to_owned())))
 }
 
-/// OpenAPI 3.0's `nullable: true` in draft 4's words: `null` added to the schema's `type` (and
-/// to its `enum`), or, for a schema without a `type`, `null` as an alternative to it.
+/// The bounds an integer format sets (OpenAPI's `int32` and `int64`, and the unsigned and
+/// narrower ones published specs use), which draft 4 knows only as `minimum` and `maximum`.
+fn format_bounds(format: &str) -> Option<(i128, i128)> {
+    Some(match format {
+        "int8" => (i8::MIN.into(), i8::MAX.into()),
+        "uint8" => (0, u8::MAX.into()),
+        "int16" => (i16::MIN.into(), i16::MAX.into()),
+        "uint16" => (0, u16::MAX.into()),
+        "int32" => (i32::MIN.into(), i32::MAX.into()),
+        "uint32" => (0, u32::MAX.into()),
+        "int64" => (i64::MIN.into(), i64::MAX.into()),
+        "uint64" | "uint" => (0, u64::MAX.into()),
+        _ => return None,
+    })
+}
+
+/// OpenAPI 3.0 in draft 4's words. `nullable: true`: `null` added to the schema's `type` (and
+/// to its `enum`), or, for a schema without a `type`, `null` as an alternative to it. An
+/// integer format: its bounds, where the schema gives none.
 fn spell_nullable(node: &mut Value) {
     match node {
         Value::Array(items) => items.iter_mut().for_each(spell_nullable),
         Value::Object(members) => {
             members.values_mut().for_each(spell_nullable);
+            let bounds = members.get("format").and_then(Value::as_str).and_then(format_bounds);
+            if let (Some((low, high)), Some("integer")) =
+                (bounds, members.get("type").and_then(Value::as_str))
+            {
+                if !members.contains_key("minimum") {
+                    members.insert("minimum".into(), json_number(low));
+                }
+                if !members.contains_key("maximum") {
+                    members.insert("maximum".into(), json_number(high));
+                }
+            }
             if members.remove("nullable") != Some(Value::Bool(true)) {
                 return;
             }
@@ -172,6 +200,11 @@ fn spell_nullable(node: &mut Value) {
     }
 }
 
+/// A JSON number for a bound (every bound of [`format_bounds`] fits an `i64` or a `u64`).
+fn json_number(n: i128) -> Value {
+    i64::try_from(n).map(Value::from).or_else(|_| u64::try_from(n).map(Value::from)).unwrap_or(Value::Null)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +229,7 @@ components:
         created: {type: string, format: date-time}
         name: {type: string, nullable: true}
         friend: {$ref: "#/components/schemas/User"}
+        index: {type: integer, format: uint64}
     Alias: {$ref: "#/components/schemas/User"}
 "##;
 
@@ -209,6 +243,10 @@ components:
             schemas.violations(&user, &json!({"id": "a", "created": "yesterday"})).expect("checkable");
         assert_eq!(wrong.len(), 1, "{wrong:?}");
         assert!(wrong[0].starts_with("at `/created`:"), "{wrong:?}");
+        assert!(
+            !schemas.conforms(&user, &json!({"id": "a", "index": -1})),
+            "an unsigned format has no negatives"
+        );
     }
 
     #[test]

@@ -516,6 +516,15 @@ fn string(format: &str, min: Option<u64>, max: Option<u64>) -> String {
         "ipv4" => "192.0.2.1",
         "ipv6" => "2001:db8::1",
         "byte" => "c3RyaW5n",
+        "duration" => "P1D",
+        "uri-reference" | "iri-reference" => "/a",
+        "iri" => "https://example.com/a",
+        "uri-template" => "/a/{b}",
+        "json-pointer" => "/a",
+        "relative-json-pointer" => "0",
+        "regex" => "^a$",
+        "idn-email" => "user@example.com",
+        "idn-hostname" => "example.com",
         _ => "string",
     };
     let mut text = text.to_owned();
