@@ -125,11 +125,13 @@ pub fn main_source(schemas: &Schemas, api: &Api) -> String {
             }
         }
 
-        /// Whether Prism could not make an answer from the schema (it has none) and should be
-        /// asked for the spec's example instead.
+        /// Whether Prism failed to make up an answer (the spec has no schema for it, or its
+        /// generator broke on the schema) and should be asked for its static answer instead:
+        /// the spec's example, or one it builds from the schema another way.
         fn wants_example(outcome: &serde_json::Value) -> bool {
             outcome["kind"] == "api"
-                && outcome["body"].as_str().is_some_and(|b| b.contains("Tried to force a dynamic response"))
+                && outcome["status"] == 500
+                && outcome["body"].as_str().is_some_and(|b| b.contains("stoplight.io/prism/errors#UNKNOWN"))
         }
 
         #[tokio::main(flavor = "current_thread")]

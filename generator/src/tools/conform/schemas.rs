@@ -206,14 +206,18 @@ fn json_number(n: i128) -> Value {
 }
 
 #[cfg(test)]
+impl Schemas {
+    /// The schemas of a spec a test writes out.
+    pub fn from_yaml(yaml: &str) -> Self {
+        let spec = generator::load::parse(std::path::Path::new("spec.yaml"), yaml).expect("the spec parses");
+        Self::new(&spec)
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    pub(crate) fn schemas(yaml: &str) -> Schemas {
-        let spec = generator::load::parse(std::path::Path::new("spec.yaml"), yaml).expect("the spec parses");
-        Schemas::new(&spec)
-    }
 
     const SPEC: &str = r##"
 openapi: 3.0.3
@@ -235,7 +239,7 @@ components:
 
     #[test]
     fn values_are_checked_with_refs_nullable_and_formats() {
-        let schemas = schemas(SPEC);
+        let schemas = Schemas::from_yaml(SPEC);
         let user = Pointer::from_ref("#/components/schemas/User").expect("a pointer");
         assert!(schemas.conforms(&user, &json!({"id": "a", "name": null, "friend": {"id": "b"}})));
         assert!(!schemas.conforms(&user, &json!({"id": "a", "friend": {}})), "the friend needs an id");
@@ -251,7 +255,7 @@ components:
 
     #[test]
     fn refs_are_followed_to_their_target() {
-        let schemas = schemas(SPEC);
+        let schemas = Schemas::from_yaml(SPEC);
         let alias = Pointer::from_ref("#/components/schemas/Alias").expect("a pointer");
         let (at, node) = schemas.follow(&alias).expect("a target");
         assert_eq!(at.as_str(), "/components/schemas/User");

@@ -140,12 +140,7 @@ impl<'a> Values<'a> {
         if depth > MAX_DEPTH || !(value.is_object() || value.is_array()) {
             return false;
         }
-        let mut view = View::default();
-        for (at, node) in ats.iter().filter_map(|at| self.schemas.follow(at)) {
-            if let Some(schema) = node.as_object() {
-                view.parts.extend(self.view(&at, schema).parts);
-            }
-        }
+        let view = self.view_all(ats);
         match value {
             Value::Object(members) => {
                 let properties = view.properties();
@@ -196,16 +191,24 @@ impl<'a> Values<'a> {
                 return value.clone();
             }
         }
-        let mut view = View::default();
-        for (at, schema) in &roots {
-            view.parts.extend(self.view(at, schema).parts);
-        }
+        let view = self.view_all(&ats);
         for key in ["oneOf", "anyOf"] {
             if let Some((part_at, Value::Array(variants))) = view.first(key) {
                 return self.choose(&part_at.join(key), variants.len(), &view, depth, mode);
             }
         }
         self.typed(&view, depth, mode)
+    }
+
+    /// The schemas at `ats` read as one, each with its `allOf` members.
+    fn view_all(&self, ats: &[Pointer]) -> View<'a> {
+        let mut view = View::default();
+        for (at, node) in ats.iter().filter_map(|at| self.schemas.follow(at)) {
+            if let Some(schema) = node.as_object() {
+                view.parts.extend(self.view(&at, schema).parts);
+            }
+        }
+        view
     }
 
     /// The schema at `at` with its `allOf` members (and theirs), `$ref`s followed.
@@ -544,11 +547,6 @@ fn string(format: &str, min: Option<u64>, max: Option<u64>) -> String {
 mod tests {
     use super::*;
 
-    fn schemas(yaml: &str) -> Schemas {
-        let spec = generator::load::parse(std::path::Path::new("spec.yaml"), yaml).expect("the spec parses");
-        Schemas::new(&spec)
-    }
-
     fn at(reference: &str) -> Pointer {
         Pointer::from_ref(reference).expect("a pointer")
     }
@@ -614,7 +612,7 @@ components:
 
     #[test]
     fn all_of_members_add_required_members_and_examples_must_fit() {
-        let schemas = schemas(SPEC);
+        let schemas = Schemas::from_yaml(SPEC);
         let values = Values::new(&schemas);
         let account = at("#/components/schemas/Account");
         let required = values.of(&account, Members::Required);
@@ -642,7 +640,7 @@ components:
 
     #[test]
     fn alternatives_that_conform_are_chosen_with_their_tag() {
-        let schemas = schemas(SPEC);
+        let schemas = Schemas::from_yaml(SPEC);
         let values = Values::new(&schemas);
         let pet = values.of(&at("#/components/schemas/Pet"), Members::All);
         assert_eq!(pet, json!({"kind": "Cat", "lives": 1}));
