@@ -12,6 +12,10 @@
 //! param = "from"                           # the query parameter (found by name if left out)
 //! items = "things"                         # the response member with the items
 //! next = "following"                       # next page number, "has more" flag, or next cursor
+//!
+//! [client.streams.createCompletion]         # a streamed answer, by operationId
+//! switch = "stream"                         # the boolean body member that asks for the stream
+//! sentinel = "[DONE]"                       # the event data that ends it
 //! ```
 
 use std::collections::BTreeMap;
@@ -21,7 +25,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::naming;
-use crate::options::{EnvelopeSetting, Options, PagingSetting};
+use crate::options::{EnvelopeSetting, Options, PagingSetting, StreamSetting};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +44,8 @@ struct ClientEntry {
     envelope: EnvelopeSetting,
     #[serde(default)]
     pagination: BTreeMap<String, PagingSetting>,
+    #[serde(default)]
+    streams: BTreeMap<String, StreamSetting>,
 }
 
 /// One client to generate, with paths resolved against the config file's folder.
@@ -90,6 +96,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Client>> {
                     source,
                     envelope: entry.envelope,
                     pagination: entry.pagination,
+                    streams: entry.streams,
                 },
             })
         })

@@ -12,6 +12,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod media;
 pub mod naming;
 pub mod options;
 pub mod pointer;
@@ -25,6 +26,8 @@ mod ncp_apigw_v2;
 #[cfg(test)]
 #[allow(dead_code)]
 mod runtime;
+#[cfg(test)]
+mod runtime_stream_tests;
 #[cfg(test)]
 mod runtime_tests;
 

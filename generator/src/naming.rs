@@ -215,6 +215,8 @@ pub const BUILDER_MEMBERS: &[&str] = &[
     "next_page",
     "error_body",
     "success_body",
+    "into_request",
+    "idle_timeout",
 ];
 
 /// Names the generated crate root and `Client` use; tag accessors get other names.

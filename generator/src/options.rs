@@ -16,6 +16,8 @@ pub struct Options {
     pub envelope: EnvelopeSetting,
     /// Paging set by hand, by operationId, for listings whose paging cannot be inferred.
     pub pagination: BTreeMap<String, PagingSetting>,
+    /// Streamed answers set by hand, by operationId, where the spec does not say enough.
+    pub streams: BTreeMap<String, StreamSetting>,
 }
 
 impl Options {
@@ -25,8 +27,20 @@ impl Options {
             source: source.into(),
             envelope: EnvelopeSetting::default(),
             pagination: BTreeMap::new(),
+            streams: BTreeMap::new(),
         }
     }
+}
+
+/// `[client.streams.<operationId>]`: how one streamed answer is asked for and ended.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamSetting {
+    /// The boolean body member (wire name) that asks for the stream; `stream` is found
+    /// without being set.
+    pub switch: Option<String>,
+    /// The data of the event that ends the stream (`[DONE]`).
+    pub sentinel: Option<String>,
 }
 
 /// `[client.pagination.<operationId>]`: how one listing is paged.

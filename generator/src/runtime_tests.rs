@@ -645,6 +645,7 @@ async fn per_request_timeout_and_extra_headers_and_query() {
         max_retries: Some(0),
         headers: vec![("X-Extra".into(), "1".into())],
         query: vec![("debug".into(), "true".into())],
+        idle_timeout: None,
     };
     let mut request = Request::new(Method::GET, Auth::NONE);
     request.options(options(Duration::from_millis(50)));

@@ -136,24 +136,8 @@ impl GetAccessHistory {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AccessHistoryPage>, Error> {
-        runtime::request::require_one_of(
-            &["user", "device", "identity"],
-            &[self.user.is_some(), self.device.is_some(), self.identity.is_some()],
-        )?;
-
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_SECRET]],
-            optional: false,
-        };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
-        request.path("/proj/access-history");
-        request.query("per", &self.per, QueryStyle::Form { explode: true })?;
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
-        request.query("user", &self.user, QueryStyle::Form { explode: true })?;
-        request.query("device", &self.device, QueryStyle::Form { explode: true })?;
-        request.query("identity", &self.identity, QueryStyle::Form { explode: true })?;
-        request.options(self.options);
-        self.client
+        let (client, request) = self.into_request()?;
+        client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
             .await
@@ -187,6 +171,28 @@ impl GetAccessHistory {
         }
         self.page = Some(next);
         Some(self)
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
+        runtime::request::require_one_of(
+            &["user", "device", "identity"],
+            &[self.user.is_some(), self.device.is_some(), self.identity.is_some()],
+        )?;
+
+        const AUTH: Auth = Auth {
+            alternatives: &[&[scheme::API_SECRET]],
+            optional: false,
+        };
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/proj/access-history");
+        request.query("per", &self.per, QueryStyle::Form { explode: true })?;
+        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
+        request.query("user", &self.user, QueryStyle::Form { explode: true })?;
+        request.query("device", &self.device, QueryStyle::Form { explode: true })?;
+        request.query("identity", &self.identity, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
+        Ok((self.client, request))
     }
 }
 

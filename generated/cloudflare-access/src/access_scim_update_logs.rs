@@ -232,6 +232,46 @@ impl ListAccessScimUpdateLogs {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::AccessResponses>>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
+            .await
+    }
+
+    /// Every page of this listing, each requested only when the stream gets to it.
+    pub fn pages(
+        self,
+    ) -> runtime::paging::BoxStream<
+        Result<Response<Vec<types::AccessResponses>>, Error>,
+    > {
+        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+    }
+
+    /// Every item of every page, in order, fetched page by page as the stream is read.
+    pub fn stream(
+        self,
+    ) -> runtime::paging::BoxStream<Result<types::AccessResponses, Error>> {
+        runtime::paging::items(self.pages(), |items| items)
+    }
+
+    /// The request for the page after `response`, or `None` after the last page.
+    fn next_page(
+        mut self,
+        response: &Response<Vec<types::AccessResponses>>,
+    ) -> Option<Self> {
+        let page = self.page.unwrap_or(1);
+        if response.value.is_empty()
+            || !runtime::paging::more_pages(response.result_info.as_ref(), page)
+        {
+            return None;
+        }
+        self.page = Some(page + 1);
+        Some(self)
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
             optional: false,
@@ -285,41 +325,7 @@ impl ListAccessScimUpdateLogs {
         request.query("page", &self.page, QueryStyle::Form { explode: true })?;
         request.query("per_page", &self.per_page, QueryStyle::Form { explode: true })?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
-    }
-
-    /// Every page of this listing, each requested only when the stream gets to it.
-    pub fn pages(
-        self,
-    ) -> runtime::paging::BoxStream<
-        Result<Response<Vec<types::AccessResponses>>, Error>,
-    > {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
-    }
-
-    /// Every item of every page, in order, fetched page by page as the stream is read.
-    pub fn stream(
-        self,
-    ) -> runtime::paging::BoxStream<Result<types::AccessResponses, Error>> {
-        runtime::paging::items(self.pages(), |items| items)
-    }
-
-    /// The request for the page after `response`, or `None` after the last page.
-    fn next_page(
-        mut self,
-        response: &Response<Vec<types::AccessResponses>>,
-    ) -> Option<Self> {
-        let page = self.page.unwrap_or(1);
-        if response.value.is_empty()
-            || !runtime::paging::more_pages(response.result_info.as_ref(), page)
-        {
-            return None;
-        }
-        self.page = Some(page + 1);
-        Some(self)
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.

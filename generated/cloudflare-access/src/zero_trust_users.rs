@@ -145,6 +145,15 @@ impl GetLastSeenIdentity {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AccessIdentity>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
             optional: false,
@@ -156,10 +165,7 @@ impl GetLastSeenIdentity {
         request.path_param("user_id", &self.user_id)?;
         request.path("/last_seen_identity");
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -242,6 +248,15 @@ impl GetActiveSessions {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::AccessActiveSessionListItem>>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
             optional: false,
@@ -253,10 +268,7 @@ impl GetActiveSessions {
         request.path_param("user_id", &self.user_id)?;
         request.path("/active_sessions");
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -340,6 +352,15 @@ impl GetActiveSession {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AccessActiveSession>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
             optional: false,
@@ -352,10 +373,7 @@ impl GetActiveSession {
         request.path("/active_sessions/");
         request.path_param("nonce", &self.nonce)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.

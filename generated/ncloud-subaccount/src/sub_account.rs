@@ -94,6 +94,15 @@ impl GetLastAccessSummary {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::LastAccessSummary>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::NCP_APIGW_V2]],
             optional: false,
@@ -103,10 +112,7 @@ impl GetLastAccessSummary {
         request.path_param("subAccountId", &self.sub_account_id)?;
         request.path("/last-access-summary");
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.

@@ -14,7 +14,6 @@ const BASE_DEPENDENCIES: &[(&str, &str)] = &[
     ("futures-util", "\"0.3\""),
     ("httpdate", "\"1.0\""),
     ("percent-encoding", "\"2.3\""),
-    ("reqwest", "{ version = \"0.13\", features = [\"multipart\"] }"),
     ("serde", "{ version = \"1.0\", features = [\"derive\"] }"),
     ("serde_json", "\"1.0\""),
     ("serde_path_to_error", "\"0.1\""),
@@ -28,13 +27,28 @@ const CHRONO: &[(&str, &str)] =
 /// UUIDs, for crates whose types have them.
 const UUID: &[(&str, &str)] = &[("uuid", "{ version = \"1\", features = [\"serde\"] }")];
 
+/// Streamed answers: reqwest's byte streams, the SSE parser, and framing for JSON lines.
+const STREAMS: &[(&str, &str)] = &[
+    ("eventsource-stream", "\"0.2\""),
+    ("tokio-util", "{ version = \"0.7\", features = [\"codec\", \"io\"] }"),
+];
+
+/// reqwest, with byte streams where a crate reads answers as they arrive.
+const REQWEST: &str = "{ version = \"0.13\", features = [\"multipart\"] }";
+const REQWEST_STREAMS: &str = "{ version = \"0.13\", features = [\"multipart\", \"stream\"] }";
+
 /// The NAVER Cloud API Gateway signature.
 const NCP_SIGNATURE: &[(&str, &str)] = &[("base64", "\"0.23\""), ("hmac", "\"0.13\""), ("sha2", "\"0.11\"")];
 
 pub fn manifest(api: &Api, needs: Needs) -> String {
     let mut dependencies: Vec<(&str, &str)> = BASE_DEPENDENCIES.to_vec();
-    for (needed, extra) in [(needs.chrono, CHRONO), (needs.uuid, UUID), (needs.ncp_signature, NCP_SIGNATURE)]
-    {
+    dependencies.push(("reqwest", if needs.streams { REQWEST_STREAMS } else { REQWEST }));
+    for (needed, extra) in [
+        (needs.chrono, CHRONO),
+        (needs.uuid, UUID),
+        (needs.ncp_signature, NCP_SIGNATURE),
+        (needs.streams, STREAMS),
+    ] {
         if needed {
             dependencies.extend_from_slice(extra);
         }

@@ -10,7 +10,9 @@ mod operations;
 mod paging;
 mod readme;
 mod rust;
+mod stream;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
@@ -32,7 +34,14 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("response.rs", include_str!("../runtime/response.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("paging.rs", include_str!("../runtime/paging.rs")),
+    ("stream.rs", include_str!("../runtime/stream.rs")),
 ];
+
+/// The runtime's streaming module, and its declaration in `mod.rs`: left out of crates
+/// without streamed answers, which then need none of its dependencies.
+const STREAM_FILE: &str = "stream.rs";
+const STREAM_DECLARATION: &str =
+    "// Only in crates with streamed answers, with the dependencies it needs (see `emit`).\npub(crate) mod stream;\n";
 
 /// The NAVER Cloud API Gateway signer, carried by crates whose spec selects it.
 pub const NCP_APIGW_V2_SOURCE: &str = include_str!("../signers/ncp_apigw_v2.rs");
@@ -49,7 +58,7 @@ pub enum Content {
     /// Rust source, to be formatted.
     Rust(TokenStream),
     /// Rust source written by hand, copied as is.
-    RustVerbatim(&'static str),
+    RustVerbatim(Cow<'static, str>),
     /// Any other text, final.
     Text(String),
 }
@@ -65,14 +74,19 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
         file("src/types.rs", Content::Rust(models::types_module(api))),
     ];
     for (name, text) in RUNTIME_FILES {
-        files.push(file(&format!("src/runtime/{name}"), Content::RustVerbatim(text)));
+        let content = match *name {
+            STREAM_FILE if !needs.streams => continue,
+            "mod.rs" if !needs.streams => Content::RustVerbatim(text.replace(STREAM_DECLARATION, "").into()),
+            _ => Content::RustVerbatim(Cow::Borrowed(text)),
+        };
+        files.push(file(&format!("src/runtime/{name}"), content));
     }
     for group in &api.groups {
         let path = format!("src/{}.rs", crate::naming::bare(&group.module));
         files.push(file(&path, Content::Rust(operations::group_module(api, group))));
     }
     if needs.ncp_signature {
-        files.push(file("src/ncp_apigw_v2.rs", Content::RustVerbatim(NCP_APIGW_V2_SOURCE)));
+        files.push(file("src/ncp_apigw_v2.rs", Content::RustVerbatim(Cow::Borrowed(NCP_APIGW_V2_SOURCE))));
     }
     files
 }
@@ -95,6 +109,11 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
     let signer = needs.ncp_signature.then(|| {
         quote!(
             mod ncp_apigw_v2;
+        )
+    });
+    let event = needs.streams.then(|| {
+        quote!(
+            pub use runtime::stream::Event;
         )
     });
     // Without operations nothing sends a request, and most of the runtime goes unused.
@@ -124,6 +143,7 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
         pub use runtime::error::DecodeError;
         pub use runtime::paging::BoxStream;
         pub use runtime::response::{ApiMessage, Response};
+        #event
         /// The HTTP client the generated client is built on, for implementing [`Signer`] and
         /// for [`ClientBuilder::http_client`].
         pub use reqwest;

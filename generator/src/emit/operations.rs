@@ -264,7 +264,24 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         }
     }
     let output = success_type(types, op);
-    let send = send_body(api, op);
+    let build = request_body(api, op);
+    let reply = reply(api, op);
+    let whole_answer = op.stream.as_ref().and_then(|stream| super::stream::switch(op, stream, false));
+    let mutable = whole_answer.is_some().then(|| quote!(mut));
+    let send_doc = match &op.stream {
+        // The answer is only ever a stream: `.send()` reads all of it.
+        Some(stream) if !stream.alongside => quote! {
+            /// Sends the request and returns the whole stream once it has ended, as received;
+            /// [`Self::stream`] reads it item by item as it arrives.
+        },
+        _ => quote! {
+            /// Sends the request and returns the decoded result.
+        },
+    };
+    let streaming = op.stream.as_ref().map(|stream| {
+        let errors = errors_reply(api, op, quote!(runtime::response::empty));
+        super::stream::stream_methods(types, op, stream, &errors)
+    });
     let error_decoder = error_decoder(api, types, op);
     let paging = op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &output));
     let (responses, success_decoder) = match &op.response {
@@ -314,18 +331,27 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
                 self
             }
 
-            /// Sends the request and returns the decoded result.
+            #send_doc
             pub async fn send(self) -> Result<#output, Error> {
                 self.send_with_response().await.map(Response::into_value)
             }
 
             /// Sends the request and returns the result with the response's status, headers and
             /// (for envelopes) messages.
-            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
-                #send
+            pub async fn send_with_response(#mutable self) -> Result<Response<#output>, Error> {
+                #whole_answer
+                let (client, request) = self.into_request()?;
+                client.core().send(request, #reply).await
             }
 
             #paging
+
+            #streaming
+
+            /// The request as the API expects it, and the client to send it with.
+            fn into_request(self) -> Result<(Client, Request), Error> {
+                #build
+            }
 
             #success_decoder
 
@@ -433,7 +459,7 @@ fn setter_allowance(name: &str) -> Option<TokenStream> {
     }
 }
 
-fn send_body(api: &Api, op: &Operation) -> TokenStream {
+fn request_body(api: &Api, op: &Operation) -> TokenStream {
     const CONSTANTS: &[&str] =
         &["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
     let method = if CONSTANTS.contains(&op.http_method.as_str()) {
@@ -497,23 +523,12 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             });
         }
     }
-    let errors = if op.errors.is_empty() { quote!(|_, _| None) } else { quote!(Self::error_body) };
-    let envelope = if api.envelope.is_some() { quote!(Some(&crate::client::ENVELOPE)) } else { quote!(None) };
-    let read = |read: TokenStream| quote!(Reply::body(#errors, #envelope, #read));
     let multipart = op.multipart_required.then(|| quote!(request.multipart();));
     // JSON is what the runtime asks for unless told otherwise.
     let accept = (op.accept != "application/json").then(|| {
         let accept = &op.accept;
         quote!(request.accept(#accept);)
     });
-    let reply = match &op.response {
-        Success::Envelope { .. } => quote!(Reply::enveloped(#errors, &crate::client::ENVELOPE)),
-        Success::Json(_) => read(quote!(runtime::response::json)),
-        Success::Empty => read(quote!(runtime::response::empty)),
-        Success::Text => read(quote!(runtime::response::text)),
-        Success::Bytes => read(quote!(runtime::response::bytes)),
-        Success::ByStatus { .. } => read(quote!(Self::success_body)),
-    };
     quote! {
         #(#checks)*
         #auth
@@ -522,7 +537,39 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         #multipart
         #(#steps)*
         request.options(self.options);
-        self.client.core().send(request, #reply).await
+        Ok((self.client, request))
+    }
+}
+
+/// How the operation's answer is read.
+fn reply(api: &Api, op: &Operation) -> TokenStream {
+    let read = match &op.response {
+        Success::Envelope { .. } => {
+            let errors = error_reader(op);
+            return quote!(Reply::enveloped(#errors, &crate::client::ENVELOPE));
+        }
+        Success::Json(_) => quote!(runtime::response::json),
+        Success::Empty => quote!(runtime::response::empty),
+        Success::Text => quote!(runtime::response::text),
+        Success::Bytes => quote!(runtime::response::bytes),
+        Success::ByStatus { .. } => quote!(Self::success_body),
+    };
+    errors_reply(api, op, read)
+}
+
+/// A reply that reads a success with `read`, and errors as the operation declares them.
+fn errors_reply(api: &Api, op: &Operation, read: TokenStream) -> TokenStream {
+    let errors = error_reader(op);
+    let envelope = if api.envelope.is_some() { quote!(Some(&crate::client::ENVELOPE)) } else { quote!(None) };
+    quote!(Reply::body(#errors, #envelope, #read))
+}
+
+/// The function that reads an error body as the operation declares it.
+fn error_reader(op: &Operation) -> TokenStream {
+    if op.errors.is_empty() {
+        quote!(|_, _| None)
+    } else {
+        quote!(Self::error_body)
     }
 }
 

@@ -5,6 +5,8 @@
 
 pub mod query;
 
+pub use crate::media::StreamFormat;
+
 /// One API, ready to emit as a crate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -326,6 +328,8 @@ pub struct Operation {
     pub required_one_of: Vec<Vec<ParamId>>,
     /// How to walk the pages of a listing, when the operation is one.
     pub pagination: Option<Pagination>,
+    /// How to read the answer item by item, when the operation answers a stream.
+    pub stream: Option<Stream>,
 }
 
 impl Operation {
@@ -353,6 +357,33 @@ impl Operation {
     pub fn params_with_ids(&self) -> impl Iterator<Item = (ParamId, &Param)> {
         self.params.iter().enumerate().map(|(index, param)| (ParamId(index), param))
     }
+}
+
+/// An answer read as it arrives, item by item (server-sent events, JSON lines).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stream {
+    pub format: StreamFormat,
+    /// The media type asked for (`Accept`) when the stream is wanted.
+    pub media: String,
+    pub item: StreamItem,
+    /// The operation also answers whole (JSON) where the stream is not asked for.
+    pub alongside: bool,
+    /// The boolean body member that asks for the stream (`stream: true`).
+    pub switch: Option<Member>,
+    /// The data of the event that ends the stream (`[DONE]`).
+    pub sentinel: Option<String>,
+}
+
+/// What each item of a stream is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamItem {
+    /// Events as received (their type, data, id and retry), where the spec gives no schema.
+    Raw,
+    /// Each event's data (or each line or record) decoded as the type.
+    Data(TypeRef),
+    /// Each whole event decoded as the type: a struct with `data` and any of `event`, `id`,
+    /// `retry`, the schema the spec gives describing the event rather than its data.
+    Event(TypeRef),
 }
 
 /// A paginated listing: where its items are and how to ask for the next page.

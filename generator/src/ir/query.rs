@@ -2,7 +2,7 @@
 //! types a value holds, which crates the generated code needs. Answered here once, so lowering
 //! (which decides boxing and paging) and the emitters (which print) always agree.
 
-use super::{Api, Operation, SchemeKind, Signature, Success, TypeDef, TypeKind, TypeRef};
+use super::{Api, Operation, SchemeKind, Signature, StreamItem, Success, TypeDef, TypeKind, TypeRef};
 
 /// Follows aliases to the type a reference finally stands for (at most once round every
 /// type, so an alias cycle ends).
@@ -64,6 +64,9 @@ pub fn operation_type_refs(op: &Operation) -> Vec<&TypeRef> {
         Success::ByStatus { cases, .. } => out.extend(cases.iter().flat_map(|c| &c.body)),
         Success::Empty | Success::Text | Success::Bytes => {}
     }
+    if let Some(StreamItem::Data(ty) | StreamItem::Event(ty)) = op.stream.as_ref().map(|s| &s.item) {
+        out.push(ty);
+    }
     out
 }
 
@@ -79,12 +82,15 @@ pub struct Needs {
     pub uuid: bool,
     /// The NAVER Cloud API Gateway signer (and its hmac, sha2 and base64).
     pub ncp_signature: bool,
+    /// Answers read as they arrive (an SSE parser, byte streams).
+    pub streams: bool,
 }
 
 impl Needs {
     pub fn of(api: &Api) -> Self {
         let ncp_signature = api.schemes.iter().any(|s| s.kind == SchemeKind::Signed(Signature::NcpApigwV2));
-        let mut needs = Needs { ncp_signature, ..Needs::default() };
+        let streams = api.groups.iter().flat_map(|g| &g.operations).any(|op| op.stream.is_some());
+        let mut needs = Needs { ncp_signature, streams, ..Needs::default() };
         visit_type_refs(api, &mut |ty| {
             for part in ty.parts() {
                 match part {

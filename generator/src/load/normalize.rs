@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 
 use super::shape::Dialect;
 use super::{enum_names, Pointer};
+use crate::media::StreamFormat;
 
 /// What was corrected or dropped, and where.
 pub type Notes = Vec<(Pointer, String)>;
@@ -94,6 +95,14 @@ fn members<'v>(value: &'v mut Value, at: &Pointer) -> Vec<(&'v mut Value, Pointe
 fn named<'v>(value: &'v mut Value, at: &Pointer) -> Vec<(&'v mut Value, Pointer)> {
     match value {
         Value::Object(map) => map.iter_mut().map(|(key, child)| (child, at.join(key))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// [`named`], with each member's key.
+fn named_with_keys<'v>(value: &'v mut Value, at: &Pointer) -> Vec<(String, &'v mut Value, Pointer)> {
+    match value {
+        Value::Object(map) => map.iter_mut().map(|(key, child)| (key.clone(), child, at.join(key))).collect(),
         _ => Vec::new(),
     }
 }
@@ -344,16 +353,46 @@ impl Walker<'_> {
 
     fn content(&mut self, value: &mut Value, at: &Pointer) {
         if let Some((content, at)) = member(value, "content", at) {
-            for (media, at) in named(content, &at) {
-                if let Some(item) = media.as_object_mut().and_then(|m| m.remove("itemSchema")) {
-                    self.note(&at.join("itemSchema"), "the items of a streamed media type (`itemSchema`) are not typed; the body is read whole");
-                    drop(item);
-                }
+            for (key, media, at) in named_with_keys(content, &at) {
+                self.item_schema(&key, media, &at);
                 if let Some((schema, at)) = member(media, "schema", &at) {
                     self.schema(schema, &at);
                 }
             }
         }
+    }
+
+    /// 3.2's `itemSchema` of a streamed media type (events, JSON lines, JSON sequences) is
+    /// read as its `schema`, which lowering takes for one item of the stream. An event's
+    /// `data` given as a string with a `contentSchema` is read as that schema: the client
+    /// decodes the data.
+    fn item_schema(&mut self, key: &str, media: &mut Value, at: &Pointer) {
+        let Some(map) = media.as_object_mut() else { return };
+        let Some(mut item) = map.remove("itemSchema") else { return };
+        let Some(format) = StreamFormat::of(key) else {
+            self.note(
+                &at.join("itemSchema"),
+                "the items of this media type (`itemSchema`) are not typed; the body is read whole",
+            );
+            return;
+        };
+        if map.contains_key("schema") {
+            self.note(&at.join("itemSchema"), "`itemSchema` is left out: the media type also has a `schema`, which is read as the stream's items");
+            return;
+        }
+        if format == StreamFormat::Events {
+            let data =
+                item.get_mut("properties").and_then(|p| p.get_mut("data")).and_then(Value::as_object_mut);
+            if let Some(data) = data {
+                if let Some(content) = data.remove("contentSchema") {
+                    *data = match content {
+                        Value::Object(content) => content,
+                        _ => Map::new(),
+                    };
+                }
+            }
+        }
+        map.insert("schema".into(), item);
     }
 
     fn schema(&mut self, schema: &mut Value, at: &Pointer) {

@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 
 use super::origin::{Origin, Origins};
 use super::Pointer;
+use crate::media::essence;
 
 /// The converted document, where its moved nodes were, and what was lost on the way.
 #[derive(Debug)]
@@ -710,10 +711,6 @@ impl<'d> Converter<'d> {
         }
         Value::Object(out)
     }
-}
-
-fn essence(media: &str) -> String {
-    media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
 fn is_form(media: &str) -> bool {

@@ -7,6 +7,7 @@ mod operation;
 mod pagination;
 mod schema;
 mod security;
+mod stream;
 mod view;
 
 use crate::error::{Diagnostic, Error};
@@ -36,6 +37,10 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
     for op in groups.iter_mut().flat_map(|g| &mut g.operations) {
         let setting = options.pagination.get(&op.id);
         unused.retain(|id| **id != op.id);
+        // `.stream()` reads a streamed answer; a listing is paged only where that is set.
+        if op.stream.is_some() && setting.is_none() {
+            continue;
+        }
         op.pagination = pagination::paging(op, &types, setting).map_err(|message| Error::Config {
             path: spec.file.clone(),
             message: format!("pagination of `{}`: {message}", op.id),
@@ -45,6 +50,20 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
         return Err(Error::Config {
             path: spec.file.clone(),
             message: format!("pagination is set for `{id}`, which is not an operationId of this spec"),
+        });
+    }
+    let mut unused: Vec<&String> = options.streams.keys().collect();
+    for op in groups.iter_mut().flat_map(|g| &mut g.operations) {
+        unused.retain(|id| **id != op.id);
+        stream::finish(op, &types, options.streams.get(&op.id)).map_err(|message| Error::Config {
+            path: spec.file.clone(),
+            message: format!("stream of `{}`: {message}", op.id),
+        })?;
+    }
+    if let Some(id) = unused.first() {
+        return Err(Error::Config {
+            path: spec.file.clone(),
+            message: format!("a stream is set for `{id}`, which is not an operationId of this spec"),
         });
     }
     let info = &spec.api.info;

@@ -9,12 +9,14 @@ use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Sta
 use super::envelope;
 use super::schema::TypeSpace;
 use super::security::Schemes;
+use super::stream;
 use crate::error::Diagnostic;
 use crate::ir::{
     Body, BodyEncoding, EnvelopeFields, ErrorBody, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamId,
-    ParamLocation, PathPart, QueryStyle, StatusMatch, Success, SuccessCase, TypeRef,
+    ParamLocation, PathPart, QueryStyle, StatusMatch, Stream, Success, SuccessCase, TypeRef,
 };
 use crate::load::Spec;
+use crate::media::essence;
 use crate::naming::{
     self, operation_method, pascal, snake, words, Scope, BUILDER_MEMBERS, CLIENT_MEMBERS, GROUP_MEMBERS,
     MODULE_NAMES,
@@ -177,7 +179,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let path_parts = self.path(path, at, &mut params, &mut names);
         let mut multipart_required = false;
         let body = self.body(op, at, &builder_hint, &mut params, &mut names, &mut multipart_required)?;
-        let (answer, errors, accept) = self.responses(op, at, &builder_hint)?;
+        let (answer, errors, accept, stream) = self.responses(op, at, &builder_hint)?;
         let required_one_of = self.required_one_of(op, at, &params)?;
         let (id, http_method, path_template) = (id.to_owned(), method.to_owned(), path.to_owned());
         let (summary, description, deprecated) = (op.summary.clone(), op.description.clone(), op.deprecated);
@@ -208,6 +210,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 security,
                 required_one_of,
                 pagination: None,
+                stream,
             }
         }))
     }
@@ -443,7 +446,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         op: &openapiv3::Operation,
         at: &Pointer,
         builder_hint: &str,
-    ) -> Result<(Answer, Vec<ErrorCase>, String)> {
+    ) -> Result<(Answer, Vec<ErrorCase>, String, Option<Stream>)> {
         let spec = self.spec;
         let responses_at = at.join("responses");
         let mut statuses: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Pointer)> = op
@@ -475,6 +478,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         }
         let mut successes = Vec::with_capacity(success_nodes.len());
         let mut media_types = Vec::with_capacity(success_nodes.len());
+        let mut stream = None;
         for (status, node, node_at) in &success_nodes {
             // These statuses have no body, whatever the spec declares (RFC 9110).
             if matches!(status, StatusMatch::Code(204 | 205)) {
@@ -482,7 +486,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 media_types.push(None);
                 continue;
             }
-            let (success, media) = self.success(node, node_at, builder_hint)?;
+            let (success, media, streamed) = self.success(node, node_at, builder_hint)?;
+            stream = stream.or(streamed);
             successes.push((*status, success));
             media_types.push(media);
         }
@@ -525,28 +530,33 @@ impl<'a, 's> OperationLowering<'a, 's> {
         if read.is_empty() {
             read = error_media;
         }
-        Ok((response, errors, accept(read)))
+        Ok((response, errors, accept(read), stream))
     }
 
-    /// What a success response is read as, and the media type it is read from.
+    /// What a success response is read as, the media type it is read from, and the stream it
+    /// offers to be read item by item.
     fn success(
         &mut self,
         node: &ReferenceOr<openapiv3::Response>,
         at: &Pointer,
         builder_hint: &str,
-    ) -> Result<(Success, Option<String>)> {
+    ) -> Result<(Success, Option<String>, Option<Stream>)> {
         let spec = self.spec;
         let resolved = spec.resolve(node, at)?;
         let content = &resolved.item.content;
         let schema_of = |media: &str| resolved.pointer.join("content").join(media).join("schema");
-        let Some((media, schema)) =
-            json_media(content).filter(|(media, schema)| !any_text(spec, media, *schema, &schema_of(media)))
-        else {
-            let Some((media, body)) = content.iter().next() else { return Ok((Success::Empty, None)) };
+        let whole =
+            json_media(content).filter(|(media, schema)| !any_text(spec, media, *schema, &schema_of(media)));
+        let content_at = resolved.pointer.join("content");
+        let stream = stream::lower(spec, self.space, content, &content_at, whole.is_some(), builder_hint)?;
+        let Some((media, schema)) = whole else {
+            let Some((media, body)) = content.iter().next() else { return Ok((Success::Empty, None, None)) };
             let text =
                 media.starts_with("text/") || any_text(spec, media, body.schema.as_ref(), &schema_of(media));
             let media_at = resolved.pointer.join("content").join(media);
-            if loses_structure(spec, body.schema.as_ref(), &media_at.join("schema")) {
+            // A stream's items are typed for `.stream()`; only its whole body is read untyped.
+            let streamed = stream.as_ref().is_some_and(|s| s.media == *media);
+            if !streamed && loses_structure(spec, body.schema.as_ref(), &media_at.join("schema")) {
                 self.warnings.push(spec.error(
                     &media_at,
                     format!(
@@ -556,20 +566,20 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 ));
             }
             let success = if text { Success::Text } else { Success::Bytes };
-            return Ok((success, Some(media.clone())));
+            return Ok((success, Some(media.clone()), stream));
         };
         let schema_at = resolved.pointer.join("content").join(media).join("schema");
         let media = Some(media.to_owned());
-        let Some(schema) = schema else { return Ok((Success::Json(TypeRef::Json), media)) };
+        let Some(schema) = schema else { return Ok((Success::Json(TypeRef::Json), media, stream)) };
         if let Some(fields) = &self.envelope {
             let hint = format!("{builder_hint}Result");
             if let Some(result) = envelope::result_type(self.space, schema, &schema_at, fields, &hint)? {
                 self.uses_envelope = true;
-                return Ok((Success::Envelope { result }, media));
+                return Ok((Success::Envelope { result }, media, stream));
             }
         }
         let ty = self.space.lower(schema, &schema_at, &format!("{builder_hint}Response"))?;
-        Ok((Success::Json(ty), media))
+        Ok((Success::Json(ty), media, stream))
     }
 
     /// The error body variant for a type, shared by every operation that declares it.
@@ -724,12 +734,6 @@ fn any_text(spec: &Spec, media: &str, schema: Option<&ReferenceOr<openapiv3::Sch
         }
         _ => false,
     })
-}
-
-/// A media type without its parameters, lower case (`application/json; charset=utf-8` is
-/// `application/json`).
-fn essence(media: &str) -> String {
-    media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
 /// The `Accept` header of an operation, from the media types of the answers it reads: JSON

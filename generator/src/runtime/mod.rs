@@ -9,7 +9,8 @@
 //! - [`transport`]: the client itself, sending with timeouts and retries;
 //! - [`response`]: reading an answer into the operation's typed result;
 //! - [`error`]: everything that can go wrong, with the server's own words;
-//! - [`paging`]: the pages and items of a paginated listing, as streams.
+//! - [`paging`]: the pages and items of a paginated listing, as streams;
+//! - [`stream`]: answers read as they arrive (server-sent events, JSON lines), item by item.
 //!
 //! Generated code names each item by its module (`runtime::request::Request`), so a reader
 //! sees where it lives. Every crate carries all of it; an item that only some crates use
@@ -20,4 +21,6 @@ pub(crate) mod error;
 pub(crate) mod paging;
 pub(crate) mod request;
 pub(crate) mod response;
+// Only in crates with streamed answers, with the dependencies it needs (see `emit`).
+pub(crate) mod stream;
 pub(crate) mod transport;

@@ -159,6 +159,31 @@ impl ClientCore {
         }
     }
 
+    /// Sends a request whose answer is read as it arrives, and returns the response to a
+    /// success status with its body unread; an error status is read whole into the error
+    /// `reply` describes. Retries happen only before the answer's first byte, and the timeout
+    /// covers the wait for the response headers, not the stream.
+    #[allow(dead_code, reason = "used by crates with streamed answers")]
+    pub async fn open<T, B>(
+        &self,
+        mut request: Request,
+        reply: Reply<T, B>,
+    ) -> Result<reqwest::Response, Error<B>>
+    where
+        B: From<serde_json::Value>,
+    {
+        request.streamed = true;
+        let max_retries = request.options.max_retries.unwrap_or(self.max_retries);
+        let idempotent = is_idempotent(&request.method);
+        let response = self.answer(&request, &mut 0, max_retries, idempotent).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        if status.is_success() {
+            return Ok(response);
+        }
+        let body = response.bytes().await.map_err(transport)?;
+        Err(reply.refused(status, headers, body.to_vec()))
+    }
+
     /// Sends attempts until the server answers with a response not worth retrying, and
     /// returns it with its body still unread, so a caller may read the body whole or as it
     /// arrives. `attempt` counts the attempts made so far, across calls.
@@ -169,8 +194,24 @@ impl ClientCore {
         max_retries: u32,
         idempotent: bool,
     ) -> Result<reqwest::Response, Error<B>> {
+        let timeout = request.options.timeout.unwrap_or(self.timeout);
         loop {
-            let delay = match self.http.execute(self.prepare(request)?).await {
+            let sent = self.http.execute(self.prepare(request)?);
+            // A stream's timeout is the wait for its headers; reqwest's would end the stream.
+            let outcome = if request.streamed {
+                tokio::time::timeout(timeout, sent).await.ok()
+            } else {
+                Some(sent.await)
+            };
+            let Some(outcome) = outcome else {
+                if !(idempotent && *attempt < max_retries) {
+                    return Err(Error::Timeout);
+                }
+                tokio::time::sleep(backoff(*attempt)).await;
+                *attempt += 1;
+                continue;
+            };
+            let delay = match outcome {
                 Err(error) => match retry_after_failure(&error, idempotent, *attempt, max_retries) {
                     Some(delay) => delay,
                     None => return Err(transport(error)),
@@ -220,11 +261,13 @@ impl ClientCore {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
-        let timeout = request.options.timeout.unwrap_or(self.timeout);
         if let Some((_, media_type)) = &request.body {
             headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(media_type));
         }
-        let mut builder = self.http.request(request.method.clone(), url).timeout(timeout).headers(headers);
+        let mut builder = self.http.request(request.method.clone(), url).headers(headers);
+        if !request.streamed {
+            builder = builder.timeout(request.options.timeout.unwrap_or(self.timeout));
+        }
         if let Some((bytes, _)) = &request.body {
             builder = builder.body(bytes.clone());
         }

@@ -11,7 +11,8 @@
 //! - [`transport`]: the client itself, sending with timeouts and retries;
 //! - [`response`]: reading an answer into the operation's typed result;
 //! - [`error`]: everything that can go wrong, with the server's own words;
-//! - [`paging`]: the pages and items of a paginated listing, as streams.
+//! - [`paging`]: the pages and items of a paginated listing, as streams;
+//! - [`stream`]: answers read as they arrive (server-sent events, JSON lines), item by item.
 //!
 //! Generated code names each item by its module (`runtime::request::Request`), so a reader
 //! sees where it lives. Every crate carries all of it; an item that only some crates use

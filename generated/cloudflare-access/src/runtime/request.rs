@@ -21,6 +21,9 @@ pub struct RequestOptions {
     pub headers: Vec<(String, String)>,
     /// Query parameters sent in addition to the operation's.
     pub query: Vec<(String, String)>,
+    /// For a streamed answer, the longest wait for its next item.
+    #[allow(dead_code, reason = "read by crates with streamed answers")]
+    pub idle_timeout: Option<Duration>,
 }
 
 /// How a query parameter is written (OpenAPI `style` and `explode`).
@@ -51,6 +54,8 @@ pub struct Request {
     pub(super) parts: Vec<(String, Part)>,
     /// A multipart body is required: sending none is refused.
     pub(super) multipart: bool,
+    /// The answer is read as it arrives: the timeout covers only the wait for its headers.
+    pub(super) streamed: bool,
     pub(super) auth: Auth,
     pub(super) options: RequestOptions,
 }
@@ -137,6 +142,7 @@ impl Request {
             body: None,
             parts: Vec::new(),
             multipart: false,
+            streamed: false,
             auth,
             options: RequestOptions::default(),
         }

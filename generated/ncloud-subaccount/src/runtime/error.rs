@@ -147,14 +147,26 @@ pub struct DecodeError {
     /// Where in the body decoding failed (`result.devices[2].id`); empty for the root.
     pub path: String,
     pub message: String,
-    /// The body as received.
+    /// For a streamed answer, the item that did not decode (`event 3 (id 17)`, `line 2`);
+    /// `path` is then within that item.
+    pub item: Option<String>,
+    /// The body as received (for a streamed answer, the item's data).
     pub raw: Vec<u8>,
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() || self.path == "." { "the body" } else { &self.path };
-        write!(f, "cannot decode {path} of an HTTP {} response: {}", self.status, self.message)
+        let path = if self.path.is_empty() || self.path == "." { None } else { Some(self.path.as_str()) };
+        let status = self.status;
+        match (&self.item, path) {
+            (None, None) => write!(f, "cannot decode the body of an HTTP {status} response")?,
+            (None, Some(path)) => write!(f, "cannot decode {path} of an HTTP {status} response")?,
+            (Some(item), None) => write!(f, "cannot decode {item} of an HTTP {status} stream")?,
+            (Some(item), Some(path)) => {
+                write!(f, "cannot decode {path} of {item} of an HTTP {status} stream")?
+            }
+        }
+        write!(f, ": {}", self.message)
     }
 }
 

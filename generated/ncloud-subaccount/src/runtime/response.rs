@@ -143,14 +143,7 @@ impl<T, B: From<serde_json::Value>> Reply<T, B> {
         body: Vec<u8>,
     ) -> Result<Response<T>, Error<B>> {
         if !status.is_success() {
-            let messages = self
-                .envelope
-                .and_then(|e| {
-                    let parsed: serde_json::Value = serde_json::from_slice(&body).ok()?;
-                    Some(ApiMessage::list(parsed.get(e.errors)))
-                })
-                .unwrap_or_default();
-            return Err(self.api_error(status, headers, messages, body));
+            return Err(self.refused(status, headers, body));
         }
         match self.success {
             Success::Body(read) => {
@@ -173,11 +166,30 @@ impl<T, B: From<serde_json::Value>> Reply<T, B> {
                     } else {
                         format!("{}.{path}", envelope.result)
                     };
-                    Box::new(DecodeError { status, path, message: e.into_inner().to_string(), raw: body })
+                    Box::new(DecodeError {
+                        status,
+                        path,
+                        message: e.into_inner().to_string(),
+                        item: None,
+                        raw: body,
+                    })
                 })?;
                 Ok(Response { status, headers, value, messages, result_info })
             }
         }
+    }
+
+    /// The [`Error::Api`] for an error status: the declared error body and the envelope's
+    /// messages.
+    pub(super) fn refused(&self, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Error<B> {
+        let messages = self
+            .envelope
+            .and_then(|e| {
+                let parsed: serde_json::Value = serde_json::from_slice(&body).ok()?;
+                Some(ApiMessage::list(parsed.get(e.errors)))
+            })
+            .unwrap_or_default();
+        self.api_error(status, headers, messages, body)
     }
 
     /// The error body as the operation declares it for the status, or else as any JSON.
@@ -234,6 +246,7 @@ fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Box
             status,
             path: if path == "." { String::new() } else { path },
             message: e.into_inner().to_string(),
+            item: None,
             raw: body.to_vec(),
         })
     })

@@ -10,6 +10,7 @@ use generator::emit::{ident, Types};
 use generator::ir::{
     query::Needs, Api, BodyEncoding, Operation, ParamId, ParamLocation, SchemeKind, TypeRef,
 };
+use generator::media::essence;
 use generator::pointer::Pointer;
 
 use super::schemas::Schemas;
@@ -388,7 +389,6 @@ impl<'s> RawOperation<'s> {
             self.schemas.follow(&self.at.join("requestBody")).ok_or("the operation has no request body")?;
         let content =
             body.get("content").and_then(Value::as_object).ok_or("the request body has no media type")?;
-        let essence = |name: &str| name.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let (name, media_type) = content
             .iter()
             .find(|(name, _)| essence(name) == media.to_ascii_lowercase())

@@ -140,15 +140,21 @@ impl CreateToken {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateTokenResponse>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::POST, AUTH);
         request.path("/tokens");
         request.form(&self.body, "application/x-www-form-urlencoded", &[])?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -235,6 +241,15 @@ impl UploadFile {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::POST, AUTH);
         request.multipart();
@@ -246,10 +261,7 @@ impl UploadFile {
             request.file_part("thumbnail", file);
         }
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -316,6 +328,15 @@ impl PutContent {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::PUT, AUTH);
         request.path("/files/");
@@ -323,10 +344,7 @@ impl PutContent {
         request.path("/content");
         request.bytes(&self.body, "application/octet-stream");
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -398,6 +416,15 @@ impl AddNote {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::POST, AUTH);
         request.path("/notes");
@@ -405,10 +432,7 @@ impl AddNote {
             request.text(body, "text/plain");
         }
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -474,15 +498,21 @@ impl Choose {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::POST, AUTH);
         request.path("/choices");
         request.json(&self.body, "application/json")?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 

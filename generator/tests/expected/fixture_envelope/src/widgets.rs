@@ -102,15 +102,21 @@ impl GetWidget {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::WidgetDetail>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
         request.path("/widgets/");
         request.path_param("widget_id", &self.widget_id)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -189,14 +195,20 @@ impl ListWidgets {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::Widget>>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
         request.path("/widgets");
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -275,11 +287,8 @@ impl GetHealth {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetHealthResponse>, Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
-        request.path("/health");
-        request.options(self.options);
-        self.client
+        let (client, request) = self.into_request()?;
+        client
             .core()
             .send(
                 request,
@@ -290,6 +299,15 @@ impl GetHealth {
                 ),
             )
             .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/health");
+        request.options(self.options);
+        Ok((self.client, request))
     }
 }
 

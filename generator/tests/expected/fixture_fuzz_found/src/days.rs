@@ -92,15 +92,21 @@ impl PostDay {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<PostDayResponse>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(Self::error_body, None, Self::success_body))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::POST, AUTH);
         request.path("/days");
         request.json(&self.body, "application/json")?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, Self::success_body))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes a success response as the body this operation declares for its status.

@@ -132,6 +132,15 @@ impl GetThing {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::String>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
         request.path("/things/");
@@ -145,10 +154,7 @@ impl GetThing {
         request.query("1st", &self.n1st, QueryStyle::Form { explode: true })?;
         request.header("X-Request-ID", &self.x_request_id)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 }
 

@@ -106,16 +106,22 @@ impl CopyRecord {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(runtime::request::method("COPY")?, AUTH);
         request.path("/records/");
         request.path_param("id", &self.id)?;
         request.header("Destination", &self.destination)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -181,15 +187,21 @@ impl LockRecord {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(runtime::request::method("LOCK")?, AUTH);
         request.path("/records/");
         request.path_param("id", &self.id)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 

@@ -14,6 +14,7 @@ pub use runtime::auth::Signer;
 pub use runtime::error::DecodeError;
 pub use runtime::paging::BoxStream;
 pub use runtime::response::{ApiMessage, Response};
+pub use runtime::stream::Event;
 
 /// The HTTP client the generated client is built on, for implementing [`Signer`] and
 /// for [`ClientBuilder::http_client`].

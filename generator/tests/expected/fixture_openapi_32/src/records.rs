@@ -132,15 +132,21 @@ impl ListRecords {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::Record>>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
         request.path("/records");
         request.query("filter", &self.filter, QueryStyle::Form { explode: true })?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -208,15 +214,21 @@ impl SearchRecords {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::Record>>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(runtime::request::method("QUERY")?, AUTH);
         request.path("/records");
         request.json(&self.body, "application/json")?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -282,15 +294,21 @@ impl DeleteRecord {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::DELETE, AUTH);
         request.path("/records/");
         request.path_param("id", &self.id)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -348,7 +366,8 @@ impl RecordEvents {
         self
     }
 
-    /// Sends the request and returns the decoded result.
+    /// Sends the request and returns the whole stream once it has ended, as received;
+    /// [`Self::stream`] reads it item by item as it arrives.
     pub async fn send(self) -> Result<Vec<u8>, Error> {
         self.send_with_response().await.map(Response::into_value)
     }
@@ -356,6 +375,42 @@ impl RecordEvents {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
+            .await
+    }
+
+    /// The longest wait for the next item of [`Self::stream`] before the stream ends with
+    /// [`Error::Timeout`]; by default it may wait as long as the server stays connected.
+    pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
+        self.options.idle_timeout = Some(idle_timeout);
+        self
+    }
+
+    /// Sends the request and returns its lines as they arrive (`application/jsonl`), each decoded on its own.
+    ///
+    /// The request is retried only before the answer begins; the timeout covers the wait for the response headers, and [`Self::idle_timeout`] the wait between items. An item that does not decode is an error item, and the stream goes on.
+    pub fn stream(self) -> runtime::paging::BoxStream<Result<types::Record, Error>> {
+        let settings = runtime::stream::Settings {
+            format: runtime::stream::Format::JsonLines,
+            sentinel: None,
+            idle_timeout: self.options.idle_timeout,
+        };
+        let opening = Box::pin(async move {
+            let (client, mut request) = self.into_request()?;
+            request.accept("application/jsonl");
+            client
+                .core()
+                .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
+                .await
+        });
+        runtime::stream::items(opening, runtime::stream::data::<types::Record>, settings)
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
         request.accept("application/jsonl");
@@ -363,10 +418,7 @@ impl RecordEvents {
         request.path_param("id", &self.id)?;
         request.path("/events");
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
+        Ok((self.client, request))
     }
 }
 

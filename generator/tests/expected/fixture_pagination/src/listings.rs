@@ -153,13 +153,8 @@ impl ListByNumber {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListByNumberResponse>, Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
-        request.path("/by-number");
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
-        request.query("per", &self.per, QueryStyle::Form { explode: true })?;
-        request.options(self.options);
-        self.client
+        let (client, request) = self.into_request()?;
+        client
             .core()
             .send(
                 request,
@@ -200,6 +195,17 @@ impl ListByNumber {
         }
         self.page = Some(next);
         Some(self)
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/by-number");
+        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
+        request.query("per", &self.per, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
+        Ok((self.client, request))
     }
 }
 
@@ -272,17 +278,8 @@ impl ListByFlag {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListByFlagResponse>, Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
-        request.path("/by-flag");
-        request
-            .query(
-                "page_number",
-                &self.page_number,
-                QueryStyle::Form { explode: true },
-            )?;
-        request.options(self.options);
-        self.client
+        let (client, request) = self.into_request()?;
+        client
             .core()
             .send(
                 request,
@@ -321,6 +318,21 @@ impl ListByFlag {
             i32::try_from(self.page_number.map_or(1, i64::from) + 1).ok()?,
         );
         Some(self)
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/by-flag");
+        request
+            .query(
+                "page_number",
+                &self.page_number,
+                QueryStyle::Form { explode: true },
+            )?;
+        request.options(self.options);
+        Ok((self.client, request))
     }
 }
 
@@ -388,12 +400,8 @@ impl ListByTotal {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListByTotalResponse>, Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
-        request.path("/by-total");
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
-        request.options(self.options);
-        self.client
+        let (client, request) = self.into_request()?;
+        client
             .core()
             .send(
                 request,
@@ -431,6 +439,16 @@ impl ListByTotal {
         }
         self.page = page + 1;
         Some(self)
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/by-total");
+        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
+        Ok((self.client, request))
     }
 }
 
@@ -503,12 +521,8 @@ impl ListByCursor {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListByCursorResponse>, Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
-        request.path("/by-cursor");
-        request.query("cursor", &self.cursor, QueryStyle::Form { explode: true })?;
-        request.options(self.options);
-        self.client
+        let (client, request) = self.into_request()?;
+        client
             .core()
             .send(
                 request,
@@ -549,6 +563,16 @@ impl ListByCursor {
         }
         self.cursor = Some(cursor);
         Some(self)
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/by-cursor");
+        request.query("cursor", &self.cursor, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
+        Ok((self.client, request))
     }
 }
 
@@ -625,13 +649,8 @@ impl ListByOffset {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
-        request.path("/by-offset");
-        request.query("offset", &self.offset, QueryStyle::Form { explode: true })?;
-        request.query("limit", &self.limit, QueryStyle::Form { explode: true })?;
-        request.options(self.options);
-        self.client
+        let (client, request) = self.into_request()?;
+        client
             .core()
             .send(
                 request,
@@ -664,6 +683,17 @@ impl ListByOffset {
         }
         self.offset = Some(self.offset.unwrap_or(0) + received);
         Some(self)
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/by-offset");
+        request.query("offset", &self.offset, QueryStyle::Form { explode: true })?;
+        request.query("limit", &self.limit, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
+        Ok((self.client, request))
     }
 }
 
@@ -734,12 +764,8 @@ impl ListInEnvelope {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
-        request.path("/in-envelope");
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
-        request.options(self.options);
-        self.client
+        let (client, request) = self.into_request()?;
+        client
             .core()
             .send(request, Reply::enveloped(|_, _| None, &crate::client::ENVELOPE))
             .await
@@ -767,6 +793,16 @@ impl ListInEnvelope {
         }
         self.page = Some(page + 1);
         Some(self)
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/in-envelope");
+        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
+        Ok((self.client, request))
     }
 }
 
@@ -839,12 +875,8 @@ impl GetSummary {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetSummaryResponse>, Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
-        request.path("/not-a-listing");
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
-        request.options(self.options);
-        self.client
+        let (client, request) = self.into_request()?;
+        client
             .core()
             .send(
                 request,
@@ -855,6 +887,16 @@ impl GetSummary {
                 ),
             )
             .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
+        const AUTH: Auth = Auth::NONE;
+        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        request.path("/not-a-listing");
+        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
+        request.options(self.options);
+        Ok((self.client, request))
     }
 }
 

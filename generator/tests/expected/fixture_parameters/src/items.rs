@@ -240,6 +240,15 @@ impl PutItem {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Item>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::TOKEN], &[scheme::BASIC]],
             optional: false,
@@ -257,10 +266,7 @@ impl PutItem {
         request.cookie("pref", &self.pref)?;
         request.json(&self.body, "application/json")?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -355,6 +361,15 @@ impl PatchItem {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::QUERY_KEY, scheme::COOKIE_KEY]],
             optional: true,
@@ -368,10 +383,7 @@ impl PatchItem {
             request.json(body, "application/merge-patch+json")?;
         }
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -436,15 +448,21 @@ impl Ping {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::text))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
         request.accept("text/plain");
         request.path("/public/ping");
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::text))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -510,6 +528,15 @@ impl Download {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::TOKEN], &[scheme::BASIC]],
             optional: false,
@@ -519,10 +546,7 @@ impl Download {
         request.path("/files/");
         request.path_param("name", &self.name)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -621,6 +645,15 @@ impl PutItem2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Item>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::TOKEN], &[scheme::BASIC]],
             optional: false,
@@ -638,10 +671,7 @@ impl PutItem2 {
         request.cookie("pref", &self.pref)?;
         request.json(&self.body, "application/json")?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -736,6 +766,15 @@ impl PatchItem2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::QUERY_KEY, scheme::COOKIE_KEY]],
             optional: true,
@@ -749,10 +788,7 @@ impl PatchItem2 {
             request.json(body, "application/merge-patch+json")?;
         }
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 

@@ -100,15 +100,21 @@ impl GetItem {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetItemResponse>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
         request.path("/items/");
         request.path_param("itemId", &self.item_id)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -176,16 +182,22 @@ impl GetItemCopy {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetItemResponse>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
         let mut request = Request::new(reqwest::Method::GET, AUTH);
         request.path("/items/");
         request.path_param("itemId", &self.item_id)?;
         request.path("/copy");
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 }
 

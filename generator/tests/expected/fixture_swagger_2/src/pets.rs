@@ -220,6 +220,15 @@ impl ListPets {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<types::Pet>>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::API_KEY]],
             optional: false,
@@ -235,10 +244,7 @@ impl ListPets {
         request.header("X-Trace", &self.x_trace)?;
         request.query("state", &self.state, QueryStyle::Form { explode: true })?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -304,6 +310,15 @@ impl CreatePet {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::BASIC_AUTH], &[scheme::ACCESS_CODE]],
             optional: false,
@@ -312,10 +327,7 @@ impl CreatePet {
         request.path("/pets");
         request.json(&self.body, "application/json")?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for it.
@@ -388,6 +400,15 @@ impl GetPet {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::API_KEY]],
             optional: false,
@@ -396,10 +417,7 @@ impl GetPet {
         request.path("/pets/");
         request.path_param("petId", &self.pet_id)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
+        Ok((self.client, request))
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -478,6 +496,15 @@ impl UpdatePet {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::API_KEY]],
             optional: false,
@@ -492,10 +519,7 @@ impl UpdatePet {
                 &[("nicknames", ",")],
             )?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -561,6 +585,15 @@ impl GetPhoto {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::API_KEY]],
             optional: false,
@@ -571,10 +604,7 @@ impl GetPhoto {
         request.path_param("petId", &self.pet_id)?;
         request.path("/photo");
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
+        Ok((self.client, request))
     }
 }
 
@@ -647,6 +677,15 @@ impl UploadPhoto {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let (client, request) = self.into_request()?;
+        client
+            .core()
+            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
+            .await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth {
             alternatives: &[&[scheme::API_KEY]],
             optional: false,
@@ -659,10 +698,7 @@ impl UploadPhoto {
         request.file_part("photo", &self.photo);
         request.part("caption", &self.caption)?;
         request.options(self.options);
-        self.client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
+        Ok((self.client, request))
     }
 }
 

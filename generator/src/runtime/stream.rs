@@ -1,0 +1,246 @@
+//! Answers that arrive as a stream of items: server-sent events, JSON lines and JSON text
+//! sequences. Each item is decoded as it arrives; nothing is held longer than one item.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use eventsource_stream::{EventStreamError, Eventsource};
+use futures_util::{StreamExt, TryStreamExt};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::error::{transport, DecodeError, Error};
+use super::paging::BoxStream;
+
+/// A server-sent event as received: its type, data, id and reconnection delay.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Event {
+    /// The `event:` field: `message` where the server names no type.
+    pub event: String,
+    /// The `data:` lines, joined with line feeds.
+    pub data: String,
+    /// The `id:` field, or the last id the stream sent.
+    pub id: String,
+    /// The `retry:` field: how long the server asks a client to wait before reconnecting.
+    pub retry: Option<Duration>,
+}
+
+/// How the body is cut into items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code, reason = "each crate uses the formats its operations answer in")]
+pub enum Format {
+    /// `text/event-stream`: events, with comments and keep-alives skipped.
+    Events,
+    /// One JSON text per line (`application/jsonl`, `application/x-ndjson`).
+    JsonLines,
+    /// JSON texts each after a record separator (`application/json-seq`, RFC 7464).
+    JsonSeq,
+}
+
+/// Reads one item from an event (for JSON lines and sequences, `data` holds the record).
+pub type Read<T> = fn(&Event) -> Result<T, ItemError>;
+
+/// Why an item did not decode: the member path and serde's message.
+#[derive(Debug)]
+pub struct ItemError {
+    path: String,
+    message: String,
+}
+
+impl From<serde_path_to_error::Error<serde_json::Error>> for ItemError {
+    fn from(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let path = error.path().to_string();
+        ItemError {
+            path: if path == "." { String::new() } else { path },
+            message: error.into_inner().to_string(),
+        }
+    }
+}
+
+/// The item is the event's data, read as JSON; data that is not JSON is read as a string.
+#[allow(dead_code, reason = "used by crates whose streams carry typed data")]
+pub fn data<T: DeserializeOwned>(event: &Event) -> Result<T, ItemError> {
+    Ok(serde_path_to_error::deserialize(data_value(&event.data))?)
+}
+
+/// The item is the whole event, an object with its `event`, `id`, `retry` and `data` (read as
+/// JSON) members, for specs whose schema describes the event rather than its data.
+#[allow(dead_code, reason = "used by crates whose stream schemas describe whole events")]
+pub fn whole<T: DeserializeOwned>(event: &Event) -> Result<T, ItemError> {
+    let mut members = serde_json::Map::new();
+    members.insert("event".into(), event.event.clone().into());
+    if !event.id.is_empty() {
+        members.insert("id".into(), event.id.clone().into());
+    }
+    if let Some(retry) = event.retry {
+        members.insert("retry".into(), u64::try_from(retry.as_millis()).unwrap_or(u64::MAX).into());
+    }
+    members.insert("data".into(), data_value(&event.data));
+    Ok(serde_path_to_error::deserialize(serde_json::Value::Object(members))?)
+}
+
+/// The item is the event as received.
+#[allow(dead_code, reason = "used by crates with event streams the spec does not type")]
+pub fn raw(event: &Event) -> Result<Event, ItemError> {
+    Ok(event.clone())
+}
+
+fn data_value(data: &str) -> serde_json::Value {
+    serde_json::from_str(data).unwrap_or_else(|_| serde_json::Value::String(data.to_owned()))
+}
+
+/// What a streamed answer is: its format, the data that ends it, and how long it may be
+/// silent.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    pub format: Format,
+    /// The data of the event that ends the stream (`[DONE]`); it is not an item.
+    pub sentinel: Option<&'static str>,
+    /// The longest wait for the next item before the stream ends with [`Error::Timeout`].
+    pub idle_timeout: Option<Duration>,
+}
+
+type Opening<B> = Pin<Box<dyn Future<Output = Result<reqwest::Response, Error<B>>> + Send + 'static>>;
+
+enum State<B> {
+    Opening(Opening<B>),
+    Open { status: StatusCode, records: BoxStream<Result<Event, Error<B>>>, count: u64 },
+    Done,
+}
+
+/// The items of a streamed answer. `opening` sends the request and resolves to a response
+/// with a success status (or the error); its body is then read item by item with `read`. A
+/// failure to read the body ends the stream after it is yielded; an item that does not
+/// decode is an error item that names it, and the stream goes on.
+pub fn items<T, B>(opening: Opening<B>, read: Read<T>, settings: Settings) -> BoxStream<Result<T, Error<B>>>
+where
+    T: Send + 'static,
+    B: Send + 'static,
+{
+    Box::pin(futures_util::stream::unfold(State::Opening(opening), move |state| async move {
+        let (status, mut records, mut count) = match state {
+            State::Done => return None,
+            State::Opening(opening) => match opening.await {
+                Ok(response) => (response.status(), records(response, settings.format), 0),
+                Err(error) => return Some((Err(error), State::Done)),
+            },
+            State::Open { status, records, count } => (status, records, count),
+        };
+        let next = match settings.idle_timeout {
+            Some(idle) => match tokio::time::timeout(idle, records.next()).await {
+                Ok(next) => next,
+                Err(_) => return Some((Err(Error::Timeout), State::Done)),
+            },
+            None => records.next().await,
+        };
+        let event = match next? {
+            Ok(event) => event,
+            Err(error) => return Some((Err(error), State::Done)),
+        };
+        if settings.sentinel.is_some_and(|sentinel| event.data == sentinel) {
+            return None;
+        }
+        count += 1;
+        let item = read(&event).map_err(|e| {
+            Error::Decode(Box::new(DecodeError {
+                status,
+                path: e.path,
+                message: e.message,
+                item: Some(describe(settings.format, &event, count)),
+                raw: event.data.into_bytes(),
+            }))
+        });
+        Some((item, State::Open { status, records, count }))
+    }))
+}
+
+/// Names an item for an error: `event 3 (`delta`, id 17)`, `line 3`, `record 3`.
+fn describe(format: Format, event: &Event, count: u64) -> String {
+    match format {
+        Format::Events => {
+            let mut details = Vec::new();
+            if !event.event.is_empty() && event.event != "message" {
+                details.push(format!("`{}`", event.event));
+            }
+            if !event.id.is_empty() {
+                details.push(format!("id {}", event.id));
+            }
+            if details.is_empty() {
+                format!("event {count}")
+            } else {
+                format!("event {count} ({})", details.join(", "))
+            }
+        }
+        Format::JsonLines => format!("line {count}"),
+        Format::JsonSeq => format!("record {count}"),
+    }
+}
+
+/// The body cut into records: events as the SSE parser reads them, or non-empty lines or
+/// sequence records as events with only `data`.
+fn records<B: Send + 'static>(
+    response: reqwest::Response,
+    format: Format,
+) -> BoxStream<Result<Event, Error<B>>> {
+    let status = response.status();
+    let bytes = response.bytes_stream();
+    match format {
+        Format::Events => Box::pin(bytes.eventsource().map(move |item| match item {
+            Ok(event) => Ok(Event { event: event.event, data: event.data, id: event.id, retry: event.retry }),
+            Err(EventStreamError::Transport(error)) => Err(transport(error)),
+            Err(error) => Err(Error::Decode(Box::new(DecodeError {
+                status,
+                path: String::new(),
+                message: error.to_string(),
+                item: None,
+                raw: Vec::new(),
+            }))),
+        })),
+        Format::JsonLines | Format::JsonSeq => {
+            let delimiter = if format == Format::JsonLines { b'\n' } else { 0x1e };
+            let reader = tokio_util::io::StreamReader::new(bytes.map_err(std::io::Error::other));
+            let codec = tokio_util::codec::AnyDelimiterCodec::new(vec![delimiter], Vec::new());
+            let frames = tokio_util::codec::FramedRead::new(reader, codec);
+            Box::pin(
+                frames
+                    .map(move |frame| match frame {
+                        Ok(frame) => match std::str::from_utf8(&frame) {
+                            Ok(text) => Ok(Event { data: text.trim().to_owned(), ..Event::default() }),
+                            Err(e) => Err(Error::Decode(Box::new(DecodeError {
+                                status,
+                                path: String::new(),
+                                message: format!("a record is not UTF-8: {e}"),
+                                item: None,
+                                raw: frame.to_vec(),
+                            }))),
+                        },
+                        Err(error) => Err(read_error(status, error)),
+                    })
+                    .try_filter(|event| std::future::ready(!event.data.is_empty())),
+            )
+        }
+    }
+}
+
+/// A failure to read the body: the transport's own error (the only kind the reader is given).
+fn read_error<B>(status: StatusCode, error: tokio_util::codec::AnyDelimiterCodecError) -> Error<B> {
+    use tokio_util::codec::AnyDelimiterCodecError;
+    let message = match error {
+        AnyDelimiterCodecError::Io(io) => {
+            match io.into_inner().map(|inner| inner.downcast::<reqwest::Error>()) {
+                Some(Ok(error)) => return transport(*error),
+                Some(Err(other)) => other.to_string(),
+                None => "the connection broke off".to_owned(),
+            }
+        }
+        other => other.to_string(),
+    };
+    Error::Decode(Box::new(DecodeError {
+        status,
+        path: String::new(),
+        message: format!("the body cannot be read: {message}"),
+        item: None,
+        raw: Vec::new(),
+    }))
+}
