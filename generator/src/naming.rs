@@ -160,7 +160,9 @@ impl Scope {
 /// Crates a generated crate depends on (see the manifest), as identifiers.
 pub const DEPENDENCIES: &[&str] = &[
     "base64",
+    "bytes",
     "chrono",
+    "eventsource_stream",
     "fastrand",
     "form_urlencoded",
     "futures_core",
@@ -174,6 +176,7 @@ pub const DEPENDENCIES: &[&str] = &[
     "serde_path_to_error",
     "sha2",
     "tokio",
+    "tokio_util",
     "uuid",
 ];
 
@@ -217,6 +220,8 @@ pub const BUILDER_MEMBERS: &[&str] = &[
     "success_body",
     "into_request",
     "idle_timeout",
+    "download",
+    "reconnect",
 ];
 
 /// Names the generated crate root and `Client` use; tag accessors get other names.

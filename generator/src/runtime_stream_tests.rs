@@ -1,6 +1,7 @@
 //! Tests of streamed answers (`runtime/stream.rs`) against a local server that writes its
 //! answer in chunks as a script says: cut mid-line, paused, or broken off.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -17,7 +18,7 @@ use crate::runtime::paging::BoxStream;
 use crate::runtime::request::Request;
 use crate::runtime::response::{empty, Reply};
 use crate::runtime::stream::{data, items, raw, whole, Event, Format, Read, Settings};
-use crate::runtime::transport::CoreBuilder;
+use crate::runtime::transport::{BoxFuture, CoreBuilder};
 
 /// One step of the server's answer.
 enum Step {
@@ -33,40 +34,60 @@ enum Step {
 
 /// Serves one answer: the status line and headers, then the body as the steps write it.
 async fn serve(head: &'static str, steps: Vec<Step>) -> String {
+    serve_each(vec![(head, steps)]).await.0
+}
+
+/// Serves one answer per connection, in order; returns the URL and the request heads received.
+async fn serve_each(answers: Vec<(&'static str, Vec<Step>)>) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let address = listener.local_addr().expect("has an address");
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let received = heads.clone();
     tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.expect("accepts");
-        let mut request = Vec::new();
-        let mut buffer = [0u8; 1024];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            let read = socket.read(&mut buffer).await.expect("reads");
-            if read == 0 {
-                return;
-            }
-            request.extend_from_slice(&buffer[..read]);
-        }
-        socket.write_all(head.as_bytes()).await.expect("writes");
-        for step in steps {
-            match step {
-                Step::Chunk(text) => {
-                    let chunk = format!("{:x}\r\n{text}\r\n", text.len());
-                    socket.write_all(chunk.as_bytes()).await.expect("writes");
-                    socket.flush().await.expect("flushes");
+        for (head, steps) in answers {
+            let (mut socket, _) = listener.accept().await.expect("accepts");
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                let read = socket.read(&mut buffer).await.expect("reads");
+                if read == 0 {
+                    return;
                 }
-                Step::Pause(pause) => tokio::time::sleep(pause).await,
-                Step::Until(go) => {
-                    let _ = go.await;
-                }
-                Step::BreakOff => return,
+                request.extend_from_slice(&buffer[..read]);
             }
+            received.lock().unwrap().push(String::from_utf8_lossy(&request).to_ascii_lowercase());
+            socket.write_all(head.as_bytes()).await.expect("writes");
+            let mut broken = false;
+            for step in steps {
+                match step {
+                    Step::Chunk(text) => {
+                        let chunk = format!("{:x}\r\n{text}\r\n", text.len());
+                        socket.write_all(chunk.as_bytes()).await.expect("writes");
+                        socket.flush().await.expect("flushes");
+                    }
+                    Step::Pause(pause) => tokio::time::sleep(pause).await,
+                    Step::Until(go) => {
+                        let _ = go.await;
+                    }
+                    Step::BreakOff => {
+                        broken = true;
+                        break;
+                    }
+                }
+            }
+            if broken {
+                drop(socket);
+                continue;
+            }
+            let _ = socket.write_all(b"0\r\n\r\n").await;
+            let _ = socket.flush().await;
+            // Stay connected until the client hangs up.
+            tokio::spawn(async move {
+                let _ = socket.read(&mut buffer).await;
+            });
         }
-        let _ = socket.write_all(b"0\r\n\r\n").await;
-        let _ = socket.flush().await;
-        // Stay connected until the client hangs up.
-        let _ = socket.read(&mut buffer).await;
     });
-    format!("http://{address}")
+    (format!("http://{address}"), heads)
 }
 
 const EVENTS: &str =
@@ -80,7 +101,7 @@ struct Chunk {
 }
 
 fn settings(format: Format) -> Settings {
-    Settings { format, sentinel: None, idle_timeout: None }
+    Settings { format, sentinel: None, idle_timeout: None, reconnects: 0 }
 }
 
 /// The stream of a GET to `url`, as a generated `.stream()` makes it.
@@ -90,20 +111,26 @@ fn open<T: Send + 'static>(
     read: Read<T>,
     settings: Settings,
 ) -> BoxStream<Result<T, Error<Value>>> {
-    let opening = Box::pin(async move {
-        let mut builder = CoreBuilder::new(Some(&url), "test-agent/1.0");
-        if let Some(timeout) = timeout {
-            builder.timeout(timeout);
-        }
-        builder.max_retries(0);
-        let core = builder.build::<Value>()?;
-        let mut request = Request::new(Method::GET, Auth::NONE);
-        request.path("/stream");
-        request.accept("text/event-stream");
-        core.open(request, Reply::<(), Value>::body(|_, body| serde_json::from_slice(body).ok(), None, empty))
-            .await
-    });
-    items(opening, read, settings)
+    let open = move |last_event_id: Option<String>| -> BoxFuture<Result<reqwest::Response, Error<Value>>> {
+        let url = url.clone();
+        Box::pin(async move {
+            let mut builder = CoreBuilder::new(Some(&url), "test-agent/1.0");
+            if let Some(timeout) = timeout {
+                builder.timeout(timeout);
+            }
+            builder.max_retries(0);
+            let core = builder.build::<Value>()?;
+            let mut request = Request::new(Method::GET, Auth::NONE);
+            request.path("/stream");
+            request.accept("text/event-stream");
+            if let Some(id) = &last_event_id {
+                request.header("Last-Event-ID", id)?;
+            }
+            let reply = Reply::<(), Value>::body(|_, body| serde_json::from_slice(body).ok(), None, empty);
+            core.open(request, reply).await
+        })
+    };
+    items(Box::new(open), read, settings)
 }
 
 /// Waits for the next item, failing the test rather than hanging if it never comes.
@@ -272,4 +299,149 @@ fn data_that_is_not_json_is_a_string() {
     assert_eq!(data::<String>(&event).unwrap(), "plain words");
     let event = Event { data: "\"quoted\"".into(), ..Event::default() };
     assert_eq!(data::<String>(&event).unwrap(), "quoted");
+}
+
+#[tokio::test]
+async fn uploads_are_read_from_files_and_streams_as_they_are_sent() {
+    use crate::runtime::body::Upload;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("report.csv");
+    std::fs::write(&file, b"a,b\n1,2\n").unwrap();
+    let core = CoreBuilder::new(Some(&server.uri()), "test-agent/1.0").build::<Value>().unwrap();
+    let reply = || Reply::<(), Value>::body(|_, _| None, None, empty);
+
+    // A file part: named after the file unless named, labelled as the caller says.
+    let mut request = Request::new(Method::POST, Auth::NONE);
+    request.file_part("document", &Upload::path(&file).content_type("text/csv"));
+    request.file_part("other", &Upload::from(b"xyz").file_name("other.bin"));
+    core.send(request, reply()).await.unwrap();
+    // A binary body from a stream of chunks, with its length.
+    let chunks = futures_util::stream::iter([
+        Ok(bytes::Bytes::from_static(b"abc")),
+        Ok(bytes::Bytes::from_static(b"def")),
+    ]);
+    let mut request = Request::new(Method::POST, Auth::NONE);
+    request.upload(&Upload::stream(chunks, Some(6)), "application/octet-stream");
+    core.send(request, reply()).await.unwrap();
+    // A binary body from a file.
+    let mut request = Request::new(Method::POST, Auth::NONE);
+    request.upload(&Upload::path(&file), "text/csv");
+    core.send(request, reply()).await.unwrap();
+
+    let received = server.received_requests().await.unwrap();
+    let text = String::from_utf8_lossy(&received[0].body).to_ascii_lowercase();
+    assert!(
+        text.contains(
+            "name=\"document\"; filename=\"report.csv\"\r\ncontent-type: text/csv\r\n\r\na,b\n1,2\n\r\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "name=\"other\"; filename=\"other.bin\"\r\ncontent-type: application/octet-stream\r\n\r\nxyz\r\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(received[1].body, b"abcdef");
+    assert_eq!(received[1].headers.get("content-length").unwrap(), "6");
+    assert_eq!(received[2].body, b"a,b\n1,2\n");
+    assert_eq!(received[2].headers.get("content-type").unwrap(), "text/csv");
+
+    // A file that is not there is an error before sending, naming it.
+    let mut request = Request::new(Method::POST, Auth::NONE);
+    request.upload(&Upload::path(folder.path().join("missing.bin")), "application/octet-stream");
+    let error = core.send(request, reply()).await.unwrap_err();
+    assert!(error.to_string().contains("missing.bin"), "{error}");
+}
+
+#[tokio::test]
+async fn a_streamed_upload_is_sent_once() {
+    use crate::runtime::body::Upload;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("PUT"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let mut builder = CoreBuilder::new(Some(&server.uri()), "test-agent/1.0");
+    builder.max_retries(3);
+    let core = builder.build::<Value>().unwrap();
+    let chunks = futures_util::stream::iter([Ok(bytes::Bytes::from_static(b"once"))]);
+    let mut request = Request::new(Method::PUT, Auth::NONE);
+    request.upload(&Upload::stream(chunks, None), "application/octet-stream");
+    let error = core.send(request, Reply::<(), Value>::body(|_, _| None, None, empty)).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "a PUT is retried, but not with a streamed body"
+    );
+}
+
+#[tokio::test]
+async fn downloads_arrive_in_chunks_and_are_saved_whole_or_not_at_all() {
+    use crate::runtime::body::{chunks, save};
+
+    const BYTES: &str =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("download.bin");
+    let download = |url: String| {
+        chunks::<Value>(Box::pin(async move {
+            let core = CoreBuilder::new(Some(&url), "test-agent/1.0").build::<Value>()?;
+            let mut request = Request::new(Method::GET, Auth::NONE);
+            request.path("/file");
+            core.open(request, Reply::<(), Value>::body(|_, _| None, None, empty)).await
+        }))
+    };
+    let url = serve(BYTES, vec![Step::Chunk("first "), Step::Chunk("second")]).await;
+    let written = save(download(url), &target).await.unwrap();
+    assert_eq!(written, 12);
+    assert_eq!(std::fs::read(&target).unwrap(), b"first second");
+
+    // A download that breaks off leaves the earlier file as it was, and no partial file.
+    let url = serve(BYTES, vec![Step::Chunk("third"), Step::BreakOff]).await;
+    let error = save(download(url), &target).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"first second");
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1);
+}
+
+#[tokio::test]
+async fn a_broken_event_stream_resumes_after_the_last_id_where_asked() {
+    let answers = || {
+        vec![
+            (
+                EVENTS,
+                vec![
+                    Step::Chunk("retry: 10\nid: 1\ndata: {\"n\":1}\n\n"),
+                    Step::Chunk("data: {\"n\""),
+                    Step::BreakOff,
+                ],
+            ),
+            (EVENTS, vec![Step::Chunk("id: 2\ndata: {\"n\":2}\n\n")]),
+        ]
+    };
+    let (url, heads) = serve_each(answers()).await;
+    let mut resuming = settings(Format::Events);
+    resuming.reconnects = 1;
+    let all: Vec<_> =
+        open(url, None, data::<Chunk>, resuming).map(|i| i.map_err(|e| e.to_string())).collect().await;
+    assert_eq!(all, vec![Ok(Chunk { n: 1 }), Ok(Chunk { n: 2 })]);
+    let heads = heads.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2);
+    assert!(!heads[0].contains("last-event-id"), "{}", heads[0]);
+    assert!(heads[1].contains("last-event-id: 1\r\n"), "{}", heads[1]);
+
+    // Without reconnects, the break ends the stream.
+    let (url, _) = serve_each(answers()).await;
+    let all: Vec<_> = open(url, None, data::<Chunk>, settings(Format::Events)).collect().await;
+    assert_eq!(all.len(), 2);
+    assert!(matches!(all[1], Err(Error::Transport(_))), "{:?}", all[1]);
 }

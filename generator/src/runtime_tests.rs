@@ -10,6 +10,7 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::runtime::auth::*;
+use crate::runtime::body::*;
 use crate::runtime::error::*;
 use crate::runtime::paging::*;
 use crate::runtime::request::*;
@@ -646,6 +647,7 @@ async fn per_request_timeout_and_extra_headers_and_query() {
         headers: vec![("X-Extra".into(), "1".into())],
         query: vec![("debug".into(), "true".into())],
         idle_timeout: None,
+        reconnects: 0,
     };
     let mut request = Request::new(Method::GET, Auth::NONE);
     request.options(options(Duration::from_millis(50)));
@@ -737,14 +739,14 @@ async fn form_text_binary_and_multipart_bodies() {
     request.text("plain words", "text/plain");
     client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
     let mut request = post();
-    request.bytes(&[0, 159, 146, 150], "application/octet-stream");
+    request.upload(&Upload::from(vec![0, 159, 146, 150]), "application/octet-stream");
     client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
     let mut request = post();
     request.part("title", "report").unwrap();
     request.part("skip", &None::<String>).unwrap();
     request.part("settings", &json!({"depth": 2})).unwrap();
     request.part("tags", &json!(["x", {"k": "v"}])).unwrap();
-    request.file_part("file", &[0xff, 0x00, 0x01]);
+    request.file_part("file", &Upload::from(vec![0xff, 0x00, 0x01]));
     client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap();
 
     let received = server.received_requests().await.unwrap();

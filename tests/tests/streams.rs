@@ -182,3 +182,54 @@ async fn a_stream_that_breaks_off_ends_with_the_error() {
     assert_eq!(chunks[0].as_ref().unwrap().delta, "Hel");
     assert!(matches!(chunks[1], Err(Error::Transport(_))), "{:?}", chunks[1]);
 }
+
+#[tokio::test]
+async fn a_multipart_upload_reads_its_file_as_it_is_sent() {
+    use fixture_chat_stream::Upload;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/files"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "f1", "bytes": 9})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let folder = std::env::temp_dir().join(format!("upload-test-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let file = folder.join("notes.txt");
+    std::fs::write(&file, "some text").unwrap();
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+
+    let stored =
+        client.files().upload_file(Upload::path(&file).content_type("text/plain"), "notes").await.unwrap();
+    assert_eq!(stored.bytes, 9);
+    client.files().replace_file("f1", Upload::path(&file)).await.unwrap();
+    std::fs::remove_dir_all(&folder).unwrap();
+
+    let received = server.received_requests().await.unwrap();
+    let form = String::from_utf8_lossy(&received[0].body).to_ascii_lowercase();
+    assert!(
+        form.contains(
+            "name=\"file\"; filename=\"notes.txt\"\r\ncontent-type: text/plain\r\n\r\nsome text\r\n"
+        ),
+        "{form}"
+    );
+    assert!(form.contains("name=\"purpose\"\r\n\r\nnotes\r\n"), "{form}");
+    assert_eq!(received[1].body, b"some text");
+    assert_eq!(received[1].headers.get("content-type").unwrap(), "application/octet-stream");
+}
+
+#[tokio::test]
+async fn a_download_arrives_in_chunks() {
+    let (client, _server) = serve(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n",
+        vec!["part one, ", "part two"],
+        true,
+    )
+    .await;
+    let chunks: Vec<_> = client.files().download_file("f1").stream().map(Result::unwrap).collect().await;
+    assert!(!chunks.is_empty());
+    assert_eq!(chunks.concat(), b"part one, part two");
+}

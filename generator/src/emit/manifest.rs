@@ -6,8 +6,10 @@ use crate::escape::toml_string;
 use crate::ir::query::Needs;
 use crate::ir::Api;
 
-/// Dependencies every generated crate has: HTTP (rustls), serde, and path-aware decoding.
+/// Dependencies every generated crate has: HTTP (rustls) with byte streams for uploads and
+/// downloads, serde, and path-aware decoding.
 const BASE_DEPENDENCIES: &[(&str, &str)] = &[
+    ("bytes", "\"1\""),
     ("fastrand", "\"2.3\""),
     ("form_urlencoded", "\"1.2\""),
     ("futures-core", "\"0.3\""),
@@ -17,7 +19,9 @@ const BASE_DEPENDENCIES: &[(&str, &str)] = &[
     ("serde", "{ version = \"1.0\", features = [\"derive\"] }"),
     ("serde_json", "\"1.0\""),
     ("serde_path_to_error", "\"0.1\""),
-    ("tokio", "{ version = \"1\", features = [\"time\"] }"),
+    ("tokio", "{ version = \"1\", features = [\"fs\", \"time\"] }"),
+    ("tokio-util", "{ version = \"0.7\", features = [\"codec\", \"io\"] }"),
+    ("reqwest", "{ version = \"0.13\", features = [\"multipart\", \"stream\"] }"),
 ];
 
 /// Dates and times, for crates whose types have them.
@@ -27,22 +31,14 @@ const CHRONO: &[(&str, &str)] =
 /// UUIDs, for crates whose types have them.
 const UUID: &[(&str, &str)] = &[("uuid", "{ version = \"1\", features = [\"serde\"] }")];
 
-/// Streamed answers: reqwest's byte streams, the SSE parser, and framing for JSON lines.
-const STREAMS: &[(&str, &str)] = &[
-    ("eventsource-stream", "\"0.2\""),
-    ("tokio-util", "{ version = \"0.7\", features = [\"codec\", \"io\"] }"),
-];
-
-/// reqwest, with byte streams where a crate reads answers as they arrive.
-const REQWEST: &str = "{ version = \"0.13\", features = [\"multipart\"] }";
-const REQWEST_STREAMS: &str = "{ version = \"0.13\", features = [\"multipart\", \"stream\"] }";
+/// Streamed answers: the SSE parser.
+const STREAMS: &[(&str, &str)] = &[("eventsource-stream", "\"0.2\"")];
 
 /// The NAVER Cloud API Gateway signature.
 const NCP_SIGNATURE: &[(&str, &str)] = &[("base64", "\"0.23\""), ("hmac", "\"0.13\""), ("sha2", "\"0.11\"")];
 
 pub fn manifest(api: &Api, needs: Needs) -> String {
     let mut dependencies: Vec<(&str, &str)> = BASE_DEPENDENCIES.to_vec();
-    dependencies.push(("reqwest", if needs.streams { REQWEST_STREAMS } else { REQWEST }));
     for (needed, extra) in [
         (needs.chrono, CHRONO),
         (needs.uuid, UUID),
@@ -100,7 +96,7 @@ mod tests {
 
     #[test]
     fn tag_modules_cannot_shadow_a_dependency() {
-        for (name, _) in [BASE_DEPENDENCIES, CHRONO, UUID, NCP_SIGNATURE].concat() {
+        for (name, _) in [BASE_DEPENDENCIES, CHRONO, UUID, NCP_SIGNATURE, STREAMS].concat() {
             let ident = name.replace('-', "_");
             assert!(crate::naming::root_module_reserved(&ident), "{ident} is not reserved at the crate root");
         }

@@ -30,6 +30,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("request.rs", include_str!("../runtime/request.rs")),
     ("auth.rs", include_str!("../runtime/auth.rs")),
+    ("body.rs", include_str!("../runtime/body.rs")),
     ("transport.rs", include_str!("../runtime/transport.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
@@ -140,6 +141,7 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
         pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
         pub use error::{ApiError, Error, ErrorBody};
         pub use runtime::auth::Signer;
+        pub use runtime::body::Upload;
         pub use runtime::error::DecodeError;
         pub use runtime::paging::BoxStream;
         pub use runtime::response::{ApiMessage, Response};

@@ -84,8 +84,16 @@ struct Argument {
     convert: Option<TokenStream>,
 }
 
-fn argument(types: Types<'_>, name: &proc_macro2::Ident, ty: &TypeRef) -> Argument {
+fn argument(types: Types<'_>, name: &proc_macro2::Ident, ty: &TypeRef, upload: bool) -> Argument {
     let ty = ty.non_null();
+    if upload && *ty == TypeRef::Binary {
+        // Bytes to send need not be in memory: a file or a stream will do.
+        return Argument {
+            signature: quote!(impl Into<crate::Upload>),
+            stored: quote!(crate::Upload),
+            convert: Some(quote!(#name.into())),
+        };
+    }
     let stored = types.ty(ty);
     if types.is_string(ty) {
         return Argument {
@@ -111,6 +119,11 @@ fn argument(types: Types<'_>, name: &proc_macro2::Ident, ty: &TypeRef) -> Argume
         }
     }
     Argument { signature: stored.clone(), stored, convert: None }
+}
+
+/// A multipart member sent as a file.
+fn is_file(param: &Param) -> bool {
+    matches!(param.location, ParamLocation::Multipart { file: true })
 }
 
 fn success_type(types: Types<'_>, op: &Operation) -> TokenStream {
@@ -167,7 +180,7 @@ fn accessor_method(types: Types<'_>, op: &Operation) -> TokenStream {
     for index in &positional {
         let param = &op.params[*index];
         let name = ident(&param.name);
-        let arg = argument(types, &name, &param.ty);
+        let arg = argument(types, &name, &param.ty, is_file(param));
         let signature = arg.signature;
         arguments.push(quote!(#name: #signature));
         inits.push(match arg.convert {
@@ -184,7 +197,7 @@ fn accessor_method(types: Types<'_>, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         let name = ident(&body.name);
         if body.required {
-            let arg = argument(types, &name, &body.ty);
+            let arg = argument(types, &name, &body.ty, body.encoding == BodyEncoding::Binary);
             let signature = arg.signature;
             arguments.push(quote!(#name: #signature));
             inits.push(match arg.convert {
@@ -222,7 +235,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     let mut setters = Vec::new();
     for (id, param) in op.params_with_ids() {
         let name = ident(&param.name);
-        let arg = argument(types, &name, &param.ty);
+        let arg = argument(types, &name, &param.ty, is_file(param));
         let stored = arg.stored;
         if positional.contains(&id) {
             fields.push(quote!(#name: #stored,));
@@ -245,7 +258,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     }
     if let Some(body) = &op.body {
         let name = ident(&body.name);
-        let arg = argument(types, &name, &body.ty);
+        let arg = argument(types, &name, &body.ty, body.encoding == BodyEncoding::Binary);
         let ty = arg.stored;
         if body.required {
             fields.push(quote!(#name: #ty,));
@@ -278,10 +291,11 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
             /// Sends the request and returns the decoded result.
         },
     };
-    let streaming = op.stream.as_ref().map(|stream| {
-        let errors = errors_reply(api, op, quote!(runtime::response::empty));
-        super::stream::stream_methods(types, op, stream, &errors)
-    });
+    let errors = errors_reply(api, op, quote!(runtime::response::empty));
+    let streaming = match &op.stream {
+        Some(stream) => Some(super::stream::stream_methods(types, op, stream, &errors)),
+        None => op.download.then(|| super::stream::download_methods(&errors)),
+    };
     let error_decoder = error_decoder(api, types, op);
     let paging = op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &output));
     let (responses, success_decoder) = match &op.response {
@@ -510,7 +524,7 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
                 quote!(request.form(#value, #media, &[#(#joined),*])?;)
             }
             BodyEncoding::Text => quote!(request.text(#value, #media);),
-            BodyEncoding::Binary => quote!(request.bytes(#value, #media);),
+            BodyEncoding::Binary => quote!(request.upload(#value, #media);),
         };
         if body.required {
             steps.push(write(quote!(&self.#name)));

@@ -56,6 +56,19 @@ pub fn stream_methods(types: Types<'_>, op: &Operation, stream: &Stream, reply: 
          decode is an error item, and the stream goes on."
             .to_owned(),
     );
+    // Only events carry ids to resume after.
+    let reconnect = (stream.format == StreamFormat::Events).then(|| {
+        quote! {
+            /// Resumes [`Self::stream`] up to `attempts` times where its connection breaks,
+            /// asking for the events after the last id the server sent (`Last-Event-ID`), after
+            /// the delay the server asked for (`retry:`) or a second. Off by default: the
+            /// server must support resuming.
+            pub fn reconnect(mut self, attempts: u32) -> Self {
+                self.options.reconnects = attempts;
+                self
+            }
+        }
+    });
     quote! {
         /// The longest wait for the next item of [`Self::stream`] before the stream ends with
         /// [`Error::Timeout`]; by default it may wait as long as the server stays connected.
@@ -64,6 +77,8 @@ pub fn stream_methods(types: Types<'_>, op: &Operation, stream: &Stream, reply: 
             self
         }
 
+        #reconnect
+
         #(#[doc = #doc])*
         pub fn stream(#mutable self) -> runtime::paging::BoxStream<Result<#item, Error>> {
             #ask
@@ -71,13 +86,44 @@ pub fn stream_methods(types: Types<'_>, op: &Operation, stream: &Stream, reply: 
                 format: #format,
                 sentinel: #sentinel,
                 idle_timeout: self.options.idle_timeout,
+                reconnects: self.options.reconnects,
             };
+            // Opened again, from the same request, where a broken stream is resumed.
+            let open = move |last_event_id: Option<String>| -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
+                let this = self.clone();
+                Box::pin(async move {
+                    let (client, mut request) = this.into_request()?;
+                    request.accept(#media);
+                    if let Some(id) = &last_event_id {
+                        request.header("Last-Event-ID", id)?;
+                    }
+                    client.core().open(request, #reply).await
+                })
+            };
+            runtime::stream::items(Box::new(open), #read, settings)
+        }
+    }
+}
+
+/// The methods an answer of bytes adds to its request builder: `stream` (chunks as they
+/// arrive) and `download` (to a file).
+pub fn download_methods(reply: &TokenStream) -> TokenStream {
+    quote! {
+        /// Sends the request and returns the answer's bytes as they arrive, never all held in
+        /// memory. The request is retried only before the answer begins; the timeout covers
+        /// the wait for the response headers.
+        pub fn stream(self) -> runtime::paging::BoxStream<Result<::bytes::Bytes, Error>> {
             let opening = Box::pin(async move {
-                let (client, mut request) = self.into_request()?;
-                request.accept(#media);
+                let (client, request) = self.into_request()?;
                 client.core().open(request, #reply).await
             });
-            runtime::stream::items(opening, #read, settings)
+            runtime::body::chunks(opening)
+        }
+
+        /// Sends the request and writes the answer to a file as it arrives, returning how many
+        /// bytes were written. The file appears only once the whole answer is written.
+        pub async fn download(self, path: impl AsRef<std::path::Path>) -> Result<u64, Error> {
+            runtime::body::save(self.stream(), path.as_ref()).await
         }
     }
 }

@@ -330,6 +330,8 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// How to read the answer item by item, when the operation answers a stream.
     pub stream: Option<Stream>,
+    /// The answer is bytes that may be read as they arrive or written to a file.
+    pub download: bool,
 }
 
 impl Operation {

@@ -33,38 +33,33 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
             .run()?;
     let types = space.finish(&mut operations.error_bodies);
     let mut groups = operations.groups;
-    let mut unused: Vec<&String> = options.pagination.keys().collect();
+    let known: std::collections::HashSet<&str> =
+        groups.iter().flat_map(|g| &g.operations).map(|op| op.id.as_str()).collect();
+    let settings: [(&str, Vec<&String>); 2] = [
+        ("pagination is", options.pagination.keys().collect()),
+        ("a stream is", options.streams.keys().collect()),
+    ];
+    for (what, ids) in settings {
+        if let Some(id) = ids.into_iter().find(|id| !known.contains(id.as_str())) {
+            return Err(Error::Config {
+                path: spec.file.clone(),
+                message: format!("{what} set for `{id}`, which is not an operationId of this spec"),
+            });
+        }
+    }
+    let config_error = |op: &crate::ir::Operation, what: &str, message: String| Error::Config {
+        path: spec.file.clone(),
+        message: format!("{what} of `{}`: {message}", op.id),
+    };
     for op in groups.iter_mut().flat_map(|g| &mut g.operations) {
         let setting = options.pagination.get(&op.id);
-        unused.retain(|id| **id != op.id);
         // `.stream()` reads a streamed answer; a listing is paged only where that is set.
-        if op.stream.is_some() && setting.is_none() {
-            continue;
+        if op.stream.is_none() || setting.is_some() {
+            op.pagination = pagination::paging(op, &types, setting)
+                .map_err(|message| config_error(op, "pagination", message))?;
         }
-        op.pagination = pagination::paging(op, &types, setting).map_err(|message| Error::Config {
-            path: spec.file.clone(),
-            message: format!("pagination of `{}`: {message}", op.id),
-        })?;
-    }
-    if let Some(id) = unused.first() {
-        return Err(Error::Config {
-            path: spec.file.clone(),
-            message: format!("pagination is set for `{id}`, which is not an operationId of this spec"),
-        });
-    }
-    let mut unused: Vec<&String> = options.streams.keys().collect();
-    for op in groups.iter_mut().flat_map(|g| &mut g.operations) {
-        unused.retain(|id| **id != op.id);
-        stream::finish(op, &types, options.streams.get(&op.id)).map_err(|message| Error::Config {
-            path: spec.file.clone(),
-            message: format!("stream of `{}`: {message}", op.id),
-        })?;
-    }
-    if let Some(id) = unused.first() {
-        return Err(Error::Config {
-            path: spec.file.clone(),
-            message: format!("a stream is set for `{id}`, which is not an operationId of this spec"),
-        });
+        stream::finish(op, &types, options.streams.get(&op.id))
+            .map_err(|message| config_error(op, "stream", message))?;
     }
     let info = &spec.api.info;
     let api = Api {

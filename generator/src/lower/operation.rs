@@ -211,6 +211,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 required_one_of,
                 pagination: None,
                 stream,
+                download: false,
             }
         }))
     }

@@ -8,7 +8,7 @@ use super::schema::TypeSpace;
 use super::view::View;
 use crate::error::Diagnostic;
 use crate::ir::query::resolve;
-use crate::ir::{Member, Operation, Stream, StreamItem, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Member, Operation, Stream, StreamItem, Success, TypeDef, TypeKind, TypeRef};
 use crate::load::Spec;
 use crate::media::StreamFormat;
 use crate::options::StreamSetting;
@@ -81,7 +81,8 @@ fn item(
     Ok(if describes_event { StreamItem::Event(ty) } else { StreamItem::Data(ty) })
 }
 
-/// Completes an operation's stream once types are known: the body member that asks for it
+/// Completes an operation's stream once types are known (and says whether its answer is a
+/// download): the body member that asks for it
 /// (set by `setting`, or else a boolean `stream` member, where the operation also answers
 /// whole) and the data that ends it (set, or named by the spec: an extension, or a
 /// description that says the stream ends with `data: [DONE]`). `Err` explains a setting that
@@ -91,6 +92,8 @@ pub fn finish(op: &mut Operation, types: &[TypeDef], setting: Option<&StreamSett
         // A listing set to be paged reads its items with `.stream()` already.
         op.stream = None;
     }
+    // Bytes that are not items of a stream may be read as they arrive, or saved to a file.
+    op.download = op.stream.is_none() && op.pagination.is_none() && op.response == Success::Bytes;
     let Some(alongside) = op.stream.as_ref().map(|s| s.alongside) else {
         return match setting {
             Some(_) => Err("the operation does not answer a stream (text/event-stream, JSON lines)".into()),

@@ -1,8 +1,6 @@
 //! Answers that arrive as a stream of items: server-sent events, JSON lines and JSON text
 //! sequences. Each item is decoded as it arrives; nothing is held longer than one item.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use eventsource_stream::{EventStreamError, Eventsource};
@@ -12,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::{transport, DecodeError, Error};
 use super::paging::BoxStream;
+use super::transport::BoxFuture;
 
 /// A server-sent event as received: its type, data, id and reconnection delay.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -90,8 +89,8 @@ fn data_value(data: &str) -> serde_json::Value {
     serde_json::from_str(data).unwrap_or_else(|_| serde_json::Value::String(data.to_owned()))
 }
 
-/// What a streamed answer is: its format, the data that ends it, and how long it may be
-/// silent.
+/// What a streamed answer is: its format, the data that ends it, how long it may be silent,
+/// and how often a broken event stream is resumed.
 #[derive(Clone, Copy, Debug)]
 pub struct Settings {
     pub format: Format,
@@ -99,59 +98,114 @@ pub struct Settings {
     pub sentinel: Option<&'static str>,
     /// The longest wait for the next item before the stream ends with [`Error::Timeout`].
     pub idle_timeout: Option<Duration>,
+    /// How many times an event stream whose connection breaks is resumed, asking the server
+    /// for the events after the last id it sent (`Last-Event-ID`).
+    pub reconnects: u32,
 }
 
-type Opening<B> = Pin<Box<dyn Future<Output = Result<reqwest::Response, Error<B>>> + Send + 'static>>;
+/// How long to wait before resuming an event stream, where the server did not say (`retry:`).
+const RECONNECT_DELAY: Duration = Duration::from_secs(1);
 
-enum State<B> {
-    Opening(Opening<B>),
-    Open { status: StatusCode, records: BoxStream<Result<Event, Error<B>>>, count: u64 },
-    Done,
+/// Opens the stream: sends the request (with `Last-Event-ID` when resuming after that id) and
+/// resolves to a response with a success status, or the error.
+pub type Open<B> = Box<dyn Fn(Option<String>) -> BoxFuture<Result<reqwest::Response, Error<B>>> + Send>;
+
+struct Reading<B> {
+    status: StatusCode,
+    records: BoxStream<Result<Event, Error<B>>>,
 }
 
-/// The items of a streamed answer. `opening` sends the request and resolves to a response
-/// with a success status (or the error); its body is then read item by item with `read`. A
-/// failure to read the body ends the stream after it is yielded; an item that does not
+struct State<B> {
+    open: Open<B>,
+    reading: Option<Reading<B>>,
+    /// Items read so far, to name them in errors.
+    count: u64,
+    last_id: String,
+    retry: Option<Duration>,
+    reconnects: u32,
+    done: bool,
+}
+
+/// The items of a streamed answer, opened with `open(None)`; the body is read item by item
+/// with `read`. A failure to read the body ends the stream after it is yielded, unless it is
+/// an event stream with reconnects left and an event id to resume after; an item that does not
 /// decode is an error item that names it, and the stream goes on.
-pub fn items<T, B>(opening: Opening<B>, read: Read<T>, settings: Settings) -> BoxStream<Result<T, Error<B>>>
+pub fn items<T, B>(open: Open<B>, read: Read<T>, settings: Settings) -> BoxStream<Result<T, Error<B>>>
 where
     T: Send + 'static,
     B: Send + 'static,
 {
-    Box::pin(futures_util::stream::unfold(State::Opening(opening), move |state| async move {
-        let (status, mut records, mut count) = match state {
-            State::Done => return None,
-            State::Opening(opening) => match opening.await {
-                Ok(response) => (response.status(), records(response, settings.format), 0),
-                Err(error) => return Some((Err(error), State::Done)),
-            },
-            State::Open { status, records, count } => (status, records, count),
-        };
-        let next = match settings.idle_timeout {
-            Some(idle) => match tokio::time::timeout(idle, records.next()).await {
-                Ok(next) => next,
-                Err(_) => return Some((Err(Error::Timeout), State::Done)),
-            },
-            None => records.next().await,
-        };
-        let event = match next? {
-            Ok(event) => event,
-            Err(error) => return Some((Err(error), State::Done)),
-        };
-        if settings.sentinel.is_some_and(|sentinel| event.data == sentinel) {
-            return None;
+    let state = State {
+        open,
+        reading: None,
+        count: 0,
+        last_id: String::new(),
+        retry: None,
+        reconnects: settings.reconnects,
+        done: false,
+    };
+    Box::pin(futures_util::stream::unfold(state, move |mut state| async move {
+        loop {
+            if state.done {
+                return None;
+            }
+            let Some(reading) = &mut state.reading else {
+                let after = (!state.last_id.is_empty()).then(|| state.last_id.clone());
+                match (state.open)(after).await {
+                    Ok(response) => {
+                        let status = response.status();
+                        state.reading = Some(Reading { status, records: records(response, settings.format) });
+                        continue;
+                    }
+                    Err(error) => {
+                        state.done = true;
+                        return Some((Err(error), state));
+                    }
+                }
+            };
+            let next = match settings.idle_timeout {
+                Some(idle) => match tokio::time::timeout(idle, reading.records.next()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        state.done = true;
+                        return Some((Err(Error::Timeout), state));
+                    }
+                },
+                None => reading.records.next().await,
+            };
+            let status = reading.status;
+            let event = match next {
+                None => return None,
+                Some(Ok(event)) => event,
+                Some(Err(error)) => {
+                    let resumable = settings.format == Format::Events && !state.last_id.is_empty();
+                    if resumable && state.reconnects > 0 && matches!(error, Error::Transport(_)) {
+                        state.reconnects -= 1;
+                        state.reading = None;
+                        tokio::time::sleep(state.retry.unwrap_or(RECONNECT_DELAY)).await;
+                        continue;
+                    }
+                    state.done = true;
+                    return Some((Err(error), state));
+                }
+            };
+            state.last_id.clone_from(&event.id);
+            state.retry = event.retry.or(state.retry);
+            if settings.sentinel.is_some_and(|sentinel| event.data == sentinel) {
+                return None;
+            }
+            state.count += 1;
+            let item = read(&event).map_err(|e| {
+                Error::Decode(Box::new(DecodeError {
+                    status,
+                    path: e.path,
+                    message: e.message,
+                    item: Some(describe(settings.format, &event, state.count)),
+                    raw: event.data.into_bytes(),
+                }))
+            });
+            return Some((item, state));
         }
-        count += 1;
-        let item = read(&event).map_err(|e| {
-            Error::Decode(Box::new(DecodeError {
-                status,
-                path: e.path,
-                message: e.message,
-                item: Some(describe(settings.format, &event, count)),
-                raw: event.data.into_bytes(),
-            }))
-        });
-        Some((item, State::Open { status, records, count }))
     }))
 }
 

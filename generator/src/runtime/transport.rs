@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 
 use super::auth::{Credential, Credentials, Scheme};
 use super::error::{transport, transport_message, Error, InvalidRequest};
-use super::request::{header_value, Part, Request};
+use super::request::{header_value, Part, Payload, Request};
 use super::response::{Reply, Response};
 
 /// The future a request builder's `.await` runs.
@@ -141,7 +141,7 @@ impl ClientCore {
     where
         B: From<serde_json::Value>,
     {
-        let max_retries = request.options.max_retries.unwrap_or(self.max_retries);
+        let max_retries = self.max_retries(&request);
         let idempotent = is_idempotent(&request.method);
         let mut attempt = 0;
         loop {
@@ -173,7 +173,7 @@ impl ClientCore {
         B: From<serde_json::Value>,
     {
         request.streamed = true;
-        let max_retries = request.options.max_retries.unwrap_or(self.max_retries);
+        let max_retries = self.max_retries(&request);
         let idempotent = is_idempotent(&request.method);
         let response = self.answer(&request, &mut 0, max_retries, idempotent).await?;
         let (status, headers) = (response.status(), response.headers().clone());
@@ -182,6 +182,15 @@ impl ClientCore {
         }
         let body = response.bytes().await.map_err(transport)?;
         Err(reply.refused(status, headers, body.to_vec()))
+    }
+
+    /// How often a request may be tried again: never where its body is streamed from its
+    /// source, which is read once.
+    fn max_retries(&self, request: &Request) -> u32 {
+        match request.replayable() {
+            true => request.options.max_retries.unwrap_or(self.max_retries),
+            false => 0,
+        }
     }
 
     /// Sends attempts until the server answers with a response not worth retrying, and
@@ -268,8 +277,16 @@ impl ClientCore {
         if !request.streamed {
             builder = builder.timeout(request.options.timeout.unwrap_or(self.timeout));
         }
-        if let Some((bytes, _)) = &request.body {
-            builder = builder.body(bytes.clone());
+        match &request.body {
+            Some((Payload::Bytes(bytes), _)) => builder = builder.body(bytes.clone()),
+            Some((Payload::Upload(upload), _)) => {
+                let (body, length) = upload.body()?;
+                if let Some(length) = length {
+                    builder = builder.header(reqwest::header::CONTENT_LENGTH, length);
+                }
+                builder = builder.body(body);
+            }
+            None => {}
         }
         // A multipart body holds at least one part (RFC 2046).
         if request.multipart && request.parts.is_empty() {
@@ -287,14 +304,7 @@ impl ClientCore {
                             .map_err(|e| InvalidRequest(format!("part `{name}` cannot be built: {e}")))?;
                         form.part(name.clone(), part)
                     }
-                    Part::File(bytes) => {
-                        // A file's media type is not known: RFC 7578 says to label it as bytes.
-                        let part = reqwest::multipart::Part::bytes(bytes.clone())
-                            .file_name(name.clone())
-                            .mime_str("application/octet-stream")
-                            .map_err(|e| InvalidRequest(format!("part `{name}` cannot be built: {e}")))?;
-                        form.part(name.clone(), part)
-                    }
+                    Part::File(upload) => form.part(name.clone(), upload.part(name)?),
                 };
             }
             builder = builder.multipart(form);

@@ -10,6 +10,7 @@ use reqwest::Method;
 use serde::Serialize;
 
 use super::auth::Auth;
+use super::body::Upload;
 use super::error::InvalidRequest;
 
 /// Per-request settings, set on a request builder: they override the client's.
@@ -24,6 +25,9 @@ pub struct RequestOptions {
     /// For a streamed answer, the longest wait for its next item.
     #[allow(dead_code, reason = "read by crates with streamed answers")]
     pub idle_timeout: Option<Duration>,
+    /// For an event stream, how many times a broken connection is resumed.
+    #[allow(dead_code, reason = "read by crates with event streams")]
+    pub reconnects: u32,
 }
 
 /// How a query parameter is written (OpenAPI `style` and `explode`).
@@ -49,7 +53,7 @@ pub struct Request {
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
     /// The media types the answer is read as.
     pub(super) accept: &'static str,
-    pub(super) body: Option<(Vec<u8>, &'static str)>,
+    pub(super) body: Option<(Payload, &'static str)>,
     /// The parts of a `multipart/form-data` body.
     pub(super) parts: Vec<(String, Part)>,
     /// A multipart body is required: sending none is refused.
@@ -60,13 +64,20 @@ pub struct Request {
     pub(super) options: RequestOptions,
 }
 
+/// A request body: encoded bytes, or an upload read as it is sent.
+#[derive(Debug)]
+pub(super) enum Payload {
+    Bytes(Vec<u8>),
+    Upload(Upload),
+}
+
 /// One part of a multipart body.
 #[derive(Debug, Clone)]
 pub(super) enum Part {
     Text(String),
     /// A structured value, sent as `application/json`.
     Json(String),
-    File(Vec<u8>),
+    File(Upload),
 }
 
 /// A parameter value, flattened from whatever `Serialize` type the operation takes.
@@ -256,20 +267,20 @@ impl Request {
     ) -> Result<(), InvalidRequest> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
-        self.body = Some((bytes, media_type));
+        self.body = Some((Payload::Bytes(bytes), media_type));
         Ok(())
     }
 
     /// Sets a text body.
     #[allow(dead_code, reason = "used by crates with text request bodies")]
     pub fn text(&mut self, body: &str, media_type: &'static str) {
-        self.body = Some((body.as_bytes().to_vec(), media_type));
+        self.body = Some((Payload::Bytes(body.as_bytes().to_vec()), media_type));
     }
 
-    /// Sets a binary body.
+    /// Sets a binary body: bytes, a file or a stream.
     #[allow(dead_code, reason = "used by crates with binary request bodies")]
-    pub fn bytes(&mut self, body: &[u8], media_type: &'static str) {
-        self.body = Some((body.to_vec(), media_type));
+    pub fn upload(&mut self, body: &Upload, media_type: &'static str) {
+        self.body = Some((Payload::Upload(body.clone()), media_type));
     }
 
     /// Sets an `application/x-www-form-urlencoded` body from the members of an object; lists
@@ -309,7 +320,7 @@ impl Request {
                 }
             }
         }
-        self.body = Some((form.finish().into_bytes(), media_type));
+        self.body = Some((Payload::Bytes(form.finish().into_bytes()), media_type));
         Ok(())
     }
 
@@ -342,10 +353,19 @@ impl Request {
         self.multipart = true;
     }
 
-    /// Adds a file part (named after the part) to a multipart body.
+    /// Adds a file part to a multipart body.
     #[allow(dead_code, reason = "used by crates with multipart request bodies")]
-    pub fn file_part(&mut self, name: &str, contents: &[u8]) {
-        self.parts.push((name.to_owned(), Part::File(contents.to_vec())));
+    pub fn file_part(&mut self, name: &str, file: &Upload) {
+        self.parts.push((name.to_owned(), Part::File(file.clone())));
+    }
+
+    /// Whether the request can be sent again: a body streamed from its source cannot.
+    pub(super) fn replayable(&self) -> bool {
+        let body = match &self.body {
+            Some((Payload::Upload(upload), _)) => upload.replayable(),
+            _ => true,
+        };
+        body && self.parts.iter().all(|(_, part)| !matches!(part, Part::File(upload) if !upload.replayable()))
     }
 }
 

@@ -24,6 +24,8 @@ pub enum Error<B> {
     InvalidRequest(String),
     /// The client could not be built (no base URL, an invalid one...).
     Config(String),
+    /// A download could not be written to its file.
+    File { path: std::path::PathBuf, source: std::io::Error },
 }
 
 impl<B> Error<B> {
@@ -55,6 +57,7 @@ impl<B> fmt::Display for Error<B> {
             Error::Decode(e) => e.fmt(f),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            Error::File { path, .. } => write!(f, "cannot write `{}`", path.display()),
         }
     }
 }
@@ -63,6 +66,7 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),
+            Error::File { source, .. } => Some(source),
             _ => None,
         }
     }

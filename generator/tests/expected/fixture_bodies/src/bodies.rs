@@ -36,7 +36,7 @@ impl Bodies {
     ///
     /// Arguments:
     /// - `file`: The file's contents.
-    pub fn upload_file(&self, file: impl Into<Vec<u8>>) -> UploadFile {
+    pub fn upload_file(&self, file: impl Into<crate::Upload>) -> UploadFile {
         UploadFile {
             client: self.client.clone(),
             file: file.into(),
@@ -55,7 +55,7 @@ impl Bodies {
     pub fn put_content(
         &self,
         id: impl Into<String>,
-        body: impl Into<Vec<u8>>,
+        body: impl Into<crate::Upload>,
     ) -> PutContent {
         PutContent {
             client: self.client.clone(),
@@ -174,10 +174,10 @@ impl std::future::IntoFuture for CreateToken {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadFile {
     client: Client,
-    file: Vec<u8>,
+    file: crate::Upload,
     title: Option<String>,
     labels: Option<Vec<String>>,
-    thumbnail: Option<Vec<u8>>,
+    thumbnail: Option<crate::Upload>,
     options: runtime::request::RequestOptions,
 }
 
@@ -195,7 +195,7 @@ impl UploadFile {
         self
     }
 
-    pub fn thumbnail(mut self, thumbnail: impl Into<Vec<u8>>) -> Self {
+    pub fn thumbnail(mut self, thumbnail: impl Into<crate::Upload>) -> Self {
         self.thumbnail = Some(thumbnail.into());
         self
     }
@@ -282,7 +282,7 @@ impl std::future::IntoFuture for UploadFile {
 pub struct PutContent {
     client: Client,
     id: String,
-    body: Vec<u8>,
+    body: crate::Upload,
     options: runtime::request::RequestOptions,
 }
 
@@ -342,7 +342,7 @@ impl PutContent {
         request.path("/files/");
         request.path_param("id", &self.id)?;
         request.path("/content");
-        request.bytes(&self.body, "application/octet-stream");
+        request.upload(&self.body, "application/octet-stream");
         request.options(self.options);
         Ok((self.client, request))
     }

@@ -132,6 +132,15 @@ impl CreateChatCompletion {
         self
     }
 
+    /// Resumes [`Self::stream`] up to `attempts` times where its connection breaks,
+    /// asking for the events after the last id the server sent (`Last-Event-ID`), after
+    /// the delay the server asked for (`retry:`) or a second. Off by default: the
+    /// server must support resuming.
+    pub fn reconnect(mut self, attempts: u32) -> Self {
+        self.options.reconnects = attempts;
+        self
+    }
+
     /// Sends the request and returns its events as they arrive (`text/event-stream`), each decoded on its own.
     /// Sets the body's `stream` to `true` to ask for them.
     /// The stream ends at the event whose data is `[DONE]`.
@@ -145,20 +154,29 @@ impl CreateChatCompletion {
             format: runtime::stream::Format::Events,
             sentinel: Some("[DONE]"),
             idle_timeout: self.options.idle_timeout,
+            reconnects: self.options.reconnects,
         };
-        let opening = Box::pin(async move {
-            let (client, mut request) = self.into_request()?;
-            request.accept("text/event-stream");
-            client
-                .core()
-                .open(
-                    request,
-                    Reply::body(Self::error_body, None, runtime::response::empty),
-                )
-                .await
-        });
+        let open = move |
+            last_event_id: Option<String>,
+        | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
+            let this = self.clone();
+            Box::pin(async move {
+                let (client, mut request) = this.into_request()?;
+                request.accept("text/event-stream");
+                if let Some(id) = &last_event_id {
+                    request.header("Last-Event-ID", id)?;
+                }
+                client
+                    .core()
+                    .open(
+                        request,
+                        Reply::body(Self::error_body, None, runtime::response::empty),
+                    )
+                    .await
+            })
+        };
         runtime::stream::items(
-            opening,
+            Box::new(open),
             runtime::stream::data::<types::ChatChunk>,
             settings,
         )
@@ -264,6 +282,15 @@ impl StreamConversation {
         self
     }
 
+    /// Resumes [`Self::stream`] up to `attempts` times where its connection breaks,
+    /// asking for the events after the last id the server sent (`Last-Event-ID`), after
+    /// the delay the server asked for (`retry:`) or a second. Off by default: the
+    /// server must support resuming.
+    pub fn reconnect(mut self, attempts: u32) -> Self {
+        self.options.reconnects = attempts;
+        self
+    }
+
     /// Sends the request and returns its events as they arrive (`text/event-stream`), each decoded on its own.
     ///
     /// The request is retried only before the answer begins; the timeout covers the wait for the response headers, and [`Self::idle_timeout`] the wait between items. An item that does not decode is an error item, and the stream goes on.
@@ -274,17 +301,29 @@ impl StreamConversation {
             format: runtime::stream::Format::Events,
             sentinel: None,
             idle_timeout: self.options.idle_timeout,
+            reconnects: self.options.reconnects,
         };
-        let opening = Box::pin(async move {
-            let (client, mut request) = self.into_request()?;
-            request.accept("text/event-stream");
-            client
-                .core()
-                .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
-                .await
-        });
+        let open = move |
+            last_event_id: Option<String>,
+        | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
+            let this = self.clone();
+            Box::pin(async move {
+                let (client, mut request) = this.into_request()?;
+                request.accept("text/event-stream");
+                if let Some(id) = &last_event_id {
+                    request.header("Last-Event-ID", id)?;
+                }
+                client
+                    .core()
+                    .open(
+                        request,
+                        Reply::body(|_, _| None, None, runtime::response::empty),
+                    )
+                    .await
+            })
+        };
         runtime::stream::items(
-            opening,
+            Box::new(open),
             runtime::stream::whole::<types::StreamConversationEvent>,
             settings,
         )
@@ -379,6 +418,15 @@ impl FollowNotifications {
         self
     }
 
+    /// Resumes [`Self::stream`] up to `attempts` times where its connection breaks,
+    /// asking for the events after the last id the server sent (`Last-Event-ID`), after
+    /// the delay the server asked for (`retry:`) or a second. Off by default: the
+    /// server must support resuming.
+    pub fn reconnect(mut self, attempts: u32) -> Self {
+        self.options.reconnects = attempts;
+        self
+    }
+
     /// Sends the request and returns its events as they arrive (`text/event-stream`), each decoded on its own.
     /// The stream ends at the event whose data is `[END]`.
     ///
@@ -388,16 +436,28 @@ impl FollowNotifications {
             format: runtime::stream::Format::Events,
             sentinel: Some("[END]"),
             idle_timeout: self.options.idle_timeout,
+            reconnects: self.options.reconnects,
         };
-        let opening = Box::pin(async move {
-            let (client, mut request) = self.into_request()?;
-            request.accept("text/event-stream");
-            client
-                .core()
-                .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
-                .await
-        });
-        runtime::stream::items(opening, runtime::stream::raw, settings)
+        let open = move |
+            last_event_id: Option<String>,
+        | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
+            let this = self.clone();
+            Box::pin(async move {
+                let (client, mut request) = this.into_request()?;
+                request.accept("text/event-stream");
+                if let Some(id) = &last_event_id {
+                    request.header("Last-Event-ID", id)?;
+                }
+                client
+                    .core()
+                    .open(
+                        request,
+                        Reply::body(|_, _| None, None, runtime::response::empty),
+                    )
+                    .await
+            })
+        };
+        runtime::stream::items(Box::new(open), runtime::stream::raw, settings)
     }
 
     /// The request as the API expects it, and the client to send it with.

@@ -42,6 +42,11 @@ impl Client {
     pub fn logs(&self) -> crate::logs::Logs {
         crate::logs::Logs::new(self.clone())
     }
+
+    /// Operations tagged `files`.
+    pub fn files(&self) -> crate::files::Files {
+        crate::files::Files::new(self.clone())
+    }
 }
 
 /// Configures a [`Client`]: base URL, credentials, timeout.

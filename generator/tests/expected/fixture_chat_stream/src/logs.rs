@@ -114,17 +114,29 @@ impl ExportLogs {
             format: runtime::stream::Format::JsonLines,
             sentinel: None,
             idle_timeout: self.options.idle_timeout,
+            reconnects: self.options.reconnects,
         };
-        let opening = Box::pin(async move {
-            let (client, mut request) = self.into_request()?;
-            request.accept("application/x-ndjson");
-            client
-                .core()
-                .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
-                .await
-        });
+        let open = move |
+            last_event_id: Option<String>,
+        | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
+            let this = self.clone();
+            Box::pin(async move {
+                let (client, mut request) = this.into_request()?;
+                request.accept("application/x-ndjson");
+                if let Some(id) = &last_event_id {
+                    request.header("Last-Event-ID", id)?;
+                }
+                client
+                    .core()
+                    .open(
+                        request,
+                        Reply::body(|_, _| None, None, runtime::response::empty),
+                    )
+                    .await
+            })
+        };
         runtime::stream::items(
-            opening,
+            Box::new(open),
             runtime::stream::data::<types::LogLine>,
             settings,
         )
@@ -225,17 +237,29 @@ impl LogSequence {
             format: runtime::stream::Format::JsonSeq,
             sentinel: None,
             idle_timeout: self.options.idle_timeout,
+            reconnects: self.options.reconnects,
         };
-        let opening = Box::pin(async move {
-            let (client, mut request) = self.into_request()?;
-            request.accept("application/json-seq");
-            client
-                .core()
-                .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
-                .await
-        });
+        let open = move |
+            last_event_id: Option<String>,
+        | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
+            let this = self.clone();
+            Box::pin(async move {
+                let (client, mut request) = this.into_request()?;
+                request.accept("application/json-seq");
+                if let Some(id) = &last_event_id {
+                    request.header("Last-Event-ID", id)?;
+                }
+                client
+                    .core()
+                    .open(
+                        request,
+                        Reply::body(|_, _| None, None, runtime::response::empty),
+                    )
+                    .await
+            })
+        };
         runtime::stream::items(
-            opening,
+            Box::new(open),
             runtime::stream::data::<types::LogLine>,
             settings,
         )

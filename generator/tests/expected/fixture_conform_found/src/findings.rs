@@ -59,7 +59,7 @@ impl Findings {
     pub fn upload_file(
         &self,
         name: impl Into<String>,
-        file: impl Into<Vec<u8>>,
+        file: impl Into<crate::Upload>,
     ) -> UploadFile {
         UploadFile {
             client: self.client.clone(),
@@ -80,7 +80,7 @@ impl Findings {
     pub fn upload(
         &self,
         settings: types::UploadBodySettings,
-        file: impl Into<Vec<u8>>,
+        file: impl Into<crate::Upload>,
     ) -> Upload {
         Upload {
             client: self.client.clone(),
@@ -322,6 +322,29 @@ impl DownloadReport {
             .await
     }
 
+    /// Sends the request and returns the answer's bytes as they arrive, never all held in
+    /// memory. The request is retried only before the answer begins; the timeout covers
+    /// the wait for the response headers.
+    pub fn stream(self) -> runtime::paging::BoxStream<Result<::bytes::Bytes, Error>> {
+        let opening = Box::pin(async move {
+            let (client, request) = self.into_request()?;
+            client
+                .core()
+                .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
+                .await
+        });
+        runtime::body::chunks(opening)
+    }
+
+    /// Sends the request and writes the answer to a file as it arrives, returning how many
+    /// bytes were written. The file appears only once the whole answer is written.
+    pub async fn download(
+        self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<u64, Error> {
+        runtime::body::save(self.stream(), path.as_ref()).await
+    }
+
     /// The request as the API expects it, and the client to send it with.
     fn into_request(self) -> Result<(Client, Request), Error> {
         const AUTH: Auth = Auth::NONE;
@@ -432,7 +455,7 @@ pub struct UploadFile {
     client: Client,
     name: String,
     size: Option<i64>,
-    file: Vec<u8>,
+    file: crate::Upload,
     options: runtime::request::RequestOptions,
 }
 
@@ -524,7 +547,7 @@ pub struct Upload {
     client: Client,
     settings: types::UploadBodySettings,
     tags: Option<Vec<String>>,
-    file: Vec<u8>,
+    file: crate::Upload,
     options: runtime::request::RequestOptions,
 }
 

@@ -397,16 +397,32 @@ impl RecordEvents {
             format: runtime::stream::Format::JsonLines,
             sentinel: None,
             idle_timeout: self.options.idle_timeout,
+            reconnects: self.options.reconnects,
         };
-        let opening = Box::pin(async move {
-            let (client, mut request) = self.into_request()?;
-            request.accept("application/jsonl");
-            client
-                .core()
-                .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
-                .await
-        });
-        runtime::stream::items(opening, runtime::stream::data::<types::Record>, settings)
+        let open = move |
+            last_event_id: Option<String>,
+        | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
+            let this = self.clone();
+            Box::pin(async move {
+                let (client, mut request) = this.into_request()?;
+                request.accept("application/jsonl");
+                if let Some(id) = &last_event_id {
+                    request.header("Last-Event-ID", id)?;
+                }
+                client
+                    .core()
+                    .open(
+                        request,
+                        Reply::body(|_, _| None, None, runtime::response::empty),
+                    )
+                    .await
+            })
+        };
+        runtime::stream::items(
+            Box::new(open),
+            runtime::stream::data::<types::Record>,
+            settings,
+        )
     }
 
     /// The request as the API expects it, and the client to send it with.

@@ -10,6 +10,7 @@ pub mod jobs;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
 pub use runtime::auth::Signer;
+pub use runtime::body::Upload;
 pub use runtime::error::DecodeError;
 pub use runtime::paging::BoxStream;
 pub use runtime::response::{ApiMessage, Response};

@@ -7,6 +7,7 @@
 //! auth, encoding and errors only through what is here. In the order a call meets them:
 //!
 //! - [`request`]: what a request builder puts together (path, query, headers, body);
+//! - [`body`]: uploads from bytes, files or streams, and downloads read as they arrive;
 //! - [`auth`]: the credentials of each security scheme and how they go on a request;
 //! - [`transport`]: the client itself, sending with timeouts and retries;
 //! - [`response`]: reading an answer into the operation's typed result;
@@ -19,6 +20,7 @@
 //! says which, where it allows the `dead_code` lint.
 
 pub(crate) mod auth;
+pub(crate) mod body;
 pub(crate) mod error;
 pub(crate) mod paging;
 pub(crate) mod request;

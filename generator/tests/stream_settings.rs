@@ -1,0 +1,85 @@
+//! Streams set by hand in the options (as `generator.toml` does): the member that asks for
+//! the stream and the data that ends it, where the spec does not say; and settings that do
+//! not fit the spec.
+
+mod common;
+
+use generator::options::StreamSetting;
+use generator::Options;
+
+const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: Quiet streams, version: '1'}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /complete:
+    post:
+      operationId: complete
+      tags: [talk]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [prompt]
+              properties:
+                prompt: {type: string}
+                incremental: {type: boolean}
+      responses:
+        '200':
+          description: whole, or as events
+          content:
+            application/json:
+              schema: {type: object, properties: {text: {type: string}}}
+            text/event-stream:
+              schema: {type: object, properties: {text: {type: string}}}
+  /status:
+    get:
+      operationId: status
+      tags: [talk]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object}
+"#;
+
+fn generate(settings: &[(&str, StreamSetting)]) -> Result<String, String> {
+    let mut options = Options::new("quiet", "quiet.yaml");
+    options.streams = settings.iter().map(|(id, s)| ((*id).to_owned(), s.clone())).collect();
+    let generated = common::generate_text("quiet.yaml", SPEC, &options).map_err(|e| e.to_string())?;
+    Ok(common::file_text(&generated, "src/talk.rs").to_owned())
+}
+
+fn setting(switch: Option<&str>, sentinel: Option<&str>) -> StreamSetting {
+    StreamSetting { switch: switch.map(str::to_owned), sentinel: sentinel.map(str::to_owned) }
+}
+
+#[test]
+fn a_setting_names_the_switch_and_the_sentinel() {
+    // Without a setting, no member is named `stream`: `.stream()` only asks for events.
+    let plain = generate(&[]).unwrap();
+    assert!(plain.contains("request.accept(\"text/event-stream\")"), "{plain}");
+    assert!(!plain.contains("incremental = Some(true)"), "{plain}");
+    assert!(plain.contains("sentinel: None"), "{plain}");
+
+    let set = generate(&[("complete", setting(Some("incremental"), Some("[END]")))]).unwrap();
+    assert!(set.contains("self.body.incremental = Some(true);"), "{set}");
+    assert!(set.contains("sentinel: Some(\"[END]\")"), "{set}");
+}
+
+#[test]
+fn settings_that_do_not_fit_are_errors() {
+    let cases = [
+        ("complete", setting(Some("prompt"), None), "no boolean member `prompt`"),
+        ("status", setting(None, Some("[DONE]")), "does not answer a stream"),
+        ("elsewhere", setting(None, None), "not an operationId"),
+    ];
+    for (id, setting, expected) in cases {
+        let error = generate(&[(id, setting)]).unwrap_err();
+        assert!(error.contains(expected), "{expected}: {error}");
+        assert!(error.contains("quiet.yaml"), "{error}");
+    }
+}
