@@ -17,6 +17,9 @@
 //! switch = "stream"                         # the boolean body member that asks for the stream
 //! sentinel = "[DONE]"                       # the event data that ends it
 //! ```
+//!
+//! `standard-webhooks = true` (in `[[client]]`) says the API signs its webhooks as Standard
+//! Webhooks do, where its spec does not declare the `webhook-signature` header.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +49,8 @@ struct ClientEntry {
     pagination: BTreeMap<String, PagingSetting>,
     #[serde(default)]
     streams: BTreeMap<String, StreamSetting>,
+    #[serde(default, rename = "standard-webhooks")]
+    standard_webhooks: bool,
 }
 
 /// One client to generate, with paths resolved against the config file's folder.
@@ -97,6 +102,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Client>> {
                     envelope: entry.envelope,
                     pagination: entry.pagination,
                     streams: entry.streams,
+                    standard_webhooks: entry.standard_webhooks,
                 },
             })
         })

@@ -21,6 +21,9 @@ pub mod write;
 #[cfg(test)]
 #[path = "signers/ncp_apigw_v2.rs"]
 mod ncp_apigw_v2;
+#[cfg(test)]
+#[path = "signers/standard_webhooks.rs"]
+mod standard_webhooks;
 // Compiled here only to be tested: each test uses a part of it, so what no test uses is not
 // dead code (generated crates, which are checked with `-D warnings`, are where that shows).
 #[cfg(test)]

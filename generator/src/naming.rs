@@ -185,7 +185,8 @@ const STANDARD_CRATES: &[&str] = &["core", "std", "alloc", "proc_macro", "test"]
 
 /// Modules and files of a generated crate's root that are not tags' (`lib.rs`; a `main.rs`
 /// would add a binary target).
-const OWN_MODULES: &[&str] = &["lib", "main", "client", "error", "runtime", "types", "ncp_apigw_v2"];
+const OWN_MODULES: &[&str] =
+    &["lib", "main", "client", "error", "runtime", "types", "ncp_apigw_v2", "webhooks", "standard_webhooks"];
 
 /// Whether a tag's module may take this name at a generated crate's root: it must not shadow
 /// a crate the code names or overwrite one of the crate's own files.

@@ -18,6 +18,8 @@ pub struct Options {
     pub pagination: BTreeMap<String, PagingSetting>,
     /// Streamed answers set by hand, by operationId, where the spec does not say enough.
     pub streams: BTreeMap<String, StreamSetting>,
+    /// The API signs its webhooks as Standard Webhooks say, where its spec does not tell.
+    pub standard_webhooks: bool,
 }
 
 impl Options {
@@ -28,6 +30,7 @@ impl Options {
             envelope: EnvelopeSetting::default(),
             pagination: BTreeMap::new(),
             streams: BTreeMap::new(),
+            standard_webhooks: false,
         }
     }
 }

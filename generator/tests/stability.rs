@@ -219,7 +219,7 @@ fn warnings_are_grouped_and_can_be_denied() {
             .collect::<String>()
     };
     let text = format!(
-        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\nwebhooks:\n  ping:\n    post: {{responses: {{}}}}\npaths:\n{}",
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n  ping:\n    post: {{responses: {{}}}}\n{}",
         responses(7)
     );
     fs::write(&spec, text).unwrap();
@@ -233,7 +233,8 @@ fn warnings_are_grouped_and_can_be_denied() {
     assert!(stderr.contains("warning (7x): a response without a …; read as an empty one"), "{stderr}");
     assert!(stderr.contains("... and 2 more like these"), "{stderr}");
     assert!(
-        stderr.contains("warning: ") && stderr.contains("#/webhooks/ping: webhook `ping` (POST)"),
+        stderr.contains("warning: ")
+            && stderr.contains("#/paths/ping: the path `ping` does not start with `/`"),
         "{stderr}"
     );
     assert!(stderr.contains("8 warning(s) of 2 kind(s)"), "{stderr}");

@@ -34,15 +34,15 @@ const UUID: &[(&str, &str)] = &[("uuid", "{ version = \"1\", features = [\"serde
 /// Streamed answers: the SSE parser.
 const STREAMS: &[(&str, &str)] = &[("eventsource-stream", "\"0.2\"")];
 
-/// The NAVER Cloud API Gateway signature.
-const NCP_SIGNATURE: &[(&str, &str)] = &[("base64", "\"0.23\""), ("hmac", "\"0.13\""), ("sha2", "\"0.11\"")];
+/// HMAC-SHA256 signatures in Base64: the NAVER Cloud API Gateway's, Standard Webhooks'.
+const HMAC_SHA256: &[(&str, &str)] = &[("base64", "\"0.23\""), ("hmac", "\"0.13\""), ("sha2", "\"0.11\"")];
 
 pub fn manifest(api: &Api, needs: Needs) -> String {
     let mut dependencies: Vec<(&str, &str)> = BASE_DEPENDENCIES.to_vec();
     for (needed, extra) in [
         (needs.chrono, CHRONO),
         (needs.uuid, UUID),
-        (needs.ncp_signature, NCP_SIGNATURE),
+        (needs.ncp_signature || api.standard_webhooks, HMAC_SHA256),
         (needs.streams, STREAMS),
     ] {
         if needed {
@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn tag_modules_cannot_shadow_a_dependency() {
-        for (name, _) in [BASE_DEPENDENCIES, CHRONO, UUID, NCP_SIGNATURE, STREAMS].concat() {
+        for (name, _) in [BASE_DEPENDENCIES, CHRONO, UUID, HMAC_SHA256, STREAMS].concat() {
             let ident = name.replace('-', "_");
             assert!(crate::naming::root_module_reserved(&ident), "{ident} is not reserved at the crate root");
         }

@@ -11,6 +11,7 @@ mod paging;
 mod readme;
 mod rust;
 mod stream;
+mod webhooks;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -35,6 +36,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("response.rs", include_str!("../runtime/response.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("paging.rs", include_str!("../runtime/paging.rs")),
+    ("received.rs", include_str!("../runtime/received.rs")),
     ("stream.rs", include_str!("../runtime/stream.rs")),
 ];
 
@@ -46,6 +48,9 @@ const STREAM_DECLARATION: &str =
 
 /// The NAVER Cloud API Gateway signer, carried by crates whose spec selects it.
 pub const NCP_APIGW_V2_SOURCE: &str = include_str!("../signers/ncp_apigw_v2.rs");
+
+/// The Standard Webhooks signature check, carried by crates whose API signs its webhooks so.
+pub const STANDARD_WEBHOOKS_SOURCE: &str = include_str!("../signers/standard_webhooks.rs");
 
 /// One file of a generated crate, relative to the crate's root.
 #[derive(Debug, Clone)]
@@ -89,6 +94,15 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
     if needs.ncp_signature {
         files.push(file("src/ncp_apigw_v2.rs", Content::RustVerbatim(Cow::Borrowed(NCP_APIGW_V2_SOURCE))));
     }
+    if !api.events.is_empty() {
+        files.push(file("src/webhooks.rs", Content::Rust(webhooks::webhooks_module(api))));
+    }
+    if api.standard_webhooks {
+        files.push(file(
+            "src/standard_webhooks.rs",
+            Content::RustVerbatim(Cow::Borrowed(STANDARD_WEBHOOKS_SOURCE)),
+        ));
+    }
     files
 }
 
@@ -110,6 +124,16 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
     let signer = needs.ncp_signature.then(|| {
         quote!(
             mod ncp_apigw_v2;
+        )
+    });
+    let webhooks = (!api.events.is_empty()).then(|| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
+    let webhook_signature = api.standard_webhooks.then(|| {
+        quote!(
+            mod standard_webhooks;
         )
     });
     let event = needs.streams.then(|| {
@@ -135,7 +159,9 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
         mod error;
         #runtime
         #signer
+        #webhook_signature
         pub mod types;
+        #webhooks
         #(#modules)*
 
         pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};

@@ -31,6 +31,10 @@ pub struct Api {
     /// Named error body types that operations declare, one variant each of the crate's
     /// error body enum.
     pub error_bodies: Vec<ErrorBody>,
+    /// The requests the API sends to its users' servers.
+    pub events: Vec<Event>,
+    /// Those requests are signed as Standard Webhooks say (`webhook-signature`).
+    pub standard_webhooks: bool,
 }
 
 /// Index of a named type in [`Api::types`].
@@ -359,6 +363,23 @@ impl Operation {
     pub fn params_with_ids(&self) -> impl Iterator<Item = (ParamId, &Param)> {
         self.params.iter().enumerate().map(|(index, param)| (ParamId(index), param))
     }
+}
+
+/// A request the API sends to its users' servers (a webhook or an operation's callback),
+/// which the crate parses into its event enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The name the spec gives it (the webhook's key, or the callback's).
+    pub name: String,
+    /// The variant of the event enum.
+    pub variant: String,
+    pub callback: bool,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    pub doc: Option<String>,
+    /// The JSON body, typed; `None` where the request has none the crate reads.
+    pub payload: Option<TypeRef>,
+    pub boxed: bool,
 }
 
 /// An answer read as it arrives, item by item (server-sent events, JSON lines).

@@ -51,6 +51,7 @@ pub fn visit_type_refs<'a>(api: &'a Api, visit: &mut impl FnMut(&'a TypeRef)) {
     for op in api.groups.iter().flat_map(|g| &g.operations) {
         operation_type_refs(op).into_iter().for_each(&mut *visit);
     }
+    api.events.iter().filter_map(|e| e.payload.as_ref()).for_each(&mut *visit);
     api.error_bodies.iter().for_each(|e| visit(&e.ty));
 }
 

@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Diagnostic, Error, Result};
 pub use crate::pointer::Pointer;
+pub use normalize::{Event, EventKind};
 use origin::Origins;
 pub use refs::Resolved;
 pub use shape::Dialect;
@@ -38,6 +39,8 @@ pub struct Spec {
     pub dialect: Dialect,
     /// What was corrected or dropped while reading (see `normalize`).
     pub notes: Vec<Diagnostic>,
+    /// The requests the API sends: webhooks and callbacks.
+    pub events: Vec<Event>,
     raw: serde_json::Value,
     /// Where moved nodes came from, one entry per step that moved any.
     origins: Vec<Origins>,
@@ -87,7 +90,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec> {
     } else {
         dialect
     };
-    let normalized = normalize::normalize(&mut raw, shape);
+    let (normalized, events) = normalize::normalize(&mut raw, shape);
     notes.extend(normalized.into_iter().map(|note| here(&origins, note)));
     origins.retain(|step| !step.is_empty());
     // A node put in several places (a `$ref` that must be inlined) is noted once.
@@ -109,7 +112,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec> {
             .flatten();
         Diagnostic { position, ..here(&origins, (deepest, message)) }
     })?;
-    Ok(Spec { file: file.to_owned(), api, dialect, notes, raw, origins })
+    Ok(Spec { file: file.to_owned(), api, dialect, notes, events, raw, origins })
 }
 
 /// The dialect of a document, from its `openapi` or `swagger` member; anything else is

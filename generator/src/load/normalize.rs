@@ -54,18 +54,40 @@ const DROPPED_KEYWORDS: &[&str] = &[
 ];
 
 /// Normalizes a 3.x document (Swagger 2.0 is converted to 3.0 before).
-pub fn normalize(document: &mut Value, dialect: Dialect) -> Notes {
+pub fn normalize(document: &mut Value, dialect: Dialect) -> (Notes, Vec<Event>) {
     let mut notes = Notes::new();
     let mut walker = Walker {
         dialect,
         openapi_31: matches!(dialect, Dialect::OpenApi31 | Dialect::OpenApi32),
         notes: &mut notes,
         named_enums: Vec::new(),
+        events: Vec::new(),
+        callbacks_by_ref: Vec::new(),
     };
     walker.document(document);
     let named_enums = std::mem::take(&mut walker.named_enums);
+    let events = std::mem::take(&mut walker.events);
     enum_names::hoist(document, named_enums);
-    notes
+    (notes, events)
+}
+
+/// A request the API sends to its users' servers: a webhook (3.1) or an operation's callback,
+/// taken out of the document (a 3.0 reader has no place for them) with its path item
+/// normalized like any other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The webhook's name, or the callback's.
+    pub name: String,
+    pub kind: EventKind,
+    /// Where the path item was written.
+    pub at: Pointer,
+    pub item: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Webhook,
+    Callback,
 }
 
 /// Whether a keyword's value has the kind the keyword takes.
@@ -81,6 +103,10 @@ struct Walker<'n> {
     notes: &'n mut Notes,
     /// Schemas that `x-ms-enum` names, and the names.
     named_enums: Vec<(Pointer, String)>,
+    /// Webhooks and callbacks, as they are taken out.
+    events: Vec<Event>,
+    /// Callbacks that are `$ref`s, read once the document is walked: name, target, place.
+    callbacks_by_ref: Vec<(String, String, Pointer)>,
 }
 
 /// Each member of an object value but its extensions (the Paths and Responses objects).
@@ -138,15 +164,10 @@ impl Walker<'_> {
         }
         if let Some(Value::Object(webhooks)) = document.as_object_mut().and_then(|d| d.remove("webhooks")) {
             let at = root.join("webhooks");
-            for (name, item) in &webhooks {
-                let methods = operation_methods(item);
-                self.note(
-                    &at.join(name),
-                    format!(
-                        "webhook `{name}` ({}) is not turned into code: a client does not receive webhooks",
-                        if methods.is_empty() { "no operations".to_owned() } else { methods.join(", ") }
-                    ),
-                );
+            for (name, mut item) in webhooks {
+                let item_at = at.join(&name);
+                self.path_item(&mut item, &item_at);
+                self.events.push(Event { name, kind: EventKind::Webhook, at: item_at, item });
             }
         }
         if self.dialect == Dialect::OpenApi32 {
@@ -158,10 +179,28 @@ impl Walker<'_> {
                 self.path_item(item, &at);
             }
         }
-        if let Some((components, at)) = member(document, "components", &root) {
-            for section in ["callbacks", "links"] {
-                self.leave_out(components, section, &at);
+        // Callbacks given by `$ref` are read from the components they name.
+        let components = document.pointer("/components/callbacks").cloned();
+        let pending = std::mem::take(&mut self.callbacks_by_ref);
+        for (name, reference, at) in pending {
+            let target = reference.strip_prefix("#/components/callbacks/").and_then(|key| {
+                let key = key.replace("~1", "/").replace("~0", "~");
+                components.as_ref().and_then(|c| c.get(&key)).cloned()
+            });
+            match target {
+                Some(mut callback) => {
+                    let target_at = root.join("components").join("callbacks").join(reference.rsplit('/').next().unwrap_or_default());
+                    self.callback(&name, &mut callback, &target_at);
+                }
+                None => self.note(&at, format!("callback `{name}` is left out: `{reference}` is not a callback of this document's components")),
             }
+        }
+        if let Some((components, at)) = member(document, "components", &root) {
+            // Callbacks are read where operations name them (above).
+            if let Some(map) = components.as_object_mut() {
+                map.remove("callbacks");
+            }
+            self.leave_out(components, "links", &at);
             let sections: [(&str, Walk<'_>); 6] = [
                 ("schemas", Self::schema),
                 ("parameters", Self::parameter),
@@ -212,10 +251,7 @@ impl Walker<'_> {
         let Some(Value::Object(removed)) = value.as_object_mut().and_then(|m| m.remove(section)) else {
             return;
         };
-        let why = match section {
-            "callbacks" => "a client does not serve the requests an API makes back",
-            _ => "links between operations are not turned into code",
-        };
+        let why = "links between operations are not turned into code";
         let singular = section.trim_end_matches('s');
         for name in removed.keys().filter(|k| !k.starts_with("x-")) {
             self.note(&at.join(section).join(name), format!("{singular} `{name}` is left out: {why}"));
@@ -252,8 +288,35 @@ impl Walker<'_> {
         }
     }
 
+    /// An operation's callbacks are events: each expression's path item, named after the
+    /// callback (and the expression, where it has several).
+    fn callbacks(&mut self, operation: &mut Value, at: &Pointer) {
+        let Some(Value::Object(callbacks)) = operation.as_object_mut().and_then(|m| m.remove("callbacks"))
+        else {
+            return;
+        };
+        for (name, mut callback) in callbacks {
+            let callback_at = at.join("callbacks").join(&name);
+            match callback.get("$ref").and_then(Value::as_str) {
+                Some(reference) => self.callbacks_by_ref.push((name, reference.to_owned(), callback_at)),
+                None => self.callback(&name, &mut callback, &callback_at),
+            }
+        }
+    }
+
+    fn callback(&mut self, name: &str, callback: &mut Value, at: &Pointer) {
+        let Some(expressions) = callback.as_object_mut() else { return };
+        let several = expressions.keys().filter(|k| !k.starts_with("x-")).count() > 1;
+        for (expression, item) in expressions.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
+            let item_at = at.join(expression);
+            self.path_item(item, &item_at);
+            let name = if several { format!("{name} {expression}") } else { name.to_owned() };
+            self.events.push(Event { name, kind: EventKind::Callback, at: item_at, item: item.clone() });
+        }
+    }
+
     fn operation(&mut self, operation: &mut Value, at: &Pointer) {
-        self.leave_out(operation, "callbacks", at);
+        self.callbacks(operation, at);
         self.each(operation, "parameters", at, Self::parameter);
         if let Some((body, at)) = member(operation, "requestBody", at) {
             self.request_body(body, &at);
@@ -563,21 +626,6 @@ impl Walker<'_> {
     }
 }
 
-/// The methods of a path item, upper case (`GET`, `POST`), for messages.
-fn operation_methods(item: &Value) -> Vec<String> {
-    let Some(map) = item.as_object() else { return Vec::new() };
-    let mut methods: Vec<String> = Dialect::OpenApi32
-        .methods()
-        .iter()
-        .filter(|m| map.contains_key(**m))
-        .map(|m| m.to_ascii_uppercase())
-        .collect();
-    if let Some(extra) = map.get("additionalOperations").and_then(Value::as_object) {
-        methods.extend(extra.keys().cloned());
-    }
-    methods
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -587,7 +635,7 @@ mod tests {
     fn schema_31(mut schema: Value) -> Value {
         let mut document = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
             "components": {"schemas": {"S": schema.take()}}});
-        let notes = normalize(&mut document, Dialect::OpenApi31);
+        let (notes, _) = normalize(&mut document, Dialect::OpenApi31);
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(document["openapi"], "3.0.3");
         document["components"]["schemas"]["S"].take()
@@ -625,10 +673,46 @@ mod tests {
     }
 
     #[test]
+    fn webhooks_and_callbacks_are_taken_out_as_events() {
+        let mut document = json!({"openapi": "3.1.0",
+            "paths": {"/a": {"post": {"responses": {}, "callbacks": {
+                "done": {"{$url}": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": ["string", "null"]}}}}}}},
+                "shared": {"$ref": "#/components/callbacks/Shared"}}}}},
+            "webhooks": {"added": {"post": {"responses": {}}}},
+            "components": {"callbacks": {"Shared": {"{$url}/a": {"put": {}}, "{$url}/b": {"put": {}}}}}});
+        let (notes, events) = normalize(&mut document, Dialect::OpenApi31);
+        assert!(notes.is_empty(), "{notes:?}");
+        let names: Vec<(&str, EventKind, String)> =
+            events.iter().map(|e| (e.name.as_str(), e.kind, e.at.to_string())).collect();
+        assert_eq!(
+            names,
+            [
+                ("added", EventKind::Webhook, "#/webhooks/added".to_owned()),
+                ("done", EventKind::Callback, "#/paths/~1a/post/callbacks/done/{$url}".to_owned()),
+                (
+                    "shared {$url}/a",
+                    EventKind::Callback,
+                    "#/components/callbacks/Shared/{$url}~1a".to_owned()
+                ),
+                (
+                    "shared {$url}/b",
+                    EventKind::Callback,
+                    "#/components/callbacks/Shared/{$url}~1b".to_owned()
+                ),
+            ]
+        );
+        // Their path items are read as any other: 3.1 schemas become 3.0 ones.
+        let schema = &events[1].item["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(*schema, json!({"type": "string", "nullable": true}));
+        assert!(document.get("webhooks").is_none() && document["components"].get("callbacks").is_none());
+        assert!(document["paths"]["/a"]["post"].get("callbacks").is_none());
+    }
+
+    #[test]
     fn paths_without_a_slash_are_read_with_one() {
         let mut document =
             json!({"openapi": "3.0.0", "paths": {"pets": {}, "a": {}, "/a": {"get": {}}, "x-b": {}}});
-        let notes = normalize(&mut document, Dialect::OpenApi30);
+        let (notes, _) = normalize(&mut document, Dialect::OpenApi30);
         let keys: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["/pets", "/a", "x-b"]);
         assert_eq!(document["paths"]["/a"], json!({"get": {"responses": {}}}));
@@ -641,11 +725,11 @@ mod tests {
         let mut document = json!({"openapi": "3.0.0", "info": {"title": "t", "version": 2},
             "paths": {"/a": {"get": {"parameters": [{"name": "p", "in": "query", "schema": {"type": "string", "pattern": 0}}],
             "callbacks": {"c": {"$ref": "#/components/callbacks/c"}}, "responses": {}}}}});
-        let notes = normalize(&mut document, Dialect::OpenApi30);
+        let (notes, _) = normalize(&mut document, Dialect::OpenApi30);
         let places: Vec<String> = notes.iter().map(|(at, _)| at.to_string()).collect();
         assert_eq!(
             places,
-            ["#/info/version", "#/paths/~1a/get/callbacks/c", "#/paths/~1a/get/parameters/0/schema/pattern"]
+            ["#/info/version", "#/paths/~1a/get/parameters/0/schema/pattern", "#/paths/~1a/get/callbacks/c"]
         );
         assert_eq!(document["info"]["version"], "2");
         assert!(document["paths"]["/a"]["get"].get("callbacks").is_none());

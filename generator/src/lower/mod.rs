@@ -3,6 +3,7 @@
 
 mod cycles;
 mod envelope;
+mod events;
 mod operation;
 mod pagination;
 mod schema;
@@ -31,6 +32,7 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
     let mut operations =
         operation::OperationLowering::new(spec, &mut space, &schemes, envelope.clone(), &mut warnings)
             .run()?;
+    let (events, signed) = events::lower(spec, &mut space, &mut warnings)?;
     let types = space.finish(&mut operations.error_bodies);
     let mut groups = operations.groups;
     let known: std::collections::HashSet<&str> =
@@ -75,6 +77,8 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
         groups,
         envelope: envelope.filter(|_| operations.uses_envelope),
         error_bodies: operations.error_bodies,
+        standard_webhooks: !events.is_empty() && (signed || options.standard_webhooks),
+        events,
     };
     debug_assert!(naming::crate_name(&api.package).is_some());
     Ok(Lowered { api, warnings })

@@ -5,6 +5,7 @@ mod client;
 mod error;
 mod runtime;
 pub mod types;
+pub mod webhooks;
 pub mod things;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};

@@ -13,6 +13,7 @@
 //! - [`response`]: reading an answer into the operation's typed result;
 //! - [`error`]: everything that can go wrong, with the server's own words;
 //! - [`paging`]: the pages and items of a paginated listing, as streams;
+//! - [`received`]: the requests the API sends (webhooks, callbacks), read from their bodies;
 //! - [`stream`]: answers read as they arrive (server-sent events, JSON lines), item by item.
 //!
 //! Generated code names each item by its module (`runtime::request::Request`), so a reader
@@ -23,6 +24,7 @@ pub(crate) mod auth;
 pub(crate) mod body;
 pub(crate) mod error;
 pub(crate) mod paging;
+pub(crate) mod received;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod transport;

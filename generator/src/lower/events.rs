@@ -1,0 +1,84 @@
+//! The requests an API sends to its users' servers, webhooks and callbacks: one variant each
+//! of the crate's event enum, with its JSON body typed; and whether they are signed as
+//! Standard Webhooks say.
+
+use openapiv3::{PathItem, ReferenceOr};
+
+use super::schema::TypeSpace;
+use crate::error::Diagnostic;
+use crate::ir::{Event, TypeRef};
+use crate::load::{EventKind, Spec};
+use crate::media::essence;
+use crate::naming::{pascal, Scope};
+
+/// The variant an event's enum keeps for events the crate does not know.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// The header a Standard Webhooks request is signed in.
+const SIGNATURE_HEADER: &str = "webhook-signature";
+
+/// The events of a spec, and whether any declares the Standard Webhooks signature header.
+pub fn lower(
+    spec: &Spec,
+    space: &mut TypeSpace<'_>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Vec<Event>, bool), Diagnostic> {
+    let mut variants = Scope::with_reserved([UNKNOWN_VARIANT]);
+    let mut events = Vec::new();
+    let mut signed = false;
+    for raw in &spec.events {
+        let item: PathItem = match serde_json::from_value(raw.item.clone()) {
+            Ok(item) => item,
+            Err(e) => {
+                let what = if raw.kind == EventKind::Webhook { "webhook" } else { "callback" };
+                warnings.push(
+                    spec.error(&raw.at, format!("{what} `{}` is left out: it cannot be read: {e}", raw.name)),
+                );
+                continue;
+            }
+        };
+        let operations: Vec<_> = item.iter().collect();
+        for (method, op) in &operations {
+            let op_at = raw.at.join(method);
+            let name = if operations.len() > 1 { format!("{} {method}", raw.name) } else { raw.name.clone() };
+            signed |= op.parameters.iter().any(|p| match p {
+                ReferenceOr::Item(p) => p.parameter_data_ref().name.eq_ignore_ascii_case(SIGNATURE_HEADER),
+                ReferenceOr::Reference { .. } => false,
+            });
+            let variant = variants.claim(&pascal(&name));
+            let payload = match &op.request_body {
+                None => None,
+                Some(body) => {
+                    let body_at = op_at.join("requestBody");
+                    let resolved = spec.resolve(body, &body_at)?;
+                    let json = resolved.item.content.iter().find(|(media, _)| {
+                        let essence = essence(media);
+                        essence == "application/json" || essence.ends_with("+json")
+                    });
+                    match json {
+                        Some((media, content)) => match &content.schema {
+                            Some(schema) => {
+                                let at = resolved.pointer.join("content").join(media).join("schema");
+                                Some(space.lower(schema, &at, &format!("{variant}Event"))?)
+                            }
+                            None => Some(TypeRef::Json),
+                        },
+                        None => None,
+                    }
+                }
+            };
+            let doc = op.summary.clone().or_else(|| op.description.clone()).or_else(|| item.summary.clone());
+            let boxed = matches!(payload, Some(TypeRef::Named(_)));
+            events.push(Event {
+                name,
+                variant,
+                callback: raw.kind == EventKind::Callback,
+                http_method: method.to_ascii_uppercase(),
+                doc,
+                payload,
+                boxed,
+            });
+        }
+    }
+    Ok((events, signed))
+}
