@@ -16,6 +16,7 @@
 //! [client.streams.createCompletion]         # a streamed answer, by operationId
 //! switch = "stream"                         # the boolean body member that asks for the stream
 //! sentinel = "[DONE]"                       # the event data that ends it
+//! item = "#/components/schemas/Chunk"       # each item's schema, where the spec gives none
 //! ```
 //!
 //! `standard-webhooks = true` (in `[[client]]`) says the API signs its webhooks as Standard

@@ -44,6 +44,9 @@ pub struct StreamSetting {
     pub switch: Option<String>,
     /// The data of the event that ends the stream (`[DONE]`).
     pub sentinel: Option<String>,
+    /// The schema of each item, as a reference into the spec (`#/components/schemas/Chunk`);
+    /// it wins over the spec's own.
+    pub item: Option<String>,
 }
 
 /// `[client.pagination.<operationId>]`: how one listing is paged.

@@ -34,6 +34,25 @@ paths:
               schema: {type: object, properties: {text: {type: string}}}
             text/event-stream:
               schema: {type: object, properties: {text: {type: string}}}
+  /feed:
+    get:
+      operationId: feed
+      tags: [talk]
+      responses:
+        '200':
+          description: events the spec does not type
+          content:
+            text/event-stream: {}
+  /ticks:
+    get:
+      operationId: ticks
+      tags: [talk]
+      responses:
+        '200':
+          description: events typed by a hint beside the media type
+          content:
+            text/event-stream:
+              x-stream-item: {$ref: '#/components/schemas/Piece'}
   /status:
     get:
       operationId: status
@@ -44,6 +63,12 @@ paths:
           content:
             application/json:
               schema: {type: object}
+components:
+  schemas:
+    Piece:
+      type: object
+      properties:
+        text: {type: string}
 "#;
 
 fn generate(settings: &[(&str, StreamSetting)]) -> Result<String, String> {
@@ -54,7 +79,21 @@ fn generate(settings: &[(&str, StreamSetting)]) -> Result<String, String> {
 }
 
 fn setting(switch: Option<&str>, sentinel: Option<&str>) -> StreamSetting {
-    StreamSetting { switch: switch.map(str::to_owned), sentinel: sentinel.map(str::to_owned) }
+    StreamSetting { switch: switch.map(str::to_owned), sentinel: sentinel.map(str::to_owned), item: None }
+}
+
+#[test]
+fn items_are_typed_by_a_hint_or_a_setting_where_the_spec_gives_no_schema() {
+    let plain = generate(&[]).unwrap();
+    // Untyped events are raw; the hint beside a media type types them.
+    assert!(plain.contains("BoxStream<Result<crate::Event, Error>>"), "{plain}");
+    assert!(plain.contains("runtime::stream::data::<types::Piece>"), "{plain}");
+    let item = StreamSetting { item: Some("#/components/schemas/Piece".into()), ..setting(None, None) };
+    let set = generate(&[("feed", item)]).unwrap();
+    assert!(!set.contains("crate::Event"), "{set}");
+    let missing = StreamSetting { item: Some("#/components/schemas/Nope".into()), ..setting(None, None) };
+    let error = generate(&[("feed", missing)]).unwrap_err();
+    assert!(error.contains("Nope"), "{error}");
 }
 
 #[test]

@@ -29,9 +29,15 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
     let mut space = schema::TypeSpace::new(spec)?;
     let schemes = security::Schemes::lower(spec, &mut warnings)?;
     let envelope = options.envelope.fields();
-    let mut operations =
-        operation::OperationLowering::new(spec, &mut space, &schemes, envelope.clone(), &mut warnings)
-            .run()?;
+    let mut operations = operation::OperationLowering::new(
+        spec,
+        &mut space,
+        &schemes,
+        envelope.clone(),
+        &mut warnings,
+        &options.streams,
+    )
+    .run()?;
     let (events, signed) = events::lower(spec, &mut space, &mut warnings)?;
     let types = space.finish(&mut operations.error_bodies);
     let mut groups = operations.groups;

@@ -1,7 +1,7 @@
 //! Operations: parameters, bodies and responses, grouped by tag.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -21,6 +21,7 @@ use crate::naming::{
     self, operation_method, pascal, snake, words, Scope, BUILDER_MEMBERS, CLIENT_MEMBERS, GROUP_MEMBERS,
     MODULE_NAMES,
 };
+use crate::options::StreamSetting;
 use crate::pointer::Pointer;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
@@ -41,6 +42,8 @@ pub struct OperationLowering<'a, 's> {
     pub schemes: &'a Schemes,
     pub envelope: Option<EnvelopeFields>,
     pub warnings: &'a mut Vec<Diagnostic>,
+    /// Streams set by hand, by operationId.
+    pub streams: &'a BTreeMap<String, StreamSetting>,
     error_bodies: Vec<ErrorBody>,
     error_names: Scope,
     uses_envelope: bool,
@@ -77,6 +80,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         schemes: &'a Schemes,
         envelope: Option<EnvelopeFields>,
         warnings: &'a mut Vec<Diagnostic>,
+        streams: &'a BTreeMap<String, StreamSetting>,
     ) -> Self {
         Self {
             spec,
@@ -84,6 +88,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             schemes,
             envelope,
             warnings,
+            streams,
             error_bodies: Vec::new(),
             error_names: Scope::with_reserved(["Other"]),
             uses_envelope: false,
@@ -179,7 +184,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let path_parts = self.path(path, at, &mut params, &mut names);
         let mut multipart_required = false;
         let body = self.body(op, at, &builder_hint, &mut params, &mut names, &mut multipart_required)?;
-        let (answer, errors, accept, stream) = self.responses(op, at, &builder_hint)?;
+        let (answer, errors, accept, stream) = self.responses(op, at, &builder_hint, self.streams.get(id))?;
         let required_one_of = self.required_one_of(op, at, &params)?;
         let (id, http_method, path_template) = (id.to_owned(), method.to_owned(), path.to_owned());
         let (summary, description, deprecated) = (op.summary.clone(), op.description.clone(), op.deprecated);
@@ -447,6 +452,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         op: &openapiv3::Operation,
         at: &Pointer,
         builder_hint: &str,
+        stream_setting: Option<&StreamSetting>,
     ) -> Result<(Answer, Vec<ErrorCase>, String, Option<Stream>)> {
         let spec = self.spec;
         let responses_at = at.join("responses");
@@ -487,7 +493,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 media_types.push(None);
                 continue;
             }
-            let (success, media, streamed) = self.success(node, node_at, builder_hint)?;
+            let (success, media, streamed) = self.success(node, node_at, builder_hint, stream_setting)?;
             stream = stream.or(streamed);
             successes.push((*status, success));
             media_types.push(media);
@@ -541,6 +547,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         node: &ReferenceOr<openapiv3::Response>,
         at: &Pointer,
         builder_hint: &str,
+        stream_setting: Option<&StreamSetting>,
     ) -> Result<(Success, Option<String>, Option<Stream>)> {
         let spec = self.spec;
         let resolved = spec.resolve(node, at)?;
@@ -549,7 +556,15 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let whole =
             json_media(content).filter(|(media, schema)| !any_text(spec, media, *schema, &schema_of(media)));
         let content_at = resolved.pointer.join("content");
-        let stream = stream::lower(spec, self.space, content, &content_at, whole.is_some(), builder_hint)?;
+        let stream = stream::lower(
+            spec,
+            self.space,
+            content,
+            &content_at,
+            whole.is_some(),
+            stream_setting,
+            builder_hint,
+        )?;
         let Some((media, schema)) = whole else {
             let Some((media, body)) = content.iter().next() else { return Ok((Success::Empty, None, None)) };
             let text =

@@ -20,6 +20,9 @@ const EVENT_FIELDS: &[&str] = &["event", "data", "id", "retry"];
 /// The body member that usually asks for a stream instead of a whole answer.
 const SWITCH: &str = "stream";
 
+/// The extension beside a streamed media type that gives its items' schema.
+const ITEM_EXTENSION: &str = "x-stream-item";
+
 /// Extensions in published specs that name the data ending an event stream.
 const SENTINEL_EXTENSIONS: &[&str] = &["x-stream-sentinel", "x-speakeasy-sse-sentinel"];
 
@@ -30,24 +33,43 @@ pub fn media(content: &IndexMap<String, MediaType>) -> Option<(&str, StreamForma
         .find_map(|(media, body)| StreamFormat::of(media).map(|format| (media.as_str(), format, body)))
 }
 
-/// The stream a success offers, with its item typed from the media type's schema (3.2's
-/// `itemSchema` is read into `schema` when the document is loaded). `alongside` says the
-/// success also has a JSON answer. The switch member is found once types are known
-/// ([`finish`]).
+/// The stream a success offers, with its item typed: by the `item` a setting names, else the
+/// media type's schema (3.2's `itemSchema` is read into `schema` when the document is
+/// loaded), else an `x-stream-item` schema beside it; without any, raw events (or JSON
+/// values, for lines and sequences). `alongside` says the success also has a JSON answer. The
+/// switch member is found once types are known ([`finish`]).
 pub fn lower(
     spec: &Spec,
     space: &mut TypeSpace<'_>,
     content: &IndexMap<String, MediaType>,
     content_at: &Pointer,
     alongside: bool,
+    setting: Option<&StreamSetting>,
     hint: &str,
 ) -> Result<Option<Stream>, Diagnostic> {
     let Some((media, format, body)) = media(content) else { return Ok(None) };
     let media_at = content_at.join(media);
-    let item = match &body.schema {
+    let configured =
+        setting.and_then(|s| s.item.clone()).map(|reference| ReferenceOr::Reference { reference });
+    let hinted = match body.extensions.get(ITEM_EXTENSION) {
+        Some(value) => Some(serde_json::from_value::<ReferenceOr<Schema>>(value.clone()).map_err(|e| {
+            spec.error(
+                &media_at.join(ITEM_EXTENSION),
+                format!("expected a schema for the stream's items: {e}"),
+            )
+        })?),
+        None => None,
+    };
+    let (schema, schema_at) = match (&configured, &body.schema, &hinted) {
+        (Some(schema), _, _) => (Some(schema), media_at.clone()),
+        (None, Some(schema), _) => (Some(schema), media_at.join("schema")),
+        (None, None, Some(schema)) => (Some(schema), media_at.join(ITEM_EXTENSION)),
+        (None, None, None) => (None, media_at.clone()),
+    };
+    let item = match schema {
         None if format == StreamFormat::Events => StreamItem::Raw,
         None => StreamItem::Data(TypeRef::Json),
-        Some(schema) => item(spec, space, format, schema, &media_at.join("schema"), hint)?,
+        Some(schema) => item(spec, space, format, schema, &schema_at, hint)?,
     };
     let sentinel = SENTINEL_EXTENSIONS
         .iter()
