@@ -1,6 +1,7 @@
-//! Whether a crate checks Standard Webhooks signatures: where the spec's webhooks declare the
-//! `webhook-signature` header, or where the options say so (as `generator.toml`'s
-//! `standard-webhooks = true` does); never for an API without webhooks.
+//! Webhooks as a crate reads them: it checks Standard Webhooks signatures where the spec's
+//! webhooks declare the `webhook-signature` header, or where the options say so (as
+//! `generator.toml`'s `standard-webhooks = true` does), never for an API without webhooks; a
+//! webhook it cannot read is left out with a warning, not the whole client.
 
 mod common;
 
@@ -48,4 +49,19 @@ fn signatures_are_checked_where_the_spec_or_the_options_say() {
     let without_webhooks = SPEC.split("webhooks:").next().unwrap().to_owned();
     let none = files(&without_webhooks, true);
     assert!(!none.iter().any(|f| f.ends_with("webhooks.rs")), "{none:?}");
+}
+
+#[test]
+fn a_webhook_naming_another_file_is_left_out_with_a_warning() {
+    let text = SPEC.replace(
+        "schema: {type: object, properties: {id: {type: string}}}",
+        "schema: {$ref: 'events.yaml#/Done'}",
+    );
+    let generated = common::generate_text("hooks.yaml", &text, &Options::new("hooks", "hooks.yaml")).unwrap();
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("#/webhooks/done") && w.contains("`events.yaml#/Done`")),
+        "{warnings:?}"
+    );
+    assert!(!generated.files.iter().any(|f| f.path.ends_with("webhooks.rs")));
 }

@@ -10,6 +10,7 @@ use crate::ir::{Event, TypeRef};
 use crate::load::{EventKind, Spec};
 use crate::media::essence;
 use crate::naming::{pascal, Scope};
+use crate::pointer::Pointer;
 
 /// The variant an event's enum keeps for events the crate does not know.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
@@ -27,10 +28,22 @@ pub fn lower(
     let mut events = Vec::new();
     let mut signed = false;
     for raw in &spec.events {
+        let what = if raw.kind == EventKind::Webhook { "webhook" } else { "callback" };
+        // Events are read from the document as written: a `$ref` into another file is not
+        // bundled for them, and leaves the event out rather than the whole client.
+        if let Some(reference) = unfollowed_ref(spec, &raw.item) {
+            warnings.push(spec.error(
+                &raw.at,
+                format!(
+                    "{what} `{}` is left out: its `$ref` `{reference}` does not name a part of this document",
+                    raw.name
+                ),
+            ));
+            continue;
+        }
         let item: PathItem = match serde_json::from_value(raw.item.clone()) {
             Ok(item) => item,
             Err(e) => {
-                let what = if raw.kind == EventKind::Webhook { "webhook" } else { "callback" };
                 warnings.push(
                     spec.error(&raw.at, format!("{what} `{}` is left out: it cannot be read: {e}", raw.name)),
                 );
@@ -81,4 +94,21 @@ pub fn lower(
         }
     }
     Ok((events, signed))
+}
+
+/// The first `$ref` in a node that does not name a part of the document.
+fn unfollowed_ref<'v>(spec: &Spec, node: &'v serde_json::Value) -> Option<&'v str> {
+    match node {
+        serde_json::Value::Object(map) => {
+            if let Some(reference) = map.get("$ref").and_then(serde_json::Value::as_str) {
+                let found = Pointer::from_ref(reference).is_some_and(|pointer| spec.raw(&pointer).is_some());
+                if !found {
+                    return Some(reference);
+                }
+            }
+            map.values().find_map(|child| unfollowed_ref(spec, child))
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(|child| unfollowed_ref(spec, child)),
+        _ => None,
+    }
 }
