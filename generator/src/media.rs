@@ -6,6 +6,11 @@ pub fn essence(media: &str) -> String {
     media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
+/// Whether a media type (its essence) is JSON: `application/json`, `+json` types, `text/json`.
+pub fn is_json(essence: &str) -> bool {
+    essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
+}
+
 /// How a streamed body is cut into items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StreamFormat {

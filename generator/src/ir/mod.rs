@@ -429,6 +429,17 @@ pub struct Member {
     pub ty: TypeRef,
 }
 
+impl Member {
+    /// The member a struct's field is, with its type seen through aliases.
+    pub fn of(field: &Field, types: &[TypeDef]) -> Self {
+        Member {
+            field: field.name.clone(),
+            optional: !field.required || field.ty.is_nullable(),
+            ty: query::resolve(types, field.ty.non_null()).clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageStyle {
     /// A page number parameter and how to know the next one.

@@ -180,18 +180,12 @@ impl Walker<'_> {
             }
         }
         // Callbacks given by `$ref` are read from the components they name.
-        let components = document.pointer("/components/callbacks").cloned();
-        let pending = std::mem::take(&mut self.callbacks_by_ref);
-        for (name, reference, at) in pending {
-            let target = reference.strip_prefix("#/components/callbacks/").and_then(|key| {
-                let key = key.replace("~1", "/").replace("~0", "~");
-                components.as_ref().and_then(|c| c.get(&key)).cloned()
-            });
+        for (name, reference, at) in std::mem::take(&mut self.callbacks_by_ref) {
+            let target = Pointer::from_ref(&reference)
+                .filter(|pointer| pointer.as_str().starts_with("/components/callbacks/"))
+                .and_then(|pointer| Some((document.pointer(pointer.as_str())?.clone(), pointer)));
             match target {
-                Some(mut callback) => {
-                    let target_at = root.join("components").join("callbacks").join(reference.rsplit('/').next().unwrap_or_default());
-                    self.callback(&name, &mut callback, &target_at);
-                }
+                Some((callback, target_at)) => self.callback(&name, callback, &target_at),
                 None => self.note(&at, format!("callback `{name}` is left out: `{reference}` is not a callback of this document's components")),
             }
         }
@@ -295,23 +289,23 @@ impl Walker<'_> {
         else {
             return;
         };
-        for (name, mut callback) in callbacks {
+        for (name, callback) in callbacks {
             let callback_at = at.join("callbacks").join(&name);
             match callback.get("$ref").and_then(Value::as_str) {
                 Some(reference) => self.callbacks_by_ref.push((name, reference.to_owned(), callback_at)),
-                None => self.callback(&name, &mut callback, &callback_at),
+                None => self.callback(&name, callback, &callback_at),
             }
         }
     }
 
-    fn callback(&mut self, name: &str, callback: &mut Value, at: &Pointer) {
-        let Some(expressions) = callback.as_object_mut() else { return };
+    fn callback(&mut self, name: &str, callback: Value, at: &Pointer) {
+        let Value::Object(expressions) = callback else { return };
         let several = expressions.keys().filter(|k| !k.starts_with("x-")).count() > 1;
-        for (expression, item) in expressions.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
-            let item_at = at.join(expression);
-            self.path_item(item, &item_at);
+        for (expression, mut item) in expressions.into_iter().filter(|(k, _)| !k.starts_with("x-")) {
+            let item_at = at.join(&expression);
+            self.path_item(&mut item, &item_at);
             let name = if several { format!("{name} {expression}") } else { name.to_owned() };
-            self.events.push(Event { name, kind: EventKind::Callback, at: item_at, item: item.clone() });
+            self.events.push(Event { name, kind: EventKind::Callback, at: item_at, item });
         }
     }
 

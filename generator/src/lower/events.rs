@@ -8,7 +8,7 @@ use super::schema::TypeSpace;
 use crate::error::Diagnostic;
 use crate::ir::{Event, TypeRef};
 use crate::load::{EventKind, Spec};
-use crate::media::essence;
+use crate::media::{essence, is_json};
 use crate::naming::{pascal, Scope};
 use crate::pointer::Pointer;
 
@@ -64,10 +64,7 @@ pub fn lower(
                 Some(body) => {
                     let body_at = op_at.join("requestBody");
                     let resolved = spec.resolve(body, &body_at)?;
-                    let json = resolved.item.content.iter().find(|(media, _)| {
-                        let essence = essence(media);
-                        essence == "application/json" || essence.ends_with("+json")
-                    });
+                    let json = resolved.item.content.iter().find(|(media, _)| is_json(&essence(media)));
                     match json {
                         Some((media, content)) => match &content.schema {
                             Some(schema) => {

@@ -16,7 +16,7 @@ use crate::ir::{
     ParamLocation, PathPart, QueryStyle, StatusMatch, Stream, Success, SuccessCase, TypeRef,
 };
 use crate::load::Spec;
-use crate::media::essence;
+use crate::media::{essence, is_json};
 use crate::naming::{
     self, operation_method, pascal, snake, words, Scope, BUILDER_MEMBERS, CLIENT_MEMBERS, GROUP_MEMBERS,
     MODULE_NAMES,
@@ -775,7 +775,7 @@ fn accept(read: Vec<String>) -> String {
 
 /// How a media type (its essence) is written.
 fn media_kind(essence: &str) -> MediaKind {
-    if essence == "application/json" || essence.ends_with("+json") || essence == "text/json" {
+    if is_json(essence) {
         MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
         MediaKind::Form

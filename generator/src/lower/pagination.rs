@@ -82,17 +82,9 @@ fn success_value(op: &Operation, types: &[TypeDef]) -> (Value, bool) {
     let value = match resolve(types, ty) {
         TypeRef::List(item) => Value::List((**item).clone()),
         TypeRef::Named(id) => match &types[id.0].kind {
-            TypeKind::Struct(s) => Value::Struct(
-                s.fields
-                    .iter()
-                    .map(|f| {
-                        let ty = resolve(types, f.ty.non_null()).clone();
-                        let member =
-                            Member { field: f.name.clone(), optional: !f.required || f.ty.is_nullable(), ty };
-                        (f.wire.clone(), member)
-                    })
-                    .collect(),
-            ),
+            TypeKind::Struct(s) => {
+                Value::Struct(s.fields.iter().map(|f| (f.wire.clone(), Member::of(f, types))).collect())
+            }
             _ => Value::Other,
         },
         _ => Value::Other,

@@ -155,15 +155,8 @@ fn switch_member(op: &Operation, types: &[TypeDef], wire: &str) -> Option<(Membe
     let TypeRef::Named(id) = resolve(types, &body.ty) else { return None };
     let TypeKind::Struct(fields) = &types[id.0].kind else { return None };
     let field = fields.fields.iter().find(|f| f.wire == wire)?;
-    let ty = resolve(types, field.ty.non_null());
-    (*ty == TypeRef::Bool).then(|| {
-        let member = Member {
-            field: field.name.clone(),
-            optional: !field.required || field.ty.is_nullable(),
-            ty: ty.clone(),
-        };
-        (member, field.doc.clone())
-    })
+    let member = Member::of(field, types);
+    (member.ty == TypeRef::Bool).then(|| (member, field.doc.clone()))
 }
 
 /// The data a description says ends the stream: the bracketed word in `data: [DONE]`.

@@ -70,6 +70,16 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
     }
 }
 
+/// Where a value did not fit, as serde_path_to_error names it; empty for the value itself.
+pub(super) fn member_path(path: &serde_path_to_error::Path) -> String {
+    let path = path.to_string();
+    if path == "." {
+        String::new()
+    } else {
+        path
+    }
+}
+
 /// A transport error's message with the causes that say what actually failed.
 pub(super) fn transport_message(error: &reqwest::Error) -> String {
     let mut message = error.to_string();

@@ -8,7 +8,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::error::{transport, DecodeError, Error};
+use super::error::{member_path, transport, DecodeError, Error};
 use super::paging::BoxStream;
 use super::transport::BoxFuture;
 
@@ -49,11 +49,7 @@ pub struct ItemError {
 
 impl From<serde_path_to_error::Error<serde_json::Error>> for ItemError {
     fn from(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
-        let path = error.path().to_string();
-        ItemError {
-            path: if path == "." { String::new() } else { path },
-            message: error.into_inner().to_string(),
-        }
+        ItemError { path: member_path(error.path()), message: error.into_inner().to_string() }
     }
 }
 
@@ -243,13 +239,7 @@ fn records<B: Send + 'static>(
         Format::Events => Box::pin(bytes.eventsource().map(move |item| match item {
             Ok(event) => Ok(Event { event: event.event, data: event.data, id: event.id, retry: event.retry }),
             Err(EventStreamError::Transport(error)) => Err(transport(error)),
-            Err(error) => Err(Error::Decode(Box::new(DecodeError {
-                status,
-                path: String::new(),
-                message: error.to_string(),
-                item: None,
-                raw: Vec::new(),
-            }))),
+            Err(error) => Err(unreadable(status, error.to_string(), Vec::new())),
         })),
         Format::JsonLines | Format::JsonSeq => {
             let delimiter = if format == Format::JsonLines { b'\n' } else { 0x1e };
@@ -261,13 +251,9 @@ fn records<B: Send + 'static>(
                     .map(move |frame| match frame {
                         Ok(frame) => match std::str::from_utf8(&frame) {
                             Ok(text) => Ok(Event { data: text.trim().to_owned(), ..Event::default() }),
-                            Err(e) => Err(Error::Decode(Box::new(DecodeError {
-                                status,
-                                path: String::new(),
-                                message: format!("a record is not UTF-8: {e}"),
-                                item: None,
-                                raw: frame.to_vec(),
-                            }))),
+                            Err(e) => {
+                                Err(unreadable(status, format!("a record is not UTF-8: {e}"), frame.to_vec()))
+                            }
                         },
                         Err(error) => Err(read_error(status, error)),
                     })
@@ -290,11 +276,10 @@ fn read_error<B>(status: StatusCode, error: tokio_util::codec::AnyDelimiterCodec
         }
         other => other.to_string(),
     };
-    Error::Decode(Box::new(DecodeError {
-        status,
-        path: String::new(),
-        message: format!("the body cannot be read: {message}"),
-        item: None,
-        raw: Vec::new(),
-    }))
+    unreadable(status, format!("the body cannot be read: {message}"), Vec::new())
+}
+
+/// A streamed body that cannot be cut into items: not text, not events, or broken off.
+fn unreadable<B>(status: StatusCode, message: String, raw: Vec<u8>) -> Error<B> {
+    Error::Decode(Box::new(DecodeError { status, path: String::new(), message, item: None, raw }))
 }

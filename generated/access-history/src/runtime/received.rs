@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+use super::error::member_path;
+
 /// A received request's body that does not fit the event the API names.
 #[derive(Debug)]
 #[allow(dead_code, reason = "used by crates whose API sends webhooks or callbacks")]
@@ -33,13 +35,10 @@ impl std::error::Error for PayloadError {}
 #[allow(dead_code, reason = "used by crates whose API sends webhooks or callbacks")]
 pub fn payload<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, PayloadError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        PayloadError {
-            event: event.to_owned(),
-            path: if path == "." { String::new() } else { path },
-            message: e.into_inner().to_string(),
-        }
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| PayloadError {
+        event: event.to_owned(),
+        path: member_path(e.path()),
+        message: e.into_inner().to_string(),
     })
 }
 

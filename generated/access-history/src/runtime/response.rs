@@ -9,7 +9,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::error::{ApiError, DecodeError, Error};
+use super::error::{member_path, ApiError, DecodeError, Error};
 
 /// A successful response: the decoded value and everything else the server said.
 #[derive(Clone, Debug)]
@@ -241,10 +241,9 @@ pub fn error_body<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
 fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Box<DecodeError>> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
         Box::new(DecodeError {
             status,
-            path: if path == "." { String::new() } else { path },
+            path: member_path(e.path()),
             message: e.into_inner().to_string(),
             item: None,
             raw: body.to_vec(),

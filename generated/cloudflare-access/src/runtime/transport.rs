@@ -214,20 +214,15 @@ impl ClientCore {
             } else {
                 Some(sent.await)
             };
-            let Some(outcome) = outcome else {
-                if !(idempotent && *attempt < max_retries) {
-                    return Err(Error::Timeout);
-                }
-                tokio::time::sleep(backoff(*attempt)).await;
-                *attempt += 1;
-                continue;
-            };
             let delay = match outcome {
-                Err(error) => match retry_after_failure(&error, idempotent, *attempt, max_retries) {
+                // Retried as a timeout reqwest reports is (`retry_after_failure`).
+                None if idempotent && *attempt < max_retries => backoff(*attempt),
+                None => return Err(Error::Timeout),
+                Some(Err(error)) => match retry_after_failure(&error, idempotent, *attempt, max_retries) {
                     Some(delay) => delay,
                     None => return Err(transport(error)),
                 },
-                Ok(response) => {
+                Some(Ok(response)) => {
                     match retry_after_status(
                         response.status(),
                         response.headers(),
