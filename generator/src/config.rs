@@ -17,6 +17,10 @@
 //! switch = "stream"                         # the boolean body member that asks for the stream
 //! sentinel = "[DONE]"                       # the event data that ends it
 //! item = "#/components/schemas/Chunk"       # each item's schema, where the spec gives none
+//!
+//! [client.env]                              # the variables `Client::from_env` reads
+//! prefix = "CLOUDFLARE"                     # CLOUDFLARE_BASE_URL, CLOUDFLARE_API_TOKEN, ...
+//! vars = { api_email = "CLOUDFLARE_EMAIL" } # by scheme; two names for user and password
 //! ```
 //!
 //! `standard-webhooks = true` (in `[[client]]`) says the API signs its webhooks as Standard
@@ -29,7 +33,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::naming;
-use crate::options::{EnvelopeSetting, Options, PagingSetting, StreamSetting};
+use crate::options::{EnvSetting, EnvelopeSetting, Options, PagingSetting, StreamSetting};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +56,8 @@ struct ClientEntry {
     streams: BTreeMap<String, StreamSetting>,
     #[serde(default, rename = "standard-webhooks")]
     standard_webhooks: bool,
+    #[serde(default)]
+    env: EnvSetting,
 }
 
 /// One client to generate, with paths resolved against the config file's folder.
@@ -104,6 +110,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Client>> {
                     pagination: entry.pagination,
                     streams: entry.streams,
                     standard_webhooks: entry.standard_webhooks,
+                    env: entry.env,
                 },
             })
         })

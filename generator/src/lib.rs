@@ -28,7 +28,11 @@ mod standard_webhooks;
 // dead code (generated crates, which are checked with `-D warnings`, are where that shows).
 #[cfg(test)]
 #[allow(dead_code)]
+// The runtime's `tracing` feature is the generated crate's; it is tested there (client-tests).
+#[allow(unexpected_cfgs)]
 mod runtime;
+#[cfg(test)]
+mod runtime_oauth_tests;
 #[cfg(test)]
 mod runtime_stream_tests;
 #[cfg(test)]

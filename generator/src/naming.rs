@@ -87,6 +87,50 @@ pub fn shouty(raw: &str) -> String {
     finish(ascii_words(raw).to_shouty_snake_case(), "VALUE", "N")
 }
 
+/// `PascalCase` name for a type named in the spec: like [`pascal`], with a word repeated
+/// where a prefix meets the name collapsed (`access_access-requests` is `AccessRequests`).
+pub fn type_name(raw: &str) -> String {
+    let mut words = words(raw);
+    words.dedup();
+    pascal(&words.join("_"))
+}
+
+/// The singular of an English plural word, or the word itself where it does not read as one
+/// (`logs` is `log`, `entries` is `entry`, `status` stays).
+pub fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let keep = ["ss", "us", "is", "ics", "news", "series", "data"];
+    if lower.len() <= 3 || keep.iter().any(|end| lower.ends_with(end)) {
+        return word.to_owned();
+    }
+    if lower.ends_with("ies") {
+        return format!("{}y", &word[..word.len() - 3]);
+    }
+    if ["sses", "xes", "ches", "shes", "zes"].iter().any(|end| lower.ends_with(end)) {
+        return word[..word.len() - 2].to_owned();
+    }
+    match lower.strip_suffix('s') {
+        Some(_) => word[..word.len() - 1].to_owned(),
+        None => word.to_owned(),
+    }
+}
+
+/// What the operations of a tag are about, for the names of the types they own: the tag's
+/// words without those of the crate's name, the last one singular (`Access SCIM update logs`
+/// in `cloudflare_access` is `ScimUpdateLog`); the whole tag where nothing would be left.
+pub fn owner(tag: &str, package: &str) -> String {
+    let crate_words = words(package);
+    let all = words(tag);
+    let mut kept: Vec<String> = all.iter().filter(|w| !crate_words.contains(w)).cloned().collect();
+    if kept.is_empty() {
+        kept = all;
+    }
+    if let Some(last) = kept.last_mut() {
+        *last = singular(last);
+    }
+    type_name(&kept.join("_"))
+}
+
 /// The identifier without a raw prefix, as it reads in text and in collisions.
 pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -98,9 +142,32 @@ pub fn words(raw: &str) -> Vec<String> {
     ascii_words(raw).to_snake_case().split('_').filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
-/// A method name for an operation: the operationId's words with the tag's words removed
-/// where they lead it, as long as something is left.
+/// A method name for an operation: the operationId's words without the tag's words wherever
+/// they run together in it (`access-scim-update-logs-list-access-scim-update-logs` under
+/// "Access SCIM update logs" is `list`), as long as something is left.
 pub fn operation_method(operation_id: &str, tag: &str) -> String {
+    let op = words(operation_id);
+    let tag = words(tag);
+    let mut rest: Vec<&str> = Vec::new();
+    let mut at = 0;
+    while at < op.len() {
+        if !tag.is_empty() && op[at..].starts_with(&tag) {
+            at += tag.len();
+        } else {
+            rest.push(&op[at]);
+            at += 1;
+        }
+    }
+    if rest.is_empty() {
+        return operation_full_method(operation_id, tag.join(" ").as_str());
+    }
+    snake(&rest.join("_"))
+}
+
+/// The longer name of an operation, for its builder type and for a method whose short name
+/// ([`operation_method`]) another operation of the tag also has: the operationId's words with
+/// the tag's words removed only where they lead it.
+pub fn operation_full_method(operation_id: &str, tag: &str) -> String {
     let op = words(operation_id);
     let tag = words(tag);
     let rest = if !tag.is_empty() && op.len() > tag.len() && op[..tag.len()] == tag[..] {
@@ -226,7 +293,7 @@ pub const BUILDER_MEMBERS: &[&str] = &[
 ];
 
 /// Names the generated crate root and `Client` use; tag accessors get other names.
-pub const CLIENT_MEMBERS: &[&str] = &["builder", "base_url", "core", "clone", "fmt"];
+pub const CLIENT_MEMBERS: &[&str] = &["builder", "base_url", "core", "clone", "fmt", "from_env"];
 
 /// Methods a tag's type has besides its operations: its constructor, and trait methods an
 /// inherent method of the same name would shadow.
@@ -244,6 +311,7 @@ pub const MODULE_NAMES: &[&str] = &[
     "Box",
     "Request",
     "Response",
+    "Operation",
     "Auth",
     "QueryStyle",
     "Into",
@@ -393,28 +461,45 @@ mod tests {
     }
 
     #[test]
-    fn operation_methods_drop_leading_tag_words() {
+    fn operation_methods_drop_the_tag_words() {
         let cases = [
             ("zero-trust-users-get-last-seen-identity", "Zero Trust users", "get_last_seen_identity"),
-            (
-                "access-authentication-logs-get-access-authentication-logs",
-                "Access authentication logs",
-                "get_access_authentication_logs",
-            ),
-            (
-                "access-scim-update-logs-list-access-scim-update-logs",
-                "Access SCIM update logs",
-                "list_access_scim_update_logs",
-            ),
-            ("getAccessHistory", "access-history", "get_access_history"),
+            ("access-authentication-logs-get-access-authentication-logs", "Access authentication logs", "get"),
+            ("access-scim-update-logs-list-access-scim-update-logs", "Access SCIM update logs", "list"),
+            ("getAccessHistory", "access-history", "get"),
+            ("listPets", "pets", "list"),
             ("getLastAccessSummary", "sub-account", "get_last_access_summary"),
             // Nothing would be left: keep the whole operationId.
             ("pets", "pets", "pets"),
+            ("pets-pets", "pets", "pets"),
             ("delete", "", "delete"),
             ("type", "", "r#type"),
         ];
         for (op, tag, expected) in cases {
             assert_eq!(operation_method(op, tag), expected, "{op} under {tag}");
+        }
+        let full = [
+            ("access-scim-update-logs-list-access-scim-update-logs", "Access SCIM update logs", "list_access_scim_update_logs"),
+            ("getAccessHistory", "access-history", "get_access_history"),
+            ("pets", "pets", "pets"),
+        ];
+        for (op, tag, expected) in full {
+            assert_eq!(operation_full_method(op, tag), expected, "{op} under {tag}");
+        }
+    }
+
+    #[test]
+    fn type_names_owners_and_singulars() {
+        assert_eq!(type_name("access_access-requests"), "AccessRequests");
+        assert_eq!(type_name("access_responses"), "AccessResponses");
+        assert_eq!(type_name("pet"), "Pet");
+        assert_eq!(owner("Access SCIM update logs", "cloudflare_access"), "ScimUpdateLog");
+        assert_eq!(owner("Access authentication logs", "cloudflare_access"), "AuthenticationLog");
+        assert_eq!(owner("access-history", "access_history"), "AccessHistory");
+        assert_eq!(owner("sub-account", "ncloud_subaccount"), "SubAccount");
+        assert_eq!(owner("pets", "petstore"), "Pet");
+        for (plural, one) in [("logs", "log"), ("entries", "entry"), ("boxes", "box"), ("status", "status"), ("address", "address"), ("data", "data"), ("Requests", "Request")] {
+            assert_eq!(singular(plural), one);
         }
     }
 

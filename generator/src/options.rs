@@ -20,6 +20,31 @@ pub struct Options {
     pub streams: BTreeMap<String, StreamSetting>,
     /// The API signs its webhooks as Standard Webhooks say, where its spec does not tell.
     pub standard_webhooks: bool,
+    /// The environment variables `Client::from_env` reads.
+    pub env: EnvSetting,
+}
+
+/// `[client.env]`: the environment variables `Client::from_env` reads. Without it they are
+/// the crate's name in capitals followed by `_BASE_URL` or the scheme's name
+/// (`CLOUDFLARE_ACCESS_API_TOKEN`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvSetting {
+    /// What every variable starts with, in place of the crate's name (`CLOUDFLARE`).
+    pub prefix: Option<String>,
+    /// Variables by security scheme name, in place of the prefix and the scheme's name: one
+    /// name, or two for a scheme of two values (basic: user and password; signatures: access
+    /// key and secret key).
+    #[serde(default)]
+    pub vars: BTreeMap<String, EnvVars>,
+}
+
+/// One variable's name, or two.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum EnvVars {
+    One(String),
+    Two([String; 2]),
 }
 
 impl Options {
@@ -31,6 +56,7 @@ impl Options {
             pagination: BTreeMap::new(),
             streams: BTreeMap::new(),
             standard_webhooks: false,
+            env: EnvSetting::default(),
         }
     }
 }

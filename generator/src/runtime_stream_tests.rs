@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -16,6 +16,7 @@ use crate::runtime::auth::Auth;
 use crate::runtime::error::Error;
 use crate::runtime::paging::BoxStream;
 use crate::runtime::request::Request;
+use crate::runtime_tests::operation;
 use crate::runtime::response::{empty, Reply};
 use crate::runtime::stream::{data, items, raw, whole, Event, Format, Read, Settings};
 use crate::runtime::transport::{BoxFuture, CoreBuilder};
@@ -101,7 +102,7 @@ struct Chunk {
 }
 
 fn settings(format: Format) -> Settings {
-    Settings { format, sentinel: None, idle_timeout: None, reconnects: 0 }
+    Settings { operation: "test_op", format, sentinel: None, idle_timeout: None, reconnects: 0 }
 }
 
 /// The stream of a GET to `url`, as a generated `.stream()` makes it.
@@ -119,12 +120,12 @@ fn open<T: Send + 'static>(
                 builder.timeout(timeout);
             }
             builder.max_retries(0);
-            let core = builder.build::<Value>()?;
-            let mut request = Request::new(Method::GET, Auth::NONE);
+            let core = builder.build::<Value>(&[])?;
+            let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
             request.path("/stream");
             request.accept("text/event-stream");
             if let Some(id) = &last_event_id {
-                request.header("Last-Event-ID", id)?;
+                request.header("Last-Event-ID", id);
             }
             let reply = Reply::<(), Value>::body(|_, body| serde_json::from_slice(body).ok(), None, empty);
             core.open(request, reply).await
@@ -182,7 +183,7 @@ async fn a_connection_that_breaks_off_ends_the_stream_with_an_error() {
     let mut stream = open(url, None, data::<Chunk>, settings(Format::Events));
     assert_eq!(next(&mut stream).await.unwrap().unwrap(), Chunk { n: 1 });
     let error = next(&mut stream).await.unwrap().unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert!(next(&mut stream).await.is_none());
 }
 
@@ -211,7 +212,7 @@ async fn the_timeout_covers_the_headers_and_the_idle_timeout_the_gaps() {
     settings.idle_timeout = Some(Duration::from_millis(200));
     let mut stream = open(url, None, data::<Chunk>, settings);
     assert_eq!(next(&mut stream).await.unwrap().unwrap(), Chunk { n: 1 });
-    assert!(matches!(next(&mut stream).await, Some(Err(Error::Timeout))));
+    assert!(matches!(next(&mut stream).await, Some(Err(Error::Timeout { .. }))));
     assert!(next(&mut stream).await.is_none());
 }
 
@@ -312,11 +313,11 @@ async fn uploads_are_read_from_files_and_streams_as_they_are_sent() {
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("report.csv");
     std::fs::write(&file, b"a,b\n1,2\n").unwrap();
-    let core = CoreBuilder::new(Some(&server.uri()), "test-agent/1.0").build::<Value>().unwrap();
+    let core = CoreBuilder::new(Some(&server.uri()), "test-agent/1.0").build::<Value>(&[]).unwrap();
     let reply = || Reply::<(), Value>::body(|_, _| None, None, empty);
 
     // A file part: named after the file unless named, labelled as the caller says.
-    let mut request = Request::new(Method::POST, Auth::NONE);
+    let mut request = Request::new(operation("test_op", "POST", Auth::NONE));
     request.file_part("document", &Upload::path(&file).content_type("text/csv"));
     request.file_part("other", &Upload::from(b"xyz").file_name("other.bin"));
     core.send(request, reply()).await.unwrap();
@@ -325,11 +326,11 @@ async fn uploads_are_read_from_files_and_streams_as_they_are_sent() {
         Ok(bytes::Bytes::from_static(b"abc")),
         Ok(bytes::Bytes::from_static(b"def")),
     ]);
-    let mut request = Request::new(Method::POST, Auth::NONE);
+    let mut request = Request::new(operation("test_op", "POST", Auth::NONE));
     request.upload(&Upload::stream(chunks, Some(6)), "application/octet-stream");
     core.send(request, reply()).await.unwrap();
     // A binary body from a file.
-    let mut request = Request::new(Method::POST, Auth::NONE);
+    let mut request = Request::new(operation("test_op", "POST", Auth::NONE));
     request.upload(&Upload::path(&file), "text/csv");
     core.send(request, reply()).await.unwrap();
 
@@ -353,7 +354,7 @@ async fn uploads_are_read_from_files_and_streams_as_they_are_sent() {
     assert_eq!(received[2].headers.get("content-type").unwrap(), "text/csv");
 
     // A file that is not there is an error before sending, naming it.
-    let mut request = Request::new(Method::POST, Auth::NONE);
+    let mut request = Request::new(operation("test_op", "POST", Auth::NONE));
     request.upload(&Upload::path(folder.path().join("missing.bin")), "application/octet-stream");
     let error = core.send(request, reply()).await.unwrap_err();
     assert!(error.to_string().contains("missing.bin"), "{error}");
@@ -371,9 +372,9 @@ async fn a_streamed_upload_is_sent_once() {
         .await;
     let mut builder = CoreBuilder::new(Some(&server.uri()), "test-agent/1.0");
     builder.max_retries(3);
-    let core = builder.build::<Value>().unwrap();
+    let core = builder.build::<Value>(&[]).unwrap();
     let chunks = futures_util::stream::iter([Ok(bytes::Bytes::from_static(b"once"))]);
-    let mut request = Request::new(Method::PUT, Auth::NONE);
+    let mut request = Request::new(operation("test_op", "PUT", Auth::NONE));
     request.upload(&Upload::stream(chunks, None), "application/octet-stream");
     let error = core.send(request, Reply::<(), Value>::body(|_, _| None, None, empty)).await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
@@ -393,22 +394,22 @@ async fn downloads_arrive_in_chunks_and_are_saved_whole_or_not_at_all() {
     let folder = tempfile::tempdir().unwrap();
     let target = folder.path().join("download.bin");
     let download = |url: String| {
-        chunks::<Value>(Box::pin(async move {
-            let core = CoreBuilder::new(Some(&url), "test-agent/1.0").build::<Value>()?;
-            let mut request = Request::new(Method::GET, Auth::NONE);
+        chunks::<Value>("test_op", Box::pin(async move {
+            let core = CoreBuilder::new(Some(&url), "test-agent/1.0").build::<Value>(&[])?;
+            let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
             request.path("/file");
             core.open(request, Reply::<(), Value>::body(|_, _| None, None, empty)).await
         }))
     };
     let url = serve(BYTES, vec![Step::Chunk("first "), Step::Chunk("second")]).await;
-    let written = save(download(url), &target).await.unwrap();
+    let written = save("test_op", download(url), &target).await.unwrap();
     assert_eq!(written, 12);
     assert_eq!(std::fs::read(&target).unwrap(), b"first second");
 
     // A download that breaks off leaves the earlier file as it was, and no partial file.
     let url = serve(BYTES, vec![Step::Chunk("third"), Step::BreakOff]).await;
-    let error = save(download(url), &target).await.unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    let error = save("test_op", download(url), &target).await.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert_eq!(std::fs::read(&target).unwrap(), b"first second");
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1);
 }
@@ -443,5 +444,5 @@ async fn a_broken_event_stream_resumes_after_the_last_id_where_asked() {
     let (url, _) = serve_each(answers()).await;
     let all: Vec<_> = open(url, None, data::<Chunk>, settings(Format::Events)).collect().await;
     assert_eq!(all.len(), 2);
-    assert!(matches!(all[1], Err(Error::Transport(_))), "{:?}", all[1]);
+    assert!(matches!(all[1], Err(Error::Transport { .. })), "{:?}", all[1]);
 }

@@ -21,7 +21,7 @@ async fn get_access_history_sends_filters_and_decodes_the_page() {
         .mount(&server)
         .await;
     let page =
-        client(&server).access_history().get_access_history().user("u1").per(10).page(1).await.unwrap();
+        client(&server).access_history().get().user("u1").per(10).page(1).await.unwrap();
     assert_eq!(page.docs.len(), 1);
     assert_eq!(page.next_page, Some(2));
     let received = server.received_requests().await.unwrap();
@@ -31,8 +31,8 @@ async fn get_access_history_sends_filters_and_decodes_the_page() {
 #[tokio::test]
 async fn a_request_without_any_filter_is_refused() {
     let server = MockServer::start().await;
-    let error = client(&server).access_history().get_access_history().per(5).await.unwrap_err();
-    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    let error = client(&server).access_history().get().per(5).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
     assert_eq!(
         error.to_string(),
         "invalid request: at least one of `user`, `device`, `identity` must be set"

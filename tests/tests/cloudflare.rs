@@ -2,7 +2,7 @@
 //! and credentials, typed results out of envelopes, and errors out of failure envelopes.
 
 use client_tests::fixture;
-use cloudflare_access::types::{AccessFilterOperator, Direction, RequestMethod, Status};
+use cloudflare_access::types::{AccessFilterOperator, LogDirection, ScimUpdateLogRequestMethod, ScimUpdateLogStatus};
 use cloudflare_access::{Client, Error, ErrorBody};
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
@@ -120,7 +120,7 @@ async fn path_parameters_cannot_change_the_path() {
     assert_eq!(request.url.path(), "/accounts/a%2Fb/access/users/..%2Fx/active_sessions/n%3Fc%3D1%23f");
     assert_eq!(request.url.query(), None);
     let error = client.zero_trust_users().get_active_session(ACCOUNT, "..", "n").await.unwrap_err();
-    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
 }
 
 #[tokio::test]
@@ -142,9 +142,9 @@ async fn get_access_authentication_logs_with_filters() {
     let since = "2024-01-01T00:00:00Z".parse().unwrap();
     let logs = client
         .access_authentication_logs()
-        .get_access_authentication_logs(ACCOUNT)
+        .get(ACCOUNT)
         .limit(50)
-        .direction(Direction::Desc)
+        .direction(LogDirection::Desc)
         .since(since)
         .per_page(25)
         .email("user@example.com")
@@ -183,9 +183,9 @@ async fn list_access_scim_update_logs_with_arrays() {
     let client = token_client(&server);
     let logs = client
         .access_scim_update_logs()
-        .list_access_scim_update_logs(ACCOUNT, ["idp-1", "idp-2"])
-        .status(vec![Status::Failure, Status::Success])
-        .request_method(vec![RequestMethod::Delete])
+        .list(ACCOUNT, ["idp-1", "idp-2"])
+        .status(vec![ScimUpdateLogStatus::Failure, ScimUpdateLogStatus::Success])
+        .request_method(vec![ScimUpdateLogRequestMethod::Delete])
         .resource_user_email(["a@example.com"])
         .page(2)
         .await
@@ -244,7 +244,7 @@ async fn missing_credentials_are_refused_before_sending() {
     let server = MockServer::start().await;
     let client = Client::builder().base_url(server.uri()).api_email("user@example.com").build().unwrap();
     let error = client.zero_trust_users().get_last_seen_identity(ACCOUNT, USER).await.unwrap_err();
-    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
     assert!(error.to_string().contains("api_token, or api_email + api_key"), "{error}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }

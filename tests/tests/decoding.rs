@@ -85,13 +85,13 @@ fn ncloud_last_access_summary_example() {
 
 #[test]
 fn unknown_members_and_enum_values_are_kept() {
-    use cloudflare_access::types::{AccessAccessRequests, Status};
+    use cloudflare_access::types::{AuthenticationLog, ScimUpdateLogStatus};
 
     let entry = serde_json::json!({"action": "login", "ray_id": "187d944c61940c77", "new_member": {"x": 1}});
-    let decoded: AccessAccessRequests = round_trip(&entry);
+    let decoded: AuthenticationLog = round_trip(&entry);
     assert_eq!(decoded.extra["new_member"], serde_json::json!({"x": 1}));
-    let status: Status = serde_json::from_value(serde_json::json!("PARTIAL")).unwrap();
-    assert_eq!(status, Status::Other("PARTIAL".into()));
+    let status: ScimUpdateLogStatus = serde_json::from_value(serde_json::json!("PARTIAL")).unwrap();
+    assert_eq!(status, ScimUpdateLogStatus::Other("PARTIAL".into()));
     assert_eq!(serde_json::to_value(&status).unwrap(), "PARTIAL");
-    assert_eq!(Status::from("SUCCESS"), Status::Success);
+    assert_eq!(ScimUpdateLogStatus::from("SUCCESS"), ScimUpdateLogStatus::Success);
 }

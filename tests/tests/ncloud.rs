@@ -110,7 +110,7 @@ fn debug_output_never_shows_keys() {
 struct FixedSigner;
 
 impl ncloud_subaccount::Signer for FixedSigner {
-    fn sign(&self, request: &mut ncloud_subaccount::reqwest::Request) -> Result<(), String> {
+    fn sign(&self, request: &mut ncloud_subaccount::reqwest::Request) -> Result<(), ncloud_subaccount::SignError> {
         request.headers_mut().insert("x-ncp-iam-access-key", "custom".parse().map_err(|_| "bad value")?);
         request.headers_mut().insert("x-signed-by", "fixed".parse().map_err(|_| "bad value")?);
         Ok(())

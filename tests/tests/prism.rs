@@ -54,7 +54,7 @@ const USER: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
 
 #[tokio::test]
 async fn cloudflare_operations_conform() {
-    use cloudflare_access::types::{AccessFilterOperator, Direction, RequestMethod, ResourceType, Status};
+    use cloudflare_access::types::{AccessFilterOperator, LogDirection, ScimUpdateLogRequestMethod, ScimUpdateLogResourceType, ScimUpdateLogStatus};
 
     let server = prism("cloudflare-access.yaml");
     for client in [
@@ -76,9 +76,9 @@ async fn cloudflare_operations_conform() {
         let since = "2024-01-01T00:00:00Z".parse().unwrap();
         client
             .access_authentication_logs()
-            .get_access_authentication_logs(ACCOUNT)
+            .get(ACCOUNT)
             .limit(25)
-            .direction(Direction::Asc)
+            .direction(LogDirection::Asc)
             .since(since)
             .until(since + chrono::Duration::days(1))
             .page(1)
@@ -91,12 +91,12 @@ async fn cloudflare_operations_conform() {
             .unwrap();
         client
             .access_scim_update_logs()
-            .list_access_scim_update_logs(ACCOUNT, ["df7e2w5f-02b7-4d9d-af26-8d1988fca630"])
+            .list(ACCOUNT, ["df7e2w5f-02b7-4d9d-af26-8d1988fca630"])
             .limit(10)
-            .direction(Direction::Desc)
-            .status(vec![Status::Success, Status::Failure])
-            .resource_type(vec![ResourceType::User])
-            .request_method(vec![RequestMethod::Patch, RequestMethod::Post])
+            .direction(LogDirection::Desc)
+            .status(vec![ScimUpdateLogStatus::Success, ScimUpdateLogStatus::Failure])
+            .resource_type(vec![ScimUpdateLogResourceType::User])
+            .request_method(vec![ScimUpdateLogRequestMethod::Patch, ScimUpdateLogRequestMethod::Post])
             .resource_user_email(["john.smith@example.com"])
             .page(1)
             .per_page(20)
@@ -113,7 +113,7 @@ async fn prism_refuses_what_the_spec_forbids() {
     let client = cloudflare_access::Client::builder().base_url(&server.url).api_token("t").build().unwrap();
     let error = client
         .access_scim_update_logs()
-        .list_access_scim_update_logs(ACCOUNT, ["idp"])
+        .list(ACCOUNT, ["idp"])
         .extra_query("per_page", "many")
         .max_retries(0)
         .await
@@ -128,9 +128,9 @@ async fn access_history_operations_conform() {
         access_history::Client::builder().base_url(&server.url).api_secret("secret").build().unwrap();
     let history = client.access_history();
     for request in [
-        history.get_access_history().user("633443f5fd85e259023d7827"),
-        history.get_access_history().device("633443f596c1b648bfc2916a").per(10).page(1),
-        history.get_access_history().identity("i").user("u").device("d").per(50),
+        history.get().user("633443f5fd85e259023d7827"),
+        history.get().device("633443f596c1b648bfc2916a").per(10).page(1),
+        history.get().identity("i").user("u").device("d").per(50),
     ] {
         let page = request.await.unwrap();
         assert!(!page.docs.is_empty());

@@ -56,7 +56,7 @@ async fn a_503_is_retried_with_backoff() {
     let server = MockServer::start().await;
     let page = fixture("access-history-page.json");
     once_then(&server, ResponseTemplate::new(503), ResponseTemplate::new(200).set_body_json(page)).await;
-    let page = history(&server).access_history().get_access_history().device("d1").await.unwrap();
+    let page = history(&server).access_history().get().device("d1").await.unwrap();
     assert_eq!(page.docs.len(), 1);
     assert_eq!(requests(&server).await, 2);
 }
@@ -106,11 +106,11 @@ async fn slow_answers_time_out_per_client_and_per_request() {
         .build()
         .unwrap();
     let error = client.zero_trust_users().get_last_seen_identity(ACCOUNT, USER).await.unwrap_err();
-    assert!(matches!(error, cloudflare_access::Error::Timeout), "{error:?}");
+    assert!(matches!(error, cloudflare_access::Error::Timeout { .. }), "{error:?}");
     let users = cloudflare(&server).zero_trust_users();
     let request =
         users.get_last_seen_identity(ACCOUNT, USER).timeout(Duration::from_millis(100)).max_retries(0);
-    assert!(matches!(request.await.unwrap_err(), cloudflare_access::Error::Timeout));
+    assert!(matches!(request.await.unwrap_err(), cloudflare_access::Error::Timeout { .. }));
 }
 
 #[tokio::test]
@@ -184,7 +184,7 @@ async fn access_history_streams_every_item_of_three_pages() {
         mock.respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
     }
     let client = history(&server);
-    let mut stream = client.access_history().get_access_history().user("u1").stream();
+    let mut stream = client.access_history().get().user("u1").stream();
     let first = stream.next().await.unwrap().unwrap();
     assert_eq!(first.id.as_deref(), Some("p1-a"));
     assert_eq!(requests(&server).await, 1, "pages are fetched lazily");
@@ -192,7 +192,7 @@ async fn access_history_streams_every_item_of_three_pages() {
     assert_eq!(rest, ["p1-b", "p2-a", "p2-b", "p3-a", "p3-b"]);
     assert_eq!(requests(&server).await, 3, "no request after the last page");
 
-    let pages: Vec<_> = client.access_history().get_access_history().user("u1").pages().collect().await;
+    let pages: Vec<_> = client.access_history().get().user("u1").pages().collect().await;
     assert_eq!(pages.iter().map(|p| p.as_ref().unwrap().value.page).collect::<Vec<_>>(), [1, 2, 3]);
 }
 
@@ -211,7 +211,7 @@ async fn cloudflare_listings_stop_at_the_last_page_of_result_info() {
         mock.respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
     }
     let logs = cloudflare(&server).access_scim_update_logs();
-    let stream = logs.list_access_scim_update_logs(ACCOUNT, ["idp"]).per_page(1).stream();
+    let stream = logs.list(ACCOUNT, ["idp"]).per_page(1).stream();
     let ids: Vec<String> = stream.map(|log| log.unwrap().cf_resource_id.unwrap()).collect().await;
     assert_eq!(ids, ["r1", "r2", "r3"]);
     assert_eq!(requests(&server).await, 3);
@@ -229,14 +229,14 @@ async fn a_listing_stops_at_an_empty_page_and_reports_errors() {
         .mount(&server)
         .await;
     let logs = cloudflare(&server).access_authentication_logs();
-    let items: Vec<_> = logs.get_access_authentication_logs(ACCOUNT).stream().collect().await;
+    let items: Vec<_> = logs.get(ACCOUNT).stream().collect().await;
     assert_eq!(items.len(), 1);
     assert_eq!(requests(&server).await, 2);
 
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(403)).mount(&server).await;
     let logs = cloudflare(&server).access_authentication_logs();
-    let items: Vec<_> = logs.get_access_authentication_logs(ACCOUNT).stream().collect().await;
+    let items: Vec<_> = logs.get(ACCOUNT).stream().collect().await;
     assert_eq!(items.len(), 1);
     assert!(items[0].is_err());
 }
@@ -277,7 +277,7 @@ async fn an_unreachable_server_is_a_transport_error() {
         .build()
         .unwrap();
     let error = client.zero_trust_users().get_last_seen_identity(ACCOUNT, USER).await.unwrap_err();
-    assert!(matches!(error, cloudflare_access::Error::Transport(_)), "{error:?}");
+    assert!(matches!(error, cloudflare_access::Error::Transport { .. }), "{error:?}");
     let text = format!("{error} {error:?}");
     assert!(!text.contains("secret-token") && !text.contains(ACCOUNT), "{text}");
 }
@@ -288,6 +288,6 @@ async fn header_values_with_line_breaks_are_refused() {
     let users = cloudflare(&server).zero_trust_users();
     let error =
         users.get_last_seen_identity(ACCOUNT, USER).extra_header("X-Note", "a\r\nX-Injected: 1").await;
-    assert!(matches!(error.unwrap_err(), cloudflare_access::Error::InvalidRequest(_)));
+    assert!(matches!(error.unwrap_err(), cloudflare_access::Error::InvalidRequest { .. }));
     assert_eq!(requests(&server).await, 0);
 }

@@ -180,7 +180,7 @@ async fn a_stream_that_breaks_off_ends_with_the_error() {
     let chunks: Vec<_> = client.chat().create_chat_completion(request()).stream().collect().await;
     assert_eq!(chunks.len(), 2, "{chunks:?}");
     assert_eq!(chunks[0].as_ref().unwrap().delta, "Hel");
-    assert!(matches!(chunks[1], Err(Error::Transport(_))), "{:?}", chunks[1]);
+    assert!(matches!(chunks[1], Err(Error::Transport { .. })), "{:?}", chunks[1]);
 }
 
 #[tokio::test]

@@ -5,10 +5,10 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// History of accesses recorded for users, devices and device identities.
 #[derive(Debug, Clone)]
@@ -26,17 +26,23 @@ impl AccessHistory {
     /// Gets the access history, paginated with `page` and `per`.
     ///
     /// You must pass at least one and up to all three of the filters `user`,
-    /// `device` and `identity` (machine-readable in `x-required-one-of`).
+    /// `device` and `identity`.
     /// Each response includes the current page and the total number of pages,
     /// which can guide the next requests.
     ///
-    /// The reference page also lists a `project_id` parameter ("The ID of your
-    /// project") without saying where it is sent (path, query or header). It is
-    /// not declared as a parameter here; presumably the project is identified
-    /// by the API secret.
-    ///
     /// `GET /proj/access-history`
-    pub fn get_access_history(&self) -> GetAccessHistory {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), access_history::Error> {
+    /// let client = access_history::Client::from_env()?;
+    /// let answer = client.access_history().get().user("user").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self) -> GetAccessHistory {
         GetAccessHistory {
             client: self.client.clone(),
             per: None,
@@ -49,7 +55,7 @@ impl AccessHistory {
     }
 }
 
-/// Request builder for [`AccessHistory::get_access_history`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`AccessHistory::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessHistory {
@@ -136,7 +142,7 @@ impl GetAccessHistory {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AccessHistoryPage>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -147,7 +153,12 @@ impl GetAccessHistory {
     pub fn pages(
         self,
     ) -> runtime::paging::BoxStream<Result<Response<types::AccessHistoryPage>, Error>> {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+        runtime::paging::pages(
+            "getAccessHistory",
+            self,
+            Self::send_with_response,
+            Self::next_page,
+        )
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
@@ -174,25 +185,30 @@ impl GetAccessHistory {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        runtime::request::require_one_of(
-            &["user", "device", "identity"],
-            &[self.user.is_some(), self.device.is_some(), self.identity.is_some()],
-        )?;
-
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_SECRET]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getAccessHistory",
+            method: "GET",
+            path: "/proj/access-history",
+            auth: Auth {
+                alternatives: &[&[scheme::API_SECRET]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
+        request
+            .require_one_of(
+                &["user", "device", "identity"],
+                &[self.user.is_some(), self.device.is_some(), self.identity.is_some()],
+            );
         request.path("/proj/access-history");
-        request.query("per", &self.per, QueryStyle::Form { explode: true })?;
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
-        request.query("user", &self.user, QueryStyle::Form { explode: true })?;
-        request.query("device", &self.device, QueryStyle::Form { explode: true })?;
-        request.query("identity", &self.identity, QueryStyle::Form { explode: true })?;
+        request.query("per", &self.per, QueryStyle::Form { explode: true });
+        request.query("page", &self.page, QueryStyle::Form { explode: true });
+        request.query("user", &self.user, QueryStyle::Form { explode: true });
+        request.query("device", &self.device, QueryStyle::Form { explode: true });
+        request.query("identity", &self.identity, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

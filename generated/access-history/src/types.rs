@@ -4,6 +4,7 @@
 
 /// One page of access records, with pagination metadata.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessHistoryPage {
     /// The access records on this page.
     pub docs: Vec<AccessRecord>,
@@ -37,8 +38,38 @@ pub struct AccessHistoryPage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AccessHistoryPage {
+    /// A value with the required members, every optional one unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        docs: Vec<AccessRecord>,
+        total_docs: i64,
+        limit: i64,
+        total_pages: i64,
+        page: i64,
+        paging_counter: i64,
+        has_prev_page: bool,
+        has_next_page: bool,
+    ) -> Self {
+        Self {
+            docs,
+            total_docs,
+            limit,
+            total_pages,
+            page,
+            paging_counter,
+            has_prev_page,
+            has_next_page,
+            prev_page: None,
+            next_page: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 /// One recorded access.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessRecord {
     /// The access ID.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +105,7 @@ pub struct AccessRecord {
 
 /// The device the access was made from. `identity` is always sent, as null when the device has no identity, so it is required and nullable.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Device {
     /// The device ID.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -108,6 +140,7 @@ pub struct Device {
 
 /// Information parsed from the device's user agent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeviceInfo {
     /// The user-agent string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,6 +161,7 @@ pub struct DeviceInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Browser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -142,6 +176,7 @@ pub struct Browser {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Engine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -153,6 +188,7 @@ pub struct Engine {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OperatingSystem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -163,8 +199,9 @@ pub struct OperatingSystem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Device hardware, as parsed from the user agent. The parser always sends all three members, null when unknown (the reference example has all three null), so they are required and nullable.
+/// Device hardware, as parsed from the user agent. All three members are always sent, as null when unknown, so they are required and nullable.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeviceHardware {
     pub vendor: Option<String>,
     pub model: Option<String>,
@@ -175,6 +212,7 @@ pub struct DeviceHardware {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cpu {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,

@@ -5,10 +5,10 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Audit logs of Access authentication events (login attempts) for an account.
 #[derive(Debug, Clone)]
@@ -29,10 +29,20 @@ impl AccessAuthenticationLogs {
     ///
     /// Arguments:
     /// - `account_id`: Identifier
-    pub fn get_access_authentication_logs(
-        &self,
-        account_id: impl Into<String>,
-    ) -> GetAccessAuthenticationLogs {
+    ///
+    /// Needs credentials allowed `Access: Audit Logs Read`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), cloudflare_access::Error> {
+    /// let client = cloudflare_access::Client::from_env()?;
+    /// let answer = client.access_authentication_logs().get("account_id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, account_id: impl Into<String>) -> GetAccessAuthenticationLogs {
         GetAccessAuthenticationLogs {
             client: self.client.clone(),
             account_id: account_id.into(),
@@ -60,14 +70,14 @@ impl AccessAuthenticationLogs {
     }
 }
 
-/// Request builder for [`AccessAuthenticationLogs::get_access_authentication_logs`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`AccessAuthenticationLogs::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessAuthenticationLogs {
     client: Client,
     account_id: String,
     limit: Option<i64>,
-    direction: Option<types::Direction>,
+    direction: Option<types::LogDirection>,
     since: Option<chrono::DateTime<chrono::Utc>>,
     until: Option<chrono::DateTime<chrono::Utc>>,
     page: Option<i64>,
@@ -80,7 +90,7 @@ pub struct GetAccessAuthenticationLogs {
     app_type_op: Option<types::AccessFilterOperator>,
     app_uid_op: Option<types::AccessFilterOperator>,
     ray_id_op: Option<types::AccessFilterOperator>,
-    email_op: Option<types::EmailOp>,
+    email_op: Option<types::AuthenticationLogEmailOp>,
     idp_op: Option<types::AccessFilterOperator>,
     non_identity_op: Option<types::AccessFilterOperator>,
     user_id_op: Option<types::AccessFilterOperator>,
@@ -96,7 +106,7 @@ impl GetAccessAuthenticationLogs {
     }
 
     /// The chronological sorting order for the logs.
-    pub fn direction(mut self, direction: types::Direction) -> Self {
+    pub fn direction(mut self, direction: types::LogDirection) -> Self {
         self.direction = Some(direction);
         self
     }
@@ -144,8 +154,7 @@ impl GetAccessAuthenticationLogs {
 
     /// Deprecated. Accepted for backward compatibility but no longer applied
     /// as a filter. Use `email` instead.
-    ///
-    /// Deprecated by the API.
+    #[deprecated]
     pub fn user_id(mut self, user_id: uuid::Uuid) -> Self {
         self.user_id = Some(user_id);
         self
@@ -187,7 +196,7 @@ impl GetAccessAuthenticationLogs {
     /// Operator for the `email` filter.
     /// `contains` performs a substring (case-sensitive) match. When `email_exact=true`
     /// is also set, `email_exact` takes precedence and `contains` is ignored.
-    pub fn email_op(mut self, email_op: types::EmailOp) -> Self {
+    pub fn email_op(mut self, email_op: types::AuthenticationLogEmailOp) -> Self {
         self.email_op = Some(email_op);
         self
     }
@@ -209,8 +218,7 @@ impl GetAccessAuthenticationLogs {
 
     /// Deprecated. Accepted for backward compatibility but no longer applied
     /// as a filter (the `user_id` parameter is itself deprecated).
-    ///
-    /// Deprecated by the API.
+    #[deprecated]
     pub fn user_id_op(mut self, user_id_op: types::AccessFilterOperator) -> Self {
         self.user_id_op = Some(user_id_op);
         self
@@ -257,7 +265,7 @@ impl GetAccessAuthenticationLogs {
     }
 
     /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::AccessAccessRequests>, Error> {
+    pub async fn send(self) -> Result<Vec<types::AuthenticationLog>, Error> {
         self.send_with_response().await.map(Response::into_value)
     }
 
@@ -265,8 +273,8 @@ impl GetAccessAuthenticationLogs {
     /// (for envelopes) messages.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<Vec<types::AccessAccessRequests>>, Error> {
-        let (client, request) = self.into_request()?;
+    ) -> Result<Response<Vec<types::AuthenticationLog>>, Error> {
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
@@ -277,26 +285,37 @@ impl GetAccessAuthenticationLogs {
     pub fn pages(
         self,
     ) -> runtime::paging::BoxStream<
-        Result<Response<Vec<types::AccessAccessRequests>>, Error>,
+        Result<Response<Vec<types::AuthenticationLog>>, Error>,
     > {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+        runtime::paging::pages(
+            "access-authentication-logs-get-access-authentication-logs",
+            self,
+            Self::send_with_response,
+            Self::next_page,
+        )
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
     pub fn stream(
         self,
-    ) -> runtime::paging::BoxStream<Result<types::AccessAccessRequests, Error>> {
+    ) -> runtime::paging::BoxStream<Result<types::AuthenticationLog, Error>> {
         runtime::paging::items(self.pages(), |items| items)
     }
 
     /// The request for the page after `response`, or `None` after the last page.
     fn next_page(
         mut self,
-        response: &Response<Vec<types::AccessAccessRequests>>,
+        response: &Response<Vec<types::AuthenticationLog>>,
     ) -> Option<Self> {
         let page = self.page.unwrap_or(1);
+        let info = response.result_info.as_ref();
         if response.value.is_empty()
-            || !runtime::paging::more_pages(response.result_info.as_ref(), page)
+            || !runtime::paging::more_pages(
+                page,
+                info.and_then(|info| info.total_pages),
+                info.and_then(|info| info.total_count),
+                info.and_then(|info| info.per_page),
+            )
         {
             return None;
         }
@@ -305,55 +324,56 @@ impl GetAccessAuthenticationLogs {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "access-authentication-logs-get-access-authentication-logs",
+            method: "GET",
+            path: "/accounts/{account_id}/access/logs/access_requests",
+            auth: Auth {
+                alternatives: &[
+                    &[scheme::API_TOKEN],
+                    &[scheme::API_EMAIL, scheme::API_KEY],
+                ],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id)?;
+        request.path_param("account_id", &self.account_id);
         request.path("/access/logs/access_requests");
-        request.query("limit", &self.limit, QueryStyle::Form { explode: true })?;
-        request.query("direction", &self.direction, QueryStyle::Form { explode: true })?;
-        request.query("since", &self.since, QueryStyle::Form { explode: true })?;
-        request.query("until", &self.until, QueryStyle::Form { explode: true })?;
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
-        request.query("per_page", &self.per_page, QueryStyle::Form { explode: true })?;
-        request.query("email", &self.email, QueryStyle::Form { explode: true })?;
+        request.query("limit", &self.limit, QueryStyle::Form { explode: true });
+        request.query("direction", &self.direction, QueryStyle::Form { explode: true });
+        request.query("since", &self.since, QueryStyle::Form { explode: true });
+        request.query("until", &self.until, QueryStyle::Form { explode: true });
+        request.query("page", &self.page, QueryStyle::Form { explode: true });
+        request.query("per_page", &self.per_page, QueryStyle::Form { explode: true });
+        request.query("email", &self.email, QueryStyle::Form { explode: true });
         request
-            .query(
-                "email_exact",
-                &self.email_exact,
-                QueryStyle::Form { explode: true },
-            )?;
-        request.query("user_id", &self.user_id, QueryStyle::Form { explode: true })?;
-        request
-            .query("allowedOp", &self.allowed_op, QueryStyle::Form { explode: true })?;
+            .query("email_exact", &self.email_exact, QueryStyle::Form { explode: true });
+        request.query("user_id", &self.user_id, QueryStyle::Form { explode: true });
+        request.query("allowedOp", &self.allowed_op, QueryStyle::Form { explode: true });
         request
             .query(
                 "country_codeOp",
                 &self.country_code_op,
                 QueryStyle::Form { explode: true },
-            )?;
+            );
         request
-            .query("app_typeOp", &self.app_type_op, QueryStyle::Form { explode: true })?;
-        request
-            .query("app_uidOp", &self.app_uid_op, QueryStyle::Form { explode: true })?;
-        request.query("ray_idOp", &self.ray_id_op, QueryStyle::Form { explode: true })?;
-        request.query("emailOp", &self.email_op, QueryStyle::Form { explode: true })?;
-        request.query("idpOp", &self.idp_op, QueryStyle::Form { explode: true })?;
+            .query("app_typeOp", &self.app_type_op, QueryStyle::Form { explode: true });
+        request.query("app_uidOp", &self.app_uid_op, QueryStyle::Form { explode: true });
+        request.query("ray_idOp", &self.ray_id_op, QueryStyle::Form { explode: true });
+        request.query("emailOp", &self.email_op, QueryStyle::Form { explode: true });
+        request.query("idpOp", &self.idp_op, QueryStyle::Form { explode: true });
         request
             .query(
                 "non_identityOp",
                 &self.non_identity_op,
                 QueryStyle::Form { explode: true },
-            )?;
-        request
-            .query("user_idOp", &self.user_id_op, QueryStyle::Form { explode: true })?;
-        request.query("fields", &self.fields, QueryStyle::Form { explode: true })?;
+            );
+        request.query("user_idOp", &self.user_id_op, QueryStyle::Form { explode: true });
+        request.query("fields", &self.fields, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -372,7 +392,7 @@ impl GetAccessAuthenticationLogs {
 }
 
 impl std::future::IntoFuture for GetAccessAuthenticationLogs {
-    type Output = Result<Vec<types::AccessAccessRequests>, Error>;
+    type Output = Result<Vec<types::AuthenticationLog>, Error>;
 
     type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
 

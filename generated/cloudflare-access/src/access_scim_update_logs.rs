@@ -5,10 +5,10 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Logs of the updates made to User and Group resources synced to Cloudflare via SCIM.
 #[derive(Debug, Clone)]
@@ -30,7 +30,24 @@ impl AccessScimUpdateLogs {
     /// Arguments:
     /// - `account_id`: Identifier
     /// - `idp_id`: The unique Id of the IdP that has SCIM enabled.
-    pub fn list_access_scim_update_logs(
+    ///
+    /// Needs credentials allowed `Access: SCIM Logs Read`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), cloudflare_access::Error> {
+    /// let client = cloudflare_access::Client::from_env()?;
+    /// let answer = client
+    ///     .access_scim_update_logs()
+    ///     .list("account_id", ["idp_id"])
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
         &self,
         account_id: impl Into<String>,
         idp_id: impl IntoIterator<Item = impl Into<String>>,
@@ -57,20 +74,20 @@ impl AccessScimUpdateLogs {
     }
 }
 
-/// Request builder for [`AccessScimUpdateLogs::list_access_scim_update_logs`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`AccessScimUpdateLogs::list`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessScimUpdateLogs {
     client: Client,
     account_id: String,
     limit: Option<i64>,
-    direction: Option<types::Direction>,
+    direction: Option<types::LogDirection>,
     since: Option<chrono::DateTime<chrono::Utc>>,
     until: Option<chrono::DateTime<chrono::Utc>>,
     idp_id: Vec<String>,
-    status: Option<Vec<types::Status>>,
-    resource_type: Option<Vec<types::ResourceType>>,
-    request_method: Option<Vec<types::RequestMethod>>,
+    status: Option<Vec<types::ScimUpdateLogStatus>>,
+    resource_type: Option<Vec<types::ScimUpdateLogResourceType>>,
+    request_method: Option<Vec<types::ScimUpdateLogRequestMethod>>,
     resource_user_email: Option<Vec<String>>,
     resource_group_name: Option<Vec<String>>,
     cf_resource_id: Option<Vec<String>>,
@@ -88,7 +105,7 @@ impl ListAccessScimUpdateLogs {
     }
 
     /// The chronological order used to sort the logs.
-    pub fn direction(mut self, direction: types::Direction) -> Self {
+    pub fn direction(mut self, direction: types::LogDirection) -> Self {
         self.direction = Some(direction);
         self
     }
@@ -106,20 +123,33 @@ impl ListAccessScimUpdateLogs {
     }
 
     /// The status of the SCIM request.
-    pub fn status(mut self, status: Vec<types::Status>) -> Self {
-        self.status = Some(status);
+    pub fn status(
+        mut self,
+        status: impl IntoIterator<Item = impl Into<types::ScimUpdateLogStatus>>,
+    ) -> Self {
+        self.status = Some(status.into_iter().map(Into::into).collect());
         self
     }
 
     /// The resource type of the SCIM request.
-    pub fn resource_type(mut self, resource_type: Vec<types::ResourceType>) -> Self {
-        self.resource_type = Some(resource_type);
+    pub fn resource_type(
+        mut self,
+        resource_type: impl IntoIterator<
+            Item = impl Into<types::ScimUpdateLogResourceType>,
+        >,
+    ) -> Self {
+        self.resource_type = Some(resource_type.into_iter().map(Into::into).collect());
         self
     }
 
     /// The request method of the SCIM request.
-    pub fn request_method(mut self, request_method: Vec<types::RequestMethod>) -> Self {
-        self.request_method = Some(request_method);
+    pub fn request_method(
+        mut self,
+        request_method: impl IntoIterator<
+            Item = impl Into<types::ScimUpdateLogRequestMethod>,
+        >,
+    ) -> Self {
+        self.request_method = Some(request_method.into_iter().map(Into::into).collect());
         self
     }
 
@@ -223,7 +253,7 @@ impl ListAccessScimUpdateLogs {
     }
 
     /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::AccessResponses>, Error> {
+    pub async fn send(self) -> Result<Vec<types::ScimUpdateLog>, Error> {
         self.send_with_response().await.map(Response::into_value)
     }
 
@@ -231,8 +261,8 @@ impl ListAccessScimUpdateLogs {
     /// (for envelopes) messages.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<Vec<types::AccessResponses>>, Error> {
-        let (client, request) = self.into_request()?;
+    ) -> Result<Response<Vec<types::ScimUpdateLog>>, Error> {
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
@@ -242,27 +272,36 @@ impl ListAccessScimUpdateLogs {
     /// Every page of this listing, each requested only when the stream gets to it.
     pub fn pages(
         self,
-    ) -> runtime::paging::BoxStream<
-        Result<Response<Vec<types::AccessResponses>>, Error>,
-    > {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+    ) -> runtime::paging::BoxStream<Result<Response<Vec<types::ScimUpdateLog>>, Error>> {
+        runtime::paging::pages(
+            "access-scim-update-logs-list-access-scim-update-logs",
+            self,
+            Self::send_with_response,
+            Self::next_page,
+        )
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
     pub fn stream(
         self,
-    ) -> runtime::paging::BoxStream<Result<types::AccessResponses, Error>> {
+    ) -> runtime::paging::BoxStream<Result<types::ScimUpdateLog, Error>> {
         runtime::paging::items(self.pages(), |items| items)
     }
 
     /// The request for the page after `response`, or `None` after the last page.
     fn next_page(
         mut self,
-        response: &Response<Vec<types::AccessResponses>>,
+        response: &Response<Vec<types::ScimUpdateLog>>,
     ) -> Option<Self> {
         let page = self.page.unwrap_or(1);
+        let info = response.result_info.as_ref();
         if response.value.is_empty()
-            || !runtime::paging::more_pages(response.result_info.as_ref(), page)
+            || !runtime::paging::more_pages(
+                page,
+                info.and_then(|info| info.total_pages),
+                info.and_then(|info| info.total_count),
+                info.and_then(|info| info.per_page),
+            )
         {
             return None;
         }
@@ -271,61 +310,69 @@ impl ListAccessScimUpdateLogs {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "access-scim-update-logs-list-access-scim-update-logs",
+            method: "GET",
+            path: "/accounts/{account_id}/access/logs/scim/updates",
+            auth: Auth {
+                alternatives: &[
+                    &[scheme::API_TOKEN],
+                    &[scheme::API_EMAIL, scheme::API_KEY],
+                ],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id)?;
+        request.path_param("account_id", &self.account_id);
         request.path("/access/logs/scim/updates");
-        request.query("limit", &self.limit, QueryStyle::Form { explode: true })?;
-        request.query("direction", &self.direction, QueryStyle::Form { explode: true })?;
-        request.query("since", &self.since, QueryStyle::Form { explode: true })?;
-        request.query("until", &self.until, QueryStyle::Form { explode: true })?;
-        request.query("idp_id", &self.idp_id, QueryStyle::Form { explode: true })?;
-        request.query("status", &self.status, QueryStyle::Form { explode: true })?;
+        request.query("limit", &self.limit, QueryStyle::Form { explode: true });
+        request.query("direction", &self.direction, QueryStyle::Form { explode: true });
+        request.query("since", &self.since, QueryStyle::Form { explode: true });
+        request.query("until", &self.until, QueryStyle::Form { explode: true });
+        request.query("idp_id", &self.idp_id, QueryStyle::Form { explode: true });
+        request.query("status", &self.status, QueryStyle::Form { explode: true });
         request
             .query(
                 "resource_type",
                 &self.resource_type,
                 QueryStyle::Form { explode: true },
-            )?;
+            );
         request
             .query(
                 "request_method",
                 &self.request_method,
                 QueryStyle::Form { explode: true },
-            )?;
+            );
         request
             .query(
                 "resource_user_email",
                 &self.resource_user_email,
                 QueryStyle::Form { explode: true },
-            )?;
+            );
         request
             .query(
                 "resource_group_name",
                 &self.resource_group_name,
                 QueryStyle::Form { explode: true },
-            )?;
+            );
         request
             .query(
                 "cf_resource_id",
                 &self.cf_resource_id,
                 QueryStyle::Form { explode: true },
-            )?;
+            );
         request
             .query(
                 "idp_resource_id",
                 &self.idp_resource_id,
                 QueryStyle::Form { explode: true },
-            )?;
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
-        request.query("per_page", &self.per_page, QueryStyle::Form { explode: true })?;
+            );
+        request.query("page", &self.page, QueryStyle::Form { explode: true });
+        request.query("per_page", &self.per_page, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -344,7 +391,7 @@ impl ListAccessScimUpdateLogs {
 }
 
 impl std::future::IntoFuture for ListAccessScimUpdateLogs {
-    type Output = Result<Vec<types::AccessResponses>, Error>;
+    type Output = Result<Vec<types::ScimUpdateLog>, Error>;
 
     type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
 

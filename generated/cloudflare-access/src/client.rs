@@ -12,6 +12,13 @@ use crate::Error;
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.cloudflare.com/client/v4");
 
+/// A successful response: the decoded value, the status and headers, and (where the API
+/// answers in an envelope) its messages and `result_info`.
+pub type Response<T> = crate::runtime::response::Response<
+    T,
+    crate::types::AccessResultInfo,
+>;
+
 /// Member names of the API's response envelope.
 pub(crate) const ENVELOPE: Envelope = Envelope {
     success: "success",
@@ -42,6 +49,9 @@ pub(crate) mod scheme {
         index: 2,
         setter: "api_key",
     };
+
+    /// Every combination of schemes some operation accepts.
+    pub(crate) const COMBINATIONS: &[&[Scheme]] = &[&[API_TOKEN], &[API_EMAIL, API_KEY]];
 }
 
 /// A client for the Cloudflare API — Zero Trust Access users and logs API.
@@ -61,6 +71,19 @@ impl Client {
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// A client configured from the environment (see [`ClientBuilder::from_env`]); fails when no credential is set, or only part of one.
+    pub fn from_env() -> Result<Client, Error> {
+        crate::runtime::transport::require_env(
+                &[
+                    &["CLOUDFLARE_ACCESS_API_TOKEN"],
+                    &["CLOUDFLARE_ACCESS_API_EMAIL"],
+                    &["CLOUDFLARE_ACCESS_API_KEY"],
+                ],
+            )
+            .map_err(Error::Config)?;
+        ClientBuilder::from_env().build()
     }
 
     pub(crate) fn core(&self) -> &ClientCore {
@@ -137,6 +160,43 @@ impl ClientBuilder {
         self
     }
 
+    /// Changes every request just before it is sent, on every attempt: after its
+    /// credentials are added and before it is signed (so a signature covers the
+    /// change). Hooks run in the order they are added.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.core.hook(crate::runtime::transport::Hook(Arc::new(hook)));
+        self
+    }
+
+    /// A builder set up from the environment, with each of these variables that is set:
+    ///
+    /// - `CLOUDFLARE_ACCESS_BASE_URL`: the base URL
+    /// - `CLOUDFLARE_ACCESS_API_TOKEN`: a bearer token (`Authorization: Bearer ...`)
+    /// - `CLOUDFLARE_ACCESS_API_EMAIL`: an API key in the `X-Auth-Email` header
+    /// - `CLOUDFLARE_ACCESS_API_KEY`: an API key in the `X-Auth-Key` header
+    ///
+    /// Setters called after it override what it read.
+    pub fn from_env() -> Self {
+        use crate::runtime::transport::env_var;
+        let mut builder = Self::default();
+        if let Some(url) = env_var("CLOUDFLARE_ACCESS_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        if let Some(value) = env_var("CLOUDFLARE_ACCESS_API_TOKEN") {
+            builder = builder.api_token(value);
+        }
+        if let Some(value) = env_var("CLOUDFLARE_ACCESS_API_EMAIL") {
+            builder = builder.api_email(value);
+        }
+        if let Some(value) = env_var("CLOUDFLARE_ACCESS_API_KEY") {
+            builder = builder.api_key(value);
+        }
+        builder
+    }
+
     /// Authenticates with `api_token`: a bearer token (`Authorization: Bearer ...`).
     ///
     /// The preferred authorization scheme for interacting with the Cloudflare API. Create a token.
@@ -181,10 +241,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails when no base URL is known or it is not valid.
+    /// Builds the client; fails when no base URL is known or it is not valid, or a
+    /// credential is set without the others it is always sent with.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
-            core: Arc::new(self.core.build()?),
+            core: Arc::new(self.core.build(scheme::COMBINATIONS)?),
         })
     }
 }

@@ -5,6 +5,7 @@
 pub type AccessMessages = Vec<AccessMessagesItem>;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessApiResponseCommon {
     pub errors: AccessMessages,
     pub messages: AccessMessages,
@@ -16,7 +17,26 @@ pub struct AccessApiResponseCommon {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AccessApiResponseCommon {
+    /// A value with the required members, every optional one unset.
+    pub fn new(
+        errors: AccessMessages,
+        messages: AccessMessages,
+        result: serde_json::Value,
+        success: bool,
+    ) -> Self {
+        Self {
+            errors,
+            messages,
+            result,
+            success,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessApiResponseCommonFailure {
     pub errors: AccessMessages,
     pub messages: AccessMessages,
@@ -28,7 +48,26 @@ pub struct AccessApiResponseCommonFailure {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AccessApiResponseCommonFailure {
+    /// A value with the required members, every optional one unset.
+    pub fn new(
+        errors: AccessMessages,
+        messages: AccessMessages,
+        result: serde_json::Value,
+        success: bool,
+    ) -> Self {
+        Self {
+            errors,
+            messages,
+            result,
+            success,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessResultInfo {
     /// Total number of results for the requested service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,8 +90,9 @@ pub struct AccessResultInfo {
 }
 
 /// Comparison operator applied to the corresponding filter (`eq` = equals, `neq` = not equals).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AccessFilterOperator {
     /// `eq`
     Eq,
@@ -60,6 +100,29 @@ pub enum AccessFilterOperator {
     Neq,
     /// A value this client does not know yet, kept as sent.
     Other(String),
+}
+
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for AccessFilterOperator {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for AccessFilterOperator {}
+impl std::hash::Hash for AccessFilterOperator {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for AccessFilterOperator {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
 }
 
 impl AccessFilterOperator {
@@ -106,6 +169,7 @@ impl std::fmt::Display for AccessFilterOperator {
 
 /// The identity of an Access user as last seen by Cloudflare Access (identity claims, device posture, device sessions, mTLS and service token details).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessIdentity {
     /// The account the identity belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,6 +232,7 @@ pub struct AccessIdentity {
 
 /// An active Access session of a user, i.e. the user's identity plus `isActive` (wire name is camelCase).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessActiveSession {
     /// The account the identity belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,6 +298,7 @@ pub struct AccessActiveSession {
 
 /// Result of one device posture check.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessSchemasDevicePostureRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<AccessDevicePostureCheck>,
@@ -267,6 +333,7 @@ pub struct AccessSchemasDevicePostureRule {
 
 /// The check a device posture rule performs.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessDevicePostureCheck {
     /// Whether the checked item must exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,6 +354,7 @@ pub type AccessStringKeyMapDeviceSession = std::collections::BTreeMap<
 
 /// A device session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessDeviceSession {
     /// When the device last authenticated (Unix timestamp, seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -298,6 +366,7 @@ pub struct AccessDeviceSession {
 
 /// Geolocation of the user.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessGeo {
     /// Country code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -309,6 +378,7 @@ pub struct AccessGeo {
 
 /// One entry of the active sessions list of a user.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessActiveSessionListItem {
     /// When the session expires (Unix timestamp, seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -325,6 +395,7 @@ pub struct AccessActiveSessionListItem {
 
 /// Metadata of an active session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessActiveSessionMetadata {
     /// Access applications of the session, keyed by application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -348,6 +419,7 @@ pub struct AccessActiveSessionMetadata {
 
 /// An Access application used in a session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessActiveSessionApp {
     /// Hostname of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -368,7 +440,8 @@ pub struct AccessActiveSessionApp {
 
 /// One Access authentication log entry.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AccessAccessRequests {
+#[non_exhaustive]
+pub struct AuthenticationLog {
     /// The event that occurred, such as a login attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
@@ -403,7 +476,8 @@ pub struct AccessAccessRequests {
 
 /// One Access SCIM update log entry.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AccessResponses {
+#[non_exhaustive]
+pub struct ScimUpdateLog {
     /// The unique Cloudflare-generated Id of the SCIM resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cf_resource_id: Option<String>,
@@ -424,25 +498,26 @@ pub struct AccessResponses {
     pub request_body: Option<String>,
     /// The request method of the SCIM request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_method: Option<String>,
+    pub request_method: Option<ScimUpdateLogRequestMethod>,
     /// The display name of the SCIM Group resource if it exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_group_name: Option<String>,
     /// The resource type of the SCIM request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
+    pub resource_type: Option<ScimUpdateLogResourceType>,
     /// The email address of the SCIM User resource if it exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_user_email: Option<String>,
     /// The status of the SCIM request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<ScimUpdateLogStatus>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessMessagesItem {
     pub code: i64,
     pub message: String,
@@ -455,7 +530,21 @@ pub struct AccessMessagesItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AccessMessagesItem {
+    /// A value with the required members, every optional one unset.
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            documentation_url: None,
+            source: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessMessagesItemSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
@@ -466,6 +555,7 @@ pub struct AccessMessagesItemSource {
 
 /// The identity provider the user authenticated with.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessIdentityIdp {
     /// Identifier of the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -480,6 +570,7 @@ pub struct AccessIdentityIdp {
 
 /// Mutual TLS (client certificate) authentication details.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessIdentityMtlsAuth {
     /// mTLS authentication status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -502,9 +593,10 @@ pub struct AccessIdentityMtlsAuth {
 }
 
 /// The chronological sorting order for the logs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum Direction {
+#[non_exhaustive]
+pub enum LogDirection {
     /// `desc`
     Desc,
     /// `asc`
@@ -513,7 +605,30 @@ pub enum Direction {
     Other(String),
 }
 
-impl Direction {
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for LogDirection {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for LogDirection {}
+impl std::hash::Hash for LogDirection {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for LogDirection {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl LogDirection {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -524,7 +639,7 @@ impl Direction {
     }
 }
 
-impl From<String> for Direction {
+impl From<String> for LogDirection {
     fn from(value: String) -> Self {
         match value.as_str() {
             "desc" => Self::Desc,
@@ -534,30 +649,31 @@ impl From<String> for Direction {
     }
 }
 
-impl From<&str> for Direction {
+impl From<&str> for LogDirection {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<Direction> for String {
-    fn from(value: Direction) -> Self {
+impl From<LogDirection> for String {
+    fn from(value: LogDirection) -> Self {
         match value {
-            Direction::Other(value) => value,
+            LogDirection::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for Direction {
+impl std::fmt::Display for LogDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum EmailOp {
+#[non_exhaustive]
+pub enum AuthenticationLogEmailOp {
     /// `eq`
     Eq,
     /// `neq`
@@ -568,7 +684,30 @@ pub enum EmailOp {
     Other(String),
 }
 
-impl EmailOp {
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for AuthenticationLogEmailOp {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for AuthenticationLogEmailOp {}
+impl std::hash::Hash for AuthenticationLogEmailOp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for AuthenticationLogEmailOp {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl AuthenticationLogEmailOp {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -580,7 +719,7 @@ impl EmailOp {
     }
 }
 
-impl From<String> for EmailOp {
+impl From<String> for AuthenticationLogEmailOp {
     fn from(value: String) -> Self {
         match value.as_str() {
             "eq" => Self::Eq,
@@ -591,30 +730,31 @@ impl From<String> for EmailOp {
     }
 }
 
-impl From<&str> for EmailOp {
+impl From<&str> for AuthenticationLogEmailOp {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<EmailOp> for String {
-    fn from(value: EmailOp) -> Self {
+impl From<AuthenticationLogEmailOp> for String {
+    fn from(value: AuthenticationLogEmailOp) -> Self {
         match value {
-            EmailOp::Other(value) => value,
+            AuthenticationLogEmailOp::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for EmailOp {
+impl std::fmt::Display for AuthenticationLogEmailOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum Status {
+#[non_exhaustive]
+pub enum ScimUpdateLogStatus {
     /// `FAILURE`
     Failure,
     /// `SUCCESS`
@@ -623,7 +763,30 @@ pub enum Status {
     Other(String),
 }
 
-impl Status {
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for ScimUpdateLogStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ScimUpdateLogStatus {}
+impl std::hash::Hash for ScimUpdateLogStatus {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for ScimUpdateLogStatus {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl ScimUpdateLogStatus {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -634,7 +797,7 @@ impl Status {
     }
 }
 
-impl From<String> for Status {
+impl From<String> for ScimUpdateLogStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
             "FAILURE" => Self::Failure,
@@ -644,30 +807,31 @@ impl From<String> for Status {
     }
 }
 
-impl From<&str> for Status {
+impl From<&str> for ScimUpdateLogStatus {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<Status> for String {
-    fn from(value: Status) -> Self {
+impl From<ScimUpdateLogStatus> for String {
+    fn from(value: ScimUpdateLogStatus) -> Self {
         match value {
-            Status::Other(value) => value,
+            ScimUpdateLogStatus::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for Status {
+impl std::fmt::Display for ScimUpdateLogStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum ResourceType {
+#[non_exhaustive]
+pub enum ScimUpdateLogResourceType {
     /// `USER`
     User,
     /// `GROUP`
@@ -676,7 +840,30 @@ pub enum ResourceType {
     Other(String),
 }
 
-impl ResourceType {
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for ScimUpdateLogResourceType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ScimUpdateLogResourceType {}
+impl std::hash::Hash for ScimUpdateLogResourceType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for ScimUpdateLogResourceType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl ScimUpdateLogResourceType {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -687,7 +874,7 @@ impl ResourceType {
     }
 }
 
-impl From<String> for ResourceType {
+impl From<String> for ScimUpdateLogResourceType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "USER" => Self::User,
@@ -697,30 +884,31 @@ impl From<String> for ResourceType {
     }
 }
 
-impl From<&str> for ResourceType {
+impl From<&str> for ScimUpdateLogResourceType {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<ResourceType> for String {
-    fn from(value: ResourceType) -> Self {
+impl From<ScimUpdateLogResourceType> for String {
+    fn from(value: ScimUpdateLogResourceType) -> Self {
         match value {
-            ResourceType::Other(value) => value,
+            ScimUpdateLogResourceType::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for ResourceType {
+impl std::fmt::Display for ScimUpdateLogResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum RequestMethod {
+#[non_exhaustive]
+pub enum ScimUpdateLogRequestMethod {
     /// `DELETE`
     Delete,
     /// `PATCH`
@@ -733,7 +921,30 @@ pub enum RequestMethod {
     Other(String),
 }
 
-impl RequestMethod {
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for ScimUpdateLogRequestMethod {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ScimUpdateLogRequestMethod {}
+impl std::hash::Hash for ScimUpdateLogRequestMethod {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for ScimUpdateLogRequestMethod {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl ScimUpdateLogRequestMethod {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -746,7 +957,7 @@ impl RequestMethod {
     }
 }
 
-impl From<String> for RequestMethod {
+impl From<String> for ScimUpdateLogRequestMethod {
     fn from(value: String) -> Self {
         match value.as_str() {
             "DELETE" => Self::Delete,
@@ -758,22 +969,22 @@ impl From<String> for RequestMethod {
     }
 }
 
-impl From<&str> for RequestMethod {
+impl From<&str> for ScimUpdateLogRequestMethod {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<RequestMethod> for String {
-    fn from(value: RequestMethod) -> Self {
+impl From<ScimUpdateLogRequestMethod> for String {
+    fn from(value: ScimUpdateLogRequestMethod) -> Self {
         match value {
-            RequestMethod::Other(value) => value,
+            ScimUpdateLogRequestMethod::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for RequestMethod {
+impl std::fmt::Display for ScimUpdateLogRequestMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

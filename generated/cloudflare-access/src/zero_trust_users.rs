@@ -5,10 +5,10 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Users of a Zero Trust organization, their last seen identity and their active Access sessions.
 #[derive(Debug, Clone)]
@@ -30,6 +30,23 @@ impl ZeroTrustUsers {
     /// Arguments:
     /// - `account_id`: Identifier
     /// - `user_id`: UUID
+    ///
+    /// Needs credentials allowed `Access: Audit Logs Read`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), cloudflare_access::Error> {
+    /// let client = cloudflare_access::Client::from_env()?;
+    /// let answer = client
+    ///     .zero_trust_users()
+    ///     .get_last_seen_identity("account_id", "user_id")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_last_seen_identity(
         &self,
         account_id: impl Into<String>,
@@ -52,6 +69,23 @@ impl ZeroTrustUsers {
     /// Arguments:
     /// - `account_id`: Identifier
     /// - `user_id`: UUID
+    ///
+    /// Needs credentials allowed `Access: Audit Logs Read`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), cloudflare_access::Error> {
+    /// let client = cloudflare_access::Client::from_env()?;
+    /// let answer = client
+    ///     .zero_trust_users()
+    ///     .get_active_sessions("account_id", "user_id")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_active_sessions(
         &self,
         account_id: impl Into<String>,
@@ -75,6 +109,23 @@ impl ZeroTrustUsers {
     /// - `account_id`: Identifier
     /// - `user_id`: UUID
     /// - `nonce`
+    ///
+    /// Needs credentials allowed `Access: Audit Logs Read`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), cloudflare_access::Error> {
+    /// let client = cloudflare_access::Client::from_env()?;
+    /// let answer = client
+    ///     .zero_trust_users()
+    ///     .get_active_session("account_id", "user_id", "nonce")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_active_session(
         &self,
         account_id: impl Into<String>,
@@ -145,7 +196,7 @@ impl GetLastSeenIdentity {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AccessIdentity>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
@@ -153,19 +204,27 @@ impl GetLastSeenIdentity {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "zero-trust-users-get-last-seen-identity",
+            method: "GET",
+            path: "/accounts/{account_id}/access/users/{user_id}/last_seen_identity",
+            auth: Auth {
+                alternatives: &[
+                    &[scheme::API_TOKEN],
+                    &[scheme::API_EMAIL, scheme::API_KEY],
+                ],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id)?;
+        request.path_param("account_id", &self.account_id);
         request.path("/access/users/");
-        request.path_param("user_id", &self.user_id)?;
+        request.path_param("user_id", &self.user_id);
         request.path("/last_seen_identity");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -248,7 +307,7 @@ impl GetActiveSessions {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::AccessActiveSessionListItem>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
@@ -256,19 +315,27 @@ impl GetActiveSessions {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "zero-trust-users-get-active-sessions",
+            method: "GET",
+            path: "/accounts/{account_id}/access/users/{user_id}/active_sessions",
+            auth: Auth {
+                alternatives: &[
+                    &[scheme::API_TOKEN],
+                    &[scheme::API_EMAIL, scheme::API_KEY],
+                ],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id)?;
+        request.path_param("account_id", &self.account_id);
         request.path("/access/users/");
-        request.path_param("user_id", &self.user_id)?;
+        request.path_param("user_id", &self.user_id);
         request.path("/active_sessions");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -352,7 +419,7 @@ impl GetActiveSession {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AccessActiveSession>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
@@ -360,20 +427,28 @@ impl GetActiveSession {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_TOKEN], &[scheme::API_EMAIL, scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "zero-trust-users-get-active-session",
+            method: "GET",
+            path: "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
+            auth: Auth {
+                alternatives: &[
+                    &[scheme::API_TOKEN],
+                    &[scheme::API_EMAIL, scheme::API_KEY],
+                ],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id)?;
+        request.path_param("account_id", &self.account_id);
         request.path("/access/users/");
-        request.path_param("user_id", &self.user_id)?;
+        request.path_param("user_id", &self.user_id);
         request.path("/active_sessions/");
-        request.path_param("nonce", &self.nonce)?;
+        request.path_param("nonce", &self.nonce);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.

@@ -11,6 +11,10 @@ use crate::Error;
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://subaccount.apigw.ntruss.com");
 
+/// A successful response: the decoded value, the status and headers, and (where the API
+/// answers in an envelope) its messages and `result_info`.
+pub type Response<T> = crate::runtime::response::Response<T, serde_json::Value>;
+
 /// The API's security schemes, as operations and the builder name them.
 pub(crate) mod scheme {
     use crate::runtime::auth::Scheme;
@@ -20,6 +24,9 @@ pub(crate) mod scheme {
         index: 0,
         setter: "ncp_apigw_v2",
     };
+
+    /// Every combination of schemes some operation accepts.
+    pub(crate) const COMBINATIONS: &[&[Scheme]] = &[&[NCP_APIGW_V2]];
 }
 
 /// A client for the NAVER Cloud Platform Sub Account API.
@@ -39,6 +46,20 @@ impl Client {
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// A client configured from the environment (see [`ClientBuilder::from_env`]); fails when no credential is set, or only part of one.
+    pub fn from_env() -> Result<Client, Error> {
+        crate::runtime::transport::require_env(
+                &[
+                    &[
+                        "NCLOUD_SUBACCOUNT_NCP_APIGW_V2_ACCESS_KEY",
+                        "NCLOUD_SUBACCOUNT_NCP_APIGW_V2_SECRET_KEY",
+                    ],
+                ],
+            )
+            .map_err(Error::Config)?;
+        ClientBuilder::from_env().build()
     }
 
     pub(crate) fn core(&self) -> &ClientCore {
@@ -101,12 +122,42 @@ impl ClientBuilder {
         self
     }
 
+    /// Changes every request just before it is sent, on every attempt: after its
+    /// credentials are added and before it is signed (so a signature covers the
+    /// change). Hooks run in the order they are added.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.core.hook(crate::runtime::transport::Hook(Arc::new(hook)));
+        self
+    }
+
+    /// A builder set up from the environment, with each of these variables that is set:
+    ///
+    /// - `NCLOUD_SUBACCOUNT_BASE_URL`: the base URL
+    /// - `NCLOUD_SUBACCOUNT_NCP_APIGW_V2_ACCESS_KEY` and `NCLOUD_SUBACCOUNT_NCP_APIGW_V2_SECRET_KEY`: NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key
+    ///
+    /// Setters called after it override what it read.
+    pub fn from_env() -> Self {
+        use crate::runtime::transport::env_var;
+        let mut builder = Self::default();
+        if let Some(url) = env_var("NCLOUD_SUBACCOUNT_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        if let (Some(first), Some(second)) = (
+            env_var("NCLOUD_SUBACCOUNT_NCP_APIGW_V2_ACCESS_KEY"),
+            env_var("NCLOUD_SUBACCOUNT_NCP_APIGW_V2_SECRET_KEY"),
+        ) {
+            builder = builder.ncp_apigw_v2(first, second);
+        }
+        builder
+    }
+
     /// Authenticates with `ncp_apigw_v2`: NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key.
     ///
     /// NAVER Cloud Platform API Gateway signature v2. Every request must carry
-    /// three headers (OpenAPI can only name one of them here, the access key;
-    /// the `x-signature: ncp-apigw-v2` extension tells the client generator to
-    /// add the other two):
+    /// three headers:
     ///
     /// * `x-ncp-apigw-timestamp`: milliseconds elapsed since
     ///   1970-01-01T00:00:00Z (Unix epoch, UTC). A request whose timestamp
@@ -139,10 +190,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails when no base URL is known or it is not valid.
+    /// Builds the client; fails when no base URL is known or it is not valid, or a
+    /// credential is set without the others it is always sent with.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
-            core: Arc::new(self.core.build()?),
+            core: Arc::new(self.core.build(scheme::COMBINATIONS)?),
         })
     }
 }

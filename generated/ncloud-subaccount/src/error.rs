@@ -13,6 +13,7 @@ pub type ApiError = crate::runtime::error::ApiError<ErrorBody>;
 
 /// The body of an error response, decoded as the type the API declares for its status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ErrorBody {
     ErrorResponse(Box<types::ErrorResponse>),
     ApiGatewayErrorResponse(Box<types::ApiGatewayErrorResponse>),

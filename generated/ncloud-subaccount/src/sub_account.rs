@@ -5,10 +5,10 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Sub accounts of a NAVER Cloud Platform main account, which let several users use and manage the same resources.
 #[derive(Debug, Clone)]
@@ -29,6 +29,21 @@ impl SubAccount {
     ///
     /// Arguments:
     /// - `sub_account_id`: Sub account ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), ncloud_subaccount::Error> {
+    /// let client = ncloud_subaccount::Client::from_env()?;
+    /// let answer = client
+    ///     .sub_account()
+    ///     .get_last_access_summary("subAccountId")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_last_access_summary(
         &self,
         sub_account_id: impl Into<String>,
@@ -94,7 +109,7 @@ impl GetLastAccessSummary {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::LastAccessSummary>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, runtime::response::json))
@@ -102,17 +117,22 @@ impl GetLastAccessSummary {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::NCP_APIGW_V2]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getLastAccessSummary",
+            method: "GET",
+            path: "/api/v1/users/{subAccountId}/last-access-summary",
+            auth: Auth {
+                alternatives: &[&[scheme::NCP_APIGW_V2]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/api/v1/users/");
-        request.path_param("subAccountId", &self.sub_account_id)?;
+        request.path_param("subAccountId", &self.sub_account_id);
         request.path("/last-access-summary");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.

@@ -4,22 +4,14 @@
 
 /// Last access information of a sub account.
 ///
-/// The reference page contradicts itself: its field table lists
-/// `subAccountId`, `lastLogin`, `lastGitLogin`, `lastAccessKeyUsed` (String)
-/// and `unusedDays` (String), while its response example sends `idNo`
-/// instead of `subAccountId`, `lastAccessKeyUsed` as an array of
-/// `{accessKey, lastUsed}` objects, `unusedDays` as a JSON number and an
-/// extra `lastUsedTime`. This schema follows the example, because it shows
-/// what the server actually sends and a client must be able to decode it;
-/// the table's `subAccountId` is kept as an optional property in case a
-/// server version sends it. The page marks no field as required, so every
-/// property is optional.
+/// Every property is optional.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LastAccessSummary {
-    /// Sub account ID (named `idNo` in the response example; the field table calls it `subAccountId`).
+    /// Sub account ID.
     #[serde(rename = "idNo", default, skip_serializing_if = "Option::is_none")]
     pub id_no: Option<String>,
-    /// Sub account ID as named in the reference page's field table. Not present in the response example (which sends `idNo`); kept optional.
+    /// Sub account ID under the alternative name `subAccountId`. The ID is normally returned in `idNo`, so this field may be absent.
     #[serde(rename = "subAccountId", default, skip_serializing_if = "Option::is_none")]
     pub sub_account_id: Option<String>,
     /// Date and time of the sub account's last login.
@@ -28,17 +20,17 @@ pub struct LastAccessSummary {
     /// Date and time of the sub account's last Git (Source Commit) login.
     #[serde(rename = "lastGitLogin", default, skip_serializing_if = "Option::is_none")]
     pub last_git_login: Option<chrono::DateTime<chrono::Utc>>,
-    /// Last usage date and time of each of the sub account's access keys. The field table types this as a single String; the response example sends an array of objects, which is what is modelled here.
+    /// Last usage date and time of each of the sub account's access keys.
     #[serde(
         rename = "lastAccessKeyUsed",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_access_key_used: Option<Vec<AccessKeyUsage>>,
-    /// Date and time the sub account was last used. Only present in the response example; the field table does not describe it.
+    /// Date and time the sub account was last used.
     #[serde(rename = "lastUsedTime", default, skip_serializing_if = "Option::is_none")]
     pub last_used_time: Option<chrono::DateTime<chrono::Utc>>,
-    /// Number of days the sub account has not been used. The field table types it as String; the response example sends a number.
+    /// Number of days the sub account has not been used.
     #[serde(rename = "unusedDays", default, skip_serializing_if = "Option::is_none")]
     pub unused_days: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -48,8 +40,9 @@ pub struct LastAccessSummary {
 
 /// Last usage of one access key of the sub account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessKeyUsage {
-    /// The access key (masked in the reference page's example).
+    /// The access key.
     #[serde(rename = "accessKey", default, skip_serializing_if = "Option::is_none")]
     pub access_key: Option<String>,
     /// Date and time the access key was last used.
@@ -60,8 +53,9 @@ pub struct AccessKeyUsage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Error body common to the Sub Account APIs (the `ErrorResponse` model of NAVER Cloud's Sub Account overview page).
+/// Error body common to the Sub Account APIs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code.
     #[serde(rename = "errorCode")]
@@ -73,8 +67,20 @@ pub struct ErrorResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Error envelope returned by the NCP API Gateway itself (for example when authentication fails), as described in NAVER Cloud's API error handling guide.
+impl ErrorResponse {
+    /// A value with the required members, every optional one unset.
+    pub fn new(error_code: i64, message: impl Into<String>) -> Self {
+        Self {
+            error_code,
+            message: message.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
+/// Error envelope returned by the NCP API Gateway itself (for example when authentication fails).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiGatewayErrorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ApiGatewayError>,
@@ -85,14 +91,15 @@ pub struct ApiGatewayErrorResponse {
 
 /// Error details inside the API Gateway error envelope.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiGatewayError {
-    /// Gateway error code, e.g. "200" (Authentication Failed), "210" (Permission Denied), "300" (Not Found), "900" (Unexpected Error). The guide's table says Integer but its example sends a string such as "210"; modelled as the string the server sends.
+    /// Gateway error code, sent as a string, e.g. "200" (Authentication Failed), "210" (Permission Denied), "300" (Not Found), "900" (Unexpected Error).
     #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// Optional human-readable detail. Not listed in the guide's table; declared optional so that gateway responses that include it decode.
+    /// Optional human-readable detail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.

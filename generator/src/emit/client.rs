@@ -38,6 +38,18 @@ pub fn client_module(api: &Api) -> TokenStream {
             };
         }
     });
+    let info = match &api.result_info {
+        Some(info) => {
+            let ty = super::rust::Types::qualified(&api.types).ty(info);
+            quote!(crate::#ty)
+        }
+        None => quote!(serde_json::Value),
+    };
+    let response = quote! {
+        /// A successful response: the decoded value, the status and headers, and (where the API
+        /// answers in an envelope) its messages and `result_info`.
+        pub type Response<T> = crate::runtime::response::Response<T, #info>;
+    };
     let accessors = api.groups.iter().map(|group| {
         let accessor = ident(&group.accessor);
         let module = ident(&group.module);
@@ -57,6 +69,20 @@ pub fn client_module(api: &Api) -> TokenStream {
         let doc = doc_attrs([Some(escape::code_span(&scheme.key).as_str())]);
         quote!(#doc pub(crate) const #constant: Scheme = Scheme { index: #index, setter: #setter };)
     });
+    // Every combination of schemes an operation accepts, so that `build()` can refuse half of
+    // one.
+    let mut combinations: Vec<&Vec<crate::ir::SchemeId>> = Vec::new();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        for alternative in &op.security.alternatives {
+            if !combinations.contains(&alternative) {
+                combinations.push(alternative);
+            }
+        }
+    }
+    let combinations = combinations.iter().map(|schemes| {
+        let constants = schemes.iter().map(|s| ident(&api.schemes[s.0].constant));
+        quote!(&[#(#constants),*])
+    });
     let schemes = (!api.schemes.is_empty()).then(|| {
         quote! {
             /// The API's security schemes, as operations and the builder name them.
@@ -64,9 +90,13 @@ pub fn client_module(api: &Api) -> TokenStream {
                 use crate::runtime::auth::Scheme;
 
                 #(#constants)*
+
+                /// Every combination of schemes some operation accepts.
+                pub(crate) const COMBINATIONS: &[&[Scheme]] = &[#(#combinations),*];
             }
         }
     });
+    let combinations = if api.schemes.is_empty() { quote!(&[]) } else { quote!(scheme::COMBINATIONS) };
     let setters = api.schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
         let constant = ident(&scheme.constant);
@@ -74,13 +104,18 @@ pub fn client_module(api: &Api) -> TokenStream {
         let summary = format!("Authenticates with {}: {}.", escape::code_span(key), scheme_summary(&scheme.kind));
         let doc = doc_attrs([Some(summary.as_str()), scheme.doc.as_deref()]);
         match &scheme.kind {
-            SchemeKind::Bearer => quote! {
-                #doc
-                pub fn #setter(mut self, token: impl Into<String>) -> Self {
-                    self.core.credential(scheme::#constant, Credential::Bearer(Secret::new(token)));
-                    self
+            SchemeKind::Bearer => {
+                let flows = oauth_setters(scheme);
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, token: impl Into<String>) -> Self {
+                        self.core.credential(scheme::#constant, Credential::Bearer(Secret::new(token)));
+                        self
+                    }
+
+                    #flows
                 }
-            },
+            }
             SchemeKind::Basic => quote! {
                 #doc
                 pub fn #setter(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
@@ -126,6 +161,7 @@ pub fn client_module(api: &Api) -> TokenStream {
             }
         }
     });
+    let (from_env, client_from_env) = from_env(api);
     let envelope_import = api.envelope.as_ref().map(|_| {
         quote!(
             use crate::runtime::response::Envelope;
@@ -137,6 +173,12 @@ pub fn client_module(api: &Api) -> TokenStream {
                 &self.core
             }
         }
+    });
+    let runs_oauth = api.schemes.iter().any(|s| s.oauth.client_credentials.is_some() || s.oauth.refresh.is_some());
+    let oauth_import = runs_oauth.then(|| {
+        quote!(
+            use crate::runtime::oauth::{Grant, TokenSource};
+        )
     });
     let uses_secrets = !api.schemes.is_empty();
     let signs = api.schemes.iter().any(|s| matches!(s.kind, SchemeKind::Signed(_)));
@@ -154,11 +196,13 @@ pub fn client_module(api: &Api) -> TokenStream {
         use std::time::Duration;
 
         #auth_import
+        #oauth_import
         #envelope_import
         use crate::runtime::transport::{ClientCore, CoreBuilder};
         use crate::Error;
 
         #default_url
+        #response
         #envelope
         #schemes
 
@@ -178,6 +222,8 @@ pub fn client_module(api: &Api) -> TokenStream {
             pub fn base_url(&self) -> &str {
                 self.core.base_url()
             }
+
+            #client_from_env
 
             #core_accessor
 
@@ -232,14 +278,152 @@ pub fn client_module(api: &Api) -> TokenStream {
                 self
             }
 
+            /// Changes every request just before it is sent, on every attempt: after its
+            /// credentials are added and before it is signed (so a signature covers the
+            /// change). Hooks run in the order they are added.
+            pub fn on_request(mut self, hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static) -> Self {
+                self.core.hook(crate::runtime::transport::Hook(Arc::new(hook)));
+                self
+            }
+
+            #from_env
+
             #(#setters)*
 
-            /// Builds the client; fails when no base URL is known or it is not valid.
+            /// Builds the client; fails when no base URL is known or it is not valid, or a
+            /// credential is set without the others it is always sent with.
             pub fn build(self) -> Result<Client, Error> {
-                Ok(Client { core: Arc::new(self.core.build()?) })
+                Ok(Client { core: Arc::new(self.core.build(#combinations)?) })
             }
         }
     }
+}
+
+/// The setters of the OAuth2 flows the client runs itself: it fetches tokens, caches them and
+/// renews them before they expire.
+fn oauth_setters(scheme: &crate::ir::SecurityScheme) -> TokenStream {
+    let constant = ident(&scheme.constant);
+    let key = escape::code_span(&scheme.key);
+    let credentials = scheme.oauth.client_credentials.as_ref().map(|flow| {
+        let setter = ident(&flow.setter);
+        let url = &flow.url;
+        let doc = format!(
+            "Authenticates with {key} by OAuth2 client credentials: the client gets its tokens from {} itself, keeps each until shortly before it expires, and gets a new one then (one request at a time, however many calls wait).",
+            escape::code_span(url)
+        );
+        let doc = doc_attrs([Some(doc.as_str())]);
+        quote! {
+            #doc
+            pub fn #setter(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+                let grant = Grant::ClientCredentials { client_id: client_id.into(), client_secret: Secret::new(client_secret) };
+                let source = TokenSource::new(#url, grant, Vec::new());
+                self.core.credential(scheme::#constant, Credential::OAuth2(Arc::new(source)));
+                self
+            }
+        }
+    });
+    let refresh = scheme.oauth.refresh.as_ref().map(|flow| {
+        let setter = ident(&flow.setter);
+        let url = &flow.url;
+        let doc = format!(
+            "Authenticates with {key} by an OAuth2 refresh token: the client gets access tokens with it from {} itself, and renews them before they expire (keeping the new refresh token where the server sends one).",
+            escape::code_span(url)
+        );
+        let doc = doc_attrs([Some(doc.as_str())]);
+        quote! {
+            #doc
+            pub fn #setter(
+                mut self,
+                client_id: impl Into<String>,
+                client_secret: impl Into<String>,
+                refresh_token: impl Into<String>,
+            ) -> Self {
+                let grant = Grant::RefreshToken {
+                    client_id: client_id.into(),
+                    client_secret: Secret::new(client_secret),
+                    refresh_token: Secret::new(refresh_token),
+                };
+                let source = TokenSource::new(#url, grant, Vec::new());
+                self.core.credential(scheme::#constant, Credential::OAuth2(Arc::new(source)));
+                self
+            }
+        }
+    });
+    quote!(#credentials #refresh)
+}
+
+/// `ClientBuilder::from_env` (every variable that is set) and `Client::from_env` (which also
+/// requires credentials, where the API has schemes).
+fn from_env(api: &Api) -> (TokenStream, TokenStream) {
+    let base_url_env = &api.base_url_env;
+    let mut documented = vec![format!("- {}: the base URL", escape::code_span(base_url_env))];
+    let mut reads = Vec::new();
+    for scheme in &api.schemes {
+        let setter = ident(&scheme.setter);
+        let names: Vec<String> = scheme.env.iter().map(|name| escape::code_span(name)).collect();
+        documented.push(format!("- {}: {}", names.join(" and "), scheme_summary(&scheme.kind)));
+        reads.push(match scheme.env.as_slice() {
+            [one] => quote! {
+                if let Some(value) = env_var(#one) {
+                    builder = builder.#setter(value);
+                }
+            },
+            [first, second] => quote! {
+                if let (Some(first), Some(second)) = (env_var(#first), env_var(#second)) {
+                    builder = builder.#setter(first, second);
+                }
+            },
+            _ => unreachable!("a scheme reads one or two variables"),
+        });
+        if let Some(flow) = &scheme.oauth.client_credentials {
+            let setter = ident(&flow.setter);
+            let [id, secret] = &flow.env;
+            let names = [id, secret].map(|name| escape::code_span(name));
+            documented.push(format!("- {} and {}: OAuth2 client credentials", names[0], names[1]));
+            reads.push(quote! {
+                if let (Some(id), Some(secret)) = (env_var(#id), env_var(#secret)) {
+                    builder = builder.#setter(id, secret);
+                }
+            });
+        }
+    }
+    let groups = api.schemes.iter().flat_map(|scheme| {
+        let flow = scheme.oauth.client_credentials.as_ref().map(|flow| flow.env.to_vec());
+        std::iter::once(scheme.env.clone()).chain(flow)
+    });
+    let groups = groups.map(|names| quote!(&[#(#names),*]));
+    let doc = doc_attrs([
+        Some("A builder set up from the environment, with each of these variables that is set:"),
+        Some(documented.join("\n").as_str()),
+        Some("Setters called after it override what it read."),
+    ]);
+    let builder = quote! {
+        #doc
+        pub fn from_env() -> Self {
+            use crate::runtime::transport::env_var;
+            let mut builder = Self::default();
+            if let Some(url) = env_var(#base_url_env) {
+                builder = builder.base_url(url);
+            }
+            #(#reads)*
+            builder
+        }
+    };
+    let client_doc = if api.schemes.is_empty() {
+        doc_attrs([Some("A client configured from the environment (see [`ClientBuilder::from_env`]).")])
+    } else {
+        doc_attrs([Some(
+            "A client configured from the environment (see [`ClientBuilder::from_env`]); fails when no credential is set, or only part of one.",
+        )])
+    };
+    let client = quote! {
+        #client_doc
+        pub fn from_env() -> Result<Client, Error> {
+            crate::runtime::transport::require_env(&[#(#groups),*]).map_err(Error::Config)?;
+            ClientBuilder::from_env().build()
+        }
+    };
+    (builder, client)
 }
 
 /// Which credentials are in play, for docs.
@@ -248,16 +432,16 @@ pub fn scheme_summary(kind: &SchemeKind) -> String {
         SchemeKind::Bearer => "a bearer token (`Authorization: Bearer ...`)".into(),
         SchemeKind::Basic => "HTTP basic authentication".into(),
         SchemeKind::ApiKey { location: KeyLocation::Header, name } => {
-            format!("an API key in the `{name}` header")
+            format!("an API key in the {} header", escape::code_span(name))
         }
         SchemeKind::ApiKey { location: KeyLocation::Query, name } => {
-            format!("an API key in the `{name}` query parameter")
+            format!("an API key in the {} query parameter", escape::code_span(name))
         }
         SchemeKind::Signed(Signature::NcpApigwV2) => {
             "NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key".into()
         }
         SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => {
-            format!("an API key in the `{name}` cookie")
+            format!("an API key in the {} cookie", escape::code_span(name))
         }
     }
 }

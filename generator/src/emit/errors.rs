@@ -33,6 +33,7 @@ pub fn error_module(api: &Api) -> TokenStream {
 
         /// The body of an error response, decoded as the type the API declares for its status.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum ErrorBody {
             #(#variants)*
             /// A JSON body of a shape the API does not declare for that status.

@@ -64,6 +64,11 @@ pub fn manifest(api: &Api, needs: Needs) -> String {
     for (name, requirement) in dependencies {
         let _ = writeln!(out, "{name} = {requirement}");
     }
+    let _ = writeln!(out, "tracing = {{ version = \"0.1\", optional = true }}");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "[features]");
+    let _ = writeln!(out, "# A span per request (operation, method, path template, status, attempts) and per attempt.");
+    let _ = writeln!(out, "tracing = [\"dep:tracing\"]");
     out
 }
 

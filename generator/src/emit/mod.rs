@@ -4,6 +4,7 @@
 mod client;
 mod docs;
 mod errors;
+mod example;
 mod manifest;
 mod models;
 mod operations;
@@ -35,9 +36,11 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("transport.rs", include_str!("../runtime/transport.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
+    ("oauth.rs", include_str!("../runtime/oauth.rs")),
     ("paging.rs", include_str!("../runtime/paging.rs")),
     ("received.rs", include_str!("../runtime/received.rs")),
     ("stream.rs", include_str!("../runtime/stream.rs")),
+    ("trace.rs", include_str!("../runtime/trace.rs")),
 ];
 
 /// The runtime's streaming module, and its declaration in `mod.rs`: left out of crates
@@ -123,7 +126,7 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
     });
     let signer = needs.ncp_signature.then(|| {
         quote!(
-            mod ncp_apigw_v2;
+            pub mod ncp_apigw_v2;
         )
     });
     let webhooks = (!api.events.is_empty()).then(|| {
@@ -164,13 +167,13 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
         #webhooks
         #(#modules)*
 
-        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+        pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
         pub use error::{ApiError, Error, ErrorBody};
-        pub use runtime::auth::Signer;
+        pub use runtime::auth::{SignError, Signer};
         pub use runtime::body::Upload;
         pub use runtime::error::DecodeError;
         pub use runtime::paging::BoxStream;
-        pub use runtime::response::{ApiMessage, Response};
+        pub use runtime::response::ApiMessage;
         #event
         /// The HTTP client the generated client is built on, for implementing [`Signer`] and
         /// for [`ClientBuilder::http_client`].

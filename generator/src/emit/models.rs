@@ -44,8 +44,8 @@ fn struct_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, s: 
         let inner = field.ty.non_null();
         let ty = types.boxed(inner, field.boxed);
         let ty = if optional { quote!(#option<#ty>) } else { ty };
-        let deprecated = field.deprecated.then_some("Deprecated.");
-        let doc = doc_attrs([field.doc.as_deref(), deprecated]);
+        let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+        let doc = doc_attrs([field.doc.as_deref()]);
         let mut serde = Vec::new();
         if crate::naming::bare(&field.name) != field.wire {
             let wire = &field.wire;
@@ -56,7 +56,7 @@ fn struct_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, s: 
             serde.push(quote!(default, skip_serializing_if = #is_none));
         }
         let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
-        quote! { #doc #serde pub #field_name: #ty, }
+        quote! { #doc #deprecated #serde pub #field_name: #ty, }
     });
     let extra_name = ident(&s.extra.name);
     let extra_ty = match &s.extra.value {
@@ -65,14 +65,65 @@ fn struct_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, s: 
     };
     let all_optional = s.fields.iter().all(|f| !f.required || f.ty.is_nullable());
     let default = all_optional.then(|| quote!(Default,));
+    let constructor = (!all_optional).then(|| constructor(types, name, s));
+    let any_deprecated = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
+        #any_deprecated
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Members the API sent that this type does not name, kept so nothing is lost.
             #[serde(flatten)]
             pub #extra_name: #extra_ty,
+        }
+
+        #constructor
+    }
+}
+
+/// `new(..)` for a struct with required members: those in order, every other member unset.
+/// (The struct may gain members, so it cannot be written as a literal outside the crate.)
+fn constructor(types: Types<'_>, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let mut arguments = Vec::new();
+    let mut inits = Vec::new();
+    for field in &s.fields {
+        let field_name = ident(&field.name);
+        if !field.required || field.ty.is_nullable() {
+            inits.push(quote!(#field_name: None,));
+            continue;
+        }
+        let ty = types.boxed(field.ty.non_null(), field.boxed);
+        let (signature, convert) = if types.is_string(field.ty.non_null()) && !field.boxed {
+            (quote!(impl Into<#ty>), Some(quote!(#field_name.into())))
+        } else if field.boxed {
+            let inner = types.ty(field.ty.non_null());
+            let boxed = types.prelude("Box");
+            (inner, Some(quote!(#boxed::new(#field_name))))
+        } else {
+            (ty, None)
+        };
+        arguments.push(quote!(#field_name: #signature));
+        inits.push(match convert {
+            Some(convert) => quote!(#field_name: #convert,),
+            None => quote!(#field_name,),
+        });
+    }
+    let extra = ident(&s.extra.name);
+    let many = (arguments.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let deprecated = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #name {
+            /// A value with the required members, every optional one unset.
+            #many
+            #deprecated
+            pub fn new(#(#arguments),*) -> Self {
+                Self {
+                    #(#inits)*
+                    #extra: Default::default(),
+                }
+            }
         }
     }
 }
@@ -94,6 +145,7 @@ fn enum_def(
     let string = types.prelude("String");
     let string_path = path_text(&string);
     let from_trait = types.prelude("From");
+    let result = types.prelude("Result");
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let doc = value_doc(v);
@@ -111,12 +163,37 @@ fn enum_def(
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
         #[serde(from = #string_path, into = #string_path)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this client does not know yet, kept as sent.
             #other(#string),
+        }
+
+        /// Values compare as they go on the wire: a known value held as `Other` equals its
+        /// variant.
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for #name {}
+
+        impl std::hash::Hash for #name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state);
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> #result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
         }
 
         impl #name {
@@ -165,6 +242,7 @@ fn enum_def(
 fn constants_def(types: Types<'_>, name: &proc_macro2::Ident, doc: Option<&str>, e: &Enum) -> TokenStream {
     let string = types.prelude("String");
     let from_trait = types.prelude("From");
+    let result = types.prelude("Result");
     let note = format!(
         "The API lists {} values: each is a constant (compare with `==`), and any other value is kept as sent.",
         e.variants.len()
@@ -209,6 +287,14 @@ fn constants_def(types: Types<'_>, name: &proc_macro2::Ident, doc: Option<&str>,
             }
         }
 
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> #result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -235,6 +321,7 @@ fn union_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, u: &
             #doc
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
                 #fallback
@@ -271,6 +358,7 @@ fn union_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, u: &
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #fallback

@@ -1,7 +1,7 @@
 //! One module per tag: the accessor type and a request builder per operation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs};
 use super::rust::{ident, Types};
@@ -20,7 +20,7 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
     let tagged = format!("Operations tagged {}.", escape::code_span(&group.tag));
     let module_doc = inner_doc_attrs([Some(tagged.as_str())]);
     let type_doc = doc_attrs([group.doc.as_deref().or(Some(tagged.as_str()))]);
-    let methods = group.operations.iter().map(|op| accessor_method(types, op));
+    let methods = group.operations.iter().map(|op| accessor_method(api, types, group, op));
     let builders = group.operations.iter().map(|op| builder(api, types, group, op));
     let uses_types = group.operations.iter().any(|op| {
         query::operation_type_refs(op).into_iter().any(query::names_a_type)
@@ -50,10 +50,10 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
         #scheme_import
         use crate::runtime;
         use crate::runtime::auth::Auth;
-        use crate::runtime::request::{#query_style Request};
-        use crate::runtime::response::{Reply, Response};
+        use crate::runtime::request::{Operation, #query_style Request};
+        use crate::runtime::response::Reply;
         #types_import
-        use crate::{Client, Error, #error_body};
+        use crate::{Client, Error, #error_body Response};
 
         #type_doc
         #[derive(Debug, Clone)]
@@ -110,13 +110,13 @@ fn argument(types: Types<'_>, name: &proc_macro2::Ident, ty: &TypeRef, upload: b
         };
     }
     if let TypeRef::List(item) = types.resolve(ty) {
-        if types.is_string(item) {
-            return Argument {
-                signature: quote!(impl IntoIterator<Item = impl Into<String>>),
-                stored,
-                convert: Some(quote!(#name.into_iter().map(Into::into).collect())),
-            };
-        }
+        // Any list of values that convert: `["a", "b"]`, a `Vec`, an iterator.
+        let item = if types.is_string(item) { quote!(String) } else { types.ty(item) };
+        return Argument {
+            signature: quote!(impl IntoIterator<Item = impl Into<#item>>),
+            stored,
+            convert: Some(quote!(#name.into_iter().map(Into::into).collect())),
+        };
     }
     Argument { signature: stored.clone(), stored, convert: None }
 }
@@ -139,10 +139,15 @@ fn success_type(types: Types<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// The operation's summary and description, its route, and what each argument is.
-fn operation_doc(op: &Operation) -> TokenStream {
+/// The operation's summary and description, its route, what each argument is, the
+/// permissions it needs, and an example.
+fn operation_doc(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let route = escape::code_span(&format!("{} {}", op.http_method, op.path_template));
     let deprecated = op.deprecated.then_some("Deprecated by the API.");
+    let permissions = (!op.permissions.is_empty()).then(|| {
+        let names: Vec<String> = op.permissions.iter().map(|p| escape::code_span(p)).collect();
+        format!("Needs credentials allowed {}.", names.join(", "))
+    });
     let mut arguments: Vec<String> = op
         .positional()
         .iter()
@@ -161,19 +166,28 @@ fn operation_doc(op: &Operation) -> TokenStream {
         arguments.push(format!("- `{}`: {}", body.name, doc.unwrap_or_else(|| "the request body".into())));
     }
     let arguments = (!arguments.is_empty()).then(|| format!("Arguments:\n{}", arguments.join("\n")));
-    doc_attrs([
+    let text = doc_attrs([
         op.summary.as_deref(),
         op.description.as_deref(),
         deprecated,
         Some(route.as_str()),
         arguments.as_deref(),
-    ])
+        permissions.as_deref(),
+    ]);
+    // Written by us, not from the spec: the one code block that is meant to run.
+    let example = super::example::doc_lines(api, group, op);
+    let example = example.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! {
+        #text
+        #[doc = ""]
+        #(#[doc = #example])*
+    }
 }
 
-fn accessor_method(types: Types<'_>, op: &Operation) -> TokenStream {
+fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenStream {
     let method = ident(&op.method);
     let builder = ident(&op.builder);
-    let doc = operation_doc(op);
+    let doc = operation_doc(api, group, op);
     let positional = op.positional();
     let mut arguments = Vec::new();
     let mut inits = Vec::new();
@@ -244,11 +258,12 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         fields.push(quote!(#name: Option<#stored>,));
         let signature = arg.signature;
         let convert = arg.convert.unwrap_or_else(|| quote!(#name));
-        let deprecated = param.deprecated.then_some("Deprecated by the API.");
-        let param_doc = doc_attrs([param.doc.as_deref(), deprecated]);
+        let param_doc = doc_attrs([param.doc.as_deref()]);
+        let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
         let conventional = setter_allowance(&param.name);
         setters.push(quote! {
             #param_doc
+            #deprecated
             #conventional
             pub fn #name(mut self, #name: #signature) -> Self {
                 self.#name = Some(#convert);
@@ -294,7 +309,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     let errors = errors_reply(api, op, quote!(runtime::response::empty));
     let streaming = match &op.stream {
         Some(stream) => Some(super::stream::stream_methods(types, op, stream, &errors)),
-        None => op.download.then(|| super::stream::download_methods(&errors)),
+        None => op.download.then(|| super::stream::download_methods(op, &errors)),
     };
     let error_decoder = error_decoder(api, types, op);
     let paging = op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &output));
@@ -354,7 +369,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
             /// (for envelopes) messages.
             pub async fn send_with_response(#mutable self) -> Result<Response<#output>, Error> {
                 #whole_answer
-                let (client, request) = self.into_request()?;
+                let (client, request) = self.into_request();
                 client.core().send(request, #reply).await
             }
 
@@ -363,7 +378,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
             #streaming
 
             /// The request as the API expects it, and the client to send it with.
-            fn into_request(self) -> Result<(Client, Request), Error> {
+            fn into_request(self) -> (Client, Request) {
                 #build
             }
 
@@ -428,6 +443,7 @@ fn by_status(
     let definition = quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -447,7 +463,7 @@ fn by_status(
     let first = decode(&cases[0]);
     let decoder = quote! {
         /// Decodes a success response as the body this operation declares for its status.
-        fn success_body(status: reqwest::StatusCode, body: Vec<u8>) -> Result<#name, Box<runtime::error::DecodeError>> {
+        fn success_body(status: reqwest::StatusCode, body: &[u8]) -> Result<#name, runtime::error::Mismatch> {
             match status.as_u16() {
                 #(#arms)*
                 _ => #first,
@@ -474,15 +490,8 @@ fn setter_allowance(name: &str) -> Option<TokenStream> {
 }
 
 fn request_body(api: &Api, op: &Operation) -> TokenStream {
-    const CONSTANTS: &[&str] =
-        &["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
-    let method = if CONSTANTS.contains(&op.http_method.as_str()) {
-        let constant = format_ident!("{}", op.http_method);
-        quote!(reqwest::Method::#constant)
-    } else {
-        let name = &op.http_method;
-        quote!(runtime::request::method(#name)?)
-    };
+    let method = &op.http_method;
+    let operation = &op.id;
     let auth = auth_const(api, op);
     let mut steps = Vec::new();
     for part in &op.path {
@@ -492,7 +501,7 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
                 let param = &op.params[*index];
                 let name = ident(&param.name);
                 let wire = &param.wire;
-                steps.push(quote!(request.path_param(#wire, &self.#name)?;));
+                steps.push(quote!(request.path_param(#wire, &self.#name);));
             }
         }
     }
@@ -512,16 +521,16 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
                 quote!(self.#name.is_some())
             }
         });
-        checks.push(quote!(runtime::request::require_one_of(&[#(#names),*], &[#(#set),*])?;));
+        checks.push(quote!(request.require_one_of(&[#(#names),*], &[#(#set),*]);));
     }
     if let Some(body) = &op.body {
         let name = ident(&body.name);
         let media = &body.media_type;
         let write = |value: TokenStream| match body.encoding {
-            BodyEncoding::Json => quote!(request.json(#value, #media)?;),
+            BodyEncoding::Json => quote!(request.json(#value, #media);),
             BodyEncoding::Form => {
                 let joined = body.joined.iter().map(|(wire, separator)| quote!((#wire, #separator)));
-                quote!(request.form(#value, #media, &[#(#joined),*])?;)
+                quote!(request.form(#value, #media, &[#(#joined),*]);)
             }
             BodyEncoding::Text => quote!(request.text(#value, #media);),
             BodyEncoding::Binary => quote!(request.upload(#value, #media);),
@@ -543,15 +552,21 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
         let accept = &op.accept;
         quote!(request.accept(#accept);)
     });
+    let template = &op.path_template;
     quote! {
+        const OPERATION: Operation = Operation {
+            id: #operation,
+            method: #method,
+            path: #template,
+            auth: #auth,
+        };
+        let mut request = Request::new(&OPERATION);
         #(#checks)*
-        #auth
-        let mut request = Request::new(#method, AUTH);
         #accept
         #multipart
         #(#steps)*
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -599,11 +614,11 @@ fn param_step(param: &Param, positional: bool) -> Option<TokenStream> {
                 QueryStyle::PipeDelimited => quote!(QueryStyle::PipeDelimited),
                 QueryStyle::DeepObject => quote!(QueryStyle::DeepObject),
             };
-            Some(quote!(request.query(#wire, &self.#name, #style)?;))
+            Some(quote!(request.query(#wire, &self.#name, #style);))
         }
-        ParamLocation::Header => Some(quote!(request.header(#wire, &self.#name)?;)),
-        ParamLocation::Cookie => Some(quote!(request.cookie(#wire, &self.#name)?;)),
-        ParamLocation::Multipart { file: false } => Some(quote!(request.part(#wire, &self.#name)?;)),
+        ParamLocation::Header => Some(quote!(request.header(#wire, &self.#name);)),
+        ParamLocation::Cookie => Some(quote!(request.cookie(#wire, &self.#name);)),
+        ParamLocation::Multipart { file: false } => Some(quote!(request.part(#wire, &self.#name);)),
         ParamLocation::Multipart { file: true } if positional => {
             Some(quote!(request.file_part(#wire, &self.#name);))
         }
@@ -615,7 +630,7 @@ fn param_step(param: &Param, positional: bool) -> Option<TokenStream> {
     }
 }
 
-/// `const AUTH`: the schemes the operation accepts, by their constants.
+/// The schemes the operation accepts, by their constants.
 fn auth_const(api: &Api, op: &Operation) -> TokenStream {
     let alternatives = op.security.alternatives.iter().map(|schemes| {
         let constants = schemes.iter().map(|s| ident(&api.schemes[*s].constant));
@@ -623,11 +638,9 @@ fn auth_const(api: &Api, op: &Operation) -> TokenStream {
     });
     let optional = op.security.optional;
     if op.security.alternatives.is_empty() {
-        return quote!(
-            const AUTH: Auth = Auth::NONE;
-        );
+        return quote!(Auth::NONE);
     }
-    quote!(const AUTH: Auth = Auth { alternatives: &[#(#alternatives),*], optional: #optional };)
+    quote!(Auth { alternatives: &[#(#alternatives),*], optional: #optional })
 }
 
 /// The closure that decodes an error body as the type declared for its status.

@@ -26,6 +26,23 @@ fn widen(value: TokenStream, ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// A number member of the envelope's `result_info` (bound to `info`) as an `Option<f64>`
+/// expression; `None` where the type has no such member.
+fn info_number(member: &Option<Member>) -> TokenStream {
+    let Some(member) = member else { return quote!(None) };
+    let field = ident(&member.field);
+    let value = if member.optional {
+        quote!(info.and_then(|info| info.#field))
+    } else {
+        quote!(info.map(|info| info.#field))
+    };
+    match member.ty {
+        TypeRef::F64 => value,
+        TypeRef::F32 | TypeRef::I32 => quote!(#value.map(f64::from)),
+        _ => quote!(#value.map(|number| number as f64)),
+    }
+}
+
 /// A boolean member as a `bool` expression (absent is `false`).
 fn flag(member: &Member) -> TokenStream {
     let field = ident(&member.field);
@@ -154,11 +171,18 @@ pub fn paging_methods(
                         #set
                     }
                 }
-                PageNext::ResultInfo => {
+                PageNext::ResultInfo(counts) => {
                     let set = param.set(quote!(page + 1));
+                    let [pages, count, per_page] =
+                        [&counts.total_pages, &counts.total_count, &counts.per_page].map(info_number);
+                    let read_info = (counts.total_pages.is_some()
+                        || counts.total_count.is_some()
+                        || counts.per_page.is_some())
+                    .then(|| quote!(let info = response.result_info.as_ref();));
                     quote! {
                         let page = #current;
-                        if #empty || !runtime::paging::more_pages(response.result_info.as_ref(), page) {
+                        #read_info
+                        if #empty || !runtime::paging::more_pages(page, #pages, #count, #per_page) {
                             return None;
                         }
                         #set
@@ -213,10 +237,11 @@ pub fn paging_methods(
             }
         }
     };
+    let operation = &op.id;
     quote! {
         /// Every page of this listing, each requested only when the stream gets to it.
         pub fn pages(self) -> runtime::paging::BoxStream<Result<Response<#output>, Error>> {
-            runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+            runtime::paging::pages(#operation, self, Self::send_with_response, Self::next_page)
         }
 
         /// Every item of every page, in order, fetched page by page as the stream is read.

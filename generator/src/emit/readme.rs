@@ -3,9 +3,8 @@
 
 use std::fmt::Write;
 
-use super::rust::Types;
 use crate::escape;
-use crate::ir::{Api, Operation, SchemeId, SchemeKind, TypeRef};
+use crate::ir::Api;
 
 pub fn readme(api: &Api) -> String {
     let mut out = String::new();
@@ -75,10 +74,31 @@ pub fn readme(api: &Api) -> String {
         }
         out.push('\n');
     }
+    let _ = writeln!(out, "## Configuration\n");
+    let _ = writeln!(
+        out,
+        "`Client::from_env()` reads the base URL from {}{}.",
+        escape::code_span(&api.base_url_env),
+        if api.schemes.is_empty() { "" } else { " and credentials from these variables" }
+    );
+    if !api.schemes.is_empty() {
+        out.push('\n');
+        for scheme in &api.schemes {
+            let names: Vec<String> = scheme.env.iter().map(|name| escape::code_span(name)).collect();
+            let _ = writeln!(out, "- {}: {}", names.join(" and "), super::client::scheme_summary(&scheme.kind));
+        }
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "With the `tracing` feature, every request is a `tracing` span (operation, method, path"
+    );
+    let _ = writeln!(out, "template, status, attempts) holding a span per attempt (status, duration).\n");
     let _ = writeln!(out, "## Operations\n");
-    let _ = writeln!(out, "| Call | Route | Summary |");
-    let _ = writeln!(out, "| --- | --- | --- |");
     for group in &api.groups {
+        let _ = writeln!(out, "### {}\n", escape::inline(&group.tag));
+        let _ = writeln!(out, "| Call | Route | Summary |");
+        let _ = writeln!(out, "| --- | --- | --- |");
         for op in &group.operations {
             let args: Vec<&str> =
                 op.positional().iter().map(|i| crate::naming::bare(&op.params[*i].name)).collect();
@@ -103,89 +123,22 @@ pub fn readme(api: &Api) -> String {
                 escape::inline(summary)
             );
         }
+        out.push('\n');
     }
     out
 }
 
-/// A usage example: build a client, call the first operation whose arguments are easy to
-/// write down.
+/// A usage example: the example of the first operation (a client from the environment, a
+/// call), or else a client built from the environment.
 fn example(api: &Api) -> String {
-    let types = Types::qualified(&api.types);
-    let crate_name = &api.crate_ident;
-    let mut out = String::new();
-    let _ = writeln!(out, "use {crate_name}::{{Client, Error}};\n");
-    let _ = writeln!(out, "async fn example() -> Result<(), Error> {{");
-    let _ = writeln!(out, "    let client = Client::builder()");
-    if api.base_url.is_none() {
-        let _ = writeln!(out, "        .base_url(\"https://api.example.com\")");
-    }
-    let call = api
-        .groups
-        .iter()
-        .find_map(|g| g.operations.iter().find_map(|op| call_arguments(types, op).map(|args| (g, op, args))));
-    let schemes: Vec<SchemeId> = match call {
-        Some((_, op, _)) => op.security.alternatives.first().cloned().unwrap_or_default(),
-        None => api.schemes.first().map(|_| vec![SchemeId(0)]).unwrap_or_default(),
-    };
-    for index in schemes {
-        let scheme = &api.schemes[index];
-        let setter = crate::naming::bare(&scheme.setter);
-        let value = match scheme.kind {
-            SchemeKind::Basic => "\"username\", \"password\"".to_owned(),
-            SchemeKind::Signed(_) => "\"ACCESS_KEY\", \"SECRET_KEY\"".to_owned(),
-            _ => escape::rust_string(&scheme.key.to_ascii_uppercase()),
-        };
-        let _ = writeln!(out, "        .{setter}({value})");
-    }
-    let _ = writeln!(out, "        .build()?;");
-    if let Some((group, op, args)) = call {
-        let _ = writeln!(out, "    let response = client");
-        let _ = writeln!(out, "        .{}()", crate::naming::bare(&group.accessor));
-        let (arguments, setters) = args;
-        let _ = writeln!(out, "        .{}({})", crate::naming::bare(&op.method), arguments.join(", "));
-        for setter in setters {
-            let _ = writeln!(out, "        {setter}");
+    let first = api.groups.iter().find_map(|g| g.operations.first().map(|op| (g, op)));
+    match first {
+        Some((group, op)) => super::example::code(api, group, op),
+        None => {
+            let krate = &api.crate_ident;
+            format!(
+                "async fn example() -> Result<(), {krate}::Error> {{\n    let client = {krate}::Client::from_env()?;\n    println!(\"{{client:?}}\");\n    Ok(())\n}}\n"
+            )
         }
-        let _ = writeln!(out, "        .await?;");
-        let _ = writeln!(out, "    println!(\"{{response:?}}\");");
-    } else {
-        let _ = writeln!(out, "    println!(\"{{client:?}}\");");
     }
-    let _ = writeln!(out, "    Ok(())");
-    let _ = writeln!(out, "}}");
-    out
-}
-
-/// A literal for an example value of a parameter, if its type has a simple one.
-fn example_value(types: Types<'_>, param: &crate::ir::Param) -> Option<String> {
-    let placeholder = escape::rust_string(&param.wire);
-    match types.resolve(param.ty.non_null()) {
-        TypeRef::String => Some(placeholder),
-        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 | TypeRef::I128 | TypeRef::U128 => Some("1".to_owned()),
-        TypeRef::F32 | TypeRef::F64 => Some("1.0".to_owned()),
-        TypeRef::Bool => Some("true".to_owned()),
-        TypeRef::List(item) if types.is_string(item) => Some(format!("[{placeholder}]")),
-        _ => None,
-    }
-}
-
-/// The example call of an operation: literal positional arguments, then the setters that
-/// its required-one-of rules need; `None` when some value is not simple to write.
-fn call_arguments(types: Types<'_>, op: &Operation) -> Option<(Vec<String>, Vec<String>)> {
-    if op.body.as_ref().is_some_and(|b| b.required) {
-        return None;
-    }
-    let positional = op.positional();
-    let arguments =
-        positional.iter().map(|index| example_value(types, &op.params[*index])).collect::<Option<_>>()?;
-    let setters = op
-        .required_one_of
-        .iter()
-        .filter(|group| !group.iter().any(|index| positional.contains(index)))
-        .map(|group| {
-            let param = &op.params[*group.first()?];
-            Some(format!(".{}({})", crate::naming::bare(&param.name), example_value(types, param)?))
-        })
-        .collect::<Option<_>>()?;
-    Some((arguments, setters))
 }

@@ -32,6 +32,7 @@ pub fn stream_methods(types: Types<'_>, op: &Operation, stream: &Stream, reply: 
         None => quote!(None),
     };
     let media = &stream.media;
+    let operation = &op.id;
     let ask = switch(op, stream, true);
     let mutable = ask.is_some().then(|| quote!(mut));
     let what = match stream.format {
@@ -83,6 +84,7 @@ pub fn stream_methods(types: Types<'_>, op: &Operation, stream: &Stream, reply: 
         pub fn stream(#mutable self) -> runtime::paging::BoxStream<Result<#item, Error>> {
             #ask
             let settings = runtime::stream::Settings {
+                operation: #operation,
                 format: #format,
                 sentinel: #sentinel,
                 idle_timeout: self.options.idle_timeout,
@@ -92,10 +94,10 @@ pub fn stream_methods(types: Types<'_>, op: &Operation, stream: &Stream, reply: 
             let open = move |last_event_id: Option<String>| -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
                 let this = self.clone();
                 Box::pin(async move {
-                    let (client, mut request) = this.into_request()?;
+                    let (client, mut request) = this.into_request();
                     request.accept(#media);
                     if let Some(id) = &last_event_id {
-                        request.header("Last-Event-ID", id)?;
+                        request.header("Last-Event-ID", id);
                     }
                     client.core().open(request, #reply).await
                 })
@@ -107,23 +109,24 @@ pub fn stream_methods(types: Types<'_>, op: &Operation, stream: &Stream, reply: 
 
 /// The methods an answer of bytes adds to its request builder: `stream` (chunks as they
 /// arrive) and `download` (to a file).
-pub fn download_methods(reply: &TokenStream) -> TokenStream {
+pub fn download_methods(op: &Operation, reply: &TokenStream) -> TokenStream {
+    let operation = &op.id;
     quote! {
         /// Sends the request and returns the answer's bytes as they arrive, never all held in
         /// memory. The request is retried only before the answer begins; the timeout covers
         /// the wait for the response headers.
         pub fn stream(self) -> runtime::paging::BoxStream<Result<::bytes::Bytes, Error>> {
             let opening = Box::pin(async move {
-                let (client, request) = self.into_request()?;
+                let (client, request) = self.into_request();
                 client.core().open(request, #reply).await
             });
-            runtime::body::chunks(opening)
+            runtime::body::chunks(#operation, opening)
         }
 
         /// Sends the request and writes the answer to a file as it arrives, returning how many
         /// bytes were written. The file appears only once the whole answer is written.
         pub async fn download(self, path: impl AsRef<std::path::Path>) -> Result<u64, Error> {
-            runtime::body::save(self.stream(), path.as_ref()).await
+            runtime::body::save(#operation, self.stream(), path.as_ref()).await
         }
     }
 }

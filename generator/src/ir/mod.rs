@@ -21,6 +21,8 @@ pub struct Api {
     pub description: Option<String>,
     /// The spec's first server, the client's default base URL.
     pub base_url: Option<String>,
+    /// The environment variable `Client::from_env` reads a base URL from.
+    pub base_url_env: String,
     /// Every named type, indexed by [`TypeId`].
     pub types: Vec<TypeDef>,
     pub schemes: Vec<SecurityScheme>,
@@ -28,6 +30,9 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// The envelope field names, when any operation answers in an envelope.
     pub envelope: Option<EnvelopeFields>,
+    /// The type of the envelope's `result_info`, where every operation whose envelope has one
+    /// gives it the same type; `None` leaves it JSON.
+    pub result_info: Option<TypeRef>,
     /// Named error body types that operations declare, one variant each of the crate's
     /// error body enum.
     pub error_bodies: Vec<ErrorBody>,
@@ -247,8 +252,32 @@ pub struct SecurityScheme {
     pub constant: String,
     /// For a signed scheme, the setter that takes a signer of the user's (`api_token_signer`).
     pub signer_setter: Option<String>,
+    /// The environment variables `Client::from_env` reads its credential from: one, or two
+    /// for basic authentication (user, password) and signatures (access key, secret key).
+    pub env: Vec<String>,
+    /// For OAuth2, the flows the client can run itself to get its tokens.
+    pub oauth: OAuth,
     pub doc: Option<String>,
     pub kind: SchemeKind,
+}
+
+/// The OAuth2 flows of a scheme whose tokens the client gets and renews itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OAuth {
+    /// The client credentials flow: the client acts on its own behalf.
+    pub client_credentials: Option<OAuthFlow>,
+    /// A flow whose tokens come with refresh tokens, which the client can renew them with.
+    pub refresh: Option<OAuthFlow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthFlow {
+    /// The builder setter that starts it (`oauth_client_credentials`).
+    pub setter: String,
+    /// The token endpoint, as the spec gives it (possibly relative to the server).
+    pub url: String,
+    /// The environment variables `Client::from_env` reads the client id and secret from.
+    pub env: [String; 2],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,6 +365,8 @@ pub struct Operation {
     pub stream: Option<Stream>,
     /// The answer is bytes that may be read as they arrive or written to a file.
     pub download: bool,
+    /// The scopes or permissions a caller's credentials need, as the spec names them.
+    pub permissions: Vec<String>,
 }
 
 impl Operation {
@@ -458,10 +489,19 @@ pub enum PageNext {
     HasMore(Member),
     /// A member with the number of pages.
     Total(Member),
-    /// The envelope's `result_info` (`page`, `total_pages`, `total_count`, `per_page`).
-    ResultInfo,
+    /// The envelope's `result_info`, by its members that count pages or items.
+    ResultInfo(InfoPages),
     /// Nothing tells: the listing ends at the first empty page.
     UntilEmpty,
+}
+
+/// The members of an envelope's `result_info` that say how many pages a listing has; each
+/// a number, where the type has it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InfoPages {
+    pub total_pages: Option<Member>,
+    pub total_count: Option<Member>,
+    pub per_page: Option<Member>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

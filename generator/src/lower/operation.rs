@@ -18,7 +18,7 @@ use crate::ir::{
 use crate::load::Spec;
 use crate::media::{essence, is_json};
 use crate::naming::{
-    self, operation_method, pascal, snake, words, Scope, BUILDER_MEMBERS, CLIENT_MEMBERS, GROUP_MEMBERS,
+    self, operation_full_method, operation_method, pascal, snake, words, Scope, BUILDER_MEMBERS, CLIENT_MEMBERS, GROUP_MEMBERS,
     MODULE_NAMES,
 };
 use crate::options::StreamSetting;
@@ -34,6 +34,9 @@ pub struct Lowered {
     pub groups: Vec<Group>,
     pub error_bodies: Vec<ErrorBody>,
     pub uses_envelope: bool,
+    /// The type of the envelope's `result_info`, where every envelope that has one gives it
+    /// the same type.
+    pub result_info: Option<TypeRef>,
 }
 
 pub struct OperationLowering<'a, 's> {
@@ -44,9 +47,13 @@ pub struct OperationLowering<'a, 's> {
     pub warnings: &'a mut Vec<Diagnostic>,
     /// Streams set by hand, by operationId.
     pub streams: &'a BTreeMap<String, StreamSetting>,
+    /// The crate's name, whose words the names of operations' own types leave out.
+    pub package: &'a str,
     error_bodies: Vec<ErrorBody>,
     error_names: Scope,
     uses_envelope: bool,
+    /// The types envelopes give their `result_info`, one per operation that has one.
+    result_info: Vec<TypeRef>,
 }
 
 /// An operation lowered but not yet named: its names are chosen in its group's scopes once
@@ -81,6 +88,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         envelope: Option<EnvelopeFields>,
         warnings: &'a mut Vec<Diagnostic>,
         streams: &'a BTreeMap<String, StreamSetting>,
+        package: &'a str,
     ) -> Self {
         Self {
             spec,
@@ -89,9 +97,11 @@ impl<'a, 's> OperationLowering<'a, 's> {
             envelope,
             warnings,
             streams,
+            package,
             error_bodies: Vec::new(),
             error_names: Scope::with_reserved(["Other"]),
             uses_envelope: false,
+            result_info: Vec::new(),
         }
     }
 
@@ -159,12 +169,16 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     .clone()
                     .unwrap_or_else(|| fallback_id(&method.to_ascii_lowercase(), path));
                 let shared = (&item.parameters[..], &item_at);
-                let build = self.operation(path, method, op, shared, op_at, &id)?;
+                let owner = naming::owner(&tag, self.package);
+                let build = self.operation(path, method, op, shared, op_at, &id, &owner)?;
                 pending.push(Pending { tag, id, build });
             }
         }
         let groups = group(spec, pending);
-        Ok(Lowered { groups, error_bodies: self.error_bodies, uses_envelope: self.uses_envelope })
+        let mut infos = self.result_info.into_iter();
+        let first = infos.next();
+        let result_info = first.filter(|first| infos.all(|info| info == *first));
+        Ok(Lowered { groups, error_bodies: self.error_bodies, uses_envelope: self.uses_envelope, result_info })
     }
 
     fn operation(
@@ -175,10 +189,11 @@ impl<'a, 's> OperationLowering<'a, 's> {
         shared: (&[ReferenceOr<Parameter>], &Pointer),
         at: &Pointer,
         id: &str,
+        owner: &str,
     ) -> Result<Unnamed> {
         let builder_hint = pascal(id);
         let mut names = Scope::with_reserved(BUILDER_MEMBERS.iter().copied());
-        let mut params = self.parameters(shared, &op.parameters, at, &mut names)?;
+        let mut params = self.parameters(shared, &op.parameters, at, &mut names, owner)?;
         let mut security = self.schemes.requirement(self.spec, op.security.as_ref(), at, self.warnings);
         self.schemes.take_credentials(&mut params, &mut security);
         let path_parts = self.path(path, at, &mut params, &mut names);
@@ -188,6 +203,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let required_one_of = self.required_one_of(op, at, &params)?;
         let (id, http_method, path_template) = (id.to_owned(), method.to_owned(), path.to_owned());
         let (summary, description, deprecated) = (op.summary.clone(), op.description.clone(), op.deprecated);
+        let permissions = permissions(self.spec, op);
         Ok(Box::new(move |names: OperationNames<'_>| {
             let response = match answer {
                 Answer::One(success) => success,
@@ -217,6 +233,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 pagination: None,
                 stream,
                 download: false,
+                permissions,
             }
         }))
     }
@@ -229,6 +246,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         own: &[ReferenceOr<Parameter>],
         at: &Pointer,
         names: &mut Scope,
+        owner: &str,
     ) -> Result<Vec<Param>> {
         let spec = self.spec;
         let mut merged: IndexMap<(String, &'static str), (openapiv3::ParameterData, ParamLocation, Pointer)> =
@@ -273,7 +291,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
         }
         let mut params = Vec::with_capacity(merged.len());
         for ((wire, _), (data, location, param_at)) in merged {
-            let hint = pascal(&wire);
+            // A type of its own (an inline enum) is named after what the tag is about.
+            let hint = format!("{owner}{}", pascal(&wire));
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     self.space.lower_parameter(schema, &param_at.join("schema"), &hint)?
@@ -589,9 +608,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let Some(schema) = schema else { return Ok((Success::Json(TypeRef::Json), media, stream)) };
         if let Some(fields) = &self.envelope {
             let hint = format!("{builder_hint}Result");
-            if let Some(result) = envelope::result_type(self.space, schema, &schema_at, fields, &hint)? {
+            if let Some(enveloped) = envelope::result_type(self.space, schema, &schema_at, fields, &hint)? {
                 self.uses_envelope = true;
-                return Ok((Success::Envelope { result }, media, stream));
+                if let Some(info) = enveloped.info {
+                    self.result_info.push(info);
+                }
+                return Ok((Success::Envelope { result: enveloped.result }, media, stream));
             }
         }
         let ty = self.space.lower(schema, &schema_at, &format!("{builder_hint}Response"))?;
@@ -845,6 +867,25 @@ fn fallback_id(method: &str, path: &str) -> String {
     id.join("_")
 }
 
+/// What a caller's credentials must be allowed to do: the scopes of the security requirements
+/// in effect, and the permissions an `x-api-token-group` or `x-permissions` list names.
+fn permissions(spec: &Spec, op: &openapiv3::Operation) -> Vec<String> {
+    let requirements = op.security.as_ref().or(spec.api.security.as_ref());
+    let scopes = requirements.into_iter().flatten().flat_map(|requirement| requirement.values().flatten());
+    let listed = ["x-api-token-group", "x-permissions"]
+        .into_iter()
+        .filter_map(|key| op.extensions.get(key)?.as_array())
+        .flatten()
+        .filter_map(|value| value.as_str());
+    let mut permissions: Vec<String> = Vec::new();
+    for permission in scopes.map(String::as_str).chain(listed) {
+        if !permission.trim().is_empty() && !permissions.iter().any(|p| p == permission) {
+            permissions.push(permission.to_owned());
+        }
+    }
+    permissions
+}
+
 /// Groups operations by tag: declared tags first, in declaration order, then the rest in
 /// order of appearance. Names accessor, module, method and builder of each.
 fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
@@ -869,11 +910,16 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
         let type_name = group_types.claim(&pascal(&tag));
         let mut methods = Scope::with_reserved(GROUP_MEMBERS.iter().copied());
         let mut builders = Scope::with_reserved(MODULE_NAMES.iter().copied().chain([type_name.as_str()]));
+        // A short name two operations of the tag share is neither's: both keep their longer one.
+        let short: Vec<String> = members.iter().map(|p| operation_method(&p.id, &tag)).collect();
         let operations = members
             .into_iter()
-            .map(|p| {
-                let method = methods.claim(&operation_method(&p.id, &tag));
-                let builder = builders.claim(&pascal(&method));
+            .zip(&short)
+            .map(|(p, name)| {
+                let full = operation_full_method(&p.id, &tag);
+                let shared = short.iter().filter(|other| *other == name).count() > 1;
+                let method = if shared || methods.contains(name) { methods.claim(&full) } else { methods.claim(name) };
+                let builder = builders.claim(&pascal(&full));
                 (p.build)(OperationNames { method, builder, types: &mut builders })
             })
             .collect();

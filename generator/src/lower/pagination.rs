@@ -4,7 +4,7 @@
 
 use crate::ir::query::resolve;
 use crate::ir::{
-    Member, Operation, PageNext, PageStyle, Pagination, ParamId, ParamLocation, Success, TypeDef, TypeKind,
+    InfoPages, Member, Operation, PageNext, PageStyle, Pagination, ParamId, ParamLocation, Success, TypeDef, TypeKind,
     TypeRef,
 };
 use crate::naming::words;
@@ -57,12 +57,34 @@ fn key(name: &str) -> String {
 pub fn paging(
     op: &Operation,
     types: &[TypeDef],
+    result_info: Option<&TypeRef>,
     setting: Option<&PagingSetting>,
 ) -> Result<Option<Pagination>, String> {
+    let info = info_pages(types, result_info);
     match setting {
-        Some(setting) => configured(op, types, setting),
-        None if op.http_method == "GET" => Ok(inferred(op, types)),
+        Some(setting) => configured(op, types, info, setting),
+        None if op.http_method == "GET" => Ok(inferred(op, types, info)),
         None => Ok(None),
+    }
+}
+
+const TOTAL_COUNT: &[&str] = &["total_count", "total", "count_total"];
+const PER_PAGE: &[&str] = &["per_page", "page_size"];
+
+/// The members of an envelope's `result_info` that count pages or items, where its type is
+/// known: a listing in such envelopes pages until its page count.
+fn info_pages(types: &[TypeDef], result_info: Option<&TypeRef>) -> InfoPages {
+    let Some(TypeRef::Named(id)) = result_info.map(|ty| resolve(types, ty.non_null())) else {
+        return InfoPages::default();
+    };
+    let TypeKind::Struct(info) = &types[id.0].kind else { return InfoPages::default() };
+    let members: Vec<(String, Member)> =
+        info.fields.iter().map(|f| (f.wire.clone(), Member::of(f, types))).collect();
+    let number = |ty: &TypeRef| matches!(ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64);
+    InfoPages {
+        total_pages: find(&members, TOTAL_PAGES, number).cloned(),
+        total_count: find(&members, TOTAL_COUNT, number).cloned(),
+        per_page: find(&members, PER_PAGE, number).cloned(),
     }
 }
 
@@ -143,7 +165,7 @@ fn items(value: &Value) -> Option<(Option<Member>, TypeRef)> {
     }
 }
 
-fn inferred(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
+fn inferred(op: &Operation, types: &[TypeDef], info: InfoPages) -> Option<Pagination> {
     let (value, envelope) = success_value(op, types);
     let (items, item) = items(&value)?;
     let members: &[(String, Member)] = match &value {
@@ -164,7 +186,7 @@ fn inferred(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
         } else if let Some(total) = find(members, TOTAL_PAGES, is_integer) {
             PageNext::Total(total.clone())
         } else if envelope {
-            PageNext::ResultInfo
+            PageNext::ResultInfo(info)
         } else {
             PageNext::UntilEmpty
         };
@@ -177,6 +199,7 @@ fn inferred(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
 fn configured(
     op: &Operation,
     types: &[TypeDef],
+    info: InfoPages,
     setting: &PagingSetting,
 ) -> Result<Option<Pagination>, String> {
     if setting.style == PagingStyle::None {
@@ -230,7 +253,7 @@ fn configured(
                         _ => return Err(format!("`{wire}` is neither a page number nor a boolean")),
                     }
                 }
-                None if envelope => PageNext::ResultInfo,
+                None if envelope => PageNext::ResultInfo(info),
                 None => PageNext::UntilEmpty,
             };
             PageStyle::Page { param, next }

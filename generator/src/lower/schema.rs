@@ -15,7 +15,7 @@ use crate::ir::{
     Variant,
 };
 use crate::load::{Resolved, Spec};
-use crate::naming::{pascal, shouty, snake, Scope};
+use crate::naming::{self, pascal, shouty, snake, Scope};
 use crate::pointer::Pointer;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
@@ -91,7 +91,7 @@ impl<'s> TypeSpace<'s> {
             .schemas
             .keys()
             .map(|name| {
-                let id = space.declare(&pascal(name));
+                let id = space.declare(&naming::type_name(name));
                 space.by_pointer.insert(at(name), TypeRef::Named(id));
                 (id, name)
             })
@@ -123,6 +123,26 @@ impl<'s> TypeSpace<'s> {
         let name = self.names.claim(candidate);
         self.types.push(TypeDef { name, doc: None, kind: TypeKind::Alias(TypeRef::Json) });
         TypeId(self.types.len() - 1)
+    }
+
+    /// An inline enum met again under another name (`direction` of two listings) is named
+    /// for what the names share (`AuthenticationLogDirection` and `ScimUpdateLogDirection`
+    /// make `Direction`), where that name is free.
+    fn share_name(&mut self, id: TypeId, hint: &str) {
+        let def = &self.types[id.0];
+        if !matches!(def.kind, TypeKind::Enum(_)) || def.name == hint {
+            return;
+        }
+        let (mine, theirs) = (naming::words(&def.name), naming::words(hint));
+        let common = mine.iter().rev().zip(theirs.iter().rev()).take_while(|(a, b)| a == b).count();
+        if common == 0 || common == mine.len() {
+            return;
+        }
+        let shared = naming::type_name(&mine[mine.len() - common..].join("_"));
+        if !self.names.contains(&shared) {
+            let name = self.names.claim(&shared);
+            self.types[id.0].name = name;
+        }
     }
 
     fn name_of(&self, id: TypeId) -> String {
@@ -214,8 +234,9 @@ impl<'s> TypeSpace<'s> {
             }
             class => {
                 let shape = resolved.component.is_none().then(|| shape_key(&resolved.item));
-                if let Some(id) = shape.as_ref().and_then(|key| self.by_shape.get(key)) {
-                    TypeRef::Named(*id)
+                if let Some(&id) = shape.as_ref().and_then(|key| self.by_shape.get(key)) {
+                    self.share_name(id, hint);
+                    TypeRef::Named(id)
                 } else {
                     let id = self.declare(hint);
                     self.by_pointer.insert(resolved.pointer.clone(), TypeRef::Named(id));

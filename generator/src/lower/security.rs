@@ -6,7 +6,8 @@ use openapiv3::{APIKeyLocation, SecurityRequirement};
 
 use crate::error::Diagnostic;
 use crate::ir::{
-    KeyLocation, Param, ParamLocation, SchemeId, SchemeKind, Security, SecurityScheme, Signature,
+    KeyLocation, OAuth, OAuthFlow, Param, ParamLocation, SchemeId, SchemeKind, Security, SecurityScheme,
+    Signature,
 };
 use crate::load::Spec;
 use crate::naming::{self, snake, Scope};
@@ -14,7 +15,7 @@ use crate::pointer::Pointer;
 
 /// Methods of the generated `ClientBuilder` that scheme setters must not take.
 pub const BUILDER_METHODS: &[&str] =
-    &["base_url", "build", "http_client", "timeout", "max_retries", "user_agent", "default"];
+    &["base_url", "build", "http_client", "timeout", "max_retries", "user_agent", "default", "from_env", "on_request"];
 
 /// The schemes a client can send, and the index of each by its name in the spec.
 pub struct Schemes {
@@ -29,6 +30,7 @@ impl Schemes {
         let mut setters = Scope::with_reserved(BUILDER_METHODS.iter().copied());
         // Constants of the generated `scheme` module, which holds nothing else.
         let mut constants = Scope::new();
+        let mut oauth = Vec::new();
         let Some(components) = &spec.api.components else { return Ok(Self { list, by_key }) };
         for (key, node) in &components.security_schemes {
             let at = Pointer::root().join("components").join("securitySchemes").join(key);
@@ -69,19 +71,49 @@ impl Schemes {
                     };
                     (SchemeKind::ApiKey { location, name: name.clone() }, description.clone())
                 }
-                // The token comes from a flow outside the client; it is sent as a bearer token.
-                openapiv3::SecurityScheme::OAuth2 { description, .. }
-                | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                // The token is sent as a bearer token: given, or (for the flows a client can run
+                // on its own) fetched and renewed by the client.
+                openapiv3::SecurityScheme::OAuth2 { description, flows, .. } => {
+                    oauth.push((list.len(), flows.clone()));
+                    (SchemeKind::Bearer, description.clone())
+                }
+                openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
                     (SchemeKind::Bearer, description.clone())
                 }
             };
             by_key.insert(key.clone(), SchemeId(list.len()));
             let setter = setters.claim(&snake(key));
             let constant = constants.claim(&naming::shouty(key));
-            list.push(SecurityScheme { key: key.clone(), setter, constant, signer_setter: None, doc, kind });
+            list.push(SecurityScheme {
+                key: key.clone(),
+                setter,
+                constant,
+                signer_setter: None,
+                env: Vec::new(),
+                oauth: OAuth::default(),
+                doc,
+                kind,
+            });
         }
         // After every scheme's own setter, so a scheme named like another's signer setter
         // keeps its name.
+        for (index, flows) in oauth {
+            let scheme: &mut SecurityScheme = &mut list[index];
+            let base = naming::bare(&scheme.setter).to_owned();
+            let mut flow = |suffix: &str, url: &str| OAuthFlow {
+                setter: setters.claim(&snake(&format!("{base}_{suffix}"))),
+                url: url.to_owned(),
+                env: [String::new(), String::new()],
+            };
+            scheme.oauth.client_credentials =
+                flows.client_credentials.as_ref().map(|f| flow("client_credentials", &f.token_url));
+            let refreshing = flows
+                .authorization_code
+                .as_ref()
+                .map(|f| f.refresh_url.as_deref().unwrap_or(&f.token_url))
+                .or_else(|| flows.password.as_ref().map(|f| f.refresh_url.as_deref().unwrap_or(&f.token_url)));
+            scheme.oauth.refresh = refreshing.map(|url| flow("refresh_token", url));
+        }
         for scheme in &mut list {
             if matches!(scheme.kind, SchemeKind::Signed(_)) {
                 let name = format!("{}_signer", naming::bare(&scheme.setter));

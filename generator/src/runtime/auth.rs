@@ -7,6 +7,7 @@ use std::sync::Arc;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::error::InvalidRequest;
+use super::oauth::TokenSource;
 use super::request::header_value;
 
 /// A security scheme of the API. Each generated crate declares one constant per scheme, so
@@ -56,6 +57,8 @@ pub enum Credential {
     Cookie { name: &'static str, value: Secret },
     /// The request is signed: the signer runs on the final request, before every attempt.
     Signed(Arc<dyn Signer>),
+    /// `Authorization: Bearer <token>` with an OAuth2 token the client gets and renews itself.
+    OAuth2(Arc<TokenSource>),
 }
 
 /// Signs requests: runs on the final request just before it is sent, again before every
@@ -63,7 +66,38 @@ pub enum Credential {
 /// scheme the client ships with, or to sign requests of an API the spec does not describe.
 pub trait Signer: fmt::Debug + Send + Sync {
     /// Adds the signature (headers, query parameters) to the request.
-    fn sign(&self, request: &mut reqwest::Request) -> Result<(), String>;
+    fn sign(&self, request: &mut reqwest::Request) -> Result<(), SignError>;
+}
+
+/// Why a request could not be signed; the call fails with it before anything is sent.
+#[derive(Debug)]
+pub struct SignError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl SignError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into(), source: None }
+    }
+
+    /// The error that made signing fail, for `source()`.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SignError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 /// The credentials an operation accepts: the first alternative whose schemes are all
@@ -87,6 +121,34 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// Refuses credentials that can never be sent: a scheme set without the schemes it is
+    /// only ever sent with (an email without its key). `alternatives` are every combination
+    /// of schemes some operation accepts.
+    pub fn check(&self, alternatives: &[&[Scheme]]) -> Result<(), String> {
+        for (scheme, _) in self.slots.iter().flatten() {
+            let with = || alternatives.iter().filter(|schemes| schemes.contains(scheme));
+            if with().next().is_none() || with().any(|schemes| schemes.iter().all(|s| self.get(*s).is_some())) {
+                continue;
+            }
+            let needed: Vec<String> = with()
+                .map(|schemes| {
+                    let missing: Vec<String> = schemes
+                        .iter()
+                        .filter(|s| self.get(**s).is_none())
+                        .map(|s| format!("`{}`", s.setter))
+                        .collect();
+                    missing.join(" and ")
+                })
+                .collect();
+            return Err(format!(
+                "`{}` is set, but it is only sent together with {}: set that too",
+                scheme.setter,
+                needed.join(", or ")
+            ));
+        }
+        Ok(())
+    }
+
     pub fn set(&mut self, scheme: Scheme, credential: Credential) {
         if self.slots.len() <= scheme.index {
             self.slots.resize(scheme.index + 1, None);
@@ -98,16 +160,52 @@ impl Credentials {
         self.slots.get(scheme.index)?.as_ref().map(|(_, credential)| credential)
     }
 
+    /// The first alternative of `auth` whose schemes all have credentials.
+    fn chosen(&self, auth: Auth) -> Option<&'static [Scheme]> {
+        auth.alternatives.iter().copied().find(|schemes| schemes.iter().all(|s| self.get(*s).is_some()))
+    }
+
+    /// The OAuth2 sources among the credentials a request of `auth` sends.
+    fn sources(&self, auth: Auth) -> impl Iterator<Item = (Scheme, &TokenSource)> {
+        self.chosen(auth).into_iter().flatten().filter_map(|scheme| match self.get(*scheme) {
+            Some(Credential::OAuth2(source)) => Some((*scheme, source.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// The OAuth2 tokens a request of `auth` sends, from their cache or their token endpoints.
+    pub(super) async fn tokens(
+        &self,
+        auth: Auth,
+        http: &reqwest::Client,
+        base_url: &str,
+    ) -> Result<Tokens, String> {
+        let mut tokens = Vec::new();
+        for (scheme, source) in self.sources(auth) {
+            tokens.push((scheme.index, source.token(http, base_url).await?));
+        }
+        Ok(Tokens(tokens))
+    }
+
+    /// Forgets the cached OAuth2 tokens of `auth` (the server refused one), so the next
+    /// attempt fetches new ones.
+    pub(super) async fn forget_tokens(&self, auth: Auth) {
+        for (_, source) in self.sources(auth) {
+            source.forget().await;
+        }
+    }
+
     /// Adds the credentials of the first alternative that is fully configured to the request's
     /// headers and query (a basic credential is returned for the request builder); returns
     /// the signers among them, which run on the finished request.
     pub fn apply<'c>(
         &'c self,
         auth: Auth,
+        tokens: &Tokens,
         headers: &mut HeaderMap,
         query: &mut Vec<(String, String)>,
     ) -> Result<Applied<'c>, InvalidRequest> {
-        let chosen = auth.alternatives.iter().find(|schemes| schemes.iter().all(|s| self.get(*s).is_some()));
+        let chosen = self.chosen(auth);
         let mut applied = Applied { basic: None, signers: Vec::new() };
         let Some(schemes) = chosen else {
             if auth.optional {
@@ -146,6 +244,12 @@ impl Credentials {
                     headers.append(reqwest::header::COOKIE, sensitive(header_value(name, &pair)?));
                 }
                 Credential::Signed(signer) => applied.signers.push(signer.as_ref()),
+                Credential::OAuth2(_) => {
+                    let token = tokens.0.iter().find(|(index, _)| *index == scheme.index).map(|(_, t)| t);
+                    let token = token.ok_or_else(|| InvalidRequest(format!("no token for `{}`", scheme.setter)))?;
+                    let value = header_value(scheme.setter, &format!("Bearer {}", token.expose()))?;
+                    headers.insert(reqwest::header::AUTHORIZATION, sensitive(value));
+                }
             }
         }
         Ok(applied)
@@ -156,6 +260,16 @@ impl fmt::Debug for Credentials {
     /// The setters of the schemes that have credentials, never the credentials.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.slots.iter().flatten().map(|(scheme, _)| scheme.setter)).finish()
+    }
+}
+
+/// The OAuth2 tokens one attempt sends, by scheme index.
+#[derive(Default)]
+pub struct Tokens(Vec<(usize, Secret)>);
+
+impl Tokens {
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 

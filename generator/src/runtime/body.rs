@@ -184,12 +184,13 @@ impl From<PathBuf> for Upload {
 /// resolves to a response with a success status (or the error, the stream's only item).
 #[allow(dead_code, reason = "used by crates with operations that answer bytes")]
 pub fn chunks<B: Send + 'static>(
+    operation: &'static str,
     opening: BoxFuture<Result<reqwest::Response, Error<B>>>,
 ) -> BoxStream<Result<Bytes, Error<B>>> {
     Box::pin(
         futures_util::stream::once(opening)
-            .map(|opened| match opened {
-                Ok(response) => response.bytes_stream().map_err(transport).left_stream(),
+            .map(move |opened| match opened {
+                Ok(response) => response.bytes_stream().map_err(move |e| transport(operation, e)).left_stream(),
                 Err(error) => futures_util::stream::once(std::future::ready(Err(error))).right_stream(),
             })
             .flatten(),
@@ -199,12 +200,16 @@ pub fn chunks<B: Send + 'static>(
 /// Writes the chunks to a file as they arrive, and returns how many bytes were written. The
 /// file appears whole or not at all: it is written beside its name and renamed at the end.
 #[allow(dead_code, reason = "used by crates with operations that answer bytes")]
-pub async fn save<B>(mut chunks: BoxStream<Result<Bytes, Error<B>>>, path: &Path) -> Result<u64, Error<B>> {
+pub async fn save<B>(
+    operation: &'static str,
+    mut chunks: BoxStream<Result<Bytes, Error<B>>>,
+    path: &Path,
+) -> Result<u64, Error<B>> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".part");
     let partial = PathBuf::from(partial);
     let written = async {
-        let file_error = |source: std::io::Error| Error::File { path: partial.clone(), source };
+        let file_error = |source: std::io::Error| Error::File { operation, path: partial.clone(), source };
         let mut file = tokio::fs::File::create(&partial).await.map_err(file_error)?;
         let mut written = 0u64;
         while let Some(chunk) = chunks.next().await {
@@ -220,7 +225,7 @@ pub async fn save<B>(mut chunks: BoxStream<Result<Bytes, Error<B>>>, path: &Path
         Ok(written) => {
             tokio::fs::rename(&partial, path)
                 .await
-                .map_err(|source| Error::File { path: path.to_owned(), source })?;
+                .map_err(|source| Error::File { operation, path: path.to_owned(), source })?;
             Ok(written)
         }
         Err(error) => {

@@ -8,7 +8,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::error::{member_path, transport, DecodeError, Error};
+use super::error::{transport, DecodeError, Error, Mismatch};
 use super::paging::BoxStream;
 use super::transport::BoxFuture;
 
@@ -38,31 +38,18 @@ pub enum Format {
 }
 
 /// Reads one item from an event (for JSON lines and sequences, `data` holds the record).
-pub type Read<T> = fn(&Event) -> Result<T, ItemError>;
-
-/// Why an item did not decode: the member path and serde's message.
-#[derive(Debug)]
-pub struct ItemError {
-    path: String,
-    message: String,
-}
-
-impl From<serde_path_to_error::Error<serde_json::Error>> for ItemError {
-    fn from(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
-        ItemError { path: member_path(error.path()), message: error.into_inner().to_string() }
-    }
-}
+pub type Read<T> = fn(&Event) -> Result<T, Mismatch>;
 
 /// The item is the event's data, read as JSON; data that is not JSON is read as a string.
 #[allow(dead_code, reason = "used by crates whose streams carry typed data")]
-pub fn data<T: DeserializeOwned>(event: &Event) -> Result<T, ItemError> {
-    Ok(serde_path_to_error::deserialize(data_value(&event.data))?)
+pub fn data<T: DeserializeOwned>(event: &Event) -> Result<T, Mismatch> {
+    serde_path_to_error::deserialize(data_value(&event.data)).map_err(Mismatch::of_json)
 }
 
 /// The item is the whole event, an object with its `event`, `id`, `retry` and `data` (read as
 /// JSON) members, for specs whose schema describes the event rather than its data.
 #[allow(dead_code, reason = "used by crates whose stream schemas describe whole events")]
-pub fn whole<T: DeserializeOwned>(event: &Event) -> Result<T, ItemError> {
+pub fn whole<T: DeserializeOwned>(event: &Event) -> Result<T, Mismatch> {
     let mut members = serde_json::Map::new();
     members.insert("event".into(), event.event.clone().into());
     if !event.id.is_empty() {
@@ -72,12 +59,12 @@ pub fn whole<T: DeserializeOwned>(event: &Event) -> Result<T, ItemError> {
         members.insert("retry".into(), u64::try_from(retry.as_millis()).unwrap_or(u64::MAX).into());
     }
     members.insert("data".into(), data_value(&event.data));
-    Ok(serde_path_to_error::deserialize(serde_json::Value::Object(members))?)
+    serde_path_to_error::deserialize(serde_json::Value::Object(members)).map_err(Mismatch::of_json)
 }
 
 /// The item is the event as received.
 #[allow(dead_code, reason = "used by crates with event streams the spec does not type")]
-pub fn raw(event: &Event) -> Result<Event, ItemError> {
+pub fn raw(event: &Event) -> Result<Event, Mismatch> {
     Ok(event.clone())
 }
 
@@ -89,6 +76,8 @@ fn data_value(data: &str) -> serde_json::Value {
 /// and how often a broken event stream is resumed.
 #[derive(Clone, Copy, Debug)]
 pub struct Settings {
+    /// The operation's `operationId`, named by its errors.
+    pub operation: &'static str,
     pub format: Format,
     /// The data of the event that ends the stream (`[DONE]`); it is not an item.
     pub sentinel: Option<&'static str>,
@@ -150,7 +139,8 @@ where
                 match (state.open)(after).await {
                     Ok(response) => {
                         let status = response.status();
-                        state.reading = Some(Reading { status, records: records(response, settings.format) });
+                        let records = records(settings.operation, response, settings.format);
+                        state.reading = Some(Reading { status, records });
                         continue;
                     }
                     Err(error) => {
@@ -164,7 +154,7 @@ where
                     Ok(next) => next,
                     Err(_) => {
                         state.done = true;
-                        return Some((Err(Error::Timeout), state));
+                        return Some((Err(Error::Timeout { operation: settings.operation }), state));
                     }
                 },
                 None => reading.records.next().await,
@@ -175,7 +165,7 @@ where
                 Some(Ok(event)) => event,
                 Some(Err(error)) => {
                     let resumable = settings.format == Format::Events && !state.last_id.is_empty();
-                    if resumable && state.reconnects > 0 && matches!(error, Error::Transport(_)) {
+                    if resumable && state.reconnects > 0 && matches!(error, Error::Transport { .. }) {
                         state.reconnects -= 1;
                         state.reading = None;
                         tokio::time::sleep(state.retry.unwrap_or(RECONNECT_DELAY)).await;
@@ -191,14 +181,9 @@ where
                 return None;
             }
             state.count += 1;
-            let item = read(&event).map_err(|e| {
-                Error::Decode(Box::new(DecodeError {
-                    status,
-                    path: e.path,
-                    message: e.message,
-                    item: Some(describe(settings.format, &event, state.count)),
-                    raw: event.data.into_bytes(),
-                }))
+            let item = read(&event).map_err(|mismatch| {
+                let item = Some(describe(settings.format, &event, state.count));
+                Error::Decode(DecodeError::new(settings.operation, status, mismatch, item, event.data.into_bytes()))
             });
             return Some((item, state));
         }
@@ -230,6 +215,7 @@ fn describe(format: Format, event: &Event, count: u64) -> String {
 /// The body cut into records: events as the SSE parser reads them, or non-empty lines or
 /// sequence records as events with only `data`.
 fn records<B: Send + 'static>(
+    operation: &'static str,
     response: reqwest::Response,
     format: Format,
 ) -> BoxStream<Result<Event, Error<B>>> {
@@ -238,8 +224,8 @@ fn records<B: Send + 'static>(
     match format {
         Format::Events => Box::pin(bytes.eventsource().map(move |item| match item {
             Ok(event) => Ok(Event { event: event.event, data: event.data, id: event.id, retry: event.retry }),
-            Err(EventStreamError::Transport(error)) => Err(transport(error)),
-            Err(error) => Err(unreadable(status, error.to_string(), Vec::new())),
+            Err(EventStreamError::Transport(error)) => Err(transport(operation, error)),
+            Err(error) => Err(unreadable(operation, status, error.to_string(), Vec::new())),
         })),
         Format::JsonLines | Format::JsonSeq => {
             let delimiter = if format == Format::JsonLines { b'\n' } else { 0x1e };
@@ -252,10 +238,11 @@ fn records<B: Send + 'static>(
                         Ok(frame) => match std::str::from_utf8(&frame) {
                             Ok(text) => Ok(Event { data: text.trim().to_owned(), ..Event::default() }),
                             Err(e) => {
-                                Err(unreadable(status, format!("a record is not UTF-8: {e}"), frame.to_vec()))
+                                let message = format!("a record is not UTF-8: {e}");
+                                Err(unreadable(operation, status, message, frame.to_vec()))
                             }
                         },
-                        Err(error) => Err(read_error(status, error)),
+                        Err(error) => Err(read_error(operation, status, error)),
                     })
                     .try_filter(|event| std::future::ready(!event.data.is_empty())),
             )
@@ -264,22 +251,26 @@ fn records<B: Send + 'static>(
 }
 
 /// A failure to read the body: the transport's own error (the only kind the reader is given).
-fn read_error<B>(status: StatusCode, error: tokio_util::codec::AnyDelimiterCodecError) -> Error<B> {
+fn read_error<B>(
+    operation: &'static str,
+    status: StatusCode,
+    error: tokio_util::codec::AnyDelimiterCodecError,
+) -> Error<B> {
     use tokio_util::codec::AnyDelimiterCodecError;
     let message = match error {
         AnyDelimiterCodecError::Io(io) => {
             match io.into_inner().map(|inner| inner.downcast::<reqwest::Error>()) {
-                Some(Ok(error)) => return transport(*error),
+                Some(Ok(error)) => return transport(operation, *error),
                 Some(Err(other)) => other.to_string(),
                 None => "the connection broke off".to_owned(),
             }
         }
         other => other.to_string(),
     };
-    unreadable(status, format!("the body cannot be read: {message}"), Vec::new())
+    unreadable(operation, status, format!("the body cannot be read: {message}"), Vec::new())
 }
 
 /// A streamed body that cannot be cut into items: not text, not events, or broken off.
-fn unreadable<B>(status: StatusCode, message: String, raw: Vec<u8>) -> Error<B> {
-    Error::Decode(Box::new(DecodeError { status, path: String::new(), message, item: None, raw }))
+fn unreadable<B>(operation: &'static str, status: StatusCode, message: String, raw: Vec<u8>) -> Error<B> {
+    Error::Decode(DecodeError::new(operation, status, Mismatch { path: String::new(), message }, None, raw))
 }

@@ -3,9 +3,6 @@
 //! Each request carries the time (`x-ncp-apigw-timestamp`, epoch milliseconds), the access
 //! key (`x-ncp-iam-access-key`) and `x-ncp-apigw-signature-v2`: Base64 of the HMAC-SHA256,
 //! keyed with the secret key, of `"{METHOD} {path-and-query}\n{timestamp}\n{access key}"`.
-//!
-//! This file is written once, compiled and tested in the generator, and copied verbatim into
-//! the generated crates whose spec selects this signature.
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -15,9 +12,11 @@ use hmac::{Hmac, KeyInit, Mac};
 use reqwest::header::{HeaderName, HeaderValue};
 use sha2::Sha256;
 
-use crate::runtime::auth::{Secret, Signer};
+use crate::runtime::auth::{Secret, SignError, Signer};
 
-/// Signs requests for the NAVER Cloud API Gateway with an access key and its secret key.
+/// Signs requests for the NAVER Cloud API Gateway with an access key and its secret key. The
+/// client builder's `ncp_apigw_v2(..)` sets one up; it also signs requests made another way
+/// ([`Signer::sign`] on any `reqwest::Request`).
 #[derive(Clone)]
 pub struct NcpApigwV2 {
     access_key: Secret,
@@ -25,6 +24,7 @@ pub struct NcpApigwV2 {
 }
 
 impl NcpApigwV2 {
+    /// A signer with the access key and secret key of a NAVER Cloud account or sub-account.
     pub fn new(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
         Self { access_key: Secret::new(access_key), secret_key: Secret::new(secret_key) }
     }
@@ -36,7 +36,8 @@ impl fmt::Debug for NcpApigwV2 {
     }
 }
 
-/// The signature of one request.
+/// The signature of one request, for the time `timestamp` (epoch milliseconds, as sent in
+/// `x-ncp-apigw-timestamp`): what `x-ncp-apigw-signature-v2` carries.
 pub fn signature(
     secret_key: &str,
     method: &str,
@@ -52,10 +53,10 @@ pub fn signature(
 }
 
 impl Signer for NcpApigwV2 {
-    fn sign(&self, request: &mut reqwest::Request) -> Result<(), String> {
+    fn sign(&self, request: &mut reqwest::Request) -> Result<(), SignError> {
         let timestamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_err(|_| "the system clock is before 1970".to_owned())?
+            .map_err(|e| SignError::new("the system clock is before 1970").with_source(e))?
             .as_millis()
             .to_string();
         let url = request.url();
@@ -72,8 +73,8 @@ impl Signer for NcpApigwV2 {
             ("x-ncp-iam-access-key", access_key, true),
             ("x-ncp-apigw-signature-v2", signed.as_str(), true),
         ] {
-            let mut value =
-                HeaderValue::from_str(value).map_err(|_| format!("`{name}` is not a valid header value"))?;
+            let mut value = HeaderValue::from_str(value)
+                .map_err(|e| SignError::new(format!("`{name}` is not a valid header value")).with_source(e))?;
             value.set_sensitive(secret);
             headers.insert(HeaderName::from_static(name), value);
         }

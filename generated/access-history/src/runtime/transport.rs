@@ -6,15 +6,17 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
-use super::auth::{Credential, Credentials, Scheme};
+use super::auth::{Credential, Credentials, Scheme, Tokens};
 use super::error::{transport, transport_message, Error, InvalidRequest};
 use super::request::{header_value, Part, Payload, Request};
 use super::response::{Reply, Response};
+use super::trace::{self, Call};
 
 /// The future a request builder's `.await` runs.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -41,6 +43,18 @@ pub struct CoreBuilder {
     max_retries: u32,
     user_agent: String,
     http: Option<reqwest::Client>,
+    hooks: Vec<Hook>,
+}
+
+/// Changes each request just before it is sent (after its credentials are added, before it is
+/// signed), on every attempt.
+#[derive(Clone)]
+pub struct Hook(pub Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>);
+
+impl fmt::Debug for Hook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Hook(..)")
+    }
 }
 
 impl CoreBuilder {
@@ -52,7 +66,12 @@ impl CoreBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             user_agent: user_agent.to_owned(),
             http: None,
+            hooks: Vec::new(),
         }
+    }
+
+    pub fn hook(&mut self, hook: Hook) {
+        self.hooks.push(hook);
     }
 
     pub fn base_url(&mut self, url: String) {
@@ -80,7 +99,10 @@ impl CoreBuilder {
         self.http = Some(client);
     }
 
-    pub fn build<B>(self) -> Result<ClientCore, Error<B>> {
+    /// The client; `alternatives` are every combination of schemes an operation accepts,
+    /// which the credentials set must fit.
+    pub fn build<B>(self, alternatives: &[&[Scheme]]) -> Result<ClientCore, Error<B>> {
+        self.credentials.check(alternatives).map_err(Error::Config)?;
         let base_url = self.base_url.ok_or_else(|| {
             Error::Config("no base URL: the API names no server; set one with `.base_url(..)`".into())
         })?;
@@ -104,6 +126,7 @@ impl CoreBuilder {
             timeout: self.timeout,
             max_retries: self.max_retries,
             user_agent,
+            hooks: self.hooks,
         })
     }
 }
@@ -116,6 +139,7 @@ pub struct ClientCore {
     timeout: Duration,
     max_retries: u32,
     user_agent: HeaderValue,
+    hooks: Vec<Hook>,
 }
 
 impl ClientCore {
@@ -131,6 +155,7 @@ impl fmt::Debug for ClientCore {
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -139,10 +164,22 @@ impl ClientCore {
     /// Sends a request and reads its answer as `reply` says: retried where that is safe,
     /// each attempt built and signed afresh (so signatures carry a fresh timestamp) and
     /// limited by the timeout.
-    pub async fn send<T, B>(&self, request: Request, reply: Reply<T, B>) -> Result<Response<T>, Error<B>>
+    pub async fn send<T, B, I>(&self, request: Request, reply: Reply<T, B>) -> Result<Response<T, I>, Error<B>>
     where
         B: From<serde_json::Value>,
+        I: serde::de::DeserializeOwned,
     {
+        let call = Call::start(&request);
+        call.run(self.exchange(request, reply)).await
+    }
+
+    /// Sends a request and reads its answer whole, for [`Self::send`].
+    async fn exchange<T, B, I>(&self, request: Request, reply: Reply<T, B>) -> Result<Response<T, I>, Error<B>>
+    where
+        B: From<serde_json::Value>,
+        I: serde::de::DeserializeOwned,
+    {
+        let operation = request.operation;
         let max_retries = self.max_retries(&request);
         let idempotent = is_idempotent(&request.method);
         let mut attempt = 0;
@@ -150,13 +187,13 @@ impl ClientCore {
             let response = self.answer(&request, &mut attempt, max_retries, idempotent).await?;
             let (status, headers) = (response.status(), response.headers().clone());
             match response.bytes().await {
-                Ok(body) => return reply.read(status, headers, body.to_vec()),
+                Ok(body) => return reply.read(operation, status, headers, body.to_vec()),
                 // The answer broke off: asking again is safe only if asking twice is.
                 Err(_) if idempotent && attempt < max_retries => {
                     tokio::time::sleep(backoff(attempt)).await;
                     attempt += 1;
                 }
-                Err(error) => return Err(transport(error)),
+                Err(error) => return Err(transport(operation, error)),
             }
         }
     }
@@ -177,13 +214,15 @@ impl ClientCore {
         request.streamed = true;
         let max_retries = self.max_retries(&request);
         let idempotent = is_idempotent(&request.method);
-        let response = self.answer(&request, &mut 0, max_retries, idempotent).await?;
+        let call = Call::start(&request);
+        let response = call.run(self.answer(&request, &mut 0, max_retries, idempotent)).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         if status.is_success() {
             return Ok(response);
         }
-        let body = response.bytes().await.map_err(transport)?;
-        Err(reply.refused(status, headers, body.to_vec()))
+        let operation = request.operation;
+        let body = response.bytes().await.map_err(|e| transport(operation, e))?;
+        Err(reply.refused(operation, status, headers, body.to_vec()))
     }
 
     /// How often a request may be tried again: never where its body is streamed from its
@@ -205,23 +244,48 @@ impl ClientCore {
         max_retries: u32,
         idempotent: bool,
     ) -> Result<reqwest::Response, Error<B>> {
+        let operation = request.operation;
+        if let Some(reason) = &request.invalid {
+            return Err(reason.clone().of(operation));
+        }
         let timeout = request.options.timeout.unwrap_or(self.timeout);
+        // A refused OAuth2 token is renewed once, whatever the retry settings.
+        let mut renewed = false;
         loop {
-            let sent = self.http.execute(self.prepare(request)?);
+            let tokens = self
+                .credentials
+                .tokens(request.auth, &self.http, &self.base_url)
+                .await
+                .map_err(|message| Error::Auth { operation, message })?;
+            let prepared = self.prepare(request, &tokens).map_err(|reason| reason.of(operation))?;
+            let sent = self.http.execute(prepared);
             // A stream's timeout is the wait for its headers; reqwest's would end the stream.
-            let outcome = if request.streamed {
-                tokio::time::timeout(timeout, sent).await.ok()
-            } else {
-                Some(sent.await)
-            };
+            let outcome = trace::attempt(*attempt + 1, async {
+                if request.streamed {
+                    tokio::time::timeout(timeout, sent).await.ok()
+                } else {
+                    Some(sent.await)
+                }
+            })
+            .await;
             let delay = match outcome {
                 // Retried as a timeout reqwest reports is (`retry_after_failure`).
                 None if idempotent && *attempt < max_retries => backoff(*attempt),
-                None => return Err(Error::Timeout),
+                None => return Err(Error::Timeout { operation }),
                 Some(Err(error)) => match retry_after_failure(&error, idempotent, *attempt, max_retries) {
                     Some(delay) => delay,
-                    None => return Err(transport(error)),
+                    None => return Err(transport(operation, error)),
                 },
+                Some(Ok(response))
+                    if response.status() == StatusCode::UNAUTHORIZED
+                        && !tokens.is_empty()
+                        && !renewed
+                        && request.replayable() =>
+                {
+                    self.credentials.forget_tokens(request.auth).await;
+                    renewed = true;
+                    continue;
+                }
                 Some(Ok(response)) => {
                     match retry_after_status(
                         response.status(),
@@ -241,7 +305,7 @@ impl ClientCore {
     }
 
     /// The final `reqwest` request: URL, query, credentials, headers, and signatures.
-    fn prepare(&self, request: &Request) -> Result<reqwest::Request, InvalidRequest> {
+    fn prepare(&self, request: &Request, tokens: &Tokens) -> Result<reqwest::Request, InvalidRequest> {
         let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, request.path))
             .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")))?;
         let mut headers = HeaderMap::new();
@@ -263,7 +327,7 @@ impl ClientCore {
         }
         let mut query = request.query.clone();
         query.extend(request.options.query.iter().cloned());
-        let applied = self.credentials.apply(request.auth, &mut headers, &mut query)?;
+        let applied = self.credentials.apply(request.auth, tokens, &mut headers, &mut query)?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
@@ -312,6 +376,9 @@ impl ClientCore {
         let mut http_request = builder
             .build()
             .map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))?;
+        for hook in &self.hooks {
+            (hook.0)(&mut http_request);
+        }
         for signer in applied.signers {
             signer
                 .sign(&mut http_request)
@@ -319,6 +386,30 @@ impl ClientCore {
         }
         Ok(http_request)
     }
+}
+
+/// An environment variable's value, where it is set and not empty.
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+/// Requires a credential in the environment: `schemes` are the variables of each security
+/// scheme; at least one scheme must have all of its variables set, and none only part of them.
+pub fn require_env(schemes: &[&[&str]]) -> Result<(), String> {
+    for names in schemes {
+        let set: Vec<&str> = names.iter().copied().filter(|name| env_var(name).is_some()).collect();
+        if !set.is_empty() && set.len() < names.len() {
+            let missing: Vec<String> =
+                names.iter().filter(|name| !set.contains(name)).map(|name| format!("`{name}`")).collect();
+            return Err(format!("`{}` is set without {}", set.join("`, `"), missing.join(" and ")));
+        }
+    }
+    if schemes.is_empty() || schemes.iter().any(|names| names.iter().all(|name| env_var(name).is_some())) {
+        return Ok(());
+    }
+    let options: Vec<String> =
+        schemes.iter().map(|names| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" and ")).collect();
+    Err(format!("no credentials in the environment: set {}", options.join(", or ")))
 }
 
 /// Methods the server may receive twice without harm (`QUERY` is safe, like `GET`).

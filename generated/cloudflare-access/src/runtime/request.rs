@@ -44,9 +44,30 @@ pub enum QueryStyle {
     DeepObject,
 }
 
-/// One request, built up by a generated request builder.
+/// What a request builder knows of its operation before any parameter is set.
+#[derive(Clone, Copy, Debug)]
+pub struct Operation {
+    /// The `operationId`, named by the call's errors and traces.
+    pub id: &'static str,
+    /// The HTTP method (`GET`, or one `http` has no constant for, such as `QUERY`).
+    pub method: &'static str,
+    /// The path template as the API documents it (`/users/{id}`).
+    pub path: &'static str,
+    pub auth: Auth,
+}
+
+/// One request, built up by a generated request builder. A value that cannot be sent (a
+/// path parameter that is empty, a header with a line break) is noted, and the request is
+/// refused with it when it is sent.
 #[derive(Debug)]
 pub struct Request {
+    /// The operation's `operationId`, named by its errors.
+    pub(super) operation: &'static str,
+    /// The path template, for traces.
+    #[allow(dead_code, reason = "read where the `tracing` feature is on")]
+    pub(super) template: &'static str,
+    /// Why the request cannot be sent: the first value that could not be written.
+    pub(super) invalid: Option<InvalidRequest>,
     pub(super) method: Method,
     pub(super) path: String,
     pub(super) query: Vec<(String, String)>,
@@ -143,8 +164,16 @@ pub(super) fn header_value(name: &str, value: &str) -> Result<HeaderValue, Inval
 }
 
 impl Request {
-    pub fn new(method: Method, auth: Auth) -> Self {
+    /// A request of `operation`.
+    pub fn new(operation: &'static Operation) -> Self {
+        let (method, invalid) = match Method::from_bytes(operation.method.as_bytes()) {
+            Ok(method) => (method, None),
+            Err(_) => (Method::GET, Some(InvalidRequest(format!("`{}` is not an HTTP method", operation.method)))),
+        };
         Self {
+            operation: operation.id,
+            template: operation.path,
+            invalid,
             method,
             path: String::new(),
             query: Vec::new(),
@@ -154,8 +183,15 @@ impl Request {
             parts: Vec::new(),
             multipart: false,
             streamed: false,
-            auth,
+            auth: operation.auth,
             options: RequestOptions::default(),
+        }
+    }
+
+    /// Keeps the first reason the request cannot be sent.
+    fn note(&mut self, outcome: Result<(), InvalidRequest>) {
+        if let Err(reason) = outcome {
+            self.invalid.get_or_insert(reason);
         }
     }
 
@@ -177,25 +213,30 @@ impl Request {
 
     /// Appends a path parameter, percent-encoded so it stays one segment.
     #[allow(dead_code, reason = "used by crates with path parameters")]
-    pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
-        let text = ParamValue::of(name, value)?.simple().unwrap_or_default();
-        // Empty, `.` and `..` segments would change which resource the path names.
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}")));
-        }
-        self.path.extend(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT));
-        Ok(())
+    pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let outcome = ParamValue::of(name, value).and_then(|value| {
+            let text = value.simple().unwrap_or_default();
+            // Empty, `.` and `..` segments would change which resource the path names.
+            if text.is_empty() || text == "." || text == ".." {
+                return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}")));
+            }
+            self.path.extend(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT));
+            Ok(())
+        });
+        self.note(outcome);
     }
 
     /// Adds a query parameter; `None` values are left out.
     #[allow(dead_code, reason = "used by crates with query parameters")]
-    pub fn query<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-        style: QueryStyle,
-    ) -> Result<(), InvalidRequest> {
-        match (ParamValue::of(name, value)?, style) {
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) {
+        match ParamValue::of(name, value) {
+            Ok(value) => self.add_query(name, value, style),
+            Err(reason) => self.note(Err(reason)),
+        }
+    }
+
+    fn add_query(&mut self, name: &str, value: ParamValue, style: QueryStyle) {
+        match (value, style) {
             (ParamValue::Absent, _) => {}
             (ParamValue::Scalar(text), _) => self.query.push((name.to_owned(), text)),
             (ParamValue::List(items), QueryStyle::Form { explode: true } | QueryStyle::DeepObject) => {
@@ -215,34 +256,29 @@ impl Request {
             (ParamValue::Object(pairs), QueryStyle::Form { explode: true }) => self.query.extend(pairs),
             (ParamValue::Object(pairs), _) => self.query.push((name.to_owned(), comma_pairs(pairs))),
         }
-        Ok(())
     }
 
     /// Adds a header parameter; `None` values are left out.
     #[allow(dead_code, reason = "used by crates with header parameters")]
-    pub fn header<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), InvalidRequest> {
-        let Some(text) = ParamValue::of(name, value)?.simple() else { return Ok(()) };
-        let header = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
-        self.headers.push((header, header_value(name, &text)?));
-        Ok(())
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        let outcome = ParamValue::of(name, value).and_then(|value| {
+            let Some(text) = value.simple() else { return Ok(()) };
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
+            self.headers.push((header, header_value(name, &text)?));
+            Ok(())
+        });
+        self.note(outcome);
     }
 
     /// Adds a cookie parameter; `None` values are left out.
     #[allow(dead_code, reason = "used by crates with cookie parameters")]
-    pub fn cookie<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), InvalidRequest> {
-        match ParamValue::of(name, value)?.simple() {
+    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        let outcome = ParamValue::of(name, value).and_then(|value| match value.simple() {
             Some(text) => self.add_cookie(name, &text),
             None => Ok(()),
-        }
+        });
+        self.note(outcome);
     }
 
     fn add_cookie(&mut self, name: &str, value: &str) -> Result<(), InvalidRequest> {
@@ -260,15 +296,11 @@ impl Request {
 
     /// Sets a JSON body.
     #[allow(dead_code, reason = "used by crates with JSON request bodies")]
-    pub fn json<T: Serialize + ?Sized>(
-        &mut self,
-        body: &T,
-        media_type: &'static str,
-    ) -> Result<(), InvalidRequest> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| InvalidRequest(format!("the request body cannot be encoded: {e}")))?;
-        self.body = Some((Payload::Bytes(bytes), media_type));
-        Ok(())
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T, media_type: &'static str) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((Payload::Bytes(bytes), media_type)),
+            Err(e) => self.note(Err(InvalidRequest(format!("the request body cannot be encoded: {e}")))),
+        }
     }
 
     /// Sets a text body.
@@ -287,7 +319,12 @@ impl Request {
     /// repeat their key (or, for the members `joined` names, are one value joined by its
     /// separator), nested objects are written as JSON.
     #[allow(dead_code, reason = "used by crates with form request bodies")]
-    pub fn form<T: Serialize + ?Sized>(
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T, media_type: &'static str, joined: &[(&str, &str)]) {
+        let outcome = self.try_form(body, media_type, joined);
+        self.note(outcome);
+    }
+
+    fn try_form<T: Serialize + ?Sized>(
         &mut self,
         body: &T,
         media_type: &'static str,
@@ -327,9 +364,11 @@ impl Request {
     /// Adds a text part to a multipart body; `None` values are left out, lists give one part
     /// per item.
     #[allow(dead_code, reason = "used by crates with multipart request bodies")]
-    pub fn part<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| InvalidRequest(format!("part `{name}` cannot be encoded: {e}")))?;
+    pub fn part<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(e) => return self.note(Err(InvalidRequest(format!("part `{name}` cannot be encoded: {e}")))),
+        };
         // A list is one part per item (OpenAPI's default for multipart arrays).
         let items = match value {
             serde_json::Value::Array(items) => items,
@@ -344,7 +383,6 @@ impl Request {
             };
             self.parts.push((name.to_owned(), part));
         }
-        Ok(())
     }
 
     /// Requires a multipart body: a request without any part is refused before sending.
@@ -359,6 +397,16 @@ impl Request {
         self.parts.push((name.to_owned(), Part::File(file.clone())));
     }
 
+    /// Refuses the request unless at least one parameter of a group is set (`names` are the
+    /// wire names, `set` says which are).
+    #[allow(dead_code, reason = "used by crates whose spec says at least one of some parameters is required")]
+    pub fn require_one_of(&mut self, names: &[&str], set: &[bool]) {
+        if !set.iter().any(|s| *s) {
+            let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            self.note(Err(InvalidRequest(format!("at least one of {} must be set", list.join(", ")))));
+        }
+    }
+
     /// Whether the request can be sent again: a body streamed from its source cannot.
     pub(super) fn replayable(&self) -> bool {
         let body = match &self.body {
@@ -369,20 +417,3 @@ impl Request {
     }
 }
 
-/// Refuses a request unless at least one parameter of a group is set (`names` are the wire
-/// names, `set` says which are).
-#[allow(dead_code, reason = "used by crates whose spec says at least one of some parameters is required")]
-pub fn require_one_of(names: &[&str], set: &[bool]) -> Result<(), InvalidRequest> {
-    if set.iter().any(|s| *s) {
-        return Ok(());
-    }
-    let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    Err(InvalidRequest(format!("at least one of {} must be set", list.join(", "))))
-}
-
-/// A method without a constant in `http` (`QUERY`, WebDAV's `COPY`), by the name the API
-/// sends.
-#[allow(dead_code, reason = "used by crates with operations of such methods")]
-pub fn method(name: &'static str) -> Result<Method, InvalidRequest> {
-    Method::from_bytes(name.as_bytes()).map_err(|_| InvalidRequest(format!("`{name}` is not an HTTP method")))
-}

@@ -9,21 +9,23 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::error::{member_path, ApiError, DecodeError, Error};
+use super::error::{ApiError, DecodeError, Error, Mismatch};
 
-/// A successful response: the decoded value and everything else the server said.
+/// A successful response: the decoded value and everything else the server said. `I` is the
+/// type of the envelope's `result_info`, for APIs that answer in an envelope.
 #[derive(Clone, Debug)]
-pub struct Response<T> {
+#[non_exhaustive]
+pub struct Response<T, I = serde_json::Value> {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub value: T,
     /// The envelope's `messages`, for APIs that answer in an envelope.
     pub messages: Vec<ApiMessage>,
     /// The envelope's `result_info` (paging details), when present.
-    pub result_info: Option<serde_json::Value>,
+    pub result_info: Option<I>,
 }
 
-impl<T> Response<T> {
+impl<T, I> Response<T, I> {
     pub fn into_value(self) -> T {
         self.value
     }
@@ -99,7 +101,7 @@ pub struct Reply<T, B> {
 
 enum Success<T> {
     /// The body is the value, read by the function.
-    Body(fn(StatusCode, Vec<u8>) -> Result<T, Box<DecodeError>>),
+    Body(fn(StatusCode, &[u8]) -> Result<T, Mismatch>),
     /// The body is an envelope; its `result` member is the value.
     Enveloped(&'static Envelope, fn(serde_json::Value) -> Result<T, ResultError>),
 }
@@ -115,7 +117,7 @@ impl<T, B> Reply<T, B> {
     pub fn body(
         errors: fn(StatusCode, &[u8]) -> Option<B>,
         envelope: Option<&'static Envelope>,
-        read: fn(StatusCode, Vec<u8>) -> Result<T, Box<DecodeError>>,
+        read: fn(StatusCode, &[u8]) -> Result<T, Mismatch>,
     ) -> Self {
         Reply { errors, envelope, success: Success::Body(read) }
     }
@@ -136,44 +138,64 @@ impl<T: DeserializeOwned, B> Reply<T, B> {
 impl<T, B: From<serde_json::Value>> Reply<T, B> {
     /// The response for a success status, an [`Error::Api`] for an error status or an
     /// envelope that says `success: false`.
-    pub(super) fn read(
+    pub(super) fn read<I: DeserializeOwned>(
         &self,
+        operation: &'static str,
         status: StatusCode,
         headers: HeaderMap,
         body: Vec<u8>,
-    ) -> Result<Response<T>, Error<B>> {
+    ) -> Result<Response<T, I>, Error<B>> {
         if !status.is_success() {
-            return Err(self.refused(status, headers, body));
+            return Err(self.refused(operation, status, headers, body));
         }
+        let undecodable = |mismatch: Mismatch, body: Vec<u8>| {
+            Error::Decode(DecodeError::new(operation, status, mismatch, None, body))
+        };
         match self.success {
-            Success::Body(read) => {
-                let value = read(status, body)?;
-                Ok(Response { status, headers, value, messages: Vec::new(), result_info: None })
-            }
+            Success::Body(read) => match read(status, &body) {
+                Ok(value) => Ok(Response { status, headers, value, messages: Vec::new(), result_info: None }),
+                Err(mismatch) => Err(undecodable(mismatch, body)),
+            },
             Success::Enveloped(envelope, read) => {
-                let mut members: serde_json::Map<String, serde_json::Value> = decode(status, &body)?;
+                let mut members: serde_json::Map<String, serde_json::Value> = match decode(&body) {
+                    Ok(members) => members,
+                    Err(mismatch) => return Err(undecodable(mismatch, body)),
+                };
                 if members.get(envelope.success) == Some(&serde_json::Value::Bool(false)) {
                     let messages = ApiMessage::list(members.get(envelope.errors));
-                    return Err(self.api_error(status, headers, messages, body));
+                    return Err(self.api_error(operation, status, headers, messages, body));
                 }
                 let messages = ApiMessage::list(members.get(envelope.messages));
-                let result_info = members.remove(envelope.result_info).filter(|v| !v.is_null());
-                let result = members.remove(envelope.result).unwrap_or(serde_json::Value::Null);
-                let value = read(result).map_err(|e| {
-                    let path = e.path().to_string();
-                    let path = if path == "." {
-                        envelope.result.to_owned()
-                    } else {
-                        format!("{}.{path}", envelope.result)
+                let within = |member: &str, e: ResultError| {
+                    let mut mismatch = Mismatch::of_json(e);
+                    mismatch.path = match mismatch.path.is_empty() {
+                        true => member.to_owned(),
+                        false => format!("{member}.{}", mismatch.path),
                     };
-                    Box::new(DecodeError {
-                        status,
-                        path,
-                        message: e.into_inner().to_string(),
-                        item: None,
-                        raw: body,
-                    })
-                })?;
+                    mismatch
+                };
+                let result_info = match members.remove(envelope.result_info).filter(|v| !v.is_null()) {
+                    Some(info) => match serde_path_to_error::deserialize(info) {
+                        Ok(info) => Some(info),
+                        Err(e) => return Err(undecodable(within(envelope.result_info, e), body)),
+                    },
+                    None => None,
+                };
+                let result = members.remove(envelope.result).unwrap_or(serde_json::Value::Null);
+                let null = result.is_null();
+                let value = match read(result) {
+                    Ok(value) => value,
+                    Err(e) => {
+                        // An answer with nothing in it may say `result: null` (or leave it out)
+                        // where the result is a list or an object of optional members: that is
+                        // the empty one.
+                        let empty = || [serde_json::json!([]), serde_json::json!({})].into_iter().find_map(|v| read(v).ok());
+                        match null.then(empty).flatten() {
+                            Some(value) => value,
+                            None => return Err(undecodable(within(envelope.result, e), body)),
+                        }
+                    }
+                };
                 Ok(Response { status, headers, value, messages, result_info })
             }
         }
@@ -181,7 +203,13 @@ impl<T, B: From<serde_json::Value>> Reply<T, B> {
 
     /// The [`Error::Api`] for an error status: the declared error body and the envelope's
     /// messages.
-    pub(super) fn refused(&self, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Error<B> {
+    pub(super) fn refused(
+        &self,
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    ) -> Error<B> {
         let messages = self
             .envelope
             .and_then(|e| {
@@ -189,46 +217,44 @@ impl<T, B: From<serde_json::Value>> Reply<T, B> {
                 Some(ApiMessage::list(parsed.get(e.errors)))
             })
             .unwrap_or_default();
-        self.api_error(status, headers, messages, body)
+        self.api_error(operation, status, headers, messages, body)
     }
 
     /// The error body as the operation declares it for the status, or else as any JSON.
     fn api_error(
         &self,
+        operation: &'static str,
         status: StatusCode,
         headers: HeaderMap,
         errors: Vec<ApiMessage>,
         raw: Vec<u8>,
     ) -> Error<B> {
         let body = (self.errors)(status, &raw).or_else(|| error_body::<serde_json::Value>(&raw).map(B::from));
-        Error::Api(Box::new(ApiError { status, headers, errors, body, raw }))
+        Error::Api(Box::new(ApiError { operation, status, headers, errors, body, raw }))
     }
 }
 
 /// Reads a JSON body as `T`, naming the path of the member that did not fit.
 #[allow(dead_code, reason = "used by crates with operations that answer JSON")]
-pub fn json<T: DeserializeOwned>(status: StatusCode, body: Vec<u8>) -> Result<T, Box<DecodeError>> {
-    decode(status, &body)
+pub fn json<T: DeserializeOwned>(_status: StatusCode, body: &[u8]) -> Result<T, Mismatch> {
+    decode(body)
 }
 
 /// Reads a text body (lossy for bytes that are not UTF-8).
 #[allow(dead_code, reason = "used by crates with operations that answer text")]
-pub fn text(_status: StatusCode, body: Vec<u8>) -> Result<String, Box<DecodeError>> {
-    Ok(match String::from_utf8(body) {
-        Ok(text) => text,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
+pub fn text(_status: StatusCode, body: &[u8]) -> Result<String, Mismatch> {
+    Ok(String::from_utf8_lossy(body).into_owned())
 }
 
 /// Keeps a body as bytes.
 #[allow(dead_code, reason = "used by crates with operations that answer bytes")]
-pub fn bytes(_status: StatusCode, body: Vec<u8>) -> Result<Vec<u8>, Box<DecodeError>> {
-    Ok(body)
+pub fn bytes(_status: StatusCode, body: &[u8]) -> Result<Vec<u8>, Mismatch> {
+    Ok(body.to_vec())
 }
 
 /// Ignores a body the spec does not describe.
 #[allow(dead_code, reason = "used by crates with operations that answer nothing to decode")]
-pub fn empty(_status: StatusCode, _body: Vec<u8>) -> Result<(), Box<DecodeError>> {
+pub fn empty(_status: StatusCode, _body: &[u8]) -> Result<(), Mismatch> {
     Ok(())
 }
 
@@ -238,15 +264,7 @@ pub fn error_body<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
 }
 
 /// Decodes JSON, naming the path of the member that did not fit.
-fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Box<DecodeError>> {
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Mismatch> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        Box::new(DecodeError {
-            status,
-            path: member_path(e.path()),
-            message: e.into_inner().to_string(),
-            item: None,
-            raw: body.to_vec(),
-        })
-    })
+    serde_path_to_error::deserialize(&mut deserializer).map_err(Mismatch::of_json)
 }
