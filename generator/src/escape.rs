@@ -187,9 +187,39 @@ fn normalise(text: &str) -> Vec<String> {
     let mut fence: Option<(String, String)> = None;
     let mut list_indent: Option<usize> = None;
     let mut quote_open = false;
+    // An open indented code block, kept as a `text` fence: the indentation its lines lose,
+    // the prefix they get (a list item's), and the blank lines not yet known to be inside it.
+    let mut indented: Option<(usize, String, usize)> = None;
     for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some((strip, prefix, blanks)) = &mut indented {
+            if trimmed.is_empty() {
+                *blanks += 1;
+                continue;
+            }
+            if indent >= *strip {
+                for _ in 0..*blanks {
+                    out.push(prefix.trim_end().to_owned());
+                }
+                *blanks = 0;
+                out.push(format!("{prefix}{}", &line[*strip..]));
+                continue;
+            }
+            out.push(format!("{prefix}```"));
+            out.push(String::new());
+            indented = None;
+        }
+        let base = list_indent.unwrap_or(0);
+        let after_blank = out.last().is_none_or(String::is_empty);
+        if fence.is_none() && !quote_open && !trimmed.is_empty() && indent >= base + 4 && after_blank {
+            let prefix = " ".repeat(base);
+            out.push(format!("{prefix}```text"));
+            out.push(format!("{prefix}{}", &line[base + 4..]));
+            indented = Some((base + 4, prefix, 0));
+            continue;
+        }
         if let Some((marker, prefix)) = &fence {
             let inner = if prefix.starts_with('>') {
                 trimmed.trim_start_matches('>').trim_start()
@@ -217,9 +247,12 @@ fn normalise(text: &str) -> Vec<String> {
             if out.last().is_some_and(|l: &String| !l.is_empty()) {
                 out.push(String::new());
             }
-            list_indent = None;
+            // A list item goes on after a blank line where the next line is indented under it.
             quote_open = false;
             continue;
+        }
+        if list_indent.is_some_and(|width| after_blank && indent < width && list_marker(trimmed).is_none()) {
+            list_indent = None;
         }
         // Leading indentation would make an indented code block (a doctest); it is dropped,
         // and list continuation lines are indented exactly under their item instead.
@@ -253,8 +286,88 @@ fn normalise(text: &str) -> Vec<String> {
     if let Some((marker, prefix)) = fence {
         out.push(format!("{prefix}{marker}"));
     }
+    if let Some((_, prefix, _)) = indented {
+        out.push(format!("{prefix}```"));
+    }
     while out.last().is_some_and(String::is_empty) {
         out.pop();
+    }
+    escape_brackets(out)
+}
+
+/// Square brackets in prose escaped, except those of an inline link (`[text](url)`): rustdoc
+/// reads any other `[word]` as a link to an item (`data: [DONE]` would be a broken link).
+/// Code blocks and code spans keep theirs.
+fn escape_brackets(lines: Vec<String>) -> Vec<String> {
+    let mut fence: Option<String> = None;
+    lines
+        .into_iter()
+        .map(|line| {
+            let trimmed = line.trim_start().trim_start_matches('>').trim_start();
+            let trimmed = match list_marker(trimmed) {
+                Some(width) => &trimmed[width..],
+                None => trimmed,
+            };
+            if let Some(marker) = &fence {
+                if trimmed.starts_with(marker.as_str()) {
+                    fence = None;
+                }
+                return line;
+            }
+            if let Some(marker) = fence_marker(trimmed) {
+                fence = Some(marker);
+                return line;
+            }
+            escape_line_brackets(&line)
+        })
+        .collect()
+}
+
+fn escape_line_brackets(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut at = 0;
+    while at < chars.len() {
+        let c = chars[at];
+        if c == '`' {
+            // A code span: copied up to the closing run of as many backticks, if there is one.
+            let run = chars[at..].iter().take_while(|c| **c == '`').count();
+            let rest: String = chars[at + run..].iter().collect();
+            let fence = "`".repeat(run);
+            match rest.find(&fence) {
+                Some(end) => {
+                    let span: String = chars[at..at + run + rest[..end].chars().count() + run].iter().collect();
+                    at += span.chars().count();
+                    out.push_str(&span);
+                }
+                None => {
+                    out.push_str(&fence);
+                    at += run;
+                }
+            }
+            continue;
+        }
+        if c == '\\' && at + 1 < chars.len() {
+            out.push(c);
+            out.push(chars[at + 1]);
+            at += 2;
+            continue;
+        }
+        if c == '[' {
+            if let Some(close) = chars[at..].iter().position(|c| *c == ']') {
+                if chars.get(at + close + 1) == Some(&'(') {
+                    let link: String = chars[at..=at + close].iter().collect();
+                    out.push_str(&link);
+                    at += close + 1;
+                    continue;
+                }
+            }
+        }
+        if c == '[' || c == ']' {
+            out.push('\\');
+        }
+        out.push(c);
+        at += 1;
     }
     out
 }
@@ -272,7 +385,7 @@ mod tests {
     fn code_blocks_never_become_doctests() {
         assert_eq!(lines("Example:\n```\nlet x = 1;\n```"), ["Example:", "```text", "let x = 1;", "```"]);
         assert_eq!(lines("```json\n{}\n```"), ["```text", "{}", "```"]);
-        assert_eq!(lines("Run:\n\n    cargo run\n"), ["Run:", "", "cargo run"]);
+        assert_eq!(lines("Run:\n\n    cargo run\n"), ["Run:", "", "```text", "cargo run", "```"]);
         assert_eq!(lines("```\nunclosed"), ["```text", "unclosed", "```"]);
         assert_eq!(lines("> ```rust\n> panic!()\n> ```"), ["> ```text", "> panic!()", "> ```"]);
         assert_eq!(lines("~~~rust\npanic!()\n~~~"), ["~~~text", "panic!()", "~~~"]);
@@ -297,6 +410,26 @@ mod tests {
         );
         assert_eq!(lines("1. one\n   more"), ["1. one", "   more"]);
         assert_eq!(lines("> quoted\nlazy"), ["> quoted", "> lazy"]);
+    }
+
+    #[test]
+    fn indented_code_keeps_its_indentation_as_text() {
+        assert_eq!(
+            lines("Sign:\n\n    {METHOD} {path}\n      indented more\n\nAfter."),
+            ["Sign:", "", "```text", "{METHOD} {path}", "  indented more", "```", "", "After."]
+        );
+        assert_eq!(
+            lines("* item:\n\n      code line\n\n  more of the item"),
+            ["* item:", "", "  ```text", "  code line", "  ```", "", "  more of the item"]
+        );
+    }
+
+    #[test]
+    fn brackets_are_not_links_unless_they_are() {
+        assert_eq!(lines("ends with data: [DONE]"), ["ends with data: \\[DONE\\]"]);
+        assert_eq!(lines("see [the docs](https://example.com)"), ["see [the docs](https://example.com)"]);
+        assert_eq!(lines("`a[0]` and [x]"), ["`a[0]` and \\[x\\]"]);
+        assert_eq!(lines("```\nlet a = [1];\n```"), ["```text", "let a = [1];", "```"]);
     }
 
     #[test]

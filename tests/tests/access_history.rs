@@ -35,7 +35,7 @@ async fn a_request_without_any_filter_is_refused() {
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
     assert_eq!(
         error.to_string(),
-        "invalid request: at least one of `user`, `device`, `identity` must be set"
+        "getAccessHistory: invalid request: at least one of `user`, `device`, `identity` must be set"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
 }

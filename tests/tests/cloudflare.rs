@@ -75,7 +75,8 @@ async fn get_active_sessions_with_email_and_key() {
     let response =
         client.zero_trust_users().get_active_sessions(ACCOUNT, USER).send_with_response().await.unwrap();
     assert_eq!(response.status, 200);
-    assert_eq!(response.result_info.as_ref().unwrap()["total_count"], 1);
+    // The envelope's `result_info` is typed as the spec declares it.
+    assert_eq!(response.result_info.as_ref().unwrap().total_count, Some(1.0));
     let sessions = response.value;
     assert_eq!(sessions.len(), 1);
     let metadata = sessions[0].metadata.as_ref().unwrap();
@@ -190,7 +191,8 @@ async fn list_access_scim_update_logs_with_arrays() {
         .page(2)
         .await
         .unwrap();
-    assert_eq!(logs[0].status.as_deref(), Some("FAILURE"));
+    // The member takes the enum of the parameter that filters by it.
+    assert_eq!(logs[0].status, Some(ScimUpdateLogStatus::Failure));
     assert_eq!(logs[0].error_description.as_deref(), Some("Invalid JSON body"));
     let request = only_request(&server).await;
     assert_eq!(
@@ -220,7 +222,7 @@ async fn failure_envelopes_are_errors_with_status_code_and_message() {
     let client = token_client(&server);
 
     let error = client.zero_trust_users().get_last_seen_identity(ACCOUNT, USER).await.unwrap_err();
-    assert_eq!(error.to_string(), "API error: HTTP 404 Not Found: [7003] No route for the URI");
+    assert_eq!(error.to_string(), "zero-trust-users-get-last-seen-identity: HTTP 404 Not Found: [7003] No route for the URI");
     let api = error.api().expect("an API error");
     assert_eq!(api.status, 404);
     assert_eq!((api.errors[0].code, api.errors[0].message.as_str()), (Some(7003), "No route for the URI"));
@@ -242,7 +244,7 @@ async fn failure_envelopes_are_errors_with_status_code_and_message() {
 #[tokio::test]
 async fn missing_credentials_are_refused_before_sending() {
     let server = MockServer::start().await;
-    let client = Client::builder().base_url(server.uri()).api_email("user@example.com").build().unwrap();
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
     let error = client.zero_trust_users().get_last_seen_identity(ACCOUNT, USER).await.unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
     assert!(error.to_string().contains("api_token, or api_email + api_key"), "{error}");
@@ -250,11 +252,51 @@ async fn missing_credentials_are_refused_before_sending() {
 }
 
 #[test]
+fn half_of_a_pair_of_credentials_is_refused_when_the_client_is_built() {
+    let error = Client::builder().api_email("user@example.com").build().unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "invalid client configuration: `api_email` is set, but it is only sent together with `api_key`: set that too"
+    );
+    assert_eq!(error.operation(), None);
+}
+
+#[test]
 fn debug_output_never_shows_credentials() {
     let client =
-        Client::builder().api_token("secret-token-value").api_key("secret-key-value").build().unwrap();
+        Client::builder().api_token("secret-token-value").api_email("a@example.com").api_key("secret-key-value").build().unwrap();
     let debug = format!("{client:?}");
     assert!(!debug.contains("secret-token-value") && !debug.contains("secret-key-value"), "{debug}");
     assert!(debug.contains("https://api.cloudflare.com/client/v4"), "{debug}");
     assert_eq!(cloudflare_access::DEFAULT_BASE_URL, Some("https://api.cloudflare.com/client/v4"));
+}
+
+#[tokio::test]
+async fn a_client_from_the_environment() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer from-the-environment"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({"email": "e@example.com"}))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Only this test sets these variables.
+    std::env::set_var("CLOUDFLARE_BASE_URL", server.uri());
+    std::env::set_var("CLOUDFLARE_API_TOKEN", "from-the-environment");
+    let client = Client::from_env().unwrap();
+    let who = client.zero_trust_users().get_last_seen_identity(ACCOUNT, USER).await.unwrap();
+    assert_eq!(who.email.as_deref(), Some("e@example.com"));
+    std::env::set_var("CLOUDFLARE_EMAIL", "e@example.com");
+    std::env::remove_var("CLOUDFLARE_API_TOKEN");
+    let error = Client::from_env().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid client configuration: `CLOUDFLARE_EMAIL` is set without `CLOUDFLARE_API_KEY`"
+    );
+    std::env::remove_var("CLOUDFLARE_EMAIL");
+    let error = Client::from_env().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid client configuration: no credentials in the environment: set `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`"
+    );
 }

@@ -68,16 +68,7 @@ const EVENTS: &str =
     "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
 
 fn request() -> ChatRequest {
-    ChatRequest {
-        model: "small".into(),
-        messages: vec![Message {
-            role: MessageRole::User,
-            content: "Hello".into(),
-            extra: Default::default(),
-        }],
-        stream: None,
-        extra: Default::default(),
-    }
+    ChatRequest::new("small", vec![Message::new(MessageRole::User, "Hello")])
 }
 
 #[tokio::test]
@@ -95,7 +86,7 @@ async fn a_chat_completion_streams_typed_chunks_until_the_sentinel() {
         true,
     )
     .await;
-    let chunks: Vec<_> = client.chat().create_chat_completion(request()).stream().collect().await;
+    let chunks: Vec<_> = client.chat().create_completion(request()).stream().collect().await;
     let text: String = chunks.into_iter().map(|chunk| chunk.unwrap().delta).collect();
     assert_eq!(text, "Hello");
     let received = server.await.unwrap();
@@ -113,7 +104,7 @@ async fn a_chat_completion_sent_whole_asks_for_json() {
     .await;
     let mut asked = request();
     asked.stream = Some(true);
-    let completion = client.chat().create_chat_completion(asked).send().await.unwrap();
+    let completion = client.chat().create_completion(asked).send().await.unwrap();
     assert_eq!(completion.choices[0].content, "Hi");
     let received = server.await.unwrap();
     assert!(received.head.contains("accept: application/json"), "{}", received.head);
@@ -168,7 +159,7 @@ async fn json_lines_arrive_as_typed_items() {
         true,
     )
     .await;
-    let lines: Vec<LogLine> = client.logs().export_logs().stream().map(Result::unwrap).collect().await;
+    let lines: Vec<LogLine> = client.logs().export().stream().map(Result::unwrap).collect().await;
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1].level.as_deref(), Some("warn"));
 }
@@ -177,7 +168,7 @@ async fn json_lines_arrive_as_typed_items() {
 async fn a_stream_that_breaks_off_ends_with_the_error() {
     let (client, _server) =
         serve(EVENTS, vec!["data: {\"id\":\"c1\",\"delta\":\"Hel\"}\n\ndata: {\"id\""], false).await;
-    let chunks: Vec<_> = client.chat().create_chat_completion(request()).stream().collect().await;
+    let chunks: Vec<_> = client.chat().create_completion(request()).stream().collect().await;
     assert_eq!(chunks.len(), 2, "{chunks:?}");
     assert_eq!(chunks[0].as_ref().unwrap().delta, "Hel");
     assert!(matches!(chunks[1], Err(Error::Transport { .. })), "{:?}", chunks[1]);

@@ -2,7 +2,7 @@
 
 //! Errors.
 
-/// Everything that can go wrong with a call. [`Error::Api`] carries the HTTP status, the
+/// Everything that can go wrong with a call. `Error::Api` carries the HTTP status, the
 /// API's error messages, the typed error body and the raw body.
 pub type Error = crate::runtime::error::Error<ErrorBody>;
 

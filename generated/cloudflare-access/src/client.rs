@@ -56,7 +56,7 @@ pub(crate) mod scheme {
 
 /// A client for the Cloudflare API — Zero Trust Access users and logs API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -73,14 +73,10 @@ impl Client {
         self.core.base_url()
     }
 
-    /// A client configured from the environment (see [`ClientBuilder::from_env`]); fails when no credential is set, or only part of one.
+    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]); fails when no credential is set, or only part of one.
     pub fn from_env() -> Result<Client, Error> {
         crate::runtime::transport::require_env(
-                &[
-                    &["CLOUDFLARE_ACCESS_API_TOKEN"],
-                    &["CLOUDFLARE_ACCESS_API_EMAIL"],
-                    &["CLOUDFLARE_ACCESS_API_KEY"],
-                ],
+                &[&["CLOUDFLARE_API_TOKEN"], &["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"]],
             )
             .map_err(Error::Config)?;
         ClientBuilder::from_env().build()
@@ -173,25 +169,25 @@ impl ClientBuilder {
 
     /// A builder set up from the environment, with each of these variables that is set:
     ///
-    /// - `CLOUDFLARE_ACCESS_BASE_URL`: the base URL
-    /// - `CLOUDFLARE_ACCESS_API_TOKEN`: a bearer token (`Authorization: Bearer ...`)
-    /// - `CLOUDFLARE_ACCESS_API_EMAIL`: an API key in the `X-Auth-Email` header
-    /// - `CLOUDFLARE_ACCESS_API_KEY`: an API key in the `X-Auth-Key` header
+    /// - `CLOUDFLARE_BASE_URL`: the base URL
+    /// - `CLOUDFLARE_API_TOKEN`: a bearer token (`Authorization: Bearer ...`)
+    /// - `CLOUDFLARE_EMAIL`: an API key in the `X-Auth-Email` header
+    /// - `CLOUDFLARE_API_KEY`: an API key in the `X-Auth-Key` header
     ///
     /// Setters called after it override what it read.
     pub fn from_env() -> Self {
         use crate::runtime::transport::env_var;
         let mut builder = Self::default();
-        if let Some(url) = env_var("CLOUDFLARE_ACCESS_BASE_URL") {
+        if let Some(url) = env_var("CLOUDFLARE_BASE_URL") {
             builder = builder.base_url(url);
         }
-        if let Some(value) = env_var("CLOUDFLARE_ACCESS_API_TOKEN") {
+        if let Some(value) = env_var("CLOUDFLARE_API_TOKEN") {
             builder = builder.api_token(value);
         }
-        if let Some(value) = env_var("CLOUDFLARE_ACCESS_API_EMAIL") {
+        if let Some(value) = env_var("CLOUDFLARE_EMAIL") {
             builder = builder.api_email(value);
         }
-        if let Some(value) = env_var("CLOUDFLARE_ACCESS_API_KEY") {
+        if let Some(value) = env_var("CLOUDFLARE_API_KEY") {
             builder = builder.api_key(value);
         }
         builder

@@ -120,8 +120,8 @@ impl std::hash::Hash for AccessFilterOperator {
 impl std::str::FromStr for AccessFilterOperator {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
     }
 }
 
@@ -623,8 +623,8 @@ impl std::hash::Hash for LogDirection {
 impl std::str::FromStr for LogDirection {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
     }
 }
 
@@ -702,8 +702,8 @@ impl std::hash::Hash for AuthenticationLogEmailOp {
 impl std::str::FromStr for AuthenticationLogEmailOp {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
     }
 }
 
@@ -781,8 +781,8 @@ impl std::hash::Hash for ScimUpdateLogStatus {
 impl std::str::FromStr for ScimUpdateLogStatus {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
     }
 }
 
@@ -858,8 +858,8 @@ impl std::hash::Hash for ScimUpdateLogResourceType {
 impl std::str::FromStr for ScimUpdateLogResourceType {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
     }
 }
 
@@ -939,8 +939,8 @@ impl std::hash::Hash for ScimUpdateLogRequestMethod {
 impl std::str::FromStr for ScimUpdateLogRequestMethod {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
     }
 }
 

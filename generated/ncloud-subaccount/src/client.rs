@@ -31,7 +31,7 @@ pub(crate) mod scheme {
 
 /// A client for the NAVER Cloud Platform Sub Account API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -48,15 +48,10 @@ impl Client {
         self.core.base_url()
     }
 
-    /// A client configured from the environment (see [`ClientBuilder::from_env`]); fails when no credential is set, or only part of one.
+    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]); fails when no credential is set, or only part of one.
     pub fn from_env() -> Result<Client, Error> {
         crate::runtime::transport::require_env(
-                &[
-                    &[
-                        "NCLOUD_SUBACCOUNT_NCP_APIGW_V2_ACCESS_KEY",
-                        "NCLOUD_SUBACCOUNT_NCP_APIGW_V2_SECRET_KEY",
-                    ],
-                ],
+                &[&["NCLOUD_ACCESS_KEY", "NCLOUD_SECRET_KEY"]],
             )
             .map_err(Error::Config)?;
         ClientBuilder::from_env().build()
@@ -135,19 +130,19 @@ impl ClientBuilder {
 
     /// A builder set up from the environment, with each of these variables that is set:
     ///
-    /// - `NCLOUD_SUBACCOUNT_BASE_URL`: the base URL
-    /// - `NCLOUD_SUBACCOUNT_NCP_APIGW_V2_ACCESS_KEY` and `NCLOUD_SUBACCOUNT_NCP_APIGW_V2_SECRET_KEY`: NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key
+    /// - `NCLOUD_BASE_URL`: the base URL
+    /// - `NCLOUD_ACCESS_KEY` and `NCLOUD_SECRET_KEY`: NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key
     ///
     /// Setters called after it override what it read.
     pub fn from_env() -> Self {
         use crate::runtime::transport::env_var;
         let mut builder = Self::default();
-        if let Some(url) = env_var("NCLOUD_SUBACCOUNT_BASE_URL") {
+        if let Some(url) = env_var("NCLOUD_BASE_URL") {
             builder = builder.base_url(url);
         }
         if let (Some(first), Some(second)) = (
-            env_var("NCLOUD_SUBACCOUNT_NCP_APIGW_V2_ACCESS_KEY"),
-            env_var("NCLOUD_SUBACCOUNT_NCP_APIGW_V2_SECRET_KEY"),
+            env_var("NCLOUD_ACCESS_KEY"),
+            env_var("NCLOUD_SECRET_KEY"),
         ) {
             builder = builder.ncp_apigw_v2(first, second);
         }
@@ -168,12 +163,14 @@ impl ClientBuilder {
     ///   keyed with the secret key that belongs to the access key, of the
     ///   string to sign:
     ///
-    /// {METHOD} {path-and-query}\n{timestamp}\n{access key}
+    ///   ```text
+    ///   {METHOD} {path-and-query}\n{timestamp}\n{access key}
+    ///   ```
     ///
-    /// that is, the HTTP method, one space, the request path including the
-    /// query string (e.g. `GET /api/v1/users/{subAccountId}/last-access-summary`),
-    /// a newline, the same timestamp as in `x-ncp-apigw-timestamp`, a
-    /// newline, and the access key.
+    ///   that is, the HTTP method, one space, the request path including the
+    ///   query string (e.g. `GET /api/v1/users/{subAccountId}/last-access-summary`),
+    ///   a newline, the same timestamp as in `x-ncp-apigw-timestamp`, a
+    ///   newline, and the access key.
     pub fn ncp_apigw_v2(
         mut self,
         access_key: impl Into<String>,

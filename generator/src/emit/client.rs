@@ -387,11 +387,7 @@ fn from_env(api: &Api) -> (TokenStream, TokenStream) {
             });
         }
     }
-    let groups = api.schemes.iter().flat_map(|scheme| {
-        let flow = scheme.oauth.client_credentials.as_ref().map(|flow| flow.env.to_vec());
-        std::iter::once(scheme.env.clone()).chain(flow)
-    });
-    let groups = groups.map(|names| quote!(&[#(#names),*]));
+    let groups = env_groups(api).into_iter().map(|names| quote!(&[#(#names),*]));
     let doc = doc_attrs([
         Some("A builder set up from the environment, with each of these variables that is set:"),
         Some(documented.join("\n").as_str()),
@@ -424,6 +420,42 @@ fn from_env(api: &Api) -> (TokenStream, TokenStream) {
         }
     };
     (builder, client)
+}
+
+/// The sets of variables that each make a usable credential: per combination of schemes an
+/// operation accepts (each scheme its token or key, or its OAuth2 client credentials), or per
+/// scheme where no operation names one.
+fn env_groups(api: &Api) -> Vec<Vec<String>> {
+    let options = |scheme: &crate::ir::SecurityScheme| {
+        let flow = scheme.oauth.client_credentials.as_ref().map(|flow| flow.env.to_vec());
+        std::iter::once(scheme.env.clone()).chain(flow).collect::<Vec<_>>()
+    };
+    let mut combinations: Vec<Vec<crate::ir::SchemeId>> = Vec::new();
+    for alternative in api.groups.iter().flat_map(|g| &g.operations).flat_map(|op| &op.security.alternatives) {
+        if !combinations.contains(alternative) {
+            combinations.push(alternative.clone());
+        }
+    }
+    if combinations.is_empty() {
+        combinations = (0..api.schemes.len()).map(|index| vec![crate::ir::SchemeId(index)]).collect();
+    }
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for combination in combinations {
+        let mut sets: Vec<Vec<String>> = vec![Vec::new()];
+        for id in combination {
+            let choices = options(&api.schemes[id.0]);
+            sets = sets
+                .iter()
+                .flat_map(|set| choices.iter().map(move |choice| set.iter().chain(choice).cloned().collect()))
+                .collect();
+        }
+        for set in sets {
+            if !groups.contains(&set) {
+                groups.push(set);
+            }
+        }
+    }
+    groups
 }
 
 /// Which credentials are in play, for docs.

@@ -24,7 +24,7 @@ pub fn error_module(api: &Api) -> TokenStream {
         #![doc = " Errors."]
         #types_import
 
-        /// Everything that can go wrong with a call. [`Error::Api`] carries the HTTP status, the
+        /// Everything that can go wrong with a call. `Error::Api` carries the HTTP status, the
         /// API's error messages, the typed error body and the raw body.
         pub type Error = crate::runtime::error::Error<ErrorBody>;
 

@@ -191,8 +191,8 @@ fn enum_def(
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
-            fn from_str(value: &str) -> #result<Self, Self::Err> {
-                Ok(Self::from(value))
+            fn from_str(value: &str) -> #result<Self, std::convert::Infallible> {
+                #result::Ok(Self::from(value))
             }
         }
 
@@ -290,8 +290,8 @@ fn constants_def(types: Types<'_>, name: &proc_macro2::Ident, doc: Option<&str>,
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
-            fn from_str(value: &str) -> #result<Self, Self::Err> {
-                Ok(Self::from(value))
+            fn from_str(value: &str) -> #result<Self, std::convert::Infallible> {
+                #result::Ok(Self::from(value))
             }
         }
 

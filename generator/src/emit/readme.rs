@@ -71,6 +71,20 @@ pub fn readme(api: &Api) -> String {
         for scheme in &api.schemes {
             let summary = super::client::scheme_summary(&scheme.kind);
             let _ = writeln!(out, "- `ClientBuilder::{}`: {summary}", crate::naming::bare(&scheme.setter));
+            let flows = [
+                (&scheme.oauth.client_credentials, "OAuth2 client credentials"),
+                (&scheme.oauth.refresh, "an OAuth2 refresh token"),
+            ];
+            for (flow, what) in flows {
+                if let Some(flow) = flow {
+                    let _ = writeln!(
+                        out,
+                        "- `ClientBuilder::{}`: {what}; the client gets its tokens from {} and renews them",
+                        crate::naming::bare(&flow.setter),
+                        escape::code_span(&flow.url)
+                    );
+                }
+            }
         }
         out.push('\n');
     }

@@ -72,7 +72,7 @@ pub fn stream_methods(types: Types<'_>, op: &Operation, stream: &Stream, reply: 
     });
     quote! {
         /// The longest wait for the next item of [`Self::stream`] before the stream ends with
-        /// [`Error::Timeout`]; by default it may wait as long as the server stays connected.
+        /// `Error::Timeout`; by default it may wait as long as the server stays connected.
         pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
             self.options.idle_timeout = Some(idle_timeout);
             self

@@ -170,7 +170,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     .unwrap_or_else(|| fallback_id(&method.to_ascii_lowercase(), path));
                 let shared = (&item.parameters[..], &item_at);
                 let owner = naming::owner(&tag, self.package);
-                let build = self.operation(path, method, op, shared, op_at, &id, &owner)?;
+                let build = self.operation((path, method), op, shared, op_at, &id, &owner)?;
                 pending.push(Pending { tag, id, build });
             }
         }
@@ -183,8 +183,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
 
     fn operation(
         &mut self,
-        path: &str,
-        method: &str,
+        (path, method): (&str, &str),
         op: &openapiv3::Operation,
         shared: (&[ReferenceOr<Parameter>], &Pointer),
         at: &Pointer,

@@ -164,7 +164,7 @@ impl ClientCore {
     /// Sends a request and reads its answer as `reply` says: retried where that is safe,
     /// each attempt built and signed afresh (so signatures carry a fresh timestamp) and
     /// limited by the timeout.
-    pub async fn send<T, B, I>(&self, request: Request, reply: Reply<T, B>) -> Result<Response<T, I>, Error<B>>
+    pub async fn send<T, B, I>(&self, request: Request, reply: Reply<T, B, I>) -> Result<Response<T, I>, Error<B>>
     where
         B: From<serde_json::Value>,
         I: serde::de::DeserializeOwned,
@@ -174,7 +174,7 @@ impl ClientCore {
     }
 
     /// Sends a request and reads its answer whole, for [`Self::send`].
-    async fn exchange<T, B, I>(&self, request: Request, reply: Reply<T, B>) -> Result<Response<T, I>, Error<B>>
+    async fn exchange<T, B, I>(&self, request: Request, reply: Reply<T, B, I>) -> Result<Response<T, I>, Error<B>>
     where
         B: From<serde_json::Value>,
         I: serde::de::DeserializeOwned,

@@ -93,10 +93,12 @@ impl fmt::Display for ApiMessage {
 
 /// How one operation's answer is read: its declared error bodies, the API's envelope if it
 /// answers in one, and where the success value is.
-pub struct Reply<T, B> {
+/// `I` is the type of the envelope's `result_info`.
+pub struct Reply<T, B, I = serde_json::Value> {
     errors: fn(StatusCode, &[u8]) -> Option<B>,
     envelope: Option<&'static Envelope>,
     success: Success<T>,
+    info: std::marker::PhantomData<fn() -> I>,
 }
 
 enum Success<T> {
@@ -108,7 +110,7 @@ enum Success<T> {
 
 type ResultError = serde_path_to_error::Error<serde_json::Error>;
 
-impl<T, B> Reply<T, B> {
+impl<T, B, I> Reply<T, B, I> {
     /// The success body is the value, read by `read` ([`json`], [`text`], [`bytes`],
     /// [`empty`], or an operation's own decoding by status); `errors` reads the body the
     /// operation declares for an error status, and an error's messages are read from the
@@ -119,11 +121,11 @@ impl<T, B> Reply<T, B> {
         envelope: Option<&'static Envelope>,
         read: fn(StatusCode, &[u8]) -> Result<T, Mismatch>,
     ) -> Self {
-        Reply { errors, envelope, success: Success::Body(read) }
+        Reply { errors, envelope, success: Success::Body(read), info: std::marker::PhantomData }
     }
 }
 
-impl<T: DeserializeOwned, B> Reply<T, B> {
+impl<T: DeserializeOwned, B, I> Reply<T, B, I> {
     /// The success body is an envelope whose `result` is the value.
     #[allow(dead_code, reason = "used by crates whose API answers in an envelope")]
     pub fn enveloped(errors: fn(StatusCode, &[u8]) -> Option<B>, envelope: &'static Envelope) -> Self {
@@ -131,14 +133,15 @@ impl<T: DeserializeOwned, B> Reply<T, B> {
             errors,
             envelope: Some(envelope),
             success: Success::Enveloped(envelope, serde_path_to_error::deserialize),
+            info: std::marker::PhantomData,
         }
     }
 }
 
-impl<T, B: From<serde_json::Value>> Reply<T, B> {
+impl<T, B: From<serde_json::Value>, I: DeserializeOwned> Reply<T, B, I> {
     /// The response for a success status, an [`Error::Api`] for an error status or an
     /// envelope that says `success: false`.
-    pub(super) fn read<I: DeserializeOwned>(
+    pub(super) fn read(
         &self,
         operation: &'static str,
         status: StatusCode,

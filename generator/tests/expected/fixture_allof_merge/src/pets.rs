@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `pets`.
 #[derive(Debug, Clone)]
@@ -24,6 +24,17 @@ impl Pets {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_allof_merge::Error> {
+    /// let client = fixture_allof_merge::Client::from_env()?;
+    /// let answer = client.pets().get_pet("id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pet(&self, id: impl Into<String>) -> GetPet {
         GetPet {
             client: self.client.clone(),
@@ -84,7 +95,7 @@ impl GetPet {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -92,13 +103,18 @@ impl GetPet {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getPet",
+            method: "GET",
+            path: "/pets/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/pets/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -3,6 +3,7 @@
 //! Request and response types of the allOf merge API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Named {
     /// The name.
     pub name: String,
@@ -11,7 +12,18 @@ pub struct Named {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Named {
+    /// A value with the required members, every optional one unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Aged {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<i32>,
@@ -25,6 +37,7 @@ pub struct Aged {
 
 /// Properties and `required` are unioned across members; nested allOf is flattened.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// The name.
     pub name: String,
@@ -37,12 +50,25 @@ pub struct Pet {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Pet {
+    /// A value with the required members, every optional one unset.
+    pub fn new(name: impl Into<String>, age: i32) -> Self {
+        Self {
+            name: name.into(),
+            age,
+            tag: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 /// An allOf of one $ref is that type.
 pub type OnlyRef = Named;
 
 pub type RefWithDescription = Aged;
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Owner {
     /// Inline allOf around a ref.
     #[serde(default, skip_serializing_if = "Option::is_none")]

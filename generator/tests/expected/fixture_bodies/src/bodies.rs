@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `bodies`.
 #[derive(Debug, Clone)]
@@ -24,6 +24,21 @@ impl Bodies {
     ///
     /// Arguments:
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_bodies::Error> {
+    /// let client = fixture_bodies::Client::from_env()?;
+    /// let answer = client
+    ///     .bodies()
+    ///     .create_token(fixture_bodies::types::CreateTokenBody::new("grant_type"))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_token(&self, body: types::CreateTokenBody) -> CreateToken {
         CreateToken {
             client: self.client.clone(),
@@ -36,6 +51,20 @@ impl Bodies {
     ///
     /// Arguments:
     /// - `file`: The file's contents.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_bodies::Error> {
+    /// let client = fixture_bodies::Client::from_env()?;
+    /// client
+    ///     .bodies()
+    ///     .upload_file(fixture_bodies::Upload::from(Vec::<u8>::new()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_file(&self, file: impl Into<crate::Upload>) -> UploadFile {
         UploadFile {
             client: self.client.clone(),
@@ -52,6 +81,20 @@ impl Bodies {
     /// Arguments:
     /// - `id`
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_bodies::Error> {
+    /// let client = fixture_bodies::Client::from_env()?;
+    /// client
+    ///     .bodies()
+    ///     .put_content("id", fixture_bodies::Upload::from(Vec::<u8>::new()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_content(
         &self,
         id: impl Into<String>,
@@ -66,6 +109,16 @@ impl Bodies {
     }
 
     /// `POST /notes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_bodies::Error> {
+    /// let client = fixture_bodies::Client::from_env()?;
+    /// client.bodies().add_note().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_note(&self) -> AddNote {
         AddNote {
             client: self.client.clone(),
@@ -78,6 +131,16 @@ impl Bodies {
     ///
     /// Arguments:
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_bodies::Error> {
+    /// let client = fixture_bodies::Client::from_env()?;
+    /// client.bodies().choose(fixture_bodies::types::ChooseBody::default()).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn choose(&self, body: types::ChooseBody) -> Choose {
         Choose {
             client: self.client.clone(),
@@ -140,7 +203,7 @@ impl CreateToken {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateTokenResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -148,13 +211,18 @@ impl CreateToken {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "createToken",
+            method: "POST",
+            path: "/tokens",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/tokens");
-        request.form(&self.body, "application/x-www-form-urlencoded", &[])?;
+        request.form(&self.body, "application/x-www-form-urlencoded", &[]);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -241,7 +309,7 @@ impl UploadFile {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -249,19 +317,24 @@ impl UploadFile {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "uploadFile",
+            method: "POST",
+            path: "/files",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.multipart();
         request.path("/files");
         request.file_part("file", &self.file);
-        request.part("title", &self.title)?;
-        request.part("labels", &self.labels)?;
+        request.part("title", &self.title);
+        request.part("labels", &self.labels);
         if let Some(file) = &self.thumbnail {
             request.file_part("thumbnail", file);
         }
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -328,7 +401,7 @@ impl PutContent {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -336,15 +409,20 @@ impl PutContent {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::PUT, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "putContent",
+            method: "PUT",
+            path: "/files/{id}/content",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/files/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.path("/content");
         request.upload(&self.body, "application/octet-stream");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -416,7 +494,7 @@ impl AddNote {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -424,15 +502,20 @@ impl AddNote {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "addNote",
+            method: "POST",
+            path: "/notes",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/notes");
         if let Some(body) = &self.body {
             request.text(body, "text/plain");
         }
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -498,7 +581,7 @@ impl Choose {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -506,13 +589,18 @@ impl Choose {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "choose",
+            method: "POST",
+            path: "/choices",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/choices");
-        request.json(&self.body, "application/json")?;
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -3,6 +3,7 @@
 //! Request and response types of the Bodies API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTokenBody {
     pub grant_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12,7 +13,19 @@ pub struct CreateTokenBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl CreateTokenBody {
+    /// A value with the required members, every optional one unset.
+    pub fn new(grant_type: impl Into<String>) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            scope: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
@@ -22,6 +35,7 @@ pub struct CreateTokenResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChooseBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Operations tagged `chat`.
 #[derive(Debug, Clone)]
@@ -26,10 +26,30 @@ impl Chat {
     ///
     /// Arguments:
     /// - `body`: the request body
-    pub fn create_chat_completion(
-        &self,
-        body: types::ChatRequest,
-    ) -> CreateChatCompletion {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
+    /// let client = fixture_chat_stream::Client::from_env()?;
+    /// let answer = client
+    ///     .chat()
+    ///     .create_completion(
+    ///         fixture_chat_stream::types::ChatRequest::new(
+    ///             "model",
+    ///             vec![
+    ///                 fixture_chat_stream::types::Message::new(fixture_chat_stream::types::MessageRole::System,
+    ///                 "content")
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_completion(&self, body: types::ChatRequest) -> CreateChatCompletion {
         CreateChatCompletion {
             client: self.client.clone(),
             body,
@@ -43,6 +63,17 @@ impl Chat {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
+    /// let client = fixture_chat_stream::Client::from_env()?;
+    /// let answer = client.chat().stream_conversation("id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stream_conversation(&self, id: impl Into<String>) -> StreamConversation {
         StreamConversation {
             client: self.client.clone(),
@@ -54,6 +85,17 @@ impl Chat {
     /// Notifications, as the server sends them.
     ///
     /// `GET /notifications`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
+    /// let client = fixture_chat_stream::Client::from_env()?;
+    /// let answer = client.chat().follow_notifications().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn follow_notifications(&self) -> FollowNotifications {
         FollowNotifications {
             client: self.client.clone(),
@@ -62,7 +104,7 @@ impl Chat {
     }
 }
 
-/// Request builder for [`Chat::create_chat_completion`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Chat::create_completion`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateChatCompletion {
@@ -118,7 +160,7 @@ impl CreateChatCompletion {
         if let Some(asked) = &mut self.body.stream {
             *asked = false;
         }
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, runtime::response::json))
@@ -126,7 +168,7 @@ impl CreateChatCompletion {
     }
 
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
-    /// [`Error::Timeout`]; by default it may wait as long as the server stays connected.
+    /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
         self.options.idle_timeout = Some(idle_timeout);
         self
@@ -151,6 +193,7 @@ impl CreateChatCompletion {
     ) -> runtime::paging::BoxStream<Result<types::ChatChunk, Error>> {
         self.body.stream = Some(true);
         let settings = runtime::stream::Settings {
+            operation: "createChatCompletion",
             format: runtime::stream::Format::Events,
             sentinel: Some("[DONE]"),
             idle_timeout: self.options.idle_timeout,
@@ -161,10 +204,10 @@ impl CreateChatCompletion {
         | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
             let this = self.clone();
             Box::pin(async move {
-                let (client, mut request) = this.into_request()?;
+                let (client, mut request) = this.into_request();
                 request.accept("text/event-stream");
                 if let Some(id) = &last_event_id {
-                    request.header("Last-Event-ID", id)?;
+                    request.header("Last-Event-ID", id);
                 }
                 client
                     .core()
@@ -183,13 +226,18 @@ impl CreateChatCompletion {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "createChatCompletion",
+            method: "POST",
+            path: "/chat/completions",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/chat/completions");
-        request.json(&self.body, "application/json")?;
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -268,7 +316,7 @@ impl StreamConversation {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::text))
@@ -276,7 +324,7 @@ impl StreamConversation {
     }
 
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
-    /// [`Error::Timeout`]; by default it may wait as long as the server stays connected.
+    /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
         self.options.idle_timeout = Some(idle_timeout);
         self
@@ -298,6 +346,7 @@ impl StreamConversation {
         self,
     ) -> runtime::paging::BoxStream<Result<types::StreamConversationEvent, Error>> {
         let settings = runtime::stream::Settings {
+            operation: "streamConversation",
             format: runtime::stream::Format::Events,
             sentinel: None,
             idle_timeout: self.options.idle_timeout,
@@ -308,10 +357,10 @@ impl StreamConversation {
         | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
             let this = self.clone();
             Box::pin(async move {
-                let (client, mut request) = this.into_request()?;
+                let (client, mut request) = this.into_request();
                 request.accept("text/event-stream");
                 if let Some(id) = &last_event_id {
-                    request.header("Last-Event-ID", id)?;
+                    request.header("Last-Event-ID", id);
                 }
                 client
                     .core()
@@ -330,15 +379,20 @@ impl StreamConversation {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "streamConversation",
+            method: "GET",
+            path: "/conversations/{id}/events",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("text/event-stream");
         request.path("/conversations/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.path("/events");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -404,7 +458,7 @@ impl FollowNotifications {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::text))
@@ -412,7 +466,7 @@ impl FollowNotifications {
     }
 
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
-    /// [`Error::Timeout`]; by default it may wait as long as the server stays connected.
+    /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
         self.options.idle_timeout = Some(idle_timeout);
         self
@@ -433,6 +487,7 @@ impl FollowNotifications {
     /// The request is retried only before the answer begins; the timeout covers the wait for the response headers, and [`Self::idle_timeout`] the wait between items. An item that does not decode is an error item, and the stream goes on.
     pub fn stream(self) -> runtime::paging::BoxStream<Result<crate::Event, Error>> {
         let settings = runtime::stream::Settings {
+            operation: "followNotifications",
             format: runtime::stream::Format::Events,
             sentinel: Some("[END]"),
             idle_timeout: self.options.idle_timeout,
@@ -443,10 +498,10 @@ impl FollowNotifications {
         | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
             let this = self.clone();
             Box::pin(async move {
-                let (client, mut request) = this.into_request()?;
+                let (client, mut request) = this.into_request();
                 request.accept("text/event-stream");
                 if let Some(id) = &last_event_id {
-                    request.header("Last-Event-ID", id)?;
+                    request.header("Last-Event-ID", id);
                 }
                 client
                     .core()
@@ -461,13 +516,18 @@ impl FollowNotifications {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "followNotifications",
+            method: "GET",
+            path: "/notifications",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("text/event-stream");
         request.path("/notifications");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

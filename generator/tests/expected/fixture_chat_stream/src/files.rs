@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `files`.
 #[derive(Debug, Clone)]
@@ -27,6 +27,21 @@ impl Files {
     /// Arguments:
     /// - `file`
     /// - `purpose`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
+    /// let client = fixture_chat_stream::Client::from_env()?;
+    /// let answer = client
+    ///     .files()
+    ///     .upload_file(fixture_chat_stream::Upload::from(Vec::<u8>::new()), "purpose")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_file(
         &self,
         file: impl Into<crate::Upload>,
@@ -46,6 +61,17 @@ impl Files {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
+    /// let client = fixture_chat_stream::Client::from_env()?;
+    /// let answer = client.files().download_file("id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_file(&self, id: impl Into<String>) -> DownloadFile {
         DownloadFile {
             client: self.client.clone(),
@@ -61,6 +87,20 @@ impl Files {
     /// Arguments:
     /// - `id`
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
+    /// let client = fixture_chat_stream::Client::from_env()?;
+    /// client
+    ///     .files()
+    ///     .replace_file("id", fixture_chat_stream::Upload::from(Vec::<u8>::new()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_file(
         &self,
         id: impl Into<String>,
@@ -127,7 +167,7 @@ impl UploadFile {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::StoredFile>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -135,15 +175,20 @@ impl UploadFile {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "uploadFile",
+            method: "POST",
+            path: "/files",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.multipart();
         request.path("/files");
         request.file_part("file", &self.file);
-        request.part("purpose", &self.purpose)?;
+        request.part("purpose", &self.purpose);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -209,7 +254,7 @@ impl DownloadFile {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
@@ -221,13 +266,13 @@ impl DownloadFile {
     /// the wait for the response headers.
     pub fn stream(self) -> runtime::paging::BoxStream<Result<::bytes::Bytes, Error>> {
         let opening = Box::pin(async move {
-            let (client, request) = self.into_request()?;
+            let (client, request) = self.into_request();
             client
                 .core()
                 .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
                 .await
         });
-        runtime::body::chunks(opening)
+        runtime::body::chunks("downloadFile", opening)
     }
 
     /// Sends the request and writes the answer to a file as it arrives, returning how many
@@ -236,19 +281,24 @@ impl DownloadFile {
         self,
         path: impl AsRef<std::path::Path>,
     ) -> Result<u64, Error> {
-        runtime::body::save(self.stream(), path.as_ref()).await
+        runtime::body::save("downloadFile", self.stream(), path.as_ref()).await
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "downloadFile",
+            method: "GET",
+            path: "/files/{id}/content",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("application/octet-stream");
         request.path("/files/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.path("/content");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -315,7 +365,7 @@ impl ReplaceFile {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -323,15 +373,20 @@ impl ReplaceFile {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::PUT, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "replaceFile",
+            method: "PUT",
+            path: "/files/{id}/content",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/files/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.path("/content");
         request.upload(&self.body, "application/octet-stream");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

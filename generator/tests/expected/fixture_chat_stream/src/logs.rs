@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `logs`.
 #[derive(Debug, Clone)]
@@ -23,7 +23,18 @@ impl Logs {
     /// Every log line, one JSON object per line.
     ///
     /// `GET /logs/export`
-    pub fn export_logs(&self) -> ExportLogs {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
+    /// let client = fixture_chat_stream::Client::from_env()?;
+    /// let answer = client.logs().export().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn export(&self) -> ExportLogs {
         ExportLogs {
             client: self.client.clone(),
             options: Default::default(),
@@ -33,6 +44,17 @@ impl Logs {
     /// The log as a JSON text sequence, described as a list.
     ///
     /// `GET /logs/sequence`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
+    /// let client = fixture_chat_stream::Client::from_env()?;
+    /// let answer = client.logs().log_sequence().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn log_sequence(&self) -> LogSequence {
         LogSequence {
             client: self.client.clone(),
@@ -41,7 +63,7 @@ impl Logs {
     }
 }
 
-/// Request builder for [`Logs::export_logs`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Logs::export`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExportLogs {
@@ -92,7 +114,7 @@ impl ExportLogs {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
@@ -100,7 +122,7 @@ impl ExportLogs {
     }
 
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
-    /// [`Error::Timeout`]; by default it may wait as long as the server stays connected.
+    /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
         self.options.idle_timeout = Some(idle_timeout);
         self
@@ -111,6 +133,7 @@ impl ExportLogs {
     /// The request is retried only before the answer begins; the timeout covers the wait for the response headers, and [`Self::idle_timeout`] the wait between items. An item that does not decode is an error item, and the stream goes on.
     pub fn stream(self) -> runtime::paging::BoxStream<Result<types::LogLine, Error>> {
         let settings = runtime::stream::Settings {
+            operation: "exportLogs",
             format: runtime::stream::Format::JsonLines,
             sentinel: None,
             idle_timeout: self.options.idle_timeout,
@@ -121,10 +144,10 @@ impl ExportLogs {
         | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
             let this = self.clone();
             Box::pin(async move {
-                let (client, mut request) = this.into_request()?;
+                let (client, mut request) = this.into_request();
                 request.accept("application/x-ndjson");
                 if let Some(id) = &last_event_id {
-                    request.header("Last-Event-ID", id)?;
+                    request.header("Last-Event-ID", id);
                 }
                 client
                     .core()
@@ -143,13 +166,18 @@ impl ExportLogs {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "exportLogs",
+            method: "GET",
+            path: "/logs/export",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("application/x-ndjson");
         request.path("/logs/export");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -215,7 +243,7 @@ impl LogSequence {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
@@ -223,7 +251,7 @@ impl LogSequence {
     }
 
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
-    /// [`Error::Timeout`]; by default it may wait as long as the server stays connected.
+    /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
         self.options.idle_timeout = Some(idle_timeout);
         self
@@ -234,6 +262,7 @@ impl LogSequence {
     /// The request is retried only before the answer begins; the timeout covers the wait for the response headers, and [`Self::idle_timeout`] the wait between items. An item that does not decode is an error item, and the stream goes on.
     pub fn stream(self) -> runtime::paging::BoxStream<Result<types::LogLine, Error>> {
         let settings = runtime::stream::Settings {
+            operation: "logSequence",
             format: runtime::stream::Format::JsonSeq,
             sentinel: None,
             idle_timeout: self.options.idle_timeout,
@@ -244,10 +273,10 @@ impl LogSequence {
         | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
             let this = self.clone();
             Box::pin(async move {
-                let (client, mut request) = this.into_request()?;
+                let (client, mut request) = this.into_request();
                 request.accept("application/json-seq");
                 if let Some(id) = &last_event_id {
-                    request.header("Last-Event-ID", id)?;
+                    request.header("Last-Event-ID", id);
                 }
                 client
                     .core()
@@ -266,13 +295,18 @@ impl LogSequence {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "logSequence",
+            method: "GET",
+            path: "/logs/sequence",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("application/json-seq");
         request.path("/logs/sequence");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

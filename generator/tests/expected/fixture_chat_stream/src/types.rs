@@ -3,6 +3,7 @@
 //! Request and response types of the Chat streams API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoredFile {
     pub id: String,
     pub bytes: i64,
@@ -13,11 +14,24 @@ pub struct StoredFile {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl StoredFile {
+    /// A value with the required members, every optional one unset.
+    pub fn new(id: impl Into<String>, bytes: i64) -> Self {
+        Self {
+            id: id.into(),
+            bytes,
+            filename: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatRequest {
     pub model: String,
     pub messages: Vec<Message>,
-    /// Whether to send partial results as server-sent events, the stream ending with a data: [DONE] message.
+    /// Whether to send partial results as server-sent events, the stream ending with a data: \[DONE\] message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -25,7 +39,20 @@ pub struct ChatRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatRequest {
+    /// A value with the required members, every optional one unset.
+    pub fn new(model: impl Into<String>, messages: Vec<Message>) -> Self {
+        Self {
+            model: model.into(),
+            messages,
+            stream: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     pub role: MessageRole,
     pub content: String,
@@ -34,7 +61,19 @@ pub struct Message {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Message {
+    /// A value with the required members, every optional one unset.
+    pub fn new(role: MessageRole, content: impl Into<String>) -> Self {
+        Self {
+            role,
+            content: content.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatCompletion {
     pub id: String,
     pub choices: Vec<Message>,
@@ -43,7 +82,19 @@ pub struct ChatCompletion {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatCompletion {
+    /// A value with the required members, every optional one unset.
+    pub fn new(id: impl Into<String>, choices: Vec<Message>) -> Self {
+        Self {
+            id: id.into(),
+            choices,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatChunk {
     pub id: String,
     pub delta: String,
@@ -52,7 +103,19 @@ pub struct ChatChunk {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatChunk {
+    /// A value with the required members, every optional one unset.
+    pub fn new(id: impl Into<String>, delta: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            delta: delta.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LogLine {
     pub at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,7 +126,20 @@ pub struct LogLine {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl LogLine {
+    /// A value with the required members, every optional one unset.
+    pub fn new(at: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            at: at.into(),
+            level: None,
+            message: message.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -72,8 +148,9 @@ pub struct ValidationError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum MessageRole {
     /// `system`
     System,
@@ -83,6 +160,29 @@ pub enum MessageRole {
     Assistant,
     /// A value this client does not know yet, kept as sent.
     Other(String),
+}
+
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for MessageRole {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for MessageRole {}
+impl std::hash::Hash for MessageRole {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for MessageRole {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
 }
 
 impl MessageRole {
@@ -130,6 +230,7 @@ impl std::fmt::Display for MessageRole {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StreamConversationEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<StreamConversationEventEvent>,
@@ -141,8 +242,21 @@ pub struct StreamConversationEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+impl StreamConversationEvent {
+    /// A value with the required members, every optional one unset.
+    pub fn new(data: ChatChunk) -> Self {
+        Self {
+            event: None,
+            id: None,
+            data,
+            extra: Default::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum StreamConversationEventEvent {
     /// `started`
     Started,
@@ -152,6 +266,29 @@ pub enum StreamConversationEventEvent {
     Done,
     /// A value this client does not know yet, kept as sent.
     Other(String),
+}
+
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for StreamConversationEventEvent {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for StreamConversationEventEvent {}
+impl std::hash::Hash for StreamConversationEventEvent {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for StreamConversationEventEvent {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
 }
 
 impl StreamConversationEventEvent {

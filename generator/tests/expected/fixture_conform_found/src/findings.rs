@@ -5,10 +5,10 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `findings`.
 #[derive(Debug, Clone)]
@@ -27,6 +27,17 @@ impl Findings {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().download_report("id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_report(&self, id: impl Into<String>) -> DownloadReport {
         DownloadReport {
             client: self.client.clone(),
@@ -41,6 +52,20 @@ impl Findings {
     ///
     /// Arguments:
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// client
+    ///     .findings()
+    ///     .set_banner(fixture_conform_found::types::SetBannerBody::new("message"))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_banner(&self, body: types::SetBannerBody) -> SetBanner {
         SetBanner {
             client: self.client.clone(),
@@ -56,6 +81,21 @@ impl Findings {
     /// Arguments:
     /// - `name`
     /// - `file`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client
+    ///     .findings()
+    ///     .upload_file("name", fixture_conform_found::Upload::from(Vec::<u8>::new()))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_file(
         &self,
         name: impl Into<String>,
@@ -77,6 +117,24 @@ impl Findings {
     /// Arguments:
     /// - `settings`
     /// - `file`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client
+    ///     .findings()
+    ///     .upload(
+    ///         fixture_conform_found::types::UploadBodySettings::new(1),
+    ///         fixture_conform_found::Upload::from(Vec::<u8>::new()),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload(
         &self,
         settings: types::UploadBodySettings,
@@ -97,6 +155,17 @@ impl Findings {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().get_board("id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_board(&self, id: impl Into<String>) -> GetBoard {
         GetBoard {
             client: self.client.clone(),
@@ -111,6 +180,21 @@ impl Findings {
     ///
     /// Arguments:
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client
+    ///     .findings()
+    ///     .create_account(fixture_conform_found::types::AccountPartial::default())
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_account(&self, body: types::AccountRequest) -> CreateAccount {
         CreateAccount {
             client: self.client.clone(),
@@ -122,6 +206,17 @@ impl Findings {
     /// A nullable array that is not exploded: Prism splits only `type: array` (mock-wrong where the list is sent).
     ///
     /// `GET /search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().search().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(&self) -> Search {
         Search {
             client: self.client.clone(),
@@ -133,6 +228,17 @@ impl Findings {
     /// A content key that is not a media type, before the JSON one: Prism stops when it checks its own answer (mock-wrong).
     ///
     /// `POST /token`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().renew_token().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn renew_token(&self) -> RenewToken {
         RenewToken {
             client: self.client.clone(),
@@ -143,6 +249,17 @@ impl Findings {
     /// Called by a new mock after the one before stopped.
     ///
     /// `GET /after-the-crash`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().after_the_crash().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn after_the_crash(&self) -> AfterTheCrash {
         AfterTheCrash {
             client: self.client.clone(),
@@ -156,6 +273,17 @@ impl Findings {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().get_gift_list(1).send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_gift_list(&self, id: i64) -> GetGiftList {
         GetGiftList {
             client: self.client.clone(),
@@ -167,6 +295,17 @@ impl Findings {
     /// An answer with an example and no schema, which Prism gives only when asked for it.
     ///
     /// `GET /examples`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().example_only().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn example_only(&self) -> ExampleOnly {
         ExampleOnly {
             client: self.client.clone(),
@@ -180,6 +319,21 @@ impl Findings {
     ///
     /// Arguments:
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client
+    ///     .findings()
+    ///     .create_widget(fixture_conform_found::types::Widget::new("name"))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_widget(&self, body: types::Widget) -> CreateWidget {
         CreateWidget {
             client: self.client.clone(),
@@ -194,6 +348,17 @@ impl Findings {
     ///
     /// Arguments:
     /// - `user_agent`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().configuration("User-Agent").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn configuration(&self, user_agent: impl Into<String>) -> Configuration {
         Configuration {
             client: self.client.clone(),
@@ -205,6 +370,17 @@ impl Findings {
     /// A required multipart body whose parts are all optional still needs one.
     ///
     /// `POST /imports`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().import_file().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn import_file(&self) -> ImportFile {
         ImportFile {
             client: self.client.clone(),
@@ -216,6 +392,17 @@ impl Findings {
     /// An answer of any media type that is a string is read as text.
     ///
     /// `POST /receipts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client.findings().scan_receipt().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn scan_receipt(&self) -> ScanReceipt {
         ScanReceipt {
             client: self.client.clone(),
@@ -226,6 +413,16 @@ impl Findings {
     /// Answers only errors, as HTML, so that is what the request accepts.
     ///
     /// `GET /servlet`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// client.findings().servlet_state().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn servlet_state(&self) -> ServletState {
         ServletState {
             client: self.client.clone(),
@@ -240,7 +437,26 @@ impl Findings {
     /// Arguments:
     /// - `name`
     /// - `extension`
-    pub fn page(&self, name: impl Into<String>, extension: types::Extension) -> Page {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client
+    ///     .findings()
+    ///     .page("name", fixture_conform_found::types::FindingExtension::Json)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn page(
+        &self,
+        name: impl Into<String>,
+        extension: types::FindingExtension,
+    ) -> Page {
         Page {
             client: self.client.clone(),
             name: name.into(),
@@ -255,7 +471,22 @@ impl Findings {
     ///
     /// Arguments:
     /// - `action`
-    pub fn describe_things(&self, action: types::Action) -> DescribeThings {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_conform_found::Error> {
+    /// let client = fixture_conform_found::Client::from_env()?;
+    /// let answer = client
+    ///     .findings()
+    ///     .describe_things(fixture_conform_found::types::FindingAction::DescribeThings)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_things(&self, action: types::FindingAction) -> DescribeThings {
         DescribeThings {
             client: self.client.clone(),
             action,
@@ -315,7 +546,7 @@ impl DownloadReport {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
@@ -327,13 +558,13 @@ impl DownloadReport {
     /// the wait for the response headers.
     pub fn stream(self) -> runtime::paging::BoxStream<Result<::bytes::Bytes, Error>> {
         let opening = Box::pin(async move {
-            let (client, request) = self.into_request()?;
+            let (client, request) = self.into_request();
             client
                 .core()
                 .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
                 .await
         });
-        runtime::body::chunks(opening)
+        runtime::body::chunks("downloadReport", opening)
     }
 
     /// Sends the request and writes the answer to a file as it arrives, returning how many
@@ -342,18 +573,23 @@ impl DownloadReport {
         self,
         path: impl AsRef<std::path::Path>,
     ) -> Result<u64, Error> {
-        runtime::body::save(self.stream(), path.as_ref()).await
+        runtime::body::save("downloadReport", self.stream(), path.as_ref()).await
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "downloadReport",
+            method: "GET",
+            path: "/reports/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("application/pdf");
         request.path("/reports/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -419,7 +655,7 @@ impl SetBanner {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -427,13 +663,18 @@ impl SetBanner {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::PUT, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "setBanner",
+            method: "PUT",
+            path: "/banner",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/banner");
-        request.json(&self.body, "application/json")?;
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -508,7 +749,7 @@ impl UploadFile {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::UploadFileResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -516,16 +757,21 @@ impl UploadFile {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "uploadFile",
+            method: "POST",
+            path: "/files",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.multipart();
         request.path("/files");
-        request.part("name", &self.name)?;
-        request.part("size", &self.size)?;
+        request.part("name", &self.name);
+        request.part("size", &self.size);
         request.file_part("file", &self.file);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -600,7 +846,7 @@ impl Upload {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::UploadFileResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -608,16 +854,21 @@ impl Upload {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "upload",
+            method: "POST",
+            path: "/uploads",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.multipart();
         request.path("/uploads");
-        request.part("settings", &self.settings)?;
-        request.part("tags", &self.tags)?;
+        request.part("settings", &self.settings);
+        request.part("tags", &self.tags);
         request.file_part("file", &self.file);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -685,7 +936,7 @@ impl GetBoard {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetBoardResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -693,16 +944,21 @@ impl GetBoard {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::KEY, scheme::TOKEN]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getBoard",
+            method: "GET",
+            path: "/boards/{id}",
+            auth: Auth {
+                alternatives: &[&[scheme::KEY, scheme::TOKEN]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/boards/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -768,7 +1024,7 @@ impl CreateAccount {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Account>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -776,13 +1032,18 @@ impl CreateAccount {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "createAccount",
+            method: "POST",
+            path: "/accounts",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/accounts");
-        request.json(&self.body, "application/json")?;
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -856,7 +1117,7 @@ impl Search {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -864,13 +1125,18 @@ impl Search {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "search",
+            method: "GET",
+            path: "/search",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/search");
-        request.query("fields", &self.fields, QueryStyle::Form { explode: false })?;
+        request.query("fields", &self.fields, QueryStyle::Form { explode: false });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -937,7 +1203,7 @@ impl RenewToken {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::RenewTokenResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -945,12 +1211,17 @@ impl RenewToken {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "renewToken",
+            method: "POST",
+            path: "/token",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/token");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1017,7 +1288,7 @@ impl AfterTheCrash {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AfterTheCrashResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -1025,12 +1296,17 @@ impl AfterTheCrash {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "afterTheCrash",
+            method: "GET",
+            path: "/after-the-crash",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/after-the-crash");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1098,7 +1374,7 @@ impl GetGiftList {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetGiftListResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -1106,13 +1382,18 @@ impl GetGiftList {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getGiftList",
+            method: "GET",
+            path: "/gift-lists/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/gift-lists/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1177,7 +1458,7 @@ impl ExampleOnly {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -1185,12 +1466,17 @@ impl ExampleOnly {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "exampleOnly",
+            method: "GET",
+            path: "/examples",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/examples");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1256,7 +1542,7 @@ impl CreateWidget {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Widget>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -1264,13 +1550,18 @@ impl CreateWidget {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "createWidget",
+            method: "POST",
+            path: "/widgets",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/widgets");
-        request.json(&self.body, "application/json")?;
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1338,7 +1629,7 @@ impl Configuration {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetBoardResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -1346,13 +1637,18 @@ impl Configuration {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "configuration",
+            method: "GET",
+            path: "/configuration",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/configuration");
-        request.header("User-Agent", &self.user_agent)?;
+        request.header("User-Agent", &self.user_agent);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1425,7 +1721,7 @@ impl ImportFile {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ImportFileResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -1433,14 +1729,19 @@ impl ImportFile {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "importFile",
+            method: "POST",
+            path: "/imports",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.multipart();
         request.path("/imports");
-        request.part("overwrite", &self.overwrite)?;
+        request.part("overwrite", &self.overwrite);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1505,7 +1806,7 @@ impl ScanReceipt {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::text))
@@ -1513,13 +1814,18 @@ impl ScanReceipt {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "scanReceipt",
+            method: "POST",
+            path: "/receipts",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("application/json, */*");
         request.path("/receipts");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1584,7 +1890,7 @@ impl ServletState {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -1592,13 +1898,18 @@ impl ServletState {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "servletState",
+            method: "GET",
+            path: "/servlet",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("text/html");
         request.path("/servlet");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1619,7 +1930,7 @@ impl std::future::IntoFuture for ServletState {
 pub struct Page {
     client: Client,
     name: String,
-    extension: types::Extension,
+    extension: types::FindingExtension,
     options: runtime::request::RequestOptions,
 }
 
@@ -1667,7 +1978,7 @@ impl Page {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::PageResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -1675,14 +1986,19 @@ impl Page {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "page",
+            method: "GET",
+            path: "/pages/{name}{extension}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/pages/");
-        request.path_param("name", &self.name)?;
-        request.path_param("extension", &self.extension)?;
+        request.path_param("name", &self.name);
+        request.path_param("extension", &self.extension);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -1702,7 +2018,7 @@ impl std::future::IntoFuture for Page {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DescribeThings {
     client: Client,
-    action: types::Action,
+    action: types::FindingAction,
     options: runtime::request::RequestOptions,
 }
 
@@ -1750,7 +2066,7 @@ impl DescribeThings {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::DescribeThingsResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -1758,13 +2074,18 @@ impl DescribeThings {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "describeThings",
+            method: "GET",
+            path: "/#Action=DescribeThings",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/#Action=DescribeThings");
-        request.query("Action", &self.action, QueryStyle::Form { explode: true })?;
+        request.query("Action", &self.action, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

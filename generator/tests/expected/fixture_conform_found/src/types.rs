@@ -3,6 +3,7 @@
 //! Request and response types of the Conformance findings API.
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
@@ -16,6 +17,7 @@ pub struct Address {
 pub type AddressRequest = Address;
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountPartial {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -35,6 +37,7 @@ pub type AccountRequest = AccountPartial;
 pub type Account = AccountPartial;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Widget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -44,7 +47,19 @@ pub struct Widget {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Widget {
+    /// A value with the required members, every optional one unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            name: name.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetBannerBody {
     pub message: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -52,7 +67,18 @@ pub struct SetBannerBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl SetBannerBody {
+    /// A value with the required members, every optional one unset.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadFileResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -62,6 +88,7 @@ pub struct UploadFileResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadBodySettings {
     pub depth: i64,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -69,7 +96,18 @@ pub struct UploadBodySettings {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UploadBodySettings {
+    /// A value with the required members, every optional one unset.
+    pub fn new(depth: i64) -> Self {
+        Self {
+            depth,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetBoardResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -79,6 +117,7 @@ pub struct GetBoardResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RenewTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
@@ -88,6 +127,7 @@ pub struct RenewTokenResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AfterTheCrashResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
@@ -97,6 +137,7 @@ pub struct AfterTheCrashResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetGiftListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -106,6 +147,7 @@ pub struct GetGiftListResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImportFileResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -114,16 +156,40 @@ pub struct ImportFileResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum Extension {
+#[non_exhaustive]
+pub enum FindingExtension {
     /// `.json`
     Json,
     /// A value this client does not know yet, kept as sent.
     Other(String),
 }
 
-impl Extension {
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for FindingExtension {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for FindingExtension {}
+impl std::hash::Hash for FindingExtension {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for FindingExtension {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
+}
+
+impl FindingExtension {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -133,7 +199,7 @@ impl Extension {
     }
 }
 
-impl From<String> for Extension {
+impl From<String> for FindingExtension {
     fn from(value: String) -> Self {
         match value.as_str() {
             ".json" => Self::Json,
@@ -142,28 +208,29 @@ impl From<String> for Extension {
     }
 }
 
-impl From<&str> for Extension {
+impl From<&str> for FindingExtension {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<Extension> for String {
-    fn from(value: Extension) -> Self {
+impl From<FindingExtension> for String {
+    fn from(value: FindingExtension) -> Self {
         match value {
-            Extension::Other(value) => value,
+            FindingExtension::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for Extension {
+impl std::fmt::Display for FindingExtension {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -172,16 +239,40 @@ pub struct PageResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum Action {
+#[non_exhaustive]
+pub enum FindingAction {
     /// `DescribeThings`
     DescribeThings,
     /// A value this client does not know yet, kept as sent.
     Other(String),
 }
 
-impl Action {
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for FindingAction {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for FindingAction {}
+impl std::hash::Hash for FindingAction {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for FindingAction {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
+}
+
+impl FindingAction {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -191,7 +282,7 @@ impl Action {
     }
 }
 
-impl From<String> for Action {
+impl From<String> for FindingAction {
     fn from(value: String) -> Self {
         match value.as_str() {
             "DescribeThings" => Self::DescribeThings,
@@ -200,28 +291,29 @@ impl From<String> for Action {
     }
 }
 
-impl From<&str> for Action {
+impl From<&str> for FindingAction {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<Action> for String {
-    fn from(value: Action) -> Self {
+impl From<FindingAction> for String {
+    fn from(value: FindingAction) -> Self {
         match value {
-            Action::Other(value) => value,
+            FindingAction::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for Action {
+impl std::fmt::Display for FindingAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DescribeThingsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub things: Option<Vec<String>>,

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `deep`.
 #[derive(Debug, Clone)]
@@ -21,7 +21,18 @@ impl Deep {
     }
 
     /// `GET /deep`
-    pub fn get_deep(&self) -> GetDeep {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_deep_nesting::Error> {
+    /// let client = fixture_deep_nesting::Client::from_env()?;
+    /// let answer = client.deep().get().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self) -> GetDeep {
         GetDeep {
             client: self.client.clone(),
             options: Default::default(),
@@ -29,7 +40,7 @@ impl Deep {
     }
 }
 
-/// Request builder for [`Deep::get_deep`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Deep::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDeep {
@@ -79,7 +90,7 @@ impl GetDeep {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Level0>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -87,12 +98,17 @@ impl GetDeep {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getDeep",
+            method: "GET",
+            path: "/deep",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/deep");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

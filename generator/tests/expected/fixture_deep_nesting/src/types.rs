@@ -3,6 +3,7 @@
 //! Request and response types of the Deep Nesting API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level0 {
     pub inner: Level1,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -10,7 +11,18 @@ pub struct Level0 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level0 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level1) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level1 {
     pub inner: Level2,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -18,7 +30,18 @@ pub struct Level1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level1 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level2) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level2 {
     pub inner: Level3,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -26,7 +49,18 @@ pub struct Level2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level2 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level3) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level3 {
     pub inner: Level4,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -34,7 +68,18 @@ pub struct Level3 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level3 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level4) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level4 {
     pub inner: Level5,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -42,7 +87,18 @@ pub struct Level4 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level4 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level5) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level5 {
     pub inner: Level6,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -50,7 +106,18 @@ pub struct Level5 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level5 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level6) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level6 {
     pub inner: Box<Level7>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -58,7 +125,18 @@ pub struct Level6 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level6 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level7) -> Self {
+        Self {
+            inner: Box::new(inner),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level7 {
     pub inner: Level8,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -66,7 +144,18 @@ pub struct Level7 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level7 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level8) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level8 {
     pub inner: Level9,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -74,7 +163,18 @@ pub struct Level8 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level8 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level9) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level9 {
     pub inner: Level10,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -82,7 +182,18 @@ pub struct Level9 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level9 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level10) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level10 {
     pub inner: Level11,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -90,7 +201,18 @@ pub struct Level10 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level10 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level11) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level11 {
     pub inner: Level12,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -98,7 +220,18 @@ pub struct Level11 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level11 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level12) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level12 {
     pub inner: Level13,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -106,7 +239,18 @@ pub struct Level12 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level12 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level13) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level13 {
     pub inner: Level14,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -114,7 +258,18 @@ pub struct Level13 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level13 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level14) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level14 {
     pub inner: Level15,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -122,7 +277,18 @@ pub struct Level14 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level14 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level15) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level15 {
     pub inner: Level16,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -130,7 +296,18 @@ pub struct Level15 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level15 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level16) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level16 {
     pub inner: Level17,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -138,7 +315,18 @@ pub struct Level16 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level16 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level17) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level17 {
     pub inner: Level18,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -146,7 +334,18 @@ pub struct Level17 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level17 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level18) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level18 {
     pub inner: Level19,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -154,7 +353,18 @@ pub struct Level18 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level18 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level19) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level19 {
     pub inner: Level20,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -162,7 +372,18 @@ pub struct Level19 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level19 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level20) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level20 {
     pub inner: Level21,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -170,7 +391,18 @@ pub struct Level20 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level20 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level21) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level21 {
     pub inner: Level22,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -178,7 +410,18 @@ pub struct Level21 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level21 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level22) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level22 {
     pub inner: Level23,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -186,7 +429,18 @@ pub struct Level22 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level22 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level23) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level23 {
     pub inner: Level24,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -194,7 +448,18 @@ pub struct Level23 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level23 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level24) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level24 {
     pub inner: Level25,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -202,7 +467,18 @@ pub struct Level24 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level24 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level25) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level25 {
     pub inner: Level26,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -210,7 +486,18 @@ pub struct Level25 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level25 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level26) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level26 {
     pub inner: Level27,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -218,7 +505,18 @@ pub struct Level26 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level26 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level27) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level27 {
     pub inner: Level28,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -226,7 +524,18 @@ pub struct Level27 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level27 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level28) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level28 {
     pub inner: Level29,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -234,7 +543,18 @@ pub struct Level28 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level28 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level29) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level29 {
     pub inner: Level30,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -242,7 +562,18 @@ pub struct Level29 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level29 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level30) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level30 {
     pub inner: Level31,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -250,7 +581,18 @@ pub struct Level30 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level30 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level31) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level31 {
     pub inner: Level32,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -258,7 +600,18 @@ pub struct Level31 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level31 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level32) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level32 {
     pub inner: Level33,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -266,7 +619,18 @@ pub struct Level32 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level32 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level33) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level33 {
     pub inner: Level34,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -274,7 +638,18 @@ pub struct Level33 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level33 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level34) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level34 {
     pub inner: Level35,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -282,7 +657,18 @@ pub struct Level34 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level34 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level35) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level35 {
     pub inner: Level36,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -290,7 +676,18 @@ pub struct Level35 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level35 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level36) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level36 {
     pub inner: Level37,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -298,7 +695,18 @@ pub struct Level36 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level36 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level37) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level37 {
     pub inner: Level38,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -306,7 +714,18 @@ pub struct Level37 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level37 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level38) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level38 {
     pub inner: Box<Level39>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -314,7 +733,18 @@ pub struct Level38 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level38 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level39) -> Self {
+        Self {
+            inner: Box::new(inner),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level39 {
     pub inner: Level40,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -322,7 +752,18 @@ pub struct Level39 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level39 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level40) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level40 {
     pub inner: Level41,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -330,7 +771,18 @@ pub struct Level40 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level40 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level41) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level41 {
     pub inner: Level42,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -338,7 +790,18 @@ pub struct Level41 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level41 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level42) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level42 {
     pub inner: Level43,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -346,7 +809,18 @@ pub struct Level42 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level42 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level43) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level43 {
     pub inner: Level44,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -354,7 +828,18 @@ pub struct Level43 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level43 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level44) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level44 {
     pub inner: Level45,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -362,7 +847,18 @@ pub struct Level44 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level44 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level45) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level45 {
     pub inner: Level46,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -370,7 +866,18 @@ pub struct Level45 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level45 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level46) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level46 {
     pub inner: Level47,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -378,7 +885,18 @@ pub struct Level46 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level46 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level47) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level47 {
     pub inner: Level48,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -386,7 +904,18 @@ pub struct Level47 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level47 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level48) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level48 {
     pub inner: Level49,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -394,7 +923,18 @@ pub struct Level48 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level48 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level49) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level49 {
     pub inner: Level50,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -402,7 +942,18 @@ pub struct Level49 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level49 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level50) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level50 {
     pub inner: Level51,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -410,7 +961,18 @@ pub struct Level50 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level50 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level51) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level51 {
     pub inner: Level52,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -418,7 +980,18 @@ pub struct Level51 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level51 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level52) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level52 {
     pub inner: Level53,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -426,7 +999,18 @@ pub struct Level52 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level52 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level53) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level53 {
     pub inner: Level54,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -434,7 +1018,18 @@ pub struct Level53 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level53 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level54) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level54 {
     pub inner: Level55,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -442,7 +1037,18 @@ pub struct Level54 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level54 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level55) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level55 {
     pub inner: Level56,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -450,7 +1056,18 @@ pub struct Level55 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level55 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level56) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level56 {
     pub inner: Level57,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -458,7 +1075,18 @@ pub struct Level56 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level56 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level57) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level57 {
     pub inner: Level58,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -466,7 +1094,18 @@ pub struct Level57 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level57 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level58) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level58 {
     pub inner: Level59,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -474,7 +1113,18 @@ pub struct Level58 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level58 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level59) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level59 {
     pub inner: Level60,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -482,7 +1132,18 @@ pub struct Level59 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level59 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level60) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level60 {
     pub inner: Level61,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -490,7 +1151,18 @@ pub struct Level60 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level60 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level61) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level61 {
     pub inner: Level62,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -498,7 +1170,18 @@ pub struct Level61 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level61 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level62) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level62 {
     pub inner: Level63,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -506,7 +1189,18 @@ pub struct Level62 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level62 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level63) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level63 {
     pub inner: Level64,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -514,7 +1208,18 @@ pub struct Level63 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level63 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level64) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level64 {
     pub inner: Level65,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -522,7 +1227,18 @@ pub struct Level64 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level64 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level65) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level65 {
     pub inner: Level66,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -530,7 +1246,18 @@ pub struct Level65 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level65 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level66) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level66 {
     pub inner: Level67,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -538,7 +1265,18 @@ pub struct Level66 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level66 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level67) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level67 {
     pub inner: Level68,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -546,7 +1284,18 @@ pub struct Level67 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level67 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level68) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level68 {
     pub inner: Level69,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -554,7 +1303,18 @@ pub struct Level68 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level68 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level69) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Level69 {
     pub inner: Level70,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -562,8 +1322,19 @@ pub struct Level69 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Level69 {
+    /// A value with the required members, every optional one unset.
+    pub fn new(inner: Level70) -> Self {
+        Self {
+            inner,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Level70 {
     String(String),
     Leaf(Box<Leaf>),
@@ -572,6 +1343,7 @@ pub enum Level70 {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Leaf {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,

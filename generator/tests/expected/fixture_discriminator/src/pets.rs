@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `pets`.
 #[derive(Debug, Clone)]
@@ -24,6 +24,25 @@ impl Pets {
     ///
     /// Arguments:
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_discriminator::Error> {
+    /// let client = fixture_discriminator::Client::from_env()?;
+    /// let answer = client
+    ///     .pets()
+    ///     .add_pet(
+    ///         fixture_discriminator::types::Pet::Cat(
+    ///             Box::new(fixture_discriminator::types::Cat::new("petType")),
+    ///         ),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_pet(&self, body: types::Pet) -> AddPet {
         AddPet {
             client: self.client.clone(),
@@ -84,7 +103,7 @@ impl AddPet {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -92,13 +111,18 @@ impl AddPet {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "addPet",
+            method: "POST",
+            path: "/pets",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/pets");
-        request.json(&self.body, "application/json")?;
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

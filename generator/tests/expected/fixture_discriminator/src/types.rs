@@ -5,6 +5,7 @@
 /// Internally tagged by `petType`; unknown kinds are kept.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Pet {
     Cat(Box<Cat>),
     Dog(Box<Dog>),
@@ -42,6 +43,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
     #[serde(rename = "petType")]
     pub pet_type: String,
@@ -52,7 +54,19 @@ pub struct Cat {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Cat {
+    /// A value with the required members, every optional one unset.
+    pub fn new(pet_type: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            lives: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
     #[serde(rename = "petType")]
     pub pet_type: String,
@@ -63,8 +77,20 @@ pub struct Dog {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Dog {
+    /// A value with the required members, every optional one unset.
+    pub fn new(pet_type: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            barks: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 /// Not in the mapping, so selected by its schema name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Lizard {
     #[serde(rename = "petType")]
     pub pet_type: String,
@@ -73,9 +99,20 @@ pub struct Lizard {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Lizard {
+    /// A value with the required members, every optional one unset.
+    pub fn new(pet_type: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 /// Untagged, tried in order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum IdOrName {
     Integer(i64),
     String(String),
@@ -85,6 +122,7 @@ pub enum IdOrName {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Shape {
     Circle(Box<ShapeCircle>),
     Object(Box<ShapeVariant2>),
@@ -100,6 +138,7 @@ pub type MaybeCat = Cat;
 
 /// circle
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ShapeCircle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub radius: Option<f64>,
@@ -109,6 +148,7 @@ pub struct ShapeCircle {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ShapeVariant2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<f64>,

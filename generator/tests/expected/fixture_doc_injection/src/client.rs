@@ -11,6 +11,10 @@ use crate::Error;
 /// The API names no server: set a base URL with [`ClientBuilder::base_url`].
 pub const DEFAULT_BASE_URL: Option<&str> = None;
 
+/// A successful response: the decoded value, the status and headers, and (where the API
+/// answers in an envelope) its messages and `result_info`.
+pub type Response<T> = crate::runtime::response::Response<T, serde_json::Value>;
+
 /// The API's security schemes, as operations and the builder name them.
 pub(crate) mod scheme {
     use crate::runtime::auth::Scheme;
@@ -20,11 +24,14 @@ pub(crate) mod scheme {
         index: 0,
         setter: "key_panic",
     };
+
+    /// Every combination of schemes some operation accepts.
+    pub(crate) const COMBINATIONS: &[&[Scheme]] = &[&[KEY_PANIC]];
 }
 
 /// A client for the Doc ~~~rust panic!() \| Injection panic!() API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -39,6 +46,13 @@ impl Client {
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]); fails when no credential is set, or only part of one.
+    pub fn from_env() -> Result<Client, Error> {
+        crate::runtime::transport::require_env(&[&["FIXTURE_DOC_INJECTION_KEY_PANIC"]])
+            .map_err(Error::Config)?;
+        ClientBuilder::from_env().build()
     }
 
     pub(crate) fn core(&self) -> &ClientCore {
@@ -101,6 +115,35 @@ impl ClientBuilder {
         self
     }
 
+    /// Changes every request just before it is sent, on every attempt: after its
+    /// credentials are added and before it is signed (so a signature covers the
+    /// change). Hooks run in the order they are added.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.core.hook(crate::runtime::transport::Hook(Arc::new(hook)));
+        self
+    }
+
+    /// A builder set up from the environment, with each of these variables that is set:
+    ///
+    /// - `FIXTURE_DOC_INJECTION_BASE_URL`: the base URL
+    /// - `FIXTURE_DOC_INJECTION_KEY_PANIC`: an API key in the `X-Key` header
+    ///
+    /// Setters called after it override what it read.
+    pub fn from_env() -> Self {
+        use crate::runtime::transport::env_var;
+        let mut builder = Self::default();
+        if let Some(url) = env_var("FIXTURE_DOC_INJECTION_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        if let Some(value) = env_var("FIXTURE_DOC_INJECTION_KEY_PANIC") {
+            builder = builder.key_panic(value);
+        }
+        builder
+    }
+
     /// Authenticates with `key     panic!()`: an API key in the `X-Key` header.
     ///
     /// ~~~text
@@ -118,10 +161,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails when no base URL is known or it is not valid.
+    /// Builds the client; fails when no base URL is known or it is not valid, or a
+    /// credential is set without the others it is always sent with.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
-            core: Arc::new(self.core.build()?),
+            core: Arc::new(self.core.build(scheme::COMBINATIONS)?),
         })
     }
 }

@@ -5,14 +5,16 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// A tag whose name holds a fence.
 ///
-/// panic!("indented")
+/// ```text
+///     panic!("indented")
+/// ```
 #[derive(Debug, Clone)]
 pub struct FencedRustPanic {
     client: Client,
@@ -34,6 +36,21 @@ impl FencedRustPanic {
     /// Arguments:
     /// - `item_id`: An id. panic!("in a parameter")
     /// - `q_uote_d`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_doc_injection::Error> {
+    /// let client = fixture_doc_injection::Client::from_env()?;
+    /// let answer = client
+    ///     .fenced_rust_panic()
+    ///     .get_item("item id", "q\"uote\\d\n```")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_item(
         &self,
         item_id: impl Into<String>,
@@ -107,7 +124,7 @@ impl GetItem {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Item>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -115,23 +132,28 @@ impl GetItem {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::KEY_PANIC]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getItem",
+            method: "GET",
+            path: "/items/{item id}",
+            auth: Auth {
+                alternatives: &[&[scheme::KEY_PANIC]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/items/");
-        request.path_param("item id", &self.item_id)?;
+        request.path_param("item id", &self.item_id);
         request
             .query(
                 "q\"uote\\d\n```",
                 &self.q_uote_d,
                 QueryStyle::Form { explode: true },
-            )?;
-        request.query("kind", &self.kind, QueryStyle::Form { explode: true })?;
+            );
+        request.query("kind", &self.kind, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -2,8 +2,9 @@
 
 //! Request and response types of the Doc ~~~rust panic!() \| Injection panic!() API.
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum Kind {
     /// `~~~rust panic!() ~~~`
     RustPanic,
@@ -16,6 +17,29 @@ pub enum Kind {
     Reversed,
     /// A value this client does not know yet, kept as sent.
     Other(String),
+}
+
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for Kind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Kind {}
+impl std::hash::Hash for Kind {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
 }
 
 impl Kind {
@@ -68,6 +92,7 @@ impl std::fmt::Display for Kind {
 /// panic!("plain fence")
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// Name.
     /// ```text

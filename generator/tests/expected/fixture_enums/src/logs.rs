@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `logs`.
 #[derive(Debug, Clone)]
@@ -21,7 +21,17 @@ impl Logs {
     }
 
     /// `GET /logs`
-    pub fn list_logs(&self) -> ListLogs {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_enums::Error> {
+    /// let client = fixture_enums::Client::from_env()?;
+    /// client.logs().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> ListLogs {
         ListLogs {
             client: self.client.clone(),
             direction: None,
@@ -31,18 +41,18 @@ impl Logs {
     }
 }
 
-/// Request builder for [`Logs::list_logs`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Logs::list`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListLogs {
     client: Client,
-    direction: Option<types::Direction>,
+    direction: Option<types::LogDirection>,
     level: Option<i64>,
     options: runtime::request::RequestOptions,
 }
 
 impl ListLogs {
-    pub fn direction(mut self, direction: types::Direction) -> Self {
+    pub fn direction(mut self, direction: types::LogDirection) -> Self {
         self.direction = Some(direction);
         self
     }
@@ -93,7 +103,7 @@ impl ListLogs {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -101,14 +111,19 @@ impl ListLogs {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listLogs",
+            method: "GET",
+            path: "/logs",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/logs");
-        request.query("direction", &self.direction, QueryStyle::Form { explode: true })?;
-        request.query("level", &self.level, QueryStyle::Form { explode: true })?;
+        request.query("direction", &self.direction, QueryStyle::Form { explode: true });
+        request.query("level", &self.level, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -3,8 +3,9 @@
 //! Request and response types of the Enums API.
 
 /// Odd values still make valid, distinct variant names; unknown values are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,
@@ -30,6 +31,29 @@ pub enum Status {
     Value,
     /// A value this client does not know yet, kept as sent.
     Unknown(String),
+}
+
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for Status {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Status {}
+impl std::hash::Hash for Status {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
 }
 
 impl Status {
@@ -99,6 +123,7 @@ pub type Success = bool;
 pub type Mixed = serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Flags {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -111,8 +136,9 @@ pub struct Flags {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum FlagsLevel {
     /// `low`
     Low,
@@ -120,6 +146,29 @@ pub enum FlagsLevel {
     High,
     /// A value this client does not know yet, kept as sent.
     Other(String),
+}
+
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for FlagsLevel {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for FlagsLevel {}
+impl std::hash::Hash for FlagsLevel {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for FlagsLevel {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
 }
 
 impl FlagsLevel {
@@ -164,9 +213,10 @@ impl std::fmt::Display for FlagsLevel {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum Direction {
+#[non_exhaustive]
+pub enum LogDirection {
     /// `asc`
     Asc,
     /// `desc`
@@ -175,7 +225,30 @@ pub enum Direction {
     Other(String),
 }
 
-impl Direction {
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for LogDirection {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for LogDirection {}
+impl std::hash::Hash for LogDirection {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for LogDirection {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
+}
+
+impl LogDirection {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -186,7 +259,7 @@ impl Direction {
     }
 }
 
-impl From<String> for Direction {
+impl From<String> for LogDirection {
     fn from(value: String) -> Self {
         match value.as_str() {
             "asc" => Self::Asc,
@@ -196,22 +269,22 @@ impl From<String> for Direction {
     }
 }
 
-impl From<&str> for Direction {
+impl From<&str> for LogDirection {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
-impl From<Direction> for String {
-    fn from(value: Direction) -> Self {
+impl From<LogDirection> for String {
+    fn from(value: LogDirection) -> Self {
         match value {
-            Direction::Other(value) => value,
+            LogDirection::Other(value) => value,
             known => known.as_str().into(),
         }
     }
 }
 
-impl std::fmt::Display for Direction {
+impl std::fmt::Display for LogDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

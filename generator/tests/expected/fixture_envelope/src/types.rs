@@ -3,6 +3,7 @@
 //! Request and response types of the Envelope API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     pub code: i64,
     pub message: String,
@@ -11,7 +12,19 @@ pub struct Message {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Message {
+    /// A value with the required members, every optional one unset.
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Common {
     pub errors: Vec<Message>,
     pub messages: Vec<Message>,
@@ -23,7 +36,26 @@ pub struct Common {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Common {
+    /// A value with the required members, every optional one unset.
+    pub fn new(
+        errors: Vec<Message>,
+        messages: Vec<Message>,
+        result: serde_json::Value,
+        success: bool,
+    ) -> Self {
+        Self {
+            errors,
+            messages,
+            result,
+            success,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Failure {
     pub errors: Vec<Message>,
     pub messages: Vec<Message>,
@@ -34,7 +66,26 @@ pub struct Failure {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Failure {
+    /// A value with the required members, every optional one unset.
+    pub fn new(
+        errors: Vec<Message>,
+        messages: Vec<Message>,
+        result: serde_json::Value,
+        success: bool,
+    ) -> Self {
+        Self {
+            errors,
+            messages,
+            result,
+            success,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Widget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -47,6 +98,7 @@ pub struct Widget {
 
 /// A result that is itself an allOf stays its own named type.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WidgetDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -60,6 +112,19 @@ pub struct WidgetDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct WidgetsListWidgetsResultInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<f64>,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetHealthResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Operations tagged `Widgets`.
 #[derive(Debug, Clone)]
@@ -24,6 +24,17 @@ impl Widgets {
     ///
     /// Arguments:
     /// - `widget_id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_envelope::Error> {
+    /// let client = fixture_envelope::Client::from_env()?;
+    /// let answer = client.widgets().get_widget("widget_id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_widget(&self, widget_id: impl Into<String>) -> GetWidget {
         GetWidget {
             client: self.client.clone(),
@@ -33,7 +44,18 @@ impl Widgets {
     }
 
     /// `GET /widgets`
-    pub fn list_widgets(&self) -> ListWidgets {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_envelope::Error> {
+    /// let client = fixture_envelope::Client::from_env()?;
+    /// let answer = client.widgets().list().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> ListWidgets {
         ListWidgets {
             client: self.client.clone(),
             options: Default::default(),
@@ -41,6 +63,17 @@ impl Widgets {
     }
 
     /// `GET /health`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_envelope::Error> {
+    /// let client = fixture_envelope::Client::from_env()?;
+    /// let answer = client.widgets().get_health().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_health(&self) -> GetHealth {
         GetHealth {
             client: self.client.clone(),
@@ -102,7 +135,7 @@ impl GetWidget {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::WidgetDetail>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
@@ -110,13 +143,18 @@ impl GetWidget {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "widgets-get-widget",
+            method: "GET",
+            path: "/widgets/{widget_id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/widgets/");
-        request.path_param("widget_id", &self.widget_id)?;
+        request.path_param("widget_id", &self.widget_id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -143,7 +181,7 @@ impl std::future::IntoFuture for GetWidget {
     }
 }
 
-/// Request builder for [`Widgets::list_widgets`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Widgets::list`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWidgets {
@@ -195,7 +233,7 @@ impl ListWidgets {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::Widget>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
@@ -203,12 +241,17 @@ impl ListWidgets {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "widgets-list-widgets",
+            method: "GET",
+            path: "/widgets",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/widgets");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -287,7 +330,7 @@ impl GetHealth {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetHealthResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(
@@ -302,12 +345,17 @@ impl GetHealth {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getHealth",
+            method: "GET",
+            path: "/health",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/health");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -4,9 +4,9 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error, ErrorBody};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Operations tagged `days`.
 #[derive(Debug, Clone)]
@@ -23,6 +23,17 @@ impl Days {
     ///
     /// Arguments:
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_fuzz_found::Error> {
+    /// let client = fixture_fuzz_found::Client::from_env()?;
+    /// let answer = client.days().post_day(uuid::Uuid::nil()).send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_day(&self, body: uuid::Uuid) -> PostDay {
         PostDay {
             client: self.client.clone(),
@@ -34,6 +45,7 @@ impl Days {
 
 /// The answers of [`Days::post_day`], by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostDayResponse {
     /// `200`
     Ok(chrono::NaiveDate),
@@ -92,7 +104,7 @@ impl PostDay {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<PostDayResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, Self::success_body))
@@ -100,20 +112,25 @@ impl PostDay {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "postDay",
+            method: "POST",
+            path: "/days",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/days");
-        request.json(&self.body, "application/json")?;
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes a success response as the body this operation declares for its status.
     fn success_body(
         status: reqwest::StatusCode,
-        body: Vec<u8>,
-    ) -> Result<PostDayResponse, Box<runtime::error::DecodeError>> {
+        body: &[u8],
+    ) -> Result<PostDayResponse, runtime::error::Mismatch> {
         match status.as_u16() {
             201 => runtime::response::json(status, body).map(PostDayResponse::Created),
             _ => runtime::response::json(status, body).map(PostDayResponse::Ok),

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `merged`.
 #[derive(Debug, Clone)]
@@ -21,7 +21,18 @@ impl Merged {
     }
 
     /// `GET /merged`
-    pub fn get_merged(&self) -> GetMerged {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_fuzz_found::Error> {
+    /// let client = fixture_fuzz_found::Client::from_env()?;
+    /// let answer = client.merged().get().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self) -> GetMerged {
         GetMerged {
             client: self.client.clone(),
             options: Default::default(),
@@ -29,7 +40,7 @@ impl Merged {
     }
 }
 
-/// Request builder for [`Merged::get_merged`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Merged::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMerged {
@@ -79,7 +90,7 @@ impl GetMerged {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Merged>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -87,12 +98,17 @@ impl GetMerged {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getMerged",
+            method: "GET",
+            path: "/merged",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/merged");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -3,6 +3,7 @@
 //! Request and response types of the Fuzz Found API.
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<Box<Node>>,
@@ -14,6 +15,7 @@ pub struct Node {
 pub type Merged = Merged2;
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Merged2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<Merged2Page>,
@@ -23,6 +25,7 @@ pub struct Merged2 {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Merged2Page {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<Merged2PagePage>,
@@ -32,6 +35,7 @@ pub struct Merged2Page {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Merged2PagePage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<Box<Merged2PagePage>>,

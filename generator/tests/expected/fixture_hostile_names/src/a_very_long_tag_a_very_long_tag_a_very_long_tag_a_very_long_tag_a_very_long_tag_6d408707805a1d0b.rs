@@ -4,9 +4,9 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, Response};
 
 /// Operations tagged `a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-`.
 #[derive(Debug, Clone)]
@@ -20,6 +20,20 @@ impl AVeryLongTagAVeryLongTagAVeryLongTagAVeryLongTagAVeryLongTagAVeryLongTagAVe
     }
 
     /// `GET /long`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client
+    ///     .a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_6d408707805a1d0b()
+    ///     .get()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self) -> Get {
         Get {
             client: self.client.clone(),
@@ -78,7 +92,7 @@ impl Get {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -86,12 +100,17 @@ impl Get {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-get",
+            method: "GET",
+            path: "/long",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/long");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -11,6 +11,10 @@ use crate::Error;
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.example.com");
 
+/// A successful response: the decoded value, the status and headers, and (where the API
+/// answers in an envelope) its messages and `result_info`.
+pub type Response<T> = crate::runtime::response::Response<T, serde_json::Value>;
+
 /// The API's security schemes, as operations and the builder name them.
 pub(crate) mod scheme {
     use crate::runtime::auth::Scheme;
@@ -23,11 +27,14 @@ pub(crate) mod scheme {
         index: 1,
         setter: "x_signer",
     };
+
+    /// Every combination of schemes some operation accepts.
+    pub(crate) const COMBINATIONS: &[&[Scheme]] = &[&[X], &[X_SIGNER]];
 }
 
 /// A client for the Hostile Names API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -42,6 +49,21 @@ impl Client {
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]); fails when no credential is set, or only part of one.
+    pub fn from_env() -> Result<Client, Error> {
+        crate::runtime::transport::require_env(
+                &[
+                    &[
+                        "FIXTURE_HOSTILE_NAMES_X_ACCESS_KEY",
+                        "FIXTURE_HOSTILE_NAMES_X_SECRET_KEY",
+                    ],
+                    &["FIXTURE_HOSTILE_NAMES_X_SIGNER"],
+                ],
+            )
+            .map_err(Error::Config)?;
+        ClientBuilder::from_env().build()
     }
 
     pub(crate) fn core(&self) -> &ClientCore {
@@ -143,6 +165,42 @@ impl ClientBuilder {
         self
     }
 
+    /// Changes every request just before it is sent, on every attempt: after its
+    /// credentials are added and before it is signed (so a signature covers the
+    /// change). Hooks run in the order they are added.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.core.hook(crate::runtime::transport::Hook(Arc::new(hook)));
+        self
+    }
+
+    /// A builder set up from the environment, with each of these variables that is set:
+    ///
+    /// - `FIXTURE_HOSTILE_NAMES_BASE_URL`: the base URL
+    /// - `FIXTURE_HOSTILE_NAMES_X_ACCESS_KEY` and `FIXTURE_HOSTILE_NAMES_X_SECRET_KEY`: NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key
+    /// - `FIXTURE_HOSTILE_NAMES_X_SIGNER`: a bearer token (`Authorization: Bearer ...`)
+    ///
+    /// Setters called after it override what it read.
+    pub fn from_env() -> Self {
+        use crate::runtime::transport::env_var;
+        let mut builder = Self::default();
+        if let Some(url) = env_var("FIXTURE_HOSTILE_NAMES_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        if let (Some(first), Some(second)) = (
+            env_var("FIXTURE_HOSTILE_NAMES_X_ACCESS_KEY"),
+            env_var("FIXTURE_HOSTILE_NAMES_X_SECRET_KEY"),
+        ) {
+            builder = builder.x(first, second);
+        }
+        if let Some(value) = env_var("FIXTURE_HOSTILE_NAMES_X_SIGNER") {
+            builder = builder.x_signer(value);
+        }
+        builder
+    }
+
     /// Authenticates with `x`: NAVER Cloud API Gateway signatures (`x-ncp-apigw-signature-v2`) made with an access key and a secret key.
     pub fn x(
         mut self,
@@ -166,10 +224,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails when no base URL is known or it is not valid.
+    /// Builds the client; fails when no base URL is known or it is not valid, or a
+    /// credential is set without the others it is always sent with.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
-            core: Arc::new(self.core.build()?),
+            core: Arc::new(self.core.build(scheme::COMBINATIONS)?),
         })
     }
 }

@@ -4,9 +4,9 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, Response};
 
 /// Operations tagged `core`.
 #[derive(Debug, Clone)]
@@ -20,8 +20,18 @@ impl Core {
     }
 
     /// `GET /core`
-    pub fn new_2(&self) -> New2 {
-        New2 {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client.core_2().new_2().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn new_2(&self) -> New {
+        New {
             client: self.client.clone(),
             options: Default::default(),
         }
@@ -31,6 +41,16 @@ impl Core {
     ///
     /// Arguments:
     /// - `a`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client.core_2().twice("a").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn twice(&self, a: impl Into<String>) -> Twice {
         Twice {
             client: self.client.clone(),
@@ -43,12 +63,12 @@ impl Core {
 /// Request builder for [`Core::new_2`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct New2 {
+pub struct New {
     client: Client,
     options: runtime::request::RequestOptions,
 }
 
-impl New2 {
+impl New {
     /// How long one attempt of this request may take (overrides the client's timeout).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -90,7 +110,7 @@ impl New2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -98,16 +118,21 @@ impl New2 {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "new",
+            method: "GET",
+            path: "/core",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/core");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
-impl std::future::IntoFuture for New2 {
+impl std::future::IntoFuture for New {
     type Output = Result<(), Error>;
 
     type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
@@ -169,7 +194,7 @@ impl Twice {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -177,15 +202,20 @@ impl Twice {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "twice",
+            method: "GET",
+            path: "/e/{a}/{a}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/e/");
-        request.path_param("a", &self.a)?;
+        request.path_param("a", &self.a);
         request.path("/");
-        request.path_param("a", &self.a)?;
+        request.path_param("a", &self.a);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

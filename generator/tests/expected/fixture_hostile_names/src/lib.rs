@@ -4,7 +4,7 @@
 mod client;
 mod error;
 mod runtime;
-mod ncp_apigw_v2;
+pub mod ncp_apigw_v2;
 pub mod types;
 pub mod core_2;
 pub mod lib_2;
@@ -15,13 +15,13 @@ pub mod std_2;
 pub mod serde_2;
 pub mod a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_6d408707805a1d0b;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
-pub use runtime::auth::Signer;
+pub use runtime::auth::{SignError, Signer};
 pub use runtime::body::Upload;
 pub use runtime::error::DecodeError;
 pub use runtime::paging::BoxStream;
-pub use runtime::response::{ApiMessage, Response};
+pub use runtime::response::ApiMessage;
 
 /// The HTTP client the generated client is built on, for implementing [`Signer`] and
 /// for [`ClientBuilder::http_client`].

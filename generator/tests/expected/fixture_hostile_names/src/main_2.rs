@@ -4,9 +4,9 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, Response};
 
 /// Operations tagged `main`.
 #[derive(Debug, Clone)]
@@ -20,6 +20,16 @@ impl Main {
     }
 
     /// `GET /main`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client.main().main().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn main(&self) -> Main2 {
         Main2 {
             client: self.client.clone(),
@@ -78,7 +88,7 @@ impl Main2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -86,12 +96,17 @@ impl Main2 {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "main",
+            method: "GET",
+            path: "/main",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/main");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

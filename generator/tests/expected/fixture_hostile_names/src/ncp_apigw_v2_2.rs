@@ -4,9 +4,9 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, Response};
 
 /// Operations tagged `ncp_apigw_v2`.
 #[derive(Debug, Clone)]
@@ -20,8 +20,18 @@ impl NcpApigwV2 {
     }
 
     /// `GET /ncp`
-    pub fn clone_2(&self) -> Clone2 {
-        Clone2 {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client.ncp_apigw_v2().clone_2().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn clone_2(&self) -> Clone {
+        Clone {
             client: self.client.clone(),
             options: Default::default(),
         }
@@ -31,12 +41,12 @@ impl NcpApigwV2 {
 /// Request builder for [`NcpApigwV2::clone_2`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Clone2 {
+pub struct Clone {
     client: Client,
     options: runtime::request::RequestOptions,
 }
 
-impl Clone2 {
+impl Clone {
     /// How long one attempt of this request may take (overrides the client's timeout).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -78,7 +88,7 @@ impl Clone2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -86,16 +96,21 @@ impl Clone2 {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "clone",
+            method: "GET",
+            path: "/ncp",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/ncp");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
-impl std::future::IntoFuture for Clone2 {
+impl std::future::IntoFuture for Clone {
     type Output = Result<(), Error>;
 
     type IntoFuture = runtime::transport::BoxFuture<Self::Output>;

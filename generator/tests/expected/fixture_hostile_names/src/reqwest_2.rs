@@ -5,9 +5,9 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, Response};
 
 /// Operations tagged `reqwest`.
 #[derive(Debug, Clone)]
@@ -21,6 +21,16 @@ impl Reqwest {
     }
 
     /// `GET /reqwest`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client.reqwest().reqwest().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reqwest(&self) -> Reqwest2 {
         Reqwest2 {
             client: self.client.clone(),
@@ -79,7 +89,7 @@ impl Reqwest2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -87,15 +97,20 @@ impl Reqwest2 {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::X], &[scheme::X_SIGNER]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "reqwest",
+            method: "GET",
+            path: "/reqwest",
+            auth: Auth {
+                alternatives: &[&[scheme::X], &[scheme::X_SIGNER]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/reqwest");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -4,9 +4,9 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, Response};
 
 /// Operations tagged `std`.
 #[derive(Debug, Clone)]
@@ -20,6 +20,16 @@ impl Std {
     }
 
     /// `GET /std`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client.std().std().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn std(&self) -> Std2 {
         Std2 {
             client: self.client.clone(),
@@ -78,7 +88,7 @@ impl Std2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -86,12 +96,17 @@ impl Std2 {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "std",
+            method: "GET",
+            path: "/std",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/std");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

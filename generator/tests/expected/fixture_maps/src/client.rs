@@ -10,9 +10,13 @@ use crate::Error;
 /// The API names no server: set a base URL with [`ClientBuilder::base_url`].
 pub const DEFAULT_BASE_URL: Option<&str> = None;
 
+/// A successful response: the decoded value, the status and headers, and (where the API
+/// answers in an envelope) its messages and `result_info`.
+pub type Response<T> = crate::runtime::response::Response<T, serde_json::Value>;
+
 /// A client for the Maps API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -27,6 +31,12 @@ impl Client {
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]).
+    pub fn from_env() -> Result<Client, Error> {
+        crate::runtime::transport::require_env(&[]).map_err(Error::Config)?;
+        ClientBuilder::from_env().build()
     }
 }
 
@@ -80,10 +90,36 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails when no base URL is known or it is not valid.
+    /// Changes every request just before it is sent, on every attempt: after its
+    /// credentials are added and before it is signed (so a signature covers the
+    /// change). Hooks run in the order they are added.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.core.hook(crate::runtime::transport::Hook(Arc::new(hook)));
+        self
+    }
+
+    /// A builder set up from the environment, with each of these variables that is set:
+    ///
+    /// - `FIXTURE_MAPS_BASE_URL`: the base URL
+    ///
+    /// Setters called after it override what it read.
+    pub fn from_env() -> Self {
+        use crate::runtime::transport::env_var;
+        let mut builder = Self::default();
+        if let Some(url) = env_var("FIXTURE_MAPS_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        builder
+    }
+
+    /// Builds the client; fails when no base URL is known or it is not valid, or a
+    /// credential is set without the others it is always sent with.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
-            core: Arc::new(self.core.build()?),
+            core: Arc::new(self.core.build(&[])?),
         })
     }
 }

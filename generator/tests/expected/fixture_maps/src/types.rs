@@ -3,6 +3,7 @@
 //! Request and response types of the Maps API.
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Maps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counts: Option<std::collections::BTreeMap<String, i64>>,
@@ -25,6 +26,7 @@ pub struct Maps {
 pub type Labels = std::collections::BTreeMap<String, String>;
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MapsSessionsValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated: Option<f64>,
@@ -35,6 +37,7 @@ pub struct MapsSessionsValue {
 
 /// Named properties plus typed extra members.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MapsMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,

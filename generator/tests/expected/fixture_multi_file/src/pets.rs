@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Everything about pets, from a file of their own.
 #[derive(Debug, Clone)]
@@ -21,7 +21,18 @@ impl Pets {
     }
 
     /// `GET /pets`
-    pub fn list_pets(&self) -> ListPets {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_multi_file::Error> {
+    /// let client = fixture_multi_file::Client::from_env()?;
+    /// let answer = client.pets().list().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> ListPets {
         ListPets {
             client: self.client.clone(),
             limit: None,
@@ -33,6 +44,17 @@ impl Pets {
     ///
     /// Arguments:
     /// - `pet_id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_multi_file::Error> {
+    /// let client = fixture_multi_file::Client::from_env()?;
+    /// let answer = client.pets().get_pet("petId").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPet {
         GetPet {
             client: self.client.clone(),
@@ -42,7 +64,7 @@ impl Pets {
     }
 }
 
-/// Request builder for [`Pets::list_pets`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Pets::list`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPets {
@@ -98,7 +120,7 @@ impl ListPets {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<types::Pet>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, runtime::response::json))
@@ -106,13 +128,18 @@ impl ListPets {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listPets",
+            method: "GET",
+            path: "/pets",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/pets");
-        request.query("limit", &self.limit, QueryStyle::Form { explode: true })?;
+        request.query("limit", &self.limit, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for it.
@@ -185,7 +212,7 @@ impl GetPet {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, runtime::response::json))
@@ -193,13 +220,18 @@ impl GetPet {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getPet",
+            method: "GET",
+            path: "/pets/{petId}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id)?;
+        request.path_param("petId", &self.pet_id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for it.

@@ -4,6 +4,7 @@
 
 /// A type named like a prelude type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct String {
     #[serde(rename = "isActive")]
     pub is_active: bool,
@@ -53,9 +54,30 @@ pub struct String {
     pub extra_2: serde_json::Map<::std::string::String, serde_json::Value>,
 }
 
+impl String {
+    /// A value with the required members, every optional one unset.
+    pub fn new(is_active: bool, is_active_2: bool) -> Self {
+        Self {
+            is_active,
+            is_active_2,
+            r#type: None,
+            self_: None,
+            value: None,
+            n1st: None,
+            grosse: None,
+            naive_name: None,
+            extra: None,
+            vec: None,
+            option: None,
+            extra_2: Default::default(),
+        }
+    }
+}
+
 pub type Vec = ::std::vec::Vec<::std::string::String>;
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Option {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub some: ::std::option::Option<::std::string::String>,
@@ -64,8 +86,9 @@ pub struct Option {
     pub extra: serde_json::Map<::std::string::String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "::std::string::String", into = "::std::string::String")]
+#[non_exhaustive]
 pub enum Result {
     /// `ok`
     Ok,
@@ -73,6 +96,29 @@ pub enum Result {
     Err,
     /// A value this client does not know yet, kept as sent.
     Other(::std::string::String),
+}
+
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for Result {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Result {}
+impl std::hash::Hash for Result {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for Result {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> ::std::result::Result<Self, std::convert::Infallible> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
 }
 
 impl Result {
@@ -118,6 +164,7 @@ impl std::fmt::Display for Result {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Client {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// A tag named like a module the crate has.
 #[derive(Debug, Clone)]
@@ -26,6 +26,17 @@ impl Types {
     /// - `type`
     /// - `self_`
     /// - `client_2`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_names::Error> {
+    /// let client = fixture_names::Client::from_env()?;
+    /// let answer = client.types().get_thing("type", "self", "client").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_thing(
         &self,
         r#type: impl Into<String>,
@@ -132,7 +143,7 @@ impl GetThing {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::String>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -140,21 +151,26 @@ impl GetThing {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "get-thing",
+            method: "GET",
+            path: "/things/{type}/{self}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/things/");
-        request.path_param("type", &self.r#type)?;
+        request.path_param("type", &self.r#type);
         request.path("/");
-        request.path_param("self", &self.self_)?;
-        request.query("client", &self.client_2, QueryStyle::Form { explode: true })?;
-        request.query("send", &self.send_2, QueryStyle::Form { explode: true })?;
-        request.query("sub", &self.sub, QueryStyle::Form { explode: true })?;
-        request.query("from_date", &self.from_date, QueryStyle::Form { explode: true })?;
-        request.query("1st", &self.n1st, QueryStyle::Form { explode: true })?;
-        request.header("X-Request-ID", &self.x_request_id)?;
+        request.path_param("self", &self.self_);
+        request.query("client", &self.client_2, QueryStyle::Form { explode: true });
+        request.query("send", &self.send_2, QueryStyle::Form { explode: true });
+        request.query("sub", &self.sub, QueryStyle::Form { explode: true });
+        request.query("from_date", &self.from_date, QueryStyle::Form { explode: true });
+        request.query("1st", &self.n1st, QueryStyle::Form { explode: true });
+        request.header("X-Request-ID", &self.x_request_id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

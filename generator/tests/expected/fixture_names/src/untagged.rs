@@ -4,9 +4,9 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, Response};
 
 /// Operations tagged `untagged`.
 #[derive(Debug, Clone)]
@@ -23,7 +23,17 @@ impl Untagged {
     ///
     /// Arguments:
     /// - `id`
-    pub fn delete_untagged_id(&self, id: i64) -> DeleteUntaggedId {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_names::Error> {
+    /// let client = fixture_names::Client::from_env()?;
+    /// client.untagged().delete_id(1).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_id(&self, id: i64) -> DeleteUntaggedId {
         DeleteUntaggedId {
             client: self.client.clone(),
             id,
@@ -32,7 +42,7 @@ impl Untagged {
     }
 }
 
-/// Request builder for [`Untagged::delete_untagged_id`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Untagged::delete_id`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUntaggedId {
@@ -83,7 +93,7 @@ impl DeleteUntaggedId {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -91,13 +101,18 @@ impl DeleteUntaggedId {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::DELETE, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "delete_untagged_id",
+            method: "DELETE",
+            path: "/untagged/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/untagged/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

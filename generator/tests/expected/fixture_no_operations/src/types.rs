@@ -3,6 +3,7 @@
 //! Request and response types of the Schemas only API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10,4 +11,15 @@ pub struct Pet {
     /// Members the API sent that this type does not name, kept so nothing is lost.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Pet {
+    /// A value with the required members, every optional one unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            born: None,
+            extra: Default::default(),
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! Request and response types of the Nullable API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Record {
     /// Required and not nullable.
     pub always: String,
@@ -23,7 +24,24 @@ pub struct Record {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Record {
+    /// A value with the required members, every optional one unset.
+    pub fn new(always: impl Into<String>) -> Self {
+        Self {
+            always: always.into(),
+            present_but_null: None,
+            optional: None,
+            optional_null: None,
+            ref_null: None,
+            list_of_nullable: None,
+            nullable_map: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Inner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -32,8 +50,9 @@ pub struct Inner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum NullableEnum {
     /// `on`
     On,
@@ -41,6 +60,29 @@ pub enum NullableEnum {
     Off,
     /// A value this client does not know yet, kept as sent.
     Other(String),
+}
+
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for NullableEnum {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for NullableEnum {}
+impl std::hash::Hash for NullableEnum {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for NullableEnum {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
 }
 
 impl NullableEnum {

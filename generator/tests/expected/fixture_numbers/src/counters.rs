@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `counters`.
 #[derive(Debug, Clone)]
@@ -21,7 +21,18 @@ impl Counters {
     }
 
     /// `GET /counters`
-    pub fn get_counters(&self) -> GetCounters {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_numbers::Error> {
+    /// let client = fixture_numbers::Client::from_env()?;
+    /// let answer = client.counters().get().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self) -> GetCounters {
         GetCounters {
             client: self.client.clone(),
             above: None,
@@ -30,7 +41,7 @@ impl Counters {
     }
 }
 
-/// Request builder for [`Counters::get_counters`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Counters::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCounters {
@@ -86,7 +97,7 @@ impl GetCounters {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Counters>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -94,13 +105,18 @@ impl GetCounters {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getCounters",
+            method: "GET",
+            path: "/counters",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/counters");
-        request.query("above", &self.above, QueryStyle::Form { explode: true })?;
+        request.query("above", &self.above, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

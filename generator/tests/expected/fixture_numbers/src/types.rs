@@ -3,6 +3,7 @@
 //! Request and response types of the Numbers API.
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Counters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub small: Option<i32>,

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Described by a `$ref`, which the standard does not allow here.
 #[derive(Debug, Clone)]
@@ -23,7 +23,18 @@ impl Things {
     /// Responses without a description, numbers beyond 64 bits.
     ///
     /// `GET /things`
-    pub fn list_things(&self) -> ListThings {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_off_spec_31::Error> {
+    /// let client = fixture_off_spec_31::Client::from_env()?;
+    /// let answer = client.things().list().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> ListThings {
         ListThings {
             client: self.client.clone(),
             after: None,
@@ -34,6 +45,16 @@ impl Things {
     /// An operation that is a `$ref`.
     ///
     /// `POST /things`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_off_spec_31::Error> {
+    /// let client = fixture_off_spec_31::Client::from_env()?;
+    /// client.things().create_thing().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_thing(&self) -> CreateThing {
         CreateThing {
             client: self.client.clone(),
@@ -48,6 +69,16 @@ impl Things {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_off_spec_31::Error> {
+    /// let client = fixture_off_spec_31::Client::from_env()?;
+    /// client.things().delete_thing("id").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_thing(&self, id: impl Into<String>) -> DeleteThing {
         DeleteThing {
             client: self.client.clone(),
@@ -57,7 +88,7 @@ impl Things {
     }
 }
 
-/// Request builder for [`Things::list_things`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Things::list`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListThings {
@@ -113,7 +144,7 @@ impl ListThings {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<types::Thing>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -121,13 +152,18 @@ impl ListThings {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listThings",
+            method: "GET",
+            path: "/things",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/things");
-        request.query("after", &self.after, QueryStyle::Form { explode: true })?;
+        request.query("after", &self.after, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -199,7 +235,7 @@ impl CreateThing {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -207,15 +243,20 @@ impl CreateThing {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "createThing",
+            method: "POST",
+            path: "/things",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/things");
         if let Some(body) = &self.body {
-            request.json(body, "application/json")?;
+            request.json(body, "application/json");
         }
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -281,7 +322,7 @@ impl DeleteThing {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -289,13 +330,18 @@ impl DeleteThing {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::DELETE, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "deleteThing",
+            method: "DELETE",
+            path: "/things/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/things/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -3,6 +3,7 @@
 //! Request and response types of the Off Spec API.
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `things`.
 #[derive(Debug, Clone)]
@@ -24,6 +24,17 @@ impl Things {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_openapi_31::Error> {
+    /// let client = fixture_openapi_31::Client::from_env()?;
+    /// let answer = client.things().get_thing("id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_thing(&self, id: impl Into<String>) -> GetThing {
         GetThing {
             client: self.client.clone(),
@@ -91,7 +102,7 @@ impl GetThing {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Thing>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -99,14 +110,19 @@ impl GetThing {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getThing",
+            method: "GET",
+            path: "/things/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/things/");
-        request.path_param("id", &self.id)?;
-        request.query("since", &self.since, QueryStyle::Form { explode: true })?;
+        request.path_param("id", &self.id);
+        request.query("since", &self.since, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -3,6 +3,7 @@
 //! Request and response types of the OpenAPI 3.1 API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     pub id: String,
     pub kind: ThingKind,
@@ -29,13 +30,57 @@ pub struct Thing {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+impl Thing {
+    /// A value with the required members, every optional one unset.
+    pub fn new(id: impl Into<String>, kind: ThingKind) -> Self {
+        Self {
+            id: id.into(),
+            kind,
+            count: None,
+            ratio: None,
+            label: None,
+            either: None,
+            anything: None,
+            nothing: None,
+            tags: None,
+            parent: None,
+            defs_user: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ThingKind {
     /// `thing`
     Thing,
     /// A value this client does not know yet, kept as sent.
     Other(String),
+}
+
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for ThingKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ThingKind {}
+impl std::hash::Hash for ThingKind {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::str::FromStr for ThingKind {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
 }
 
 impl ThingKind {
@@ -80,6 +125,7 @@ impl std::fmt::Display for ThingKind {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ThingEither {
     String(String),
     Integer(i64),
@@ -88,6 +134,7 @@ pub enum ThingEither {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ThingDefsUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -4,9 +4,9 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, Response};
 
 /// Old records
 ///
@@ -28,6 +28,16 @@ impl Archive {
     /// Arguments:
     /// - `id`
     /// - `destination`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_openapi_32::Error> {
+    /// let client = fixture_openapi_32::Client::from_env()?;
+    /// client.archive().copy_record("id", "Destination").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn copy_record(
         &self,
         id: impl Into<String>,
@@ -45,6 +55,16 @@ impl Archive {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_openapi_32::Error> {
+    /// let client = fixture_openapi_32::Client::from_env()?;
+    /// client.archive().lock_record("id").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn lock_record(&self, id: impl Into<String>) -> LockRecord {
         LockRecord {
             client: self.client.clone(),
@@ -106,7 +126,7 @@ impl CopyRecord {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -114,14 +134,19 @@ impl CopyRecord {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(runtime::request::method("COPY")?, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "copyRecord",
+            method: "COPY",
+            path: "/records/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/records/");
-        request.path_param("id", &self.id)?;
-        request.header("Destination", &self.destination)?;
+        request.path_param("id", &self.id);
+        request.header("Destination", &self.destination);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -187,7 +212,7 @@ impl LockRecord {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -195,13 +220,18 @@ impl LockRecord {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(runtime::request::method("LOCK")?, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "lockRecord",
+            method: "LOCK",
+            path: "/records/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/records/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -2,7 +2,7 @@
 
 //! Errors.
 
-/// Everything that can go wrong with a call. [`Error::Api`] carries the HTTP status, the
+/// Everything that can go wrong with a call. `Error::Api` carries the HTTP status, the
 /// API's error messages, the typed error body and the raw body.
 pub type Error = crate::runtime::error::Error<ErrorBody>;
 
@@ -11,6 +11,7 @@ pub type ApiError = crate::runtime::error::ApiError<ErrorBody>;
 
 /// The body of an error response, decoded as the type the API declares for its status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ErrorBody {
     /// A JSON body of a shape the API does not declare for that status.
     Other(serde_json::Value),

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Records
 ///
@@ -25,7 +25,18 @@ impl Records {
     /// A `querystring` parameter, whose members are the query.
     ///
     /// `GET /records`
-    pub fn list_records(&self) -> ListRecords {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_openapi_32::Error> {
+    /// let client = fixture_openapi_32::Client::from_env()?;
+    /// let answer = client.records().list().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> ListRecords {
         ListRecords {
             client: self.client.clone(),
             filter: None,
@@ -39,7 +50,22 @@ impl Records {
     ///
     /// Arguments:
     /// - `body`: the request body
-    pub fn search_records(&self, body: types::SearchRecordsBody) -> SearchRecords {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_openapi_32::Error> {
+    /// let client = fixture_openapi_32::Client::from_env()?;
+    /// let answer = client
+    ///     .records()
+    ///     .search(fixture_openapi_32::types::SearchRecordsBody::default())
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(&self, body: types::SearchRecordsBody) -> SearchRecords {
         SearchRecords {
             client: self.client.clone(),
             body,
@@ -53,6 +79,16 @@ impl Records {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_openapi_32::Error> {
+    /// let client = fixture_openapi_32::Client::from_env()?;
+    /// client.records().delete_record("id").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_record(&self, id: impl Into<String>) -> DeleteRecord {
         DeleteRecord {
             client: self.client.clone(),
@@ -65,6 +101,17 @@ impl Records {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_openapi_32::Error> {
+    /// let client = fixture_openapi_32::Client::from_env()?;
+    /// let answer = client.records().record_events("id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn record_events(&self, id: impl Into<String>) -> RecordEvents {
         RecordEvents {
             client: self.client.clone(),
@@ -74,17 +121,17 @@ impl Records {
     }
 }
 
-/// Request builder for [`Records::list_records`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Records::list`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRecords {
     client: Client,
-    filter: Option<types::Filter>,
+    filter: Option<types::RecordFilter>,
     options: runtime::request::RequestOptions,
 }
 
 impl ListRecords {
-    pub fn filter(mut self, filter: types::Filter) -> Self {
+    pub fn filter(mut self, filter: types::RecordFilter) -> Self {
         self.filter = Some(filter);
         self
     }
@@ -132,7 +179,7 @@ impl ListRecords {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::Record>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -140,13 +187,18 @@ impl ListRecords {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listRecords",
+            method: "GET",
+            path: "/records",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/records");
-        request.query("filter", &self.filter, QueryStyle::Form { explode: true })?;
+        request.query("filter", &self.filter, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -161,7 +213,7 @@ impl std::future::IntoFuture for ListRecords {
     }
 }
 
-/// Request builder for [`Records::search_records`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Records::search`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchRecords {
@@ -214,7 +266,7 @@ impl SearchRecords {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<Vec<types::Record>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -222,13 +274,18 @@ impl SearchRecords {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(runtime::request::method("QUERY")?, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "searchRecords",
+            method: "QUERY",
+            path: "/records",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/records");
-        request.json(&self.body, "application/json")?;
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -294,7 +351,7 @@ impl DeleteRecord {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -302,13 +359,18 @@ impl DeleteRecord {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::DELETE, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "deleteRecord",
+            method: "DELETE",
+            path: "/records/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/records/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -375,7 +437,7 @@ impl RecordEvents {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
@@ -383,7 +445,7 @@ impl RecordEvents {
     }
 
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
-    /// [`Error::Timeout`]; by default it may wait as long as the server stays connected.
+    /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
         self.options.idle_timeout = Some(idle_timeout);
         self
@@ -394,6 +456,7 @@ impl RecordEvents {
     /// The request is retried only before the answer begins; the timeout covers the wait for the response headers, and [`Self::idle_timeout`] the wait between items. An item that does not decode is an error item, and the stream goes on.
     pub fn stream(self) -> runtime::paging::BoxStream<Result<types::Record, Error>> {
         let settings = runtime::stream::Settings {
+            operation: "recordEvents",
             format: runtime::stream::Format::JsonLines,
             sentinel: None,
             idle_timeout: self.options.idle_timeout,
@@ -404,10 +467,10 @@ impl RecordEvents {
         | -> runtime::transport::BoxFuture<Result<reqwest::Response, Error>> {
             let this = self.clone();
             Box::pin(async move {
-                let (client, mut request) = this.into_request()?;
+                let (client, mut request) = this.into_request();
                 request.accept("application/jsonl");
                 if let Some(id) = &last_event_id {
-                    request.header("Last-Event-ID", id)?;
+                    request.header("Last-Event-ID", id);
                 }
                 client
                     .core()
@@ -426,15 +489,20 @@ impl RecordEvents {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "recordEvents",
+            method: "GET",
+            path: "/records/{id}/events",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("application/jsonl");
         request.path("/records/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.path("/events");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

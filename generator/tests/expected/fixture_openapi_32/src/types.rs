@@ -3,6 +3,7 @@
 //! Request and response types of the OpenAPI Three Two API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Record {
     pub id: String,
     pub kind: String,
@@ -13,8 +14,21 @@ pub struct Record {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Record {
+    /// A value with the required members, every optional one unset.
+    pub fn new(id: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            kind: kind.into(),
+            note: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Shape {
     Circle(Box<Circle>),
     Square(Box<Square>),
@@ -52,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for Shape {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Circle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -63,6 +78,7 @@ pub struct Circle {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Square {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -74,7 +90,8 @@ pub struct Square {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Filter {
+#[non_exhaustive]
+pub struct RecordFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +102,7 @@ pub struct Filter {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchRecordsBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,

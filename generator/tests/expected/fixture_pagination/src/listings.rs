@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `listings`.
 #[derive(Debug, Clone)]
@@ -21,6 +21,17 @@ impl Listings {
     }
 
     /// `GET /by-number`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_pagination::Error> {
+    /// let client = fixture_pagination::Client::from_env()?;
+    /// let answer = client.listings().list_by_number().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_number(&self) -> ListByNumber {
         ListByNumber {
             client: self.client.clone(),
@@ -31,6 +42,17 @@ impl Listings {
     }
 
     /// `GET /by-flag`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_pagination::Error> {
+    /// let client = fixture_pagination::Client::from_env()?;
+    /// let answer = client.listings().list_by_flag().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_flag(&self) -> ListByFlag {
         ListByFlag {
             client: self.client.clone(),
@@ -43,6 +65,17 @@ impl Listings {
     ///
     /// Arguments:
     /// - `page`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_pagination::Error> {
+    /// let client = fixture_pagination::Client::from_env()?;
+    /// let answer = client.listings().list_by_total(1).send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_total(&self, page: i64) -> ListByTotal {
         ListByTotal {
             client: self.client.clone(),
@@ -52,6 +85,17 @@ impl Listings {
     }
 
     /// `GET /by-cursor`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_pagination::Error> {
+    /// let client = fixture_pagination::Client::from_env()?;
+    /// let answer = client.listings().list_by_cursor().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_cursor(&self) -> ListByCursor {
         ListByCursor {
             client: self.client.clone(),
@@ -61,6 +105,17 @@ impl Listings {
     }
 
     /// `GET /by-offset`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_pagination::Error> {
+    /// let client = fixture_pagination::Client::from_env()?;
+    /// let answer = client.listings().list_by_offset().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_offset(&self) -> ListByOffset {
         ListByOffset {
             client: self.client.clone(),
@@ -71,6 +126,17 @@ impl Listings {
     }
 
     /// `GET /in-envelope`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_pagination::Error> {
+    /// let client = fixture_pagination::Client::from_env()?;
+    /// let answer = client.listings().list_in_envelope().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_in_envelope(&self) -> ListInEnvelope {
         ListInEnvelope {
             client: self.client.clone(),
@@ -80,6 +146,17 @@ impl Listings {
     }
 
     /// `GET /not-a-listing`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_pagination::Error> {
+    /// let client = fixture_pagination::Client::from_env()?;
+    /// let answer = client.listings().get_summary().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_summary(&self) -> GetSummary {
         GetSummary {
             client: self.client.clone(),
@@ -153,7 +230,7 @@ impl ListByNumber {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListByNumberResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(
@@ -173,7 +250,12 @@ impl ListByNumber {
     ) -> runtime::paging::BoxStream<
         Result<Response<types::ListByNumberResponse>, Error>,
     > {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+        runtime::paging::pages(
+            "listByNumber",
+            self,
+            Self::send_with_response,
+            Self::next_page,
+        )
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
@@ -198,14 +280,19 @@ impl ListByNumber {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listByNumber",
+            method: "GET",
+            path: "/by-number",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/by-number");
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
-        request.query("per", &self.per, QueryStyle::Form { explode: true })?;
+        request.query("page", &self.page, QueryStyle::Form { explode: true });
+        request.query("per", &self.per, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -278,7 +365,7 @@ impl ListByFlag {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListByFlagResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(
@@ -296,7 +383,12 @@ impl ListByFlag {
     pub fn pages(
         self,
     ) -> runtime::paging::BoxStream<Result<Response<types::ListByFlagResponse>, Error>> {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+        runtime::paging::pages(
+            "listByFlag",
+            self,
+            Self::send_with_response,
+            Self::next_page,
+        )
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
@@ -321,18 +413,19 @@ impl ListByFlag {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listByFlag",
+            method: "GET",
+            path: "/by-flag",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/by-flag");
         request
-            .query(
-                "page_number",
-                &self.page_number,
-                QueryStyle::Form { explode: true },
-            )?;
+            .query("page_number", &self.page_number, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -400,7 +493,7 @@ impl ListByTotal {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListByTotalResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(
@@ -420,7 +513,12 @@ impl ListByTotal {
     ) -> runtime::paging::BoxStream<
         Result<Response<types::ListByTotalResponse>, Error>,
     > {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+        runtime::paging::pages(
+            "listByTotal",
+            self,
+            Self::send_with_response,
+            Self::next_page,
+        )
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
@@ -442,13 +540,18 @@ impl ListByTotal {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listByTotal",
+            method: "GET",
+            path: "/by-total",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/by-total");
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
+        request.query("page", &self.page, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -521,7 +624,7 @@ impl ListByCursor {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListByCursorResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(
@@ -541,7 +644,12 @@ impl ListByCursor {
     ) -> runtime::paging::BoxStream<
         Result<Response<types::ListByCursorResponse>, Error>,
     > {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+        runtime::paging::pages(
+            "listByCursor",
+            self,
+            Self::send_with_response,
+            Self::next_page,
+        )
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
@@ -566,13 +674,18 @@ impl ListByCursor {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listByCursor",
+            method: "GET",
+            path: "/by-cursor",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/by-cursor");
-        request.query("cursor", &self.cursor, QueryStyle::Form { explode: true })?;
+        request.query("cursor", &self.cursor, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -649,7 +762,7 @@ impl ListByOffset {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(
@@ -667,7 +780,12 @@ impl ListByOffset {
     pub fn pages(
         self,
     ) -> runtime::paging::BoxStream<Result<Response<Vec<String>>, Error>> {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+        runtime::paging::pages(
+            "listByOffset",
+            self,
+            Self::send_with_response,
+            Self::next_page,
+        )
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
@@ -686,14 +804,19 @@ impl ListByOffset {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listByOffset",
+            method: "GET",
+            path: "/by-offset",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/by-offset");
-        request.query("offset", &self.offset, QueryStyle::Form { explode: true })?;
-        request.query("limit", &self.limit, QueryStyle::Form { explode: true })?;
+        request.query("offset", &self.offset, QueryStyle::Form { explode: true });
+        request.query("limit", &self.limit, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -764,7 +887,7 @@ impl ListInEnvelope {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::enveloped(|_, _| None, &crate::client::ENVELOPE))
@@ -775,7 +898,12 @@ impl ListInEnvelope {
     pub fn pages(
         self,
     ) -> runtime::paging::BoxStream<Result<Response<Vec<String>>, Error>> {
-        runtime::paging::pages(self, Self::send_with_response, Self::next_page)
+        runtime::paging::pages(
+            "listInEnvelope",
+            self,
+            Self::send_with_response,
+            Self::next_page,
+        )
     }
 
     /// Every item of every page, in order, fetched page by page as the stream is read.
@@ -786,8 +914,14 @@ impl ListInEnvelope {
     /// The request for the page after `response`, or `None` after the last page.
     fn next_page(mut self, response: &Response<Vec<String>>) -> Option<Self> {
         let page = self.page.unwrap_or(1);
+        let info = response.result_info.as_ref();
         if response.value.is_empty()
-            || !runtime::paging::more_pages(response.result_info.as_ref(), page)
+            || !runtime::paging::more_pages(
+                page,
+                info.and_then(|info| info.total_pages),
+                None,
+                None,
+            )
         {
             return None;
         }
@@ -796,13 +930,18 @@ impl ListInEnvelope {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listInEnvelope",
+            method: "GET",
+            path: "/in-envelope",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/in-envelope");
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
+        request.query("page", &self.page, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -875,7 +1014,7 @@ impl GetSummary {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetSummaryResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(
@@ -890,13 +1029,18 @@ impl GetSummary {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getSummary",
+            method: "GET",
+            path: "/not-a-listing",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/not-a-listing");
-        request.query("page", &self.page, QueryStyle::Form { explode: true })?;
+        request.query("page", &self.page, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

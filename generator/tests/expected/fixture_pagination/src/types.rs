@@ -3,6 +3,7 @@
 //! Request and response types of the Pagination API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListByNumberResponse {
     pub docs: Vec<String>,
     pub page: i64,
@@ -13,7 +14,20 @@ pub struct ListByNumberResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ListByNumberResponse {
+    /// A value with the required members, every optional one unset.
+    pub fn new(docs: Vec<String>, page: i64) -> Self {
+        Self {
+            docs,
+            page,
+            next_page: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListByFlagResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<i64>>,
@@ -27,6 +41,7 @@ pub struct ListByFlagResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListByTotalResponse {
     pub results: Vec<String>,
     pub total_pages: i64,
@@ -35,7 +50,19 @@ pub struct ListByTotalResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ListByTotalResponse {
+    /// A value with the required members, every optional one unset.
+    pub fn new(results: Vec<String>, total_pages: i64) -> Self {
+        Self {
+            results,
+            total_pages,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListByCursorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
@@ -49,6 +76,19 @@ pub struct ListByCursorResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListInEnvelopeResultInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_pages: Option<f64>,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSummaryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,

@@ -11,6 +11,10 @@ use crate::Error;
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.example.com");
 
+/// A successful response: the decoded value, the status and headers, and (where the API
+/// answers in an envelope) its messages and `result_info`.
+pub type Response<T> = crate::runtime::response::Response<T, serde_json::Value>;
+
 /// The API's security schemes, as operations and the builder name them.
 pub(crate) mod scheme {
     use crate::runtime::auth::Scheme;
@@ -38,11 +42,18 @@ pub(crate) mod scheme {
         index: 3,
         setter: "cookie_key",
     };
+
+    /// Every combination of schemes some operation accepts.
+    pub(crate) const COMBINATIONS: &[&[Scheme]] = &[
+        &[TOKEN],
+        &[BASIC],
+        &[QUERY_KEY, COOKIE_KEY],
+    ];
 }
 
 /// A client for the Parameters API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -57,6 +68,22 @@ impl Client {
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]); fails when no credential is set, or only part of one.
+    pub fn from_env() -> Result<Client, Error> {
+        crate::runtime::transport::require_env(
+                &[
+                    &["FIXTURE_PARAMETERS_TOKEN"],
+                    &[
+                        "FIXTURE_PARAMETERS_BASIC_USERNAME",
+                        "FIXTURE_PARAMETERS_BASIC_PASSWORD",
+                    ],
+                    &["FIXTURE_PARAMETERS_QUERY_KEY", "FIXTURE_PARAMETERS_COOKIE_KEY"],
+                ],
+            )
+            .map_err(Error::Config)?;
+        ClientBuilder::from_env().build()
     }
 
     pub(crate) fn core(&self) -> &ClientCore {
@@ -119,6 +146,50 @@ impl ClientBuilder {
         self
     }
 
+    /// Changes every request just before it is sent, on every attempt: after its
+    /// credentials are added and before it is signed (so a signature covers the
+    /// change). Hooks run in the order they are added.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.core.hook(crate::runtime::transport::Hook(Arc::new(hook)));
+        self
+    }
+
+    /// A builder set up from the environment, with each of these variables that is set:
+    ///
+    /// - `FIXTURE_PARAMETERS_BASE_URL`: the base URL
+    /// - `FIXTURE_PARAMETERS_TOKEN`: a bearer token (`Authorization: Bearer ...`)
+    /// - `FIXTURE_PARAMETERS_BASIC_USERNAME` and `FIXTURE_PARAMETERS_BASIC_PASSWORD`: HTTP basic authentication
+    /// - `FIXTURE_PARAMETERS_QUERY_KEY`: an API key in the `api_key` query parameter
+    /// - `FIXTURE_PARAMETERS_COOKIE_KEY`: an API key in the `session` cookie
+    ///
+    /// Setters called after it override what it read.
+    pub fn from_env() -> Self {
+        use crate::runtime::transport::env_var;
+        let mut builder = Self::default();
+        if let Some(url) = env_var("FIXTURE_PARAMETERS_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        if let Some(value) = env_var("FIXTURE_PARAMETERS_TOKEN") {
+            builder = builder.token(value);
+        }
+        if let (Some(first), Some(second)) = (
+            env_var("FIXTURE_PARAMETERS_BASIC_USERNAME"),
+            env_var("FIXTURE_PARAMETERS_BASIC_PASSWORD"),
+        ) {
+            builder = builder.basic(first, second);
+        }
+        if let Some(value) = env_var("FIXTURE_PARAMETERS_QUERY_KEY") {
+            builder = builder.query_key(value);
+        }
+        if let Some(value) = env_var("FIXTURE_PARAMETERS_COOKIE_KEY") {
+            builder = builder.cookie_key(value);
+        }
+        builder
+    }
+
     /// Authenticates with `token`: a bearer token (`Authorization: Bearer ...`).
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.core.credential(scheme::TOKEN, Credential::Bearer(Secret::new(token)));
@@ -165,10 +236,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails when no base URL is known or it is not valid.
+    /// Builds the client; fails when no base URL is known or it is not valid, or a
+    /// credential is set without the others it is always sent with.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
-            core: Arc::new(self.core.build()?),
+            core: Arc::new(self.core.build(scheme::COMBINATIONS)?),
         })
     }
 }

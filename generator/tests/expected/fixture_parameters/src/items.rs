@@ -5,10 +5,10 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Operations tagged `items`.
 #[derive(Debug, Clone)]
@@ -36,6 +36,21 @@ impl Items {
     /// - `item_id`
     /// - `ids`
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_parameters::Error> {
+    /// let client = fixture_parameters::Client::from_env()?;
+    /// let answer = client
+    ///     .items()
+    ///     .put_item("account_id", 1, ["ids"], fixture_parameters::types::Item::new("name"))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_item(
         &self,
         account_id: impl Into<String>,
@@ -65,6 +80,17 @@ impl Items {
     /// Arguments:
     /// - `account_id`
     /// - `item_id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), fixture_parameters::Error> {
+    /// let client = fixture_parameters::Client::from_env()?;
+    /// client.items().patch_item("account_id", 1).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub fn patch_item(&self, account_id: impl Into<String>, item_id: i64) -> PatchItem {
         PatchItem {
@@ -77,6 +103,17 @@ impl Items {
     }
 
     /// `GET /public/ping`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_parameters::Error> {
+    /// let client = fixture_parameters::Client::from_env()?;
+    /// let answer = client.items().ping().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ping(&self) -> Ping {
         Ping {
             client: self.client.clone(),
@@ -88,6 +125,17 @@ impl Items {
     ///
     /// Arguments:
     /// - `name`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_parameters::Error> {
+    /// let client = fixture_parameters::Client::from_env()?;
+    /// let answer = client.items().download("name").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download(&self, name: impl Into<String>) -> Download {
         Download {
             client: self.client.clone(),
@@ -111,6 +159,26 @@ impl Items {
     /// - `item_id`
     /// - `ids`
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_parameters::Error> {
+    /// let client = fixture_parameters::Client::from_env()?;
+    /// let answer = client
+    ///     .items()
+    ///     .put_item_2(
+    ///         "account_id",
+    ///         1,
+    ///         ["ids"],
+    ///         fixture_parameters::types::Item::new("name"),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_item_2(
         &self,
         account_id: impl Into<String>,
@@ -140,6 +208,17 @@ impl Items {
     /// Arguments:
     /// - `account_id`
     /// - `item_id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), fixture_parameters::Error> {
+    /// let client = fixture_parameters::Client::from_env()?;
+    /// client.items().patch_item_2("account_id", 1).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub fn patch_item_2(
         &self,
@@ -166,7 +245,7 @@ pub struct PutItem {
     ids: Vec<String>,
     tags: Option<Vec<String>>,
     words: Option<Vec<String>>,
-    filter: Option<types::Filter>,
+    filter: Option<types::ItemFilter>,
     x_trace: Option<String>,
     pref: Option<String>,
     body: types::Item,
@@ -184,7 +263,7 @@ impl PutItem {
         self
     }
 
-    pub fn filter(mut self, filter: types::Filter) -> Self {
+    pub fn filter(mut self, filter: types::ItemFilter) -> Self {
         self.filter = Some(filter);
         self
     }
@@ -240,7 +319,7 @@ impl PutItem {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Item>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, runtime::response::json))
@@ -248,25 +327,30 @@ impl PutItem {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::TOKEN], &[scheme::BASIC]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "putItem",
+            method: "PUT",
+            path: "/accounts/{account_id}/items/{item_id}",
+            auth: Auth {
+                alternatives: &[&[scheme::TOKEN], &[scheme::BASIC]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::PUT, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id)?;
+        request.path_param("account_id", &self.account_id);
         request.path("/items/");
-        request.path_param("item_id", &self.item_id)?;
-        request.query("ids", &self.ids, QueryStyle::Form { explode: true })?;
-        request.query("tags", &self.tags, QueryStyle::Form { explode: false })?;
-        request.query("words", &self.words, QueryStyle::SpaceDelimited)?;
-        request.query("filter", &self.filter, QueryStyle::DeepObject)?;
-        request.header("X-Trace", &self.x_trace)?;
-        request.cookie("pref", &self.pref)?;
-        request.json(&self.body, "application/json")?;
+        request.path_param("item_id", &self.item_id);
+        request.query("ids", &self.ids, QueryStyle::Form { explode: true });
+        request.query("tags", &self.tags, QueryStyle::Form { explode: false });
+        request.query("words", &self.words, QueryStyle::SpaceDelimited);
+        request.query("filter", &self.filter, QueryStyle::DeepObject);
+        request.header("X-Trace", &self.x_trace);
+        request.cookie("pref", &self.pref);
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -361,7 +445,7 @@ impl PatchItem {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -369,21 +453,26 @@ impl PatchItem {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::QUERY_KEY, scheme::COOKIE_KEY]],
-            optional: true,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "patchItem",
+            method: "PATCH",
+            path: "/accounts/{account_id}/items/{item_id}",
+            auth: Auth {
+                alternatives: &[&[scheme::QUERY_KEY, scheme::COOKIE_KEY]],
+                optional: true,
+            },
         };
-        let mut request = Request::new(reqwest::Method::PATCH, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id)?;
+        request.path_param("account_id", &self.account_id);
         request.path("/items/");
-        request.path_param("item_id", &self.item_id)?;
+        request.path_param("item_id", &self.item_id);
         if let Some(body) = &self.body {
-            request.json(body, "application/merge-patch+json")?;
+            request.json(body, "application/merge-patch+json");
         }
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -448,7 +537,7 @@ impl Ping {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::text))
@@ -456,13 +545,18 @@ impl Ping {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "ping",
+            method: "GET",
+            path: "/public/ping",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.accept("text/plain");
         request.path("/public/ping");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -528,7 +622,7 @@ impl Download {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
@@ -540,13 +634,13 @@ impl Download {
     /// the wait for the response headers.
     pub fn stream(self) -> runtime::paging::BoxStream<Result<::bytes::Bytes, Error>> {
         let opening = Box::pin(async move {
-            let (client, request) = self.into_request()?;
+            let (client, request) = self.into_request();
             client
                 .core()
                 .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
                 .await
         });
-        runtime::body::chunks(opening)
+        runtime::body::chunks("download", opening)
     }
 
     /// Sends the request and writes the answer to a file as it arrives, returning how many
@@ -555,21 +649,26 @@ impl Download {
         self,
         path: impl AsRef<std::path::Path>,
     ) -> Result<u64, Error> {
-        runtime::body::save(self.stream(), path.as_ref()).await
+        runtime::body::save("download", self.stream(), path.as_ref()).await
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::TOKEN], &[scheme::BASIC]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "download",
+            method: "GET",
+            path: "/files/{name}",
+            auth: Auth {
+                alternatives: &[&[scheme::TOKEN], &[scheme::BASIC]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.accept("application/octet-stream");
         request.path("/files/");
-        request.path_param("name", &self.name)?;
+        request.path_param("name", &self.name);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -594,7 +693,7 @@ pub struct PutItem2 {
     ids: Vec<String>,
     tags: Option<Vec<String>>,
     words: Option<Vec<String>>,
-    filter: Option<types::Filter>,
+    filter: Option<types::ItemFilter>,
     x_trace: Option<String>,
     pref: Option<String>,
     body: types::Item,
@@ -612,7 +711,7 @@ impl PutItem2 {
         self
     }
 
-    pub fn filter(mut self, filter: types::Filter) -> Self {
+    pub fn filter(mut self, filter: types::ItemFilter) -> Self {
         self.filter = Some(filter);
         self
     }
@@ -668,7 +767,7 @@ impl PutItem2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Item>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, runtime::response::json))
@@ -676,25 +775,30 @@ impl PutItem2 {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::TOKEN], &[scheme::BASIC]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "putItem",
+            method: "PUT",
+            path: "/v2/accounts/{account_id}/items/{item_id}",
+            auth: Auth {
+                alternatives: &[&[scheme::TOKEN], &[scheme::BASIC]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::PUT, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/v2/accounts/");
-        request.path_param("account_id", &self.account_id)?;
+        request.path_param("account_id", &self.account_id);
         request.path("/items/");
-        request.path_param("item_id", &self.item_id)?;
-        request.query("ids", &self.ids, QueryStyle::Form { explode: true })?;
-        request.query("tags", &self.tags, QueryStyle::Form { explode: false })?;
-        request.query("words", &self.words, QueryStyle::SpaceDelimited)?;
-        request.query("filter", &self.filter, QueryStyle::DeepObject)?;
-        request.header("X-Trace", &self.x_trace)?;
-        request.cookie("pref", &self.pref)?;
-        request.json(&self.body, "application/json")?;
+        request.path_param("item_id", &self.item_id);
+        request.query("ids", &self.ids, QueryStyle::Form { explode: true });
+        request.query("tags", &self.tags, QueryStyle::Form { explode: false });
+        request.query("words", &self.words, QueryStyle::SpaceDelimited);
+        request.query("filter", &self.filter, QueryStyle::DeepObject);
+        request.header("X-Trace", &self.x_trace);
+        request.cookie("pref", &self.pref);
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -789,7 +893,7 @@ impl PatchItem2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -797,21 +901,26 @@ impl PatchItem2 {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::QUERY_KEY, scheme::COOKIE_KEY]],
-            optional: true,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "patchItem",
+            method: "PATCH",
+            path: "/v2/accounts/{account_id}/items/{item_id}",
+            auth: Auth {
+                alternatives: &[&[scheme::QUERY_KEY, scheme::COOKIE_KEY]],
+                optional: true,
+            },
         };
-        let mut request = Request::new(reqwest::Method::PATCH, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/v2/accounts/");
-        request.path_param("account_id", &self.account_id)?;
+        request.path_param("account_id", &self.account_id);
         request.path("/items/");
-        request.path_param("item_id", &self.item_id)?;
+        request.path_param("item_id", &self.item_id);
         if let Some(body) = &self.body {
-            request.json(body, "application/merge-patch+json")?;
+            request.json(body, "application/merge-patch+json");
         }
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

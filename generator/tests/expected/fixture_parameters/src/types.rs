@@ -3,6 +3,7 @@
 //! Request and response types of the Parameters API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     pub name: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -10,7 +11,18 @@ pub struct Item {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Item {
+    /// A value with the required members, every optional one unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -20,7 +32,8 @@ pub struct Problem {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Filter {
+#[non_exhaustive]
+pub struct ItemFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -29,6 +42,7 @@ pub struct Filter {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutItemError4xx {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `items`.
 #[derive(Debug, Clone)]
@@ -24,6 +24,17 @@ impl Items {
     ///
     /// Arguments:
     /// - `item_id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_published_mistakes::Error> {
+    /// let client = fixture_published_mistakes::Client::from_env()?;
+    /// let answer = client.items().get_item("itemId").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_item(&self, item_id: impl Into<String>) -> GetItem {
         GetItem {
             client: self.client.clone(),
@@ -38,6 +49,17 @@ impl Items {
     ///
     /// Arguments:
     /// - `item_id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_published_mistakes::Error> {
+    /// let client = fixture_published_mistakes::Client::from_env()?;
+    /// let answer = client.items().get_item_copy("itemId").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_item_copy(&self, item_id: impl Into<String>) -> GetItemCopy {
         GetItemCopy {
             client: self.client.clone(),
@@ -100,7 +122,7 @@ impl GetItem {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetItemResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -108,13 +130,18 @@ impl GetItem {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getItem",
+            method: "GET",
+            path: "/items/{itemId}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/items/");
-        request.path_param("itemId", &self.item_id)?;
+        request.path_param("itemId", &self.item_id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -182,7 +209,7 @@ impl GetItemCopy {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::GetItemResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -190,14 +217,19 @@ impl GetItemCopy {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getItemCopy",
+            method: "GET",
+            path: "/items/{itemId}/copy",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/items/");
-        request.path_param("itemId", &self.item_id)?;
+        request.path_param("itemId", &self.item_id);
         request.path("/copy");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -4,6 +4,7 @@
 
 /// Refers to itself directly (boxed) and through a list (not boxed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,7 +18,21 @@ pub struct Node {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Node {
+    /// A value with the required members, every optional one unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            next: None,
+            children: None,
+            by_name: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Parent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child: Option<Box<Child>>,
@@ -28,6 +43,7 @@ pub struct Parent {
 
 /// Mutual recursion through Parent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Child {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Parent>>,
@@ -39,6 +55,7 @@ pub struct Child {
 /// A recursive union.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Expr {
     Number(f64),
     Sum(Box<Sum>),
@@ -47,6 +64,7 @@ pub enum Expr {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Sum {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left: Option<Box<Expr>>,

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Operations tagged `jobs`.
 #[derive(Debug, Clone)]
@@ -21,6 +21,17 @@ impl Jobs {
     }
 
     /// `POST /jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_responses::Error> {
+    /// let client = fixture_responses::Client::from_env()?;
+    /// let answer = client.jobs().start_job().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_job(&self) -> StartJob {
         StartJob {
             client: self.client.clone(),
@@ -32,6 +43,17 @@ impl Jobs {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_responses::Error> {
+    /// let client = fixture_responses::Client::from_env()?;
+    /// let answer = client.jobs().get_job("id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job(&self, id: impl Into<String>) -> GetJob {
         GetJob {
             client: self.client.clone(),
@@ -44,6 +66,17 @@ impl Jobs {
     ///
     /// Arguments:
     /// - `id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_responses::Error> {
+    /// let client = fixture_responses::Client::from_env()?;
+    /// let answer = client.jobs().delete_job("id").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_job(&self, id: impl Into<String>) -> DeleteJob {
         DeleteJob {
             client: self.client.clone(),
@@ -55,6 +88,7 @@ impl Jobs {
 
 /// The answers of [`Jobs::start_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StartJobResponse {
     /// `200`
     Ok(types::Result),
@@ -114,7 +148,7 @@ impl StartJob {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<StartJobResponse>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, Self::success_body))
@@ -122,19 +156,24 @@ impl StartJob {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "startJob",
+            method: "POST",
+            path: "/jobs",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/jobs");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes a success response as the body this operation declares for its status.
     fn success_body(
         status: reqwest::StatusCode,
-        body: Vec<u8>,
-    ) -> Result<StartJobResponse, Box<runtime::error::DecodeError>> {
+        body: &[u8],
+    ) -> Result<StartJobResponse, runtime::error::Mismatch> {
         match status.as_u16() {
             202 => runtime::response::json(status, body).map(StartJobResponse::Accepted),
             204 => Ok(StartJobResponse::NoContent),
@@ -217,7 +256,7 @@ impl GetJob {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Job>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -225,13 +264,18 @@ impl GetJob {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getJob",
+            method: "GET",
+            path: "/jobs/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/jobs/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -297,7 +341,7 @@ impl DeleteJob {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Job>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, runtime::response::json))
@@ -305,13 +349,18 @@ impl DeleteJob {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::DELETE, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "deleteJob",
+            method: "DELETE",
+            path: "/jobs/{id}",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/jobs/");
-        request.path_param("id", &self.id)?;
+        request.path_param("id", &self.id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for it.

@@ -5,11 +5,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 use crate::runtime::auth::{Credential, Secret};
+use crate::runtime::oauth::{Grant, TokenSource};
 use crate::runtime::transport::{ClientCore, CoreBuilder};
 use crate::Error;
 
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.example.com/v2");
+
+/// A successful response: the decoded value, the status and headers, and (where the API
+/// answers in an envelope) its messages and `result_info`.
+pub type Response<T> = crate::runtime::response::Response<T, serde_json::Value>;
 
 /// The API's security schemes, as operations and the builder name them.
 pub(crate) mod scheme {
@@ -50,11 +55,18 @@ pub(crate) mod scheme {
         index: 5,
         setter: "access_code",
     };
+
+    /// Every combination of schemes some operation accepts.
+    pub(crate) const COMBINATIONS: &[&[Scheme]] = &[
+        &[API_KEY],
+        &[BASIC_AUTH],
+        &[ACCESS_CODE],
+    ];
 }
 
 /// A client for the Swagger Two API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -69,6 +81,22 @@ impl Client {
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]); fails when no credential is set, or only part of one.
+    pub fn from_env() -> Result<Client, Error> {
+        crate::runtime::transport::require_env(
+                &[
+                    &["FIXTURE_SWAGGER_2_API_KEY"],
+                    &[
+                        "FIXTURE_SWAGGER_2_BASIC_AUTH_USERNAME",
+                        "FIXTURE_SWAGGER_2_BASIC_AUTH_PASSWORD",
+                    ],
+                    &["FIXTURE_SWAGGER_2_ACCESS_CODE"],
+                ],
+            )
+            .map_err(Error::Config)?;
+        ClientBuilder::from_env().build()
     }
 
     pub(crate) fn core(&self) -> &ClientCore {
@@ -136,6 +164,65 @@ impl ClientBuilder {
         self
     }
 
+    /// Changes every request just before it is sent, on every attempt: after its
+    /// credentials are added and before it is signed (so a signature covers the
+    /// change). Hooks run in the order they are added.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.core.hook(crate::runtime::transport::Hook(Arc::new(hook)));
+        self
+    }
+
+    /// A builder set up from the environment, with each of these variables that is set:
+    ///
+    /// - `FIXTURE_SWAGGER_2_BASE_URL`: the base URL
+    /// - `FIXTURE_SWAGGER_2_BASIC_AUTH_USERNAME` and `FIXTURE_SWAGGER_2_BASIC_AUTH_PASSWORD`: HTTP basic authentication
+    /// - `FIXTURE_SWAGGER_2_API_KEY`: an API key in the `X-Api-Key` header
+    /// - `FIXTURE_SWAGGER_2_IMPLICIT`: a bearer token (`Authorization: Bearer ...`)
+    /// - `FIXTURE_SWAGGER_2_PASSWORD`: a bearer token (`Authorization: Bearer ...`)
+    /// - `FIXTURE_SWAGGER_2_APPLICATION`: a bearer token (`Authorization: Bearer ...`)
+    /// - `FIXTURE_SWAGGER_2_APPLICATION_CLIENT_ID` and `FIXTURE_SWAGGER_2_APPLICATION_CLIENT_SECRET`: OAuth2 client credentials
+    /// - `FIXTURE_SWAGGER_2_ACCESS_CODE`: a bearer token (`Authorization: Bearer ...`)
+    ///
+    /// Setters called after it override what it read.
+    pub fn from_env() -> Self {
+        use crate::runtime::transport::env_var;
+        let mut builder = Self::default();
+        if let Some(url) = env_var("FIXTURE_SWAGGER_2_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        if let (Some(first), Some(second)) = (
+            env_var("FIXTURE_SWAGGER_2_BASIC_AUTH_USERNAME"),
+            env_var("FIXTURE_SWAGGER_2_BASIC_AUTH_PASSWORD"),
+        ) {
+            builder = builder.basic_auth(first, second);
+        }
+        if let Some(value) = env_var("FIXTURE_SWAGGER_2_API_KEY") {
+            builder = builder.api_key(value);
+        }
+        if let Some(value) = env_var("FIXTURE_SWAGGER_2_IMPLICIT") {
+            builder = builder.implicit(value);
+        }
+        if let Some(value) = env_var("FIXTURE_SWAGGER_2_PASSWORD") {
+            builder = builder.password(value);
+        }
+        if let Some(value) = env_var("FIXTURE_SWAGGER_2_APPLICATION") {
+            builder = builder.application(value);
+        }
+        if let (Some(id), Some(secret)) = (
+            env_var("FIXTURE_SWAGGER_2_APPLICATION_CLIENT_ID"),
+            env_var("FIXTURE_SWAGGER_2_APPLICATION_CLIENT_SECRET"),
+        ) {
+            builder = builder.application_client_credentials(id, secret);
+        }
+        if let Some(value) = env_var("FIXTURE_SWAGGER_2_ACCESS_CODE") {
+            builder = builder.access_code(value);
+        }
+        builder
+    }
+
     /// Authenticates with `basicAuth`: HTTP basic authentication.
     pub fn basic_auth(
         mut self,
@@ -175,10 +262,50 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates with `password` by an OAuth2 refresh token: the client gets access tokens with it from `https://auth.example.com/token` itself, and renews them before they expire (keeping the new refresh token where the server sends one).
+    pub fn password_refresh_token(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        refresh_token: impl Into<String>,
+    ) -> Self {
+        let grant = Grant::RefreshToken {
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+            refresh_token: Secret::new(refresh_token),
+        };
+        let source = TokenSource::new(
+            "https://auth.example.com/token",
+            grant,
+            Vec::new(),
+        );
+        self.core.credential(scheme::PASSWORD, Credential::OAuth2(Arc::new(source)));
+        self
+    }
+
     /// Authenticates with `application`: a bearer token (`Authorization: Bearer ...`).
     pub fn application(mut self, token: impl Into<String>) -> Self {
         self.core
             .credential(scheme::APPLICATION, Credential::Bearer(Secret::new(token)));
+        self
+    }
+
+    /// Authenticates with `application` by OAuth2 client credentials: the client gets its tokens from `https://auth.example.com/token` itself, keeps each until shortly before it expires, and gets a new one then (one request at a time, however many calls wait).
+    pub fn application_client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        let grant = Grant::ClientCredentials {
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+        };
+        let source = TokenSource::new(
+            "https://auth.example.com/token",
+            grant,
+            Vec::new(),
+        );
+        self.core.credential(scheme::APPLICATION, Credential::OAuth2(Arc::new(source)));
         self
     }
 
@@ -189,10 +316,32 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails when no base URL is known or it is not valid.
+    /// Authenticates with `accessCode` by an OAuth2 refresh token: the client gets access tokens with it from `https://auth.example.com/token` itself, and renews them before they expire (keeping the new refresh token where the server sends one).
+    pub fn access_code_refresh_token(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        refresh_token: impl Into<String>,
+    ) -> Self {
+        let grant = Grant::RefreshToken {
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+            refresh_token: Secret::new(refresh_token),
+        };
+        let source = TokenSource::new(
+            "https://auth.example.com/token",
+            grant,
+            Vec::new(),
+        );
+        self.core.credential(scheme::ACCESS_CODE, Credential::OAuth2(Arc::new(source)));
+        self
+    }
+
+    /// Builds the client; fails when no base URL is known or it is not valid, or a
+    /// credential is set without the others it is always sent with.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
-            core: Arc::new(self.core.build()?),
+            core: Arc::new(self.core.build(scheme::COMBINATIONS)?),
         })
     }
 }

@@ -5,9 +5,9 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
-use crate::{Client, Error};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
+use crate::{Client, Error, Response};
 
 /// Operations tagged `legacy`.
 #[derive(Debug, Clone)]
@@ -23,6 +23,16 @@ impl Legacy {
     /// A body and form members together; the form members are left out.
     ///
     /// `POST /legacy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_swagger_2::Error> {
+    /// let client = fixture_swagger_2::Client::from_env()?;
+    /// client.legacy().legacy().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn legacy(&self) -> Legacy2 {
         Legacy2 {
             client: self.client.clone(),
@@ -89,7 +99,7 @@ impl Legacy2 {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -97,18 +107,23 @@ impl Legacy2 {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "legacy",
+            method: "POST",
+            path: "/legacy",
+            auth: Auth {
+                alternatives: &[&[scheme::API_KEY]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/legacy");
         if let Some(body) = &self.body {
-            request.json(body, "application/json")?;
+            request.json(body, "application/json");
         }
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

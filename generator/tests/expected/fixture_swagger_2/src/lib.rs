@@ -8,13 +8,13 @@ pub mod types;
 pub mod pets;
 pub mod legacy;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
-pub use runtime::auth::Signer;
+pub use runtime::auth::{SignError, Signer};
 pub use runtime::body::Upload;
 pub use runtime::error::DecodeError;
 pub use runtime::paging::BoxStream;
-pub use runtime::response::{ApiMessage, Response};
+pub use runtime::response::ApiMessage;
 
 /// The HTTP client the generated client is built on, for implementing [`Signer`] and
 /// for [`ClientBuilder::http_client`].

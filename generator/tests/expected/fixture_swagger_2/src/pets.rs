@@ -5,10 +5,10 @@
 use crate::client::scheme;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{QueryStyle, Request};
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, QueryStyle, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody};
+use crate::{Client, Error, ErrorBody, Response};
 
 /// Pets and their pictures.
 #[derive(Debug, Clone)]
@@ -24,7 +24,18 @@ impl Pets {
     /// Lists pets; query arrays in every collection format.
     ///
     /// `GET /pets`
-    pub fn list_pets(&self) -> ListPets {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_swagger_2::Error> {
+    /// let client = fixture_swagger_2::Client::from_env()?;
+    /// let answer = client.pets().list().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> ListPets {
         ListPets {
             client: self.client.clone(),
             limit: None,
@@ -45,6 +56,23 @@ impl Pets {
     ///
     /// Arguments:
     /// - `body`: the request body
+    ///
+    /// Needs credentials allowed `read`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_swagger_2::Error> {
+    /// let client = fixture_swagger_2::Client::from_env()?;
+    /// let answer = client
+    ///     .pets()
+    ///     .create_pet(fixture_swagger_2::types::Pet::new("name", "kind"))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pet(&self, body: types::Pet) -> CreatePet {
         CreatePet {
             client: self.client.clone(),
@@ -57,6 +85,17 @@ impl Pets {
     ///
     /// Arguments:
     /// - `pet_id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_swagger_2::Error> {
+    /// let client = fixture_swagger_2::Client::from_env()?;
+    /// let answer = client.pets().get_pet("petId").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPet {
         GetPet {
             client: self.client.clone(),
@@ -72,6 +111,20 @@ impl Pets {
     /// Arguments:
     /// - `pet_id`
     /// - `body`: the request body
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_swagger_2::Error> {
+    /// let client = fixture_swagger_2::Client::from_env()?;
+    /// client
+    ///     .pets()
+    ///     .update_pet("petId", fixture_swagger_2::types::UpdatePetBody::new("name"))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_pet(
         &self,
         pet_id: impl Into<String>,
@@ -89,6 +142,17 @@ impl Pets {
     ///
     /// Arguments:
     /// - `pet_id`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_swagger_2::Error> {
+    /// let client = fixture_swagger_2::Client::from_env()?;
+    /// let answer = client.pets().get_photo("petId").send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_photo(&self, pet_id: impl Into<String>) -> GetPhoto {
         GetPhoto {
             client: self.client.clone(),
@@ -104,6 +168,20 @@ impl Pets {
     /// Arguments:
     /// - `pet_id`
     /// - `photo`: The picture.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_swagger_2::Error> {
+    /// let client = fixture_swagger_2::Client::from_env()?;
+    /// client
+    ///     .pets()
+    ///     .upload_photo("petId", fixture_swagger_2::Upload::from(Vec::<u8>::new()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_photo(
         &self,
         pet_id: impl Into<String>,
@@ -119,7 +197,7 @@ impl Pets {
     }
 }
 
-/// Request builder for [`Pets::list_pets`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Pets::list`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPets {
@@ -146,8 +224,8 @@ impl ListPets {
         self
     }
 
-    pub fn ids(mut self, ids: Vec<i64>) -> Self {
-        self.ids = Some(ids);
+    pub fn ids(mut self, ids: impl IntoIterator<Item = impl Into<i64>>) -> Self {
+        self.ids = Some(ids.into_iter().map(Into::into).collect());
         self
     }
 
@@ -220,7 +298,7 @@ impl ListPets {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<types::Pet>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -228,23 +306,28 @@ impl ListPets {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listPets",
+            method: "GET",
+            path: "/pets",
+            auth: Auth {
+                alternatives: &[&[scheme::API_KEY]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/pets");
-        request.query("limit", &self.limit, QueryStyle::Form { explode: true })?;
-        request.query("tags", &self.tags, QueryStyle::Form { explode: true })?;
-        request.query("ids", &self.ids, QueryStyle::Form { explode: false })?;
-        request.query("words", &self.words, QueryStyle::SpaceDelimited)?;
-        request.query("codes", &self.codes, QueryStyle::PipeDelimited)?;
-        request.query("tabs", &self.tabs, QueryStyle::Form { explode: false })?;
-        request.header("X-Trace", &self.x_trace)?;
-        request.query("state", &self.state, QueryStyle::Form { explode: true })?;
+        request.query("limit", &self.limit, QueryStyle::Form { explode: true });
+        request.query("tags", &self.tags, QueryStyle::Form { explode: true });
+        request.query("ids", &self.ids, QueryStyle::Form { explode: false });
+        request.query("words", &self.words, QueryStyle::SpaceDelimited);
+        request.query("codes", &self.codes, QueryStyle::PipeDelimited);
+        request.query("tabs", &self.tabs, QueryStyle::Form { explode: false });
+        request.header("X-Trace", &self.x_trace);
+        request.query("state", &self.state, QueryStyle::Form { explode: true });
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -310,7 +393,7 @@ impl CreatePet {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, runtime::response::json))
@@ -318,16 +401,21 @@ impl CreatePet {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::BASIC_AUTH], &[scheme::ACCESS_CODE]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "createPet",
+            method: "POST",
+            path: "/pets",
+            auth: Auth {
+                alternatives: &[&[scheme::BASIC_AUTH], &[scheme::ACCESS_CODE]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/pets");
-        request.json(&self.body, "application/json")?;
+        request.json(&self.body, "application/json");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for it.
@@ -400,7 +488,7 @@ impl GetPet {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(Self::error_body, None, runtime::response::json))
@@ -408,16 +496,21 @@ impl GetPet {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getPet",
+            method: "GET",
+            path: "/pets/{petId}",
+            auth: Auth {
+                alternatives: &[&[scheme::API_KEY]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id)?;
+        request.path_param("petId", &self.pet_id);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 
     /// Decodes an error response as the body this operation declares for its status.
@@ -496,7 +589,7 @@ impl UpdatePet {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -504,22 +597,27 @@ impl UpdatePet {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "updatePet",
+            method: "PUT",
+            path: "/pets/{petId}",
+            auth: Auth {
+                alternatives: &[&[scheme::API_KEY]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::PUT, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id)?;
+        request.path_param("petId", &self.pet_id);
         request
             .form(
                 &self.body,
                 "application/x-www-form-urlencoded",
                 &[("nicknames", ",")],
-            )?;
+            );
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -585,7 +683,7 @@ impl GetPhoto {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
@@ -597,13 +695,13 @@ impl GetPhoto {
     /// the wait for the response headers.
     pub fn stream(self) -> runtime::paging::BoxStream<Result<::bytes::Bytes, Error>> {
         let opening = Box::pin(async move {
-            let (client, request) = self.into_request()?;
+            let (client, request) = self.into_request();
             client
                 .core()
                 .open(request, Reply::body(|_, _| None, None, runtime::response::empty))
                 .await
         });
-        runtime::body::chunks(opening)
+        runtime::body::chunks("getPhoto", opening)
     }
 
     /// Sends the request and writes the answer to a file as it arrives, returning how many
@@ -612,22 +710,27 @@ impl GetPhoto {
         self,
         path: impl AsRef<std::path::Path>,
     ) -> Result<u64, Error> {
-        runtime::body::save(self.stream(), path.as_ref()).await
+        runtime::body::save("getPhoto", self.stream(), path.as_ref()).await
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "getPhoto",
+            method: "GET",
+            path: "/pets/{petId}/photo",
+            auth: Auth {
+                alternatives: &[&[scheme::API_KEY]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.accept("image/png");
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id)?;
+        request.path_param("petId", &self.pet_id);
         request.path("/photo");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 
@@ -700,7 +803,7 @@ impl UploadPhoto {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
@@ -708,20 +811,25 @@ impl UploadPhoto {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth {
-            alternatives: &[&[scheme::API_KEY]],
-            optional: false,
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "uploadPhoto",
+            method: "POST",
+            path: "/pets/{petId}/photo",
+            auth: Auth {
+                alternatives: &[&[scheme::API_KEY]],
+                optional: false,
+            },
         };
-        let mut request = Request::new(reqwest::Method::POST, AUTH);
+        let mut request = Request::new(&OPERATION);
         request.multipart();
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id)?;
+        request.path_param("petId", &self.pet_id);
         request.path("/photo");
         request.file_part("photo", &self.photo);
-        request.part("caption", &self.caption)?;
+        request.part("caption", &self.caption);
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

@@ -3,6 +3,7 @@
 //! Request and response types of the Pet events API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     pub id: i64,
     pub name: String,
@@ -13,7 +14,20 @@ pub struct Pet {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Pet {
+    /// A value with the required members, every optional one unset.
+    pub fn new(id: i64, name: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            tag: None,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct News {
     pub pet: i64,
     pub text: String,
@@ -22,7 +36,19 @@ pub struct News {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl News {
+    /// A value with the required members, every optional one unset.
+    pub fn new(pet: i64, text: impl Into<String>) -> Self {
+        Self {
+            pet,
+            text: text.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscribeBody {
     pub url: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -30,7 +56,18 @@ pub struct SubscribeBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl SubscribeBody {
+    /// A value with the required members, every optional one unset.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PetRemovedEvent {
     pub id: i64,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -38,7 +75,18 @@ pub struct PetRemovedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PetRemovedEvent {
+    /// A value with the required members, every optional one unset.
+    pub fn new(id: i64) -> Self {
+        Self {
+            id,
+            extra: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HeartbeatEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<chrono::DateTime<chrono::Utc>>,

@@ -4,10 +4,10 @@
 
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::Request;
-use crate::runtime::response::{Reply, Response};
+use crate::runtime::request::{Operation, Request};
+use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// Operations tagged `items`.
 #[derive(Debug, Clone)]
@@ -23,7 +23,18 @@ impl Items {
     /// A path without its leading slash, read with one.
     ///
     /// `GET /items`
-    pub fn list_items(&self) -> ListItems {
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_yaml_quirks::Error> {
+    /// let client = fixture_yaml_quirks::Client::from_env()?;
+    /// let answer = client.items().list().send().await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> ListItems {
         ListItems {
             client: self.client.clone(),
             options: Default::default(),
@@ -31,7 +42,7 @@ impl Items {
     }
 }
 
-/// Request builder for [`Items::list_items`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Items::list`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListItems {
@@ -81,7 +92,7 @@ impl ListItems {
     /// Sends the request and returns the result with the response's status, headers and
     /// (for envelopes) messages.
     pub async fn send_with_response(self) -> Result<Response<Vec<types::Item>>, Error> {
-        let (client, request) = self.into_request()?;
+        let (client, request) = self.into_request();
         client
             .core()
             .send(request, Reply::body(|_, _| None, None, runtime::response::json))
@@ -89,12 +100,17 @@ impl ListItems {
     }
 
     /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        const AUTH: Auth = Auth::NONE;
-        let mut request = Request::new(reqwest::Method::GET, AUTH);
+    fn into_request(self) -> (Client, Request) {
+        const OPERATION: Operation = Operation {
+            id: "listItems",
+            method: "GET",
+            path: "/items",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
         request.path("/items");
         request.options(self.options);
-        Ok((self.client, request))
+        (self.client, request)
     }
 }
 

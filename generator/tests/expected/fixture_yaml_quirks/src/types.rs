@@ -3,6 +3,7 @@
 //! Request and response types of the YAML Quirks API.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Base {
     pub id: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
@@ -10,12 +11,34 @@ pub struct Base {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Base {
+    /// A value with the required members, every optional one unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            extra: Default::default(),
+        }
+    }
+}
+
 /// Built with a merge key; `required` is given twice, the last kept.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     pub id: String,
     pub name: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Item {
+    /// A value with the required members, every optional one unset.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            extra: Default::default(),
+        }
+    }
 }

@@ -9,12 +9,14 @@
 //! - [`request`]: what a request builder puts together (path, query, headers, body);
 //! - [`body`]: uploads from bytes, files or streams, and downloads read as they arrive;
 //! - [`auth`]: the credentials of each security scheme and how they go on a request;
+//! - [`oauth`]: OAuth2 tokens the client fetches and renews itself;
 //! - [`transport`]: the client itself, sending with timeouts and retries;
 //! - [`response`]: reading an answer into the operation's typed result;
 //! - [`error`]: everything that can go wrong, with the server's own words;
 //! - [`paging`]: the pages and items of a paginated listing, as streams;
 //! - [`received`]: the requests the API sends (webhooks, callbacks), read from their bodies;
-//! - [`stream`]: answers read as they arrive (server-sent events, JSON lines), item by item.
+//! - [`stream`]: answers read as they arrive (server-sent events, JSON lines), item by item;
+//! - [`trace`]: spans per request and attempt, with the `tracing` feature.
 //!
 //! Generated code names each item by its module (`runtime::request::Request`), so a reader
 //! sees where it lives. Every crate carries all of it; an item that only some crates use
@@ -23,8 +25,10 @@
 pub(crate) mod auth;
 pub(crate) mod body;
 pub(crate) mod error;
+pub(crate) mod oauth;
 pub(crate) mod paging;
 pub(crate) mod received;
 pub(crate) mod request;
 pub(crate) mod response;
+pub(crate) mod trace;
 pub(crate) mod transport;
