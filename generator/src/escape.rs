@@ -336,7 +336,8 @@ fn escape_line_brackets(line: &str) -> String {
             let fence = "`".repeat(run);
             match rest.find(&fence) {
                 Some(end) => {
-                    let span: String = chars[at..at + run + rest[..end].chars().count() + run].iter().collect();
+                    let span: String =
+                        chars[at..at + run + rest[..end].chars().count() + run].iter().collect();
                     at += span.chars().count();
                     out.push_str(&span);
                 }

@@ -464,7 +464,11 @@ mod tests {
     fn operation_methods_drop_the_tag_words() {
         let cases = [
             ("zero-trust-users-get-last-seen-identity", "Zero Trust users", "get_last_seen_identity"),
-            ("access-authentication-logs-get-access-authentication-logs", "Access authentication logs", "get"),
+            (
+                "access-authentication-logs-get-access-authentication-logs",
+                "Access authentication logs",
+                "get",
+            ),
             ("access-scim-update-logs-list-access-scim-update-logs", "Access SCIM update logs", "list"),
             ("getAccessHistory", "access-history", "get"),
             ("listPets", "pets", "list"),
@@ -479,7 +483,11 @@ mod tests {
             assert_eq!(operation_method(op, tag), expected, "{op} under {tag}");
         }
         let full = [
-            ("access-scim-update-logs-list-access-scim-update-logs", "Access SCIM update logs", "list_access_scim_update_logs"),
+            (
+                "access-scim-update-logs-list-access-scim-update-logs",
+                "Access SCIM update logs",
+                "list_access_scim_update_logs",
+            ),
             ("getAccessHistory", "access-history", "get_access_history"),
             ("pets", "pets", "pets"),
         ];
@@ -498,7 +506,15 @@ mod tests {
         assert_eq!(owner("access-history", "access_history"), "AccessHistory");
         assert_eq!(owner("sub-account", "ncloud_subaccount"), "SubAccount");
         assert_eq!(owner("pets", "petstore"), "Pet");
-        for (plural, one) in [("logs", "log"), ("entries", "entry"), ("boxes", "box"), ("status", "status"), ("address", "address"), ("data", "data"), ("Requests", "Request")] {
+        for (plural, one) in [
+            ("logs", "log"),
+            ("entries", "entry"),
+            ("boxes", "box"),
+            ("status", "status"),
+            ("address", "address"),
+            ("data", "data"),
+            ("Requests", "Request"),
+        ] {
             assert_eq!(singular(plural), one);
         }
     }

@@ -31,7 +31,8 @@ fn credentials() -> Grant {
 }
 
 fn token(access: &str, expires_in: u64) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"access_token": access, "token_type": "Bearer", "expires_in": expires_in}))
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"access_token": access, "token_type": "Bearer", "expires_in": expires_in}))
 }
 
 async fn call(client: &ClientCore) -> Result<(), Error<Value>> {
@@ -62,10 +63,14 @@ async fn client_credentials_are_exchanged_once_for_concurrent_calls() {
         .mount(&server)
         .await;
     let client = Arc::new(client(&server, credentials()));
-    let calls: Vec<_> = (0..5).map(|_| tokio::spawn({
-        let client = client.clone();
-        async move { call(&client).await }
-    })).collect();
+    let calls: Vec<_> = (0..5)
+        .map(|_| {
+            tokio::spawn({
+                let client = client.clone();
+                async move { call(&client).await }
+            })
+        })
+        .collect();
     for handle in calls {
         handle.await.unwrap().unwrap();
     }
@@ -81,9 +86,18 @@ async fn an_expired_token_is_renewed_and_a_refused_one_replaced() {
     Mock::given(path("/oauth/token")).respond_with(token("T1", 0)).up_to_n_times(1).mount(&server).await;
     Mock::given(path("/oauth/token")).respond_with(token("T2", 3600)).up_to_n_times(1).mount(&server).await;
     Mock::given(path("/oauth/token")).respond_with(token("T3", 3600)).mount(&server).await;
-    Mock::given(header("authorization", "Bearer T1")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
-    Mock::given(header("authorization", "Bearer T2")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
-    Mock::given(header("authorization", "Bearer T3")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(header("authorization", "Bearer T1"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(header("authorization", "Bearer T2"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    Mock::given(header("authorization", "Bearer T3"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
     let client = client(&server, credentials());
     call(&client).await.unwrap();
     call(&client).await.unwrap();
@@ -96,7 +110,10 @@ async fn refresh_tokens_are_used_and_rotated() {
     let server = MockServer::start().await;
     Mock::given(path("/oauth/token"))
         .and(body_string_contains("grant_type=refresh_token&refresh_token=R1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "T1", "expires_in": 0, "refresh_token": "R2"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "T1", "expires_in": 0, "refresh_token": "R2"})),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/oauth/token"))
@@ -126,12 +143,18 @@ async fn refresh_tokens_are_used_and_rotated() {
 async fn a_refusing_token_endpoint_is_an_auth_error_of_the_call() {
     let server = MockServer::start().await;
     Mock::given(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client", "error_description": "unknown client"})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": "invalid_client", "error_description": "unknown client"})),
+        )
         .mount(&server)
         .await;
     let client = client(&server, credentials());
     let error = call(&client).await.unwrap_err();
     assert!(matches!(error, Error::Auth { operation: "getThing", .. }), "{error:?}");
-    assert_eq!(error.to_string(), "getThing: cannot authenticate: the token endpoint refused (invalid_client): unknown client");
+    assert_eq!(
+        error.to_string(),
+        "getThing: cannot authenticate: the token endpoint refused (invalid_client): unknown client"
+    );
     assert_eq!(hits(&server, "/test").await, 0, "nothing is sent without a token");
 }

@@ -16,10 +16,10 @@ use crate::runtime::auth::Auth;
 use crate::runtime::error::Error;
 use crate::runtime::paging::BoxStream;
 use crate::runtime::request::Request;
-use crate::runtime_tests::operation;
 use crate::runtime::response::{empty, Reply};
 use crate::runtime::stream::{data, items, raw, whole, Event, Format, Read, Settings};
 use crate::runtime::transport::{BoxFuture, CoreBuilder};
+use crate::runtime_tests::operation;
 
 /// One step of the server's answer.
 enum Step {
@@ -394,12 +394,15 @@ async fn downloads_arrive_in_chunks_and_are_saved_whole_or_not_at_all() {
     let folder = tempfile::tempdir().unwrap();
     let target = folder.path().join("download.bin");
     let download = |url: String| {
-        chunks::<Value>("test_op", Box::pin(async move {
-            let core = CoreBuilder::new(Some(&url), "test-agent/1.0").build::<Value>(&[])?;
-            let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
-            request.path("/file");
-            core.open(request, Reply::<(), Value>::body(|_, _| None, None, empty)).await
-        }))
+        chunks::<Value>(
+            "test_op",
+            Box::pin(async move {
+                let core = CoreBuilder::new(Some(&url), "test-agent/1.0").build::<Value>(&[])?;
+                let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
+                request.path("/file");
+                core.open(request, Reply::<(), Value>::body(|_, _| None, None, empty)).await
+            }),
+        )
     };
     let url = serve(BYTES, vec![Step::Chunk("first "), Step::Chunk("second")]).await;
     let written = save("test_op", download(url), &target).await.unwrap();

@@ -130,7 +130,10 @@ async fn credentials_follow_the_first_complete_alternative() {
     builder.credential(KEY, Credential::Header { name: "X-Auth-Key", value: Secret::new("k") });
     let client = build(builder);
     client
-        .send(Request::new(operation("test_op", "GET", TOKEN)), Reply::<(), Value>::body(no_body, None, empty))
+        .send(
+            Request::new(operation("test_op", "GET", TOKEN)),
+            Reply::<(), Value>::body(no_body, None, empty),
+        )
         .await
         .unwrap();
 
@@ -146,7 +149,10 @@ async fn credentials_follow_the_first_complete_alternative() {
         .credential(EMAIL, Credential::Header { name: "X-Auth-Email", value: Secret::new("me@example.com") });
     let client = build(builder);
     client
-        .send(Request::new(operation("test_op", "GET", TOKEN)), Reply::<(), Value>::body(no_body, None, empty))
+        .send(
+            Request::new(operation("test_op", "GET", TOKEN)),
+            Reply::<(), Value>::body(no_body, None, empty),
+        )
         .await
         .unwrap();
 }
@@ -181,7 +187,10 @@ async fn missing_credentials_are_named_and_secrets_never_printed() {
         .credential(EMAIL, Credential::Header { name: "X-Auth-Email", value: Secret::new("hidden-email") });
     let client = build(builder);
     let error = client
-        .send(Request::new(operation("test_op", "GET", TOKEN)), Reply::<(), Value>::body(no_body, None, empty))
+        .send(
+            Request::new(operation("test_op", "GET", TOKEN)),
+            Reply::<(), Value>::body(no_body, None, empty),
+        )
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
@@ -216,7 +225,10 @@ async fn envelopes_yield_their_result() {
         .await;
     let client = build(core(&server));
     let response: Response<Value> = client
-        .send(Request::new(operation("test_op", "GET", Auth::NONE)), Reply::<Value, Value>::enveloped(no_body, &ENVELOPE))
+        .send(
+            Request::new(operation("test_op", "GET", Auth::NONE)),
+            Reply::<Value, Value>::enveloped(no_body, &ENVELOPE),
+        )
         .await
         .unwrap();
     assert_eq!(response.value, json!({"id": "a"}));
@@ -238,7 +250,10 @@ async fn unsuccessful_envelopes_are_api_errors() {
         .await;
     let client = build(core(&server));
     let error = client
-        .send(Request::new(operation("test_op", "GET", Auth::NONE)), Reply::<Value, Value>::enveloped(no_body, &ENVELOPE))
+        .send(
+            Request::new(operation("test_op", "GET", Auth::NONE)),
+            Reply::<Value, Value>::enveloped(no_body, &ENVELOPE),
+        )
         .await
         .unwrap_err();
     let api = error.api().expect("an API error");
@@ -262,7 +277,10 @@ async fn error_statuses_carry_messages_typed_body_and_raw_body() {
             .then(|| json!({"typed": serde_json::from_slice::<Value>(body).ok()}))
     }
     let error = client
-        .send(Request::new(operation("test_op", "GET", Auth::NONE)), Reply::<Value, Value>::enveloped(typed, &ENVELOPE))
+        .send(
+            Request::new(operation("test_op", "GET", Auth::NONE)),
+            Reply::<Value, Value>::enveloped(typed, &ENVELOPE),
+        )
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::FORBIDDEN));
@@ -353,7 +371,9 @@ async fn decode_errors_name_the_failing_member_and_keep_the_body() {
     );
     assert_eq!(error.path, "result.items[1].count");
     assert!(
-        error.to_string().starts_with("test_op: cannot decode result.items[1].count of an HTTP 200 OK response"),
+        error
+            .to_string()
+            .starts_with("test_op: cannot decode result.items[1].count of an HTTP 200 OK response"),
         "{error}"
     );
     let error = decode_error(
@@ -377,7 +397,10 @@ async fn slow_answers_time_out() {
     builder.timeout(Duration::from_millis(200));
     let client = build(builder);
     let error = client
-        .send(Request::new(operation("test_op", "GET", Auth::NONE)), Reply::<(), Value>::body(no_body, None, empty))
+        .send(
+            Request::new(operation("test_op", "GET", Auth::NONE)),
+            Reply::<(), Value>::body(no_body, None, empty),
+        )
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
@@ -412,7 +435,10 @@ async fn a_declared_header_replaces_the_client_s_and_a_required_multipart_body_n
     request.header("User-Agent", "Extension/1.2.3");
     request.multipart();
     let refused = client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await;
-    assert!(matches!(&refused, Err(Error::InvalidRequest { message: m, .. }) if m.contains("at least one")), "{refused:?}");
+    assert!(
+        matches!(&refused, Err(Error::InvalidRequest { message: m, .. }) if m.contains("at least one")),
+        "{refused:?}"
+    );
     let mut request = Request::new(operation("test_op", "POST", Auth::NONE));
     request.header("User-Agent", "Extension/1.2.3");
     request.multipart();
@@ -447,7 +473,10 @@ async fn at_least_one_of_a_group() {
     let mut request = Request::new(operation("findThings", "GET", Auth::NONE));
     request.require_one_of(&["user", "device", "identity"], &[false, false, false]);
     let error = client.send(request, Reply::<(), Value>::body(no_body, None, empty)).await.unwrap_err();
-    assert_eq!(error.to_string(), "findThings: invalid request: at least one of `user`, `device`, `identity` must be set");
+    assert_eq!(
+        error.to_string(),
+        "findThings: invalid request: at least one of `user`, `device`, `identity` must be set"
+    );
     assert_eq!(attempts(&server).await, 1, "the refused request is never sent");
 }
 
@@ -533,7 +562,10 @@ async fn retries_429_honouring_retry_after_and_5xx_with_backoff() {
     let client = build(core(&server));
     let started = std::time::Instant::now();
     let response = client
-        .send(Request::new(operation("test_op", "GET", Auth::NONE)), Reply::<Value, Value>::body(no_body, None, json))
+        .send(
+            Request::new(operation("test_op", "GET", Auth::NONE)),
+            Reply::<Value, Value>::body(no_body, None, json),
+        )
         .await
         .unwrap();
     assert_eq!(response.value, json!({"ok": true}));
@@ -549,7 +581,10 @@ async fn gives_up_after_max_retries_with_the_last_error() {
     builder.max_retries(1);
     let client = build(builder);
     let error = client
-        .send(Request::new(operation("test_op", "GET", Auth::NONE)), Reply::<(), Value>::body(no_body, None, empty))
+        .send(
+            Request::new(operation("test_op", "GET", Auth::NONE)),
+            Reply::<(), Value>::body(no_body, None, empty),
+        )
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
@@ -571,7 +606,10 @@ async fn client_errors_are_not_retried() {
         let server = answering(&[(status, &[("retry-after", "0")])]).await;
         let client = build(core(&server));
         let error = client
-            .send(Request::new(operation("test_op", "GET", Auth::NONE)), Reply::<(), Value>::body(no_body, None, empty))
+            .send(
+                Request::new(operation("test_op", "GET", Auth::NONE)),
+                Reply::<(), Value>::body(no_body, None, empty),
+            )
             .await
             .unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
@@ -647,7 +685,10 @@ async fn connection_failures_are_retried_then_reported() {
     let client = build(builder);
     let started = std::time::Instant::now();
     let error = client
-        .send(Request::new(operation("test_op", "POST", Auth::NONE)), Reply::<(), Value>::body(no_body, None, empty))
+        .send(
+            Request::new(operation("test_op", "POST", Auth::NONE)),
+            Reply::<(), Value>::body(no_body, None, empty),
+        )
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
@@ -853,7 +894,10 @@ async fn the_accept_header_names_what_the_answer_is_read_as() {
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = build(core(&server));
     client
-        .send(Request::new(operation("test_op", "GET", Auth::NONE)), Reply::<(), Value>::body(no_body, None, empty))
+        .send(
+            Request::new(operation("test_op", "GET", Auth::NONE)),
+            Reply::<(), Value>::body(no_body, None, empty),
+        )
         .await
         .unwrap();
     let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
@@ -885,14 +929,16 @@ async fn form_bodies_must_be_objects() {
 fn half_of_a_combined_credential_is_refused_when_the_client_is_built() {
     let alternatives: &[&[Scheme]] = &[&[TOKEN_SCHEME], &[EMAIL, KEY]];
     let mut builder = CoreBuilder::new(Some("https://api.example.com"), "ua");
-    builder.credential(EMAIL, Credential::Header { name: "X-Auth-Email", value: Secret::new("a@example.com") });
+    builder
+        .credential(EMAIL, Credential::Header { name: "X-Auth-Email", value: Secret::new("a@example.com") });
     let error = builder.build::<Value>(alternatives).unwrap_err();
     assert_eq!(
         error.to_string(),
         "invalid client configuration: `email` is set, but it is only sent together with `key`: set that too"
     );
     let mut builder = CoreBuilder::new(Some("https://api.example.com"), "ua");
-    builder.credential(EMAIL, Credential::Header { name: "X-Auth-Email", value: Secret::new("a@example.com") });
+    builder
+        .credential(EMAIL, Credential::Header { name: "X-Auth-Email", value: Secret::new("a@example.com") });
     builder.credential(KEY, Credential::Header { name: "X-Auth-Key", value: Secret::new("k") });
     builder.build::<Value>(alternatives).expect("the whole pair is fine");
     let mut builder = CoreBuilder::new(Some("https://api.example.com"), "ua");
@@ -904,7 +950,10 @@ fn half_of_a_combined_credential_is_refused_when_the_client_is_built() {
 async fn a_null_result_is_the_empty_listing() {
     let server = MockServer::start().await;
     let body = json!({"success": true, "errors": [], "messages": [], "result": null});
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
     let client = build(core(&server));
     let request = Request::new(operation("listThings", "GET", Auth::NONE));
     let response: Response<Vec<i64>> =
@@ -925,7 +974,10 @@ async fn a_typed_result_info_is_decoded() {
     }
     let server = MockServer::start().await;
     let body = json!({"success": true, "errors": [], "messages": [], "result": [], "result_info": {"total_pages": 3}});
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
     let client = build(core(&server));
     let request = Request::new(operation("listThings", "GET", Auth::NONE));
     let reply = Reply::<Vec<i64>, Value, Info>::enveloped(no_body, &ENVELOPE);

@@ -50,7 +50,8 @@ fn fixture_crates_compile_without_warnings() {
     assert!(output.status.success(), "doctests fail:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     let stderr = String::from_utf8_lossy(&output.stderr);
     // `Doc-tests <crate>` (on stderr) and `running <n> tests` (on stdout) come in the same order.
-    let crates: Vec<&str> = stderr.lines().filter_map(|line| line.trim().strip_prefix("Doc-tests ")).collect();
+    let crates: Vec<&str> =
+        stderr.lines().filter_map(|line| line.trim().strip_prefix("Doc-tests ")).collect();
     let counts: Vec<usize> = stdout
         .lines()
         .filter_map(|line| line.strip_prefix("running ")?.split(' ').next()?.parse().ok())
@@ -58,7 +59,11 @@ fn fixture_crates_compile_without_warnings() {
     assert_eq!(crates.len(), fixture_specs().len(), "{stderr}");
     assert_eq!(counts.len(), crates.len(), "{stdout}");
     for (name, count) in crates.iter().zip(counts) {
-        assert_eq!(count, written_examples(&workspace.join(name)), "a doctest of {name} came from spec text:\n{stdout}");
+        assert_eq!(
+            count,
+            written_examples(&workspace.join(name)),
+            "a doctest of {name} came from spec text:\n{stdout}"
+        );
     }
 }
 

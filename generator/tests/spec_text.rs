@@ -115,6 +115,9 @@ proptest! {
         let text = serde_json::to_string(&spec).unwrap();
         let loaded = generator::load::parse(Path::new("spec.json"), &text).unwrap();
         let generated = generator::generate_spec(&loaded, &generator::Options::new("spec_text", "spec.json")).unwrap();
+        // The one code block of a `.rs` file that runs is the example the generator writes for
+        // each operation (one here).
+        let mut examples = 0;
         for file in &generated.files {
             let path = file.path.to_string_lossy();
             if path.ends_with(".rs") {
@@ -122,7 +125,8 @@ proptest! {
                 prop_assert!(!file.text.contains("#[doc"), "{path}: a doc attribute not written as a comment");
                 for run in doc_runs(&file.text) {
                     let blocks = code_blocks(&run);
-                    prop_assert!(blocks.iter().all(|b| b == "text"), "{path}: {blocks:?} in\n{run}");
+                    examples += blocks.iter().filter(|b| *b == "no_run").count();
+                    prop_assert!(blocks.iter().all(|b| b == "text" || b == "no_run"), "{path}: {blocks:?} in\n{run}");
                 }
             } else if path == "README.md" {
                 let blocks = code_blocks(&file.text);
@@ -132,11 +136,12 @@ proptest! {
                 let manifest: toml::Table = toml::from_str(&file.text).unwrap();
                 let mut keys: Vec<&String> = manifest.keys().collect();
                 keys.sort();
-                prop_assert_eq!(keys, ["dependencies", "package"]);
+                prop_assert_eq!(keys, ["dependencies", "features", "package"]);
                 let mut package: Vec<&String> = manifest["package"].as_table().unwrap().keys().collect();
                 package.sort();
                 prop_assert_eq!(package, ["description", "edition", "name", "readme", "version"]);
             }
         }
+        prop_assert_eq!(examples, 1, "one example per operation");
     }
 }

@@ -20,8 +20,7 @@ async fn get_access_history_sends_filters_and_decodes_the_page() {
         .expect(1)
         .mount(&server)
         .await;
-    let page =
-        client(&server).access_history().get().user("u1").per(10).page(1).await.unwrap();
+    let page = client(&server).access_history().get().user("u1").per(10).page(1).await.unwrap();
     assert_eq!(page.docs.len(), 1);
     assert_eq!(page.next_page, Some(2));
     let received = server.received_requests().await.unwrap();

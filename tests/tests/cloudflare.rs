@@ -2,7 +2,9 @@
 //! and credentials, typed results out of envelopes, and errors out of failure envelopes.
 
 use client_tests::fixture;
-use cloudflare_access::types::{AccessFilterOperator, LogDirection, ScimUpdateLogRequestMethod, ScimUpdateLogStatus};
+use cloudflare_access::types::{
+    AccessFilterOperator, LogDirection, ScimUpdateLogRequestMethod, ScimUpdateLogStatus,
+};
 use cloudflare_access::{Client, Error, ErrorBody};
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
@@ -222,7 +224,10 @@ async fn failure_envelopes_are_errors_with_status_code_and_message() {
     let client = token_client(&server);
 
     let error = client.zero_trust_users().get_last_seen_identity(ACCOUNT, USER).await.unwrap_err();
-    assert_eq!(error.to_string(), "zero-trust-users-get-last-seen-identity: HTTP 404 Not Found: [7003] No route for the URI");
+    assert_eq!(
+        error.to_string(),
+        "zero-trust-users-get-last-seen-identity: HTTP 404 Not Found: [7003] No route for the URI"
+    );
     let api = error.api().expect("an API error");
     assert_eq!(api.status, 404);
     assert_eq!((api.errors[0].code, api.errors[0].message.as_str()), (Some(7003), "No route for the URI"));
@@ -264,8 +269,12 @@ fn half_of_a_pair_of_credentials_is_refused_when_the_client_is_built() {
 
 #[test]
 fn debug_output_never_shows_credentials() {
-    let client =
-        Client::builder().api_token("secret-token-value").api_email("a@example.com").api_key("secret-key-value").build().unwrap();
+    let client = Client::builder()
+        .api_token("secret-token-value")
+        .api_email("a@example.com")
+        .api_key("secret-key-value")
+        .build()
+        .unwrap();
     let debug = format!("{client:?}");
     assert!(!debug.contains("secret-token-value") && !debug.contains("secret-key-value"), "{debug}");
     assert!(debug.contains("https://api.cloudflare.com/client/v4"), "{debug}");

@@ -113,8 +113,13 @@ struct FixedSigner;
 
 impl ncloud_subaccount::Signer for FixedSigner {
     fn sign(&self, request: &mut ncloud_subaccount::reqwest::Request) -> Result<(), SignError> {
-        request.headers_mut().insert("x-ncp-iam-access-key", "custom".parse().map_err(|e| SignError::new("bad value").with_source(e))?);
-        request.headers_mut().insert("x-signed-by", "fixed".parse().map_err(|e| SignError::new("bad value").with_source(e))?);
+        request.headers_mut().insert(
+            "x-ncp-iam-access-key",
+            "custom".parse().map_err(|e| SignError::new("bad value").with_source(e))?,
+        );
+        request
+            .headers_mut()
+            .insert("x-signed-by", "fixed".parse().map_err(|e| SignError::new("bad value").with_source(e))?);
         Ok(())
     }
 }

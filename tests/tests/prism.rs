@@ -54,7 +54,10 @@ const USER: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
 
 #[tokio::test]
 async fn cloudflare_operations_conform() {
-    use cloudflare_access::types::{AccessFilterOperator, LogDirection, ScimUpdateLogRequestMethod, ScimUpdateLogResourceType, ScimUpdateLogStatus};
+    use cloudflare_access::types::{
+        AccessFilterOperator, LogDirection, ScimUpdateLogRequestMethod, ScimUpdateLogResourceType,
+        ScimUpdateLogStatus,
+    };
 
     let server = prism("cloudflare-access.yaml");
     for client in [

@@ -75,8 +75,9 @@ impl Signer for NcpApigwV2 {
             ("x-ncp-iam-access-key", access_key, true),
             ("x-ncp-apigw-signature-v2", signed.as_str(), true),
         ] {
-            let mut value = HeaderValue::from_str(value)
-                .map_err(|e| SignError::new(format!("`{name}` is not a valid header value")).with_source(e))?;
+            let mut value = HeaderValue::from_str(value).map_err(|e| {
+                SignError::new(format!("`{name}` is not a valid header value")).with_source(e)
+            })?;
             value.set_sensitive(secret);
             headers.insert(HeaderName::from_static(name), value);
         }

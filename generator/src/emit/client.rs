@@ -174,7 +174,8 @@ pub fn client_module(api: &Api) -> TokenStream {
             }
         }
     });
-    let runs_oauth = api.schemes.iter().any(|s| s.oauth.client_credentials.is_some() || s.oauth.refresh.is_some());
+    let runs_oauth =
+        api.schemes.iter().any(|s| s.oauth.client_credentials.is_some() || s.oauth.refresh.is_some());
     let oauth_import = runs_oauth.then(|| {
         quote!(
             use crate::runtime::oauth::{Grant, TokenSource};
@@ -431,7 +432,8 @@ fn env_groups(api: &Api) -> Vec<Vec<String>> {
         std::iter::once(scheme.env.clone()).chain(flow).collect::<Vec<_>>()
     };
     let mut combinations: Vec<Vec<crate::ir::SchemeId>> = Vec::new();
-    for alternative in api.groups.iter().flat_map(|g| &g.operations).flat_map(|op| &op.security.alternatives) {
+    for alternative in api.groups.iter().flat_map(|g| &g.operations).flat_map(|op| &op.security.alternatives)
+    {
         if !combinations.contains(alternative) {
             combinations.push(alternative.clone());
         }

@@ -46,12 +46,15 @@ pub fn code(api: &Api, group: &Group, op: &Operation) -> String {
         arguments.push(values.argument(&body.ty, &body.name, body.encoding == BodyEncoding::Binary));
     }
     let positional = op.positional();
-    let setters = op.required_one_of.iter().filter(|ids| !ids.iter().any(|id| positional.contains(id))).filter_map(|ids| {
-        let param = &op.params[*ids.first()?];
-        let setter = ident(&param.name);
-        let value = values.argument(&param.ty, &param.wire, false);
-        Some(quote!(.#setter(#value)))
-    });
+    let setters =
+        op.required_one_of.iter().filter(|ids| !ids.iter().any(|id| positional.contains(id))).filter_map(
+            |ids| {
+                let param = &op.params[*ids.first()?];
+                let setter = ident(&param.name);
+                let value = values.argument(&param.ty, &param.wire, false);
+                Some(quote!(.#setter(#value)))
+            },
+        );
     let call = quote!(client.#accessor().#method(#(#arguments),*)#(#setters)*.send().await?);
     let statement = match op.response {
         Success::Empty => quote!(#call;),
@@ -153,7 +156,8 @@ impl Values<'_> {
                         }
                         // Strings are taken as `impl Into<String>`; other members as they are.
                         let arguments = required.iter().map(|f| {
-                            let direct = !f.boxed && crate::ir::query::is_string(&self.api.types, f.ty.non_null());
+                            let direct =
+                                !f.boxed && crate::ir::query::is_string(&self.api.types, f.ty.non_null());
                             self.value(f.ty.non_null(), &f.wire, depth + 1, direct)
                         });
                         quote!(#path::new(#(#arguments),*))

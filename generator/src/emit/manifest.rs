@@ -67,7 +67,10 @@ pub fn manifest(api: &Api, needs: Needs) -> String {
     let _ = writeln!(out, "tracing = {{ version = \"0.1\", optional = true }}");
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
-    let _ = writeln!(out, "# A span per request (operation, method, path template, status, attempts) and per attempt.");
+    let _ = writeln!(
+        out,
+        "# A span per request (operation, method, path template, status, attempts) and per attempt."
+    );
     let _ = writeln!(out, "tracing = [\"dep:tracing\"]");
     out
 }

@@ -99,7 +99,8 @@ pub fn readme(api: &Api) -> String {
         out.push('\n');
         for scheme in &api.schemes {
             let names: Vec<String> = scheme.env.iter().map(|name| escape::code_span(name)).collect();
-            let _ = writeln!(out, "- {}: {}", names.join(" and "), super::client::scheme_summary(&scheme.kind));
+            let _ =
+                writeln!(out, "- {}: {}", names.join(" and "), super::client::scheme_summary(&scheme.kind));
         }
     }
     out.push('\n');

@@ -75,10 +75,9 @@ pub fn type_filtered_members(types: &mut [TypeDef], groups: &[Group]) {
             .collect();
         let TypeKind::Struct(entry) = &mut types[item.0].kind else { continue };
         for field in &mut entry.fields {
-            let Some((_, _, id)) = filters
-                .iter()
-                .find(|(wire, doc, _)| *wire == field.wire && same_text(doc.as_deref(), field.doc.as_deref()))
-            else {
+            let Some((_, _, id)) = filters.iter().find(|(wire, doc, _)| {
+                *wire == field.wire && same_text(doc.as_deref(), field.doc.as_deref())
+            }) else {
                 continue;
             };
             field.ty = match &field.ty {

@@ -75,10 +75,8 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
     listings::name_items(&mut types, &groups, &options.package);
     listings::type_filtered_members(&mut types, &groups);
     let mut schemes = schemes.list;
-    let base_url_env = environment(&mut schemes, options).map_err(|message| Error::Config {
-        path: spec.file.clone(),
-        message: format!("env: {message}"),
-    })?;
+    let base_url_env = environment(&mut schemes, options)
+        .map_err(|message| Error::Config { path: spec.file.clone(), message: format!("env: {message}") })?;
     let info = &spec.api.info;
     let api = Api {
         package: options.package.clone(),

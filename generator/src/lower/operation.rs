@@ -18,8 +18,8 @@ use crate::ir::{
 use crate::load::Spec;
 use crate::media::{essence, is_json};
 use crate::naming::{
-    self, operation_full_method, operation_method, pascal, snake, words, Scope, BUILDER_MEMBERS, CLIENT_MEMBERS, GROUP_MEMBERS,
-    MODULE_NAMES,
+    self, operation_full_method, operation_method, pascal, snake, words, Scope, BUILDER_MEMBERS,
+    CLIENT_MEMBERS, GROUP_MEMBERS, MODULE_NAMES,
 };
 use crate::options::StreamSetting;
 use crate::pointer::Pointer;
@@ -178,7 +178,12 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let mut infos = self.result_info.into_iter();
         let first = infos.next();
         let result_info = first.filter(|first| infos.all(|info| info == *first));
-        Ok(Lowered { groups, error_bodies: self.error_bodies, uses_envelope: self.uses_envelope, result_info })
+        Ok(Lowered {
+            groups,
+            error_bodies: self.error_bodies,
+            uses_envelope: self.uses_envelope,
+            result_info,
+        })
     }
 
     fn operation(
@@ -917,7 +922,8 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
             .map(|(p, name)| {
                 let full = operation_full_method(&p.id, &tag);
                 let shared = short.iter().filter(|other| *other == name).count() > 1;
-                let method = if shared || methods.contains(name) { methods.claim(&full) } else { methods.claim(name) };
+                let method =
+                    if shared || methods.contains(name) { methods.claim(&full) } else { methods.claim(name) };
                 let builder = builders.claim(&pascal(&full));
                 (p.build)(OperationNames { method, builder, types: &mut builders })
             })

@@ -4,8 +4,8 @@
 
 use crate::ir::query::resolve;
 use crate::ir::{
-    InfoPages, Member, Operation, PageNext, PageStyle, Pagination, ParamId, ParamLocation, Success, TypeDef, TypeKind,
-    TypeRef,
+    InfoPages, Member, Operation, PageNext, PageStyle, Pagination, ParamId, ParamLocation, Success, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::naming::words;
 use crate::options::{PagingSetting, PagingStyle};

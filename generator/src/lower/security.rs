@@ -14,8 +14,17 @@ use crate::naming::{self, snake, Scope};
 use crate::pointer::Pointer;
 
 /// Methods of the generated `ClientBuilder` that scheme setters must not take.
-pub const BUILDER_METHODS: &[&str] =
-    &["base_url", "build", "http_client", "timeout", "max_retries", "user_agent", "default", "from_env", "on_request"];
+pub const BUILDER_METHODS: &[&str] = &[
+    "base_url",
+    "build",
+    "http_client",
+    "timeout",
+    "max_retries",
+    "user_agent",
+    "default",
+    "from_env",
+    "on_request",
+];
 
 /// The schemes a client can send, and the index of each by its name in the spec.
 pub struct Schemes {
@@ -111,7 +120,9 @@ impl Schemes {
                 .authorization_code
                 .as_ref()
                 .map(|f| f.refresh_url.as_deref().unwrap_or(&f.token_url))
-                .or_else(|| flows.password.as_ref().map(|f| f.refresh_url.as_deref().unwrap_or(&f.token_url)));
+                .or_else(|| {
+                    flows.password.as_ref().map(|f| f.refresh_url.as_deref().unwrap_or(&f.token_url))
+                });
             scheme.oauth.refresh = refreshing.map(|url| flow("refresh_token", url));
         }
         for scheme in &mut list {

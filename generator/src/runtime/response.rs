@@ -190,7 +190,11 @@ impl<T, B: From<serde_json::Value>, I: DeserializeOwned> Reply<T, B, I> {
                         // An answer with nothing in it may say `result: null` (or leave it out)
                         // where the result is a list or an object of optional members: that is
                         // the empty one.
-                        let empty = || [serde_json::json!([]), serde_json::json!({})].into_iter().find_map(|v| read(v).ok());
+                        let empty = || {
+                            [serde_json::json!([]), serde_json::json!({})]
+                                .into_iter()
+                                .find_map(|v| read(v).ok())
+                        };
                         match null.then(empty).flatten() {
                             Some(value) => value,
                             None => return Err(undecodable(within(envelope.result, e), body)),

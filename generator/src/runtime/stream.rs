@@ -183,7 +183,13 @@ where
             state.count += 1;
             let item = read(&event).map_err(|mismatch| {
                 let item = Some(describe(settings.format, &event, state.count));
-                Error::Decode(DecodeError::new(settings.operation, status, mismatch, item, event.data.into_bytes()))
+                Error::Decode(DecodeError::new(
+                    settings.operation,
+                    status,
+                    mismatch,
+                    item,
+                    event.data.into_bytes(),
+                ))
             });
             return Some((item, state));
         }

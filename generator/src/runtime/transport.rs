@@ -162,7 +162,11 @@ impl ClientCore {
     /// Sends a request and reads its answer as `reply` says: retried where that is safe,
     /// each attempt built and signed afresh (so signatures carry a fresh timestamp) and
     /// limited by the timeout.
-    pub async fn send<T, B, I>(&self, request: Request, reply: Reply<T, B, I>) -> Result<Response<T, I>, Error<B>>
+    pub async fn send<T, B, I>(
+        &self,
+        request: Request,
+        reply: Reply<T, B, I>,
+    ) -> Result<Response<T, I>, Error<B>>
     where
         B: From<serde_json::Value>,
         I: serde::de::DeserializeOwned,
@@ -172,7 +176,11 @@ impl ClientCore {
     }
 
     /// Sends a request and reads its answer whole, for [`Self::send`].
-    async fn exchange<T, B, I>(&self, request: Request, reply: Reply<T, B, I>) -> Result<Response<T, I>, Error<B>>
+    async fn exchange<T, B, I>(
+        &self,
+        request: Request,
+        reply: Reply<T, B, I>,
+    ) -> Result<Response<T, I>, Error<B>>
     where
         B: From<serde_json::Value>,
         I: serde::de::DeserializeOwned,
@@ -405,8 +413,10 @@ pub fn require_env(schemes: &[&[&str]]) -> Result<(), String> {
     if schemes.is_empty() || schemes.iter().any(|names| names.iter().all(|name| env_var(name).is_some())) {
         return Ok(());
     }
-    let options: Vec<String> =
-        schemes.iter().map(|names| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" and ")).collect();
+    let options: Vec<String> = schemes
+        .iter()
+        .map(|names| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" and "))
+        .collect();
     Err(format!("no credentials in the environment: set {}", options.join(", or ")))
 }
 

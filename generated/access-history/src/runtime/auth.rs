@@ -129,7 +129,8 @@ impl Credentials {
     pub fn check(&self, alternatives: &[&[Scheme]]) -> Result<(), String> {
         for (scheme, _) in self.slots.iter().flatten() {
             let with = || alternatives.iter().filter(|schemes| schemes.contains(scheme));
-            if with().next().is_none() || with().any(|schemes| schemes.iter().all(|s| self.get(*s).is_some())) {
+            if with().next().is_none() || with().any(|schemes| schemes.iter().all(|s| self.get(*s).is_some()))
+            {
                 continue;
             }
             let needed: Vec<String> = with()
@@ -248,7 +249,8 @@ impl Credentials {
                 Credential::Signed(signer) => applied.signers.push(signer.as_ref()),
                 Credential::OAuth2(_) => {
                     let token = tokens.0.iter().find(|(index, _)| *index == scheme.index).map(|(_, t)| t);
-                    let token = token.ok_or_else(|| InvalidRequest(format!("no token for `{}`", scheme.setter)))?;
+                    let token =
+                        token.ok_or_else(|| InvalidRequest(format!("no token for `{}`", scheme.setter)))?;
                     let value = header_value(scheme.setter, &format!("Bearer {}", token.expose()))?;
                     headers.insert(reqwest::header::AUTHORIZATION, sensitive(value));
                 }

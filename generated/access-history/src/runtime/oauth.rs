@@ -108,7 +108,12 @@ impl TokenSource {
         self.state.lock().await.token = None;
     }
 
-    async fn fetch(&self, state: &mut State, http: &reqwest::Client, base_url: &str) -> Result<Token, String> {
+    async fn fetch(
+        &self,
+        state: &mut State,
+        http: &reqwest::Client,
+        base_url: &str,
+    ) -> Result<Token, String> {
         let url = reqwest::Url::parse(&self.url)
             .or_else(|_| reqwest::Url::parse(&format!("{base_url}/")).and_then(|base| base.join(&self.url)))
             .map_err(|e| format!("the token URL `{}` is not valid: {e}", self.url))?;
@@ -116,9 +121,9 @@ impl TokenSource {
             let mut form = form_urlencoded::Serializer::new(String::new());
             match &state.refresh_token {
                 None => form.append_pair("grant_type", "client_credentials"),
-                Some(refresh_token) => {
-                    form.append_pair("grant_type", "refresh_token").append_pair("refresh_token", refresh_token.expose())
-                }
+                Some(refresh_token) => form
+                    .append_pair("grant_type", "refresh_token")
+                    .append_pair("refresh_token", refresh_token.expose()),
             };
             if !self.scopes.is_empty() {
                 form.append_pair("scope", &self.scopes.join(" "));
@@ -140,13 +145,16 @@ impl TokenSource {
                 format!("the token endpoint cannot be reached: {reason}")
             })?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| format!("the token endpoint's answer broke off: {e}"))?;
+        let bytes =
+            response.bytes().await.map_err(|e| format!("the token endpoint's answer broke off: {e}"))?;
         if !status.is_success() {
             return Err(match serde_json::from_slice::<Refused>(&bytes) {
                 Ok(Refused { error, error_description: Some(description) }) => {
                     format!("the token endpoint refused ({error}): {description}")
                 }
-                Ok(Refused { error, error_description: None }) => format!("the token endpoint refused ({error})"),
+                Ok(Refused { error, error_description: None }) => {
+                    format!("the token endpoint refused ({error})")
+                }
                 Err(_) => format!("the token endpoint answered HTTP {status}"),
             });
         }
@@ -157,7 +165,8 @@ impl TokenSource {
             *current = Secret::new(rotated);
         }
         // Renewed early, but never before half its life.
-        let renew_at = issued.expires_in.map(Duration::from_secs).map(|life| started + life - EARLY.min(life / 2));
+        let renew_at =
+            issued.expires_in.map(Duration::from_secs).map(|life| started + life - EARLY.min(life / 2));
         Ok(Token { access: Secret::new(issued.access_token), renew_at })
     }
 }

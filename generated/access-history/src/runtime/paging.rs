@@ -100,7 +100,12 @@ where
 /// Whether there are pages after `page`, from what the answer says: the number of pages, or
 /// else the number of items and of items per page; without either, there may be.
 #[allow(dead_code, reason = "used by crates whose listings say how many pages they have")]
-pub fn more_pages(page: i64, total_pages: Option<f64>, total_count: Option<f64>, per_page: Option<f64>) -> bool {
+pub fn more_pages(
+    page: i64,
+    total_pages: Option<f64>,
+    total_count: Option<f64>,
+    per_page: Option<f64>,
+) -> bool {
     let total_pages = total_pages.or_else(|| {
         let (count, per_page) = (total_count?, per_page?);
         (per_page > 0.0).then(|| (count / per_page).ceil())

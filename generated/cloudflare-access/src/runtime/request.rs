@@ -168,7 +168,9 @@ impl Request {
     pub fn new(operation: &'static Operation) -> Self {
         let (method, invalid) = match Method::from_bytes(operation.method.as_bytes()) {
             Ok(method) => (method, None),
-            Err(_) => (Method::GET, Some(InvalidRequest(format!("`{}` is not an HTTP method", operation.method)))),
+            Err(_) => {
+                (Method::GET, Some(InvalidRequest(format!("`{}` is not an HTTP method", operation.method))))
+            }
         };
         Self {
             operation: operation.id,
@@ -319,7 +321,12 @@ impl Request {
     /// repeat their key (or, for the members `joined` names, are one value joined by its
     /// separator), nested objects are written as JSON.
     #[allow(dead_code, reason = "used by crates with form request bodies")]
-    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T, media_type: &'static str, joined: &[(&str, &str)]) {
+    pub fn form<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        media_type: &'static str,
+        joined: &[(&str, &str)],
+    ) {
         let outcome = self.try_form(body, media_type, joined);
         self.note(outcome);
     }
@@ -416,4 +423,3 @@ impl Request {
         body && self.parts.iter().all(|(_, part)| !matches!(part, Part::File(upload) if !upload.replayable()))
     }
 }
-

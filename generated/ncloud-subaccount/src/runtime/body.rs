@@ -192,7 +192,9 @@ pub fn chunks<B: Send + 'static>(
     Box::pin(
         futures_util::stream::once(opening)
             .map(move |opened| match opened {
-                Ok(response) => response.bytes_stream().map_err(move |e| transport(operation, e)).left_stream(),
+                Ok(response) => {
+                    response.bytes_stream().map_err(move |e| transport(operation, e)).left_stream()
+                }
                 Err(error) => futures_util::stream::once(std::future::ready(Err(error))).right_stream(),
             })
             .flatten(),
@@ -225,9 +227,11 @@ pub async fn save<B>(
     .await;
     match written {
         Ok(written) => {
-            tokio::fs::rename(&partial, path)
-                .await
-                .map_err(|source| Error::File { operation, path: path.to_owned(), source })?;
+            tokio::fs::rename(&partial, path).await.map_err(|source| Error::File {
+                operation,
+                path: path.to_owned(),
+                source,
+            })?;
             Ok(written)
         }
         Err(error) => {

@@ -79,10 +79,14 @@ impl<B> fmt::Display for Error<B> {
             Error::Transport { operation, source } => write!(f, "{operation}: {}", transport_failure(source)),
             Error::Timeout { operation } => write!(f, "{operation}: the request timed out"),
             Error::Decode(e) => e.fmt(f),
-            Error::InvalidRequest { operation, message } => write!(f, "{operation}: invalid request: {message}"),
+            Error::InvalidRequest { operation, message } => {
+                write!(f, "{operation}: invalid request: {message}")
+            }
             Error::Auth { operation, message } => write!(f, "{operation}: cannot authenticate: {message}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
-            Error::File { operation, path, .. } => write!(f, "{operation}: cannot write `{}`", path.display()),
+            Error::File { operation, path, .. } => {
+                write!(f, "{operation}: cannot write `{}`", path.display())
+            }
             Error::Paging { operation, message } => write!(f, "{operation}: {message}"),
         }
     }
