@@ -148,11 +148,18 @@ pub fn words(raw: &str) -> Vec<String> {
 pub fn operation_method(operation_id: &str, tag: &str) -> String {
     let op = words(operation_id);
     let tag = words(tag);
+    // `addBook` under `books`: the tag's last word may be singular in the operationId.
+    let mut one = tag.clone();
+    if let Some(last) = one.last_mut() {
+        *last = singular(last);
+    }
     let mut rest: Vec<&str> = Vec::new();
     let mut at = 0;
     while at < op.len() {
         if !tag.is_empty() && op[at..].starts_with(&tag) {
             at += tag.len();
+        } else if !one.is_empty() && op[at..].starts_with(&one) {
+            at += one.len();
         } else {
             rest.push(&op[at]);
             at += 1;
@@ -472,6 +479,8 @@ mod tests {
             ("access-scim-update-logs-list-access-scim-update-logs", "Access SCIM update logs", "list"),
             ("getAccessHistory", "access-history", "get"),
             ("listPets", "pets", "list"),
+            ("addBook", "books", "add"),
+            ("renewBookLoan", "books", "renew_loan"),
             ("getLastAccessSummary", "sub-account", "get_last_access_summary"),
             // Nothing would be left: keep the whole operationId.
             ("pets", "pets", "pets"),

@@ -69,7 +69,7 @@ fn main() {
         println!("| --- | ---: | ---: | ---: | ---: |");
 
         let started = Instant::now();
-        let mut chunks = client.files().download_file("big").stream();
+        let mut chunks = client.files().download("big").stream();
         let mut received = 0u64;
         while let Some(chunk) = chunks.next().await {
             received += chunk.expect("a chunk").len() as u64;
@@ -88,7 +88,7 @@ fn main() {
         std::fs::create_dir_all(&folder).expect("a scratch folder");
         let target = folder.join("big.bin");
         let started = Instant::now();
-        let written = client.files().download_file("big").download(&target).await.expect("the download");
+        let written = client.files().download("big").download(&target).await.expect("the download");
         let elapsed = started.elapsed();
         assert_eq!(written, size);
         assert_eq!(std::fs::metadata(&target).expect("the file").len(), size);

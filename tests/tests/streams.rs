@@ -194,9 +194,9 @@ async fn a_multipart_upload_reads_its_file_as_it_is_sent() {
     let client = Client::builder().base_url(server.uri()).build().unwrap();
 
     let stored =
-        client.files().upload_file(Upload::path(&file).content_type("text/plain"), "notes").await.unwrap();
+        client.files().upload(Upload::path(&file).content_type("text/plain"), "notes").await.unwrap();
     assert_eq!(stored.bytes, 9);
-    client.files().replace_file("f1", Upload::path(&file)).await.unwrap();
+    client.files().replace("f1", Upload::path(&file)).await.unwrap();
     std::fs::remove_dir_all(&folder).unwrap();
 
     let received = server.received_requests().await.unwrap();
@@ -220,7 +220,7 @@ async fn a_download_arrives_in_chunks() {
         true,
     )
     .await;
-    let chunks: Vec<_> = client.files().download_file("f1").stream().map(Result::unwrap).collect().await;
+    let chunks: Vec<_> = client.files().download("f1").stream().map(Result::unwrap).collect().await;
     assert!(!chunks.is_empty());
     assert_eq!(chunks.concat(), b"part one, part two");
 }

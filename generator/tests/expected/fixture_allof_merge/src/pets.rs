@@ -30,12 +30,12 @@ impl Pets {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_allof_merge::Error> {
     /// let client = fixture_allof_merge::Client::from_env()?;
-    /// let answer = client.pets().get_pet("id").send().await?;
+    /// let answer = client.pets().get("id").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_pet(&self, id: impl Into<String>) -> GetPet {
+    pub fn get(&self, id: impl Into<String>) -> GetPet {
         GetPet {
             client: self.client.clone(),
             id: id.into(),
@@ -44,7 +44,7 @@ impl Pets {
     }
 }
 
-/// Request builder for [`Pets::get_pet`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Pets::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPet {

@@ -35,14 +35,14 @@ impl Files {
     /// let client = fixture_chat_stream::Client::from_env()?;
     /// let answer = client
     ///     .files()
-    ///     .upload_file(fixture_chat_stream::Upload::from(Vec::<u8>::new()), "purpose")
+    ///     .upload(fixture_chat_stream::Upload::from(Vec::<u8>::new()), "purpose")
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn upload_file(
+    pub fn upload(
         &self,
         file: impl Into<crate::Upload>,
         purpose: impl Into<String>,
@@ -67,12 +67,12 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
     /// let client = fixture_chat_stream::Client::from_env()?;
-    /// let answer = client.files().download_file("id").send().await?;
+    /// let answer = client.files().download("id").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn download_file(&self, id: impl Into<String>) -> DownloadFile {
+    pub fn download(&self, id: impl Into<String>) -> DownloadFile {
         DownloadFile {
             client: self.client.clone(),
             id: id.into(),
@@ -95,13 +95,13 @@ impl Files {
     /// let client = fixture_chat_stream::Client::from_env()?;
     /// client
     ///     .files()
-    ///     .replace_file("id", fixture_chat_stream::Upload::from(Vec::<u8>::new()))
+    ///     .replace("id", fixture_chat_stream::Upload::from(Vec::<u8>::new()))
     ///     .send()
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn replace_file(
+    pub fn replace(
         &self,
         id: impl Into<String>,
         body: impl Into<crate::Upload>,
@@ -115,7 +115,7 @@ impl Files {
     }
 }
 
-/// Request builder for [`Files::upload_file`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Files::upload`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadFile {
@@ -203,7 +203,7 @@ impl std::future::IntoFuture for UploadFile {
     }
 }
 
-/// Request builder for [`Files::download_file`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Files::download`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DownloadFile {
@@ -313,7 +313,7 @@ impl std::future::IntoFuture for DownloadFile {
     }
 }
 
-/// Request builder for [`Files::replace_file`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Files::replace`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceFile {

@@ -50,12 +50,12 @@ impl Logs {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
     /// let client = fixture_chat_stream::Client::from_env()?;
-    /// let answer = client.logs().log_sequence().send().await?;
+    /// let answer = client.logs().sequence().send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn log_sequence(&self) -> LogSequence {
+    pub fn sequence(&self) -> LogSequence {
         LogSequence {
             client: self.client.clone(),
             options: Default::default(),
@@ -192,7 +192,7 @@ impl std::future::IntoFuture for ExportLogs {
     }
 }
 
-/// Request builder for [`Logs::log_sequence`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Logs::sequence`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct LogSequence {

@@ -32,7 +32,7 @@ impl Pets {
     /// let client = fixture_discriminator::Client::from_env()?;
     /// let answer = client
     ///     .pets()
-    ///     .add_pet(
+    ///     .add(
     ///         fixture_discriminator::types::Pet::Cat(
     ///             Box::new(fixture_discriminator::types::Cat::new("petType")),
     ///         ),
@@ -43,7 +43,7 @@ impl Pets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add_pet(&self, body: types::Pet) -> AddPet {
+    pub fn add(&self, body: types::Pet) -> AddPet {
         AddPet {
             client: self.client.clone(),
             body,
@@ -52,7 +52,7 @@ impl Pets {
     }
 }
 
-/// Request builder for [`Pets::add_pet`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Pets::add`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddPet {

@@ -30,12 +30,12 @@ impl Widgets {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_envelope::Error> {
     /// let client = fixture_envelope::Client::from_env()?;
-    /// let answer = client.widgets().get_widget("widget_id").send().await?;
+    /// let answer = client.widgets().get("widget_id").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_widget(&self, widget_id: impl Into<String>) -> GetWidget {
+    pub fn get(&self, widget_id: impl Into<String>) -> GetWidget {
         GetWidget {
             client: self.client.clone(),
             widget_id: widget_id.into(),
@@ -82,7 +82,7 @@ impl Widgets {
     }
 }
 
-/// Request builder for [`Widgets::get_widget`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Widgets::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetWidget {

@@ -29,12 +29,12 @@ impl Days {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_fuzz_found::Error> {
     /// let client = fixture_fuzz_found::Client::from_env()?;
-    /// let answer = client.days().post_day(uuid::Uuid::nil()).send().await?;
+    /// let answer = client.days().post(uuid::Uuid::nil()).send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn post_day(&self, body: uuid::Uuid) -> PostDay {
+    pub fn post(&self, body: uuid::Uuid) -> PostDay {
         PostDay {
             client: self.client.clone(),
             body,
@@ -43,7 +43,7 @@ impl Days {
     }
 }
 
-/// The answers of [`Days::post_day`], by status.
+/// The answers of [`Days::post`], by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PostDayResponse {
@@ -53,7 +53,7 @@ pub enum PostDayResponse {
     Created(chrono::DateTime<chrono::Utc>),
 }
 
-/// Request builder for [`Days::post_day`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Days::post`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostDay {

@@ -27,12 +27,12 @@ impl Kinds {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_huge_enum::Error> {
     /// let client = fixture_huge_enum::Client::from_env()?;
-    /// let answer = client.kinds().get_kind().send().await?;
+    /// let answer = client.kinds().get().send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_kind(&self) -> GetKind {
+    pub fn get(&self) -> GetKind {
         GetKind {
             client: self.client.clone(),
             kind: None,
@@ -41,7 +41,7 @@ impl Kinds {
     }
 }
 
-/// Request builder for [`Kinds::get_kind`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Kinds::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetKind {

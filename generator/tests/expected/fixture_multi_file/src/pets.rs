@@ -50,12 +50,12 @@ impl Pets {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_multi_file::Error> {
     /// let client = fixture_multi_file::Client::from_env()?;
-    /// let answer = client.pets().get_pet("petId").send().await?;
+    /// let answer = client.pets().get("petId").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPet {
+    pub fn get(&self, pet_id: impl Into<String>) -> GetPet {
         GetPet {
             client: self.client.clone(),
             pet_id: pet_id.into(),
@@ -161,7 +161,7 @@ impl std::future::IntoFuture for ListPets {
     }
 }
 
-/// Request builder for [`Pets::get_pet`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Pets::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPet {

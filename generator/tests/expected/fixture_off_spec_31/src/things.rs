@@ -51,11 +51,11 @@ impl Things {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_off_spec_31::Error> {
     /// let client = fixture_off_spec_31::Client::from_env()?;
-    /// client.things().create_thing().send().await?;
+    /// client.things().create().send().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_thing(&self) -> CreateThing {
+    pub fn create(&self) -> CreateThing {
         CreateThing {
             client: self.client.clone(),
             body: None,
@@ -75,11 +75,11 @@ impl Things {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_off_spec_31::Error> {
     /// let client = fixture_off_spec_31::Client::from_env()?;
-    /// client.things().delete_thing("id").send().await?;
+    /// client.things().delete("id").send().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_thing(&self, id: impl Into<String>) -> DeleteThing {
+    pub fn delete(&self, id: impl Into<String>) -> DeleteThing {
         DeleteThing {
             client: self.client.clone(),
             id: id.into(),
@@ -178,7 +178,7 @@ impl std::future::IntoFuture for ListThings {
     }
 }
 
-/// Request builder for [`Things::create_thing`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Things::create`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateThing {
@@ -271,7 +271,7 @@ impl std::future::IntoFuture for CreateThing {
     }
 }
 
-/// Request builder for [`Things::delete_thing`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Things::delete`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteThing {

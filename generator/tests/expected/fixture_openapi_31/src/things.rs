@@ -30,12 +30,12 @@ impl Things {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_openapi_31::Error> {
     /// let client = fixture_openapi_31::Client::from_env()?;
-    /// let answer = client.things().get_thing("id").send().await?;
+    /// let answer = client.things().get("id").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_thing(&self, id: impl Into<String>) -> GetThing {
+    pub fn get(&self, id: impl Into<String>) -> GetThing {
         GetThing {
             client: self.client.clone(),
             id: id.into(),
@@ -45,7 +45,7 @@ impl Things {
     }
 }
 
-/// Request builder for [`Things::get_thing`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Things::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetThing {

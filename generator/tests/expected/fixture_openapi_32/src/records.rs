@@ -85,11 +85,11 @@ impl Records {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_openapi_32::Error> {
     /// let client = fixture_openapi_32::Client::from_env()?;
-    /// client.records().delete_record("id").send().await?;
+    /// client.records().delete("id").send().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_record(&self, id: impl Into<String>) -> DeleteRecord {
+    pub fn delete(&self, id: impl Into<String>) -> DeleteRecord {
         DeleteRecord {
             client: self.client.clone(),
             id: id.into(),
@@ -107,12 +107,12 @@ impl Records {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_openapi_32::Error> {
     /// let client = fixture_openapi_32::Client::from_env()?;
-    /// let answer = client.records().record_events("id").send().await?;
+    /// let answer = client.records().events("id").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn record_events(&self, id: impl Into<String>) -> RecordEvents {
+    pub fn events(&self, id: impl Into<String>) -> RecordEvents {
         RecordEvents {
             client: self.client.clone(),
             id: id.into(),
@@ -300,7 +300,7 @@ impl std::future::IntoFuture for SearchRecords {
     }
 }
 
-/// Request builder for [`Records::delete_record`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Records::delete`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRecord {
@@ -385,7 +385,7 @@ impl std::future::IntoFuture for DeleteRecord {
     }
 }
 
-/// Request builder for [`Records::record_events`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Records::events`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RecordEvents {

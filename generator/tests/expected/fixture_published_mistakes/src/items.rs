@@ -30,12 +30,12 @@ impl Items {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_published_mistakes::Error> {
     /// let client = fixture_published_mistakes::Client::from_env()?;
-    /// let answer = client.items().get_item("itemId").send().await?;
+    /// let answer = client.items().get("itemId").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_item(&self, item_id: impl Into<String>) -> GetItem {
+    pub fn get(&self, item_id: impl Into<String>) -> GetItem {
         GetItem {
             client: self.client.clone(),
             item_id: item_id.into(),
@@ -55,12 +55,12 @@ impl Items {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_published_mistakes::Error> {
     /// let client = fixture_published_mistakes::Client::from_env()?;
-    /// let answer = client.items().get_item_copy("itemId").send().await?;
+    /// let answer = client.items().get_copy("itemId").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_item_copy(&self, item_id: impl Into<String>) -> GetItemCopy {
+    pub fn get_copy(&self, item_id: impl Into<String>) -> GetItemCopy {
         GetItemCopy {
             client: self.client.clone(),
             item_id: item_id.into(),
@@ -69,7 +69,7 @@ impl Items {
     }
 }
 
-/// Request builder for [`Items::get_item`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Items::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetItem {
@@ -156,7 +156,7 @@ impl std::future::IntoFuture for GetItem {
     }
 }
 
-/// Request builder for [`Items::get_item_copy`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Items::get_copy`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetItemCopy {

@@ -27,12 +27,12 @@ impl Jobs {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_responses::Error> {
     /// let client = fixture_responses::Client::from_env()?;
-    /// let answer = client.jobs().start_job().send().await?;
+    /// let answer = client.jobs().start().send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn start_job(&self) -> StartJob {
+    pub fn start(&self) -> StartJob {
         StartJob {
             client: self.client.clone(),
             options: Default::default(),
@@ -49,12 +49,12 @@ impl Jobs {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_responses::Error> {
     /// let client = fixture_responses::Client::from_env()?;
-    /// let answer = client.jobs().get_job("id").send().await?;
+    /// let answer = client.jobs().get("id").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_job(&self, id: impl Into<String>) -> GetJob {
+    pub fn get(&self, id: impl Into<String>) -> GetJob {
         GetJob {
             client: self.client.clone(),
             id: id.into(),
@@ -72,12 +72,12 @@ impl Jobs {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_responses::Error> {
     /// let client = fixture_responses::Client::from_env()?;
-    /// let answer = client.jobs().delete_job("id").send().await?;
+    /// let answer = client.jobs().delete("id").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_job(&self, id: impl Into<String>) -> DeleteJob {
+    pub fn delete(&self, id: impl Into<String>) -> DeleteJob {
         DeleteJob {
             client: self.client.clone(),
             id: id.into(),
@@ -86,7 +86,7 @@ impl Jobs {
     }
 }
 
-/// The answers of [`Jobs::start_job`], by status.
+/// The answers of [`Jobs::start`], by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StartJobResponse {
@@ -98,7 +98,7 @@ pub enum StartJobResponse {
     NoContent,
 }
 
-/// Request builder for [`Jobs::start_job`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Jobs::start`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct StartJob {
@@ -205,7 +205,7 @@ impl std::future::IntoFuture for StartJob {
     }
 }
 
-/// Request builder for [`Jobs::get_job`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Jobs::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetJob {
@@ -290,7 +290,7 @@ impl std::future::IntoFuture for GetJob {
     }
 }
 
-/// Request builder for [`Jobs::delete_job`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Jobs::delete`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteJob {

@@ -66,14 +66,14 @@ impl Pets {
     /// let client = fixture_swagger_2::Client::from_env()?;
     /// let answer = client
     ///     .pets()
-    ///     .create_pet(fixture_swagger_2::types::Pet::new("name", "kind"))
+    ///     .create(fixture_swagger_2::types::Pet::new("name", "kind"))
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_pet(&self, body: types::Pet) -> CreatePet {
+    pub fn create(&self, body: types::Pet) -> CreatePet {
         CreatePet {
             client: self.client.clone(),
             body,
@@ -91,12 +91,12 @@ impl Pets {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_swagger_2::Error> {
     /// let client = fixture_swagger_2::Client::from_env()?;
-    /// let answer = client.pets().get_pet("petId").send().await?;
+    /// let answer = client.pets().get("petId").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPet {
+    pub fn get(&self, pet_id: impl Into<String>) -> GetPet {
         GetPet {
             client: self.client.clone(),
             pet_id: pet_id.into(),
@@ -119,13 +119,13 @@ impl Pets {
     /// let client = fixture_swagger_2::Client::from_env()?;
     /// client
     ///     .pets()
-    ///     .update_pet("petId", fixture_swagger_2::types::UpdatePetBody::new("name"))
+    ///     .update("petId", fixture_swagger_2::types::UpdatePetBody::new("name"))
     ///     .send()
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_pet(
+    pub fn update(
         &self,
         pet_id: impl Into<String>,
         body: types::UpdatePetBody,
@@ -342,7 +342,7 @@ impl std::future::IntoFuture for ListPets {
     }
 }
 
-/// Request builder for [`Pets::create_pet`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Pets::create`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePet {
@@ -437,7 +437,7 @@ impl std::future::IntoFuture for CreatePet {
     }
 }
 
-/// Request builder for [`Pets::get_pet`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Pets::get`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPet {
@@ -537,7 +537,7 @@ impl std::future::IntoFuture for GetPet {
     }
 }
 
-/// Request builder for [`Pets::update_pet`]: set optional parameters, then `.send().await` or `.await` it.
+/// Request builder for [`Pets::update`]: set optional parameters, then `.send().await` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePet {
