@@ -31,7 +31,7 @@ pub(crate) mod scheme {
 
 /// A client for the Access History API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -48,7 +48,7 @@ impl Client {
         self.core.base_url()
     }
 
-    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]); fails when no credential is set, or only part of one.
+    /// A client configured from the environment (see [`ClientBuilder::from_env`]); fails when no credential is set, or only part of one.
     pub fn from_env() -> Result<Client, Error> {
         crate::runtime::transport::require_env(&[&["ACCESS_HISTORY_API_SECRET"]])
             .map_err(Error::Config)?;

@@ -10,10 +10,14 @@ use crate::escape;
 use crate::ir::{Api, KeyLocation, SchemeKind, Signature};
 
 pub fn client_module(api: &Api) -> TokenStream {
-    let client_doc = doc_attrs([
-        Some(format!("A client for the {}.", escape::inline(&api.display_name())).as_str()),
-        Some("Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`]."),
-    ]);
+    let title =
+        doc_attrs([Some(format!("A client for the {}.", escape::inline(&api.display_name())).as_str())]);
+    // Written by us, with a link rustdoc resolves: not through the escaping spec text needs.
+    let client_doc = quote! {
+        #title
+        #[doc = ""]
+        #[doc = " Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`]."]
+    };
     let default_url = match &api.base_url {
         Some(url) => {
             let doc = " The API's default base URL (its first server).";
@@ -407,12 +411,11 @@ fn from_env(api: &Api) -> (TokenStream, TokenStream) {
         }
     };
     let client_doc = if api.schemes.is_empty() {
-        doc_attrs([Some("A client configured from the environment (see [`ClientBuilder::from_env`]).")])
+        " A client configured from the environment (see [`ClientBuilder::from_env`])."
     } else {
-        doc_attrs([Some(
-            "A client configured from the environment (see [`ClientBuilder::from_env`]); fails when no credential is set, or only part of one.",
-        )])
+        " A client configured from the environment (see [`ClientBuilder::from_env`]); fails when no credential is set, or only part of one."
     };
+    let client_doc = quote!(#[doc = #client_doc]);
     let client = quote! {
         #client_doc
         pub fn from_env() -> Result<Client, Error> {

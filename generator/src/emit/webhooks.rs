@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, inner_doc_attrs};
+use super::docs::doc_attrs;
 use super::rust::{ident, Types};
 use crate::escape;
 use crate::ir::Api;
@@ -64,11 +64,11 @@ pub fn webhooks_module(api: &Api) -> TokenStream {
             pub use crate::standard_webhooks::{SignatureError, Verifier, DEFAULT_TOLERANCE};
         }
     });
-    let module_doc = inner_doc_attrs([Some(
-        "The requests the API sends to your servers (its webhooks and callbacks). A server that \
-         receives one reads its body with [`WebhookEvent::parse`], by the name the API gives the \
-         event (the route it arrived on says which).",
-    )]);
+    let module_doc = quote! {
+        #![doc = " The requests the API sends to your servers (its webhooks and callbacks). A server that"]
+        #![doc = " receives one reads its body with [`WebhookEvent::parse`], by the name the API gives the"]
+        #![doc = " event (the route it arrived on says which)."]
+    };
     quote! {
         #module_doc
 
@@ -80,6 +80,7 @@ pub fn webhooks_module(api: &Api) -> TokenStream {
 
         /// A request the API sends to your servers, by the event the API names.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// An event this client does not know, kept as received.

@@ -43,7 +43,7 @@ async fn main() {
         "messages": [{"role": "user", "content": "Hi"}]
     }))
     .expect("a request");
-    let events: Vec<_> = client.chat().completion_v1_chat_completions_post(request).stream().collect().await;
+    let events: Vec<_> = client.chat().completion_v1_completions_post(request).stream().collect().await;
     let mut text = String::new();
     for event in &events {
         let event = event.as_ref().unwrap_or_else(|e| panic!("an event does not decode: {e}"));

@@ -44,6 +44,7 @@ pub struct Envelope {
 
 /// A message from an API: an entry of an envelope's `errors` or `messages`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ApiMessage {
     pub code: Option<i64>,
     pub message: String,

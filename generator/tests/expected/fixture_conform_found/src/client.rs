@@ -40,7 +40,7 @@ pub(crate) mod scheme {
 
 /// A client for the Conformance findings API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -57,7 +57,7 @@ impl Client {
         self.core.base_url()
     }
 
-    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]); fails when no credential is set, or only part of one.
+    /// A client configured from the environment (see [`ClientBuilder::from_env`]); fails when no credential is set, or only part of one.
     pub fn from_env() -> Result<Client, Error> {
         crate::runtime::transport::require_env(
                 &[&["FIXTURE_CONFORM_FOUND_KEY", "FIXTURE_CONFORM_FOUND_TOKEN"]],

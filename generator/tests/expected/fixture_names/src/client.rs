@@ -16,7 +16,7 @@ pub type Response<T> = crate::runtime::response::Response<T, serde_json::Value>;
 
 /// A client for the Names API.
 ///
-/// Cheap to clone: clones share one connection pool and configuration. Build one with \[`Client::builder`\].
+/// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Arc<ClientCore>,
@@ -33,7 +33,7 @@ impl Client {
         self.core.base_url()
     }
 
-    /// A client configured from the environment (see \[`ClientBuilder::from_env`\]).
+    /// A client configured from the environment (see [`ClientBuilder::from_env`]).
     pub fn from_env() -> Result<Client, Error> {
         crate::runtime::transport::require_env(&[]).map_err(Error::Config)?;
         ClientBuilder::from_env().build()
