@@ -262,16 +262,23 @@ const STANDARD_CRATES: &[&str] = &["core", "std", "alloc", "proc_macro", "test"]
 const OWN_MODULES: &[&str] =
     &["lib", "main", "client", "error", "runtime", "types", "ncp_apigw_v2", "webhooks", "standard_webhooks"];
 
+/// The crate's own cargo features; a tag's module names its feature, so it takes none of
+/// these.
+const OWN_FEATURES: &[&str] = &["full", "default", "tracing"];
+
 /// Whether a tag's module may take this name at a generated crate's root: it must not shadow
-/// a crate the code names or overwrite one of the crate's own files.
+/// a crate the code names, overwrite one of the crate's own files, or name one of its features.
 pub fn root_module_reserved(name: &str) -> bool {
     let name = bare(name);
-    OWN_MODULES.contains(&name) || DEPENDENCIES.contains(&name) || STANDARD_CRATES.contains(&name)
+    OWN_MODULES.contains(&name)
+        || DEPENDENCIES.contains(&name)
+        || STANDARD_CRATES.contains(&name)
+        || OWN_FEATURES.contains(&name)
 }
 
 /// Every name [`root_module_reserved`] holds.
 pub fn root_module_names() -> impl Iterator<Item = &'static str> {
-    OWN_MODULES.iter().chain(DEPENDENCIES).chain(STANDARD_CRATES).copied()
+    OWN_MODULES.iter().chain(DEPENDENCIES).chain(STANDARD_CRATES).chain(OWN_FEATURES).copied()
 }
 
 // What the emitters write into each scope themselves: every name from the spec is claimed

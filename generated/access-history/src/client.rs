@@ -60,6 +60,7 @@ impl Client {
     }
 
     /// Operations tagged `access-history`.
+    #[cfg(feature = "access_history")]
     pub fn access_history(&self) -> crate::access_history::AccessHistory {
         crate::access_history::AccessHistory::new(self.clone())
     }

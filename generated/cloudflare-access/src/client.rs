@@ -87,11 +87,13 @@ impl Client {
     }
 
     /// Operations tagged `Zero Trust users`.
+    #[cfg(feature = "zero_trust_users")]
     pub fn zero_trust_users(&self) -> crate::zero_trust_users::ZeroTrustUsers {
         crate::zero_trust_users::ZeroTrustUsers::new(self.clone())
     }
 
     /// Operations tagged `Access authentication logs`.
+    #[cfg(feature = "access_authentication_logs")]
     pub fn access_authentication_logs(
         &self,
     ) -> crate::access_authentication_logs::AccessAuthenticationLogs {
@@ -99,6 +101,7 @@ impl Client {
     }
 
     /// Operations tagged `Access SCIM update logs`.
+    #[cfg(feature = "access_scim_update_logs")]
     pub fn access_scim_update_logs(
         &self,
     ) -> crate::access_scim_update_logs::AccessScimUpdateLogs {

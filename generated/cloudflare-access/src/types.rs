@@ -4,6 +4,7 @@
 
 pub type AccessMessages = Vec<AccessMessagesItem>;
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessApiResponseCommon {
@@ -17,6 +18,7 @@ pub struct AccessApiResponseCommon {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 impl AccessApiResponseCommon {
     /// A value with the required members, every optional one unset.
     pub fn new(
@@ -89,6 +91,7 @@ pub struct AccessResultInfo {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "access_authentication_logs")]
 /// Comparison operator applied to the corresponding filter (`eq` = equals, `neq` = not equals).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -102,6 +105,7 @@ pub enum AccessFilterOperator {
     Other(String),
 }
 
+#[cfg(feature = "access_authentication_logs")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for AccessFilterOperator {
@@ -110,13 +114,16 @@ impl PartialEq for AccessFilterOperator {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl Eq for AccessFilterOperator {}
+#[cfg(feature = "access_authentication_logs")]
 impl std::hash::Hash for AccessFilterOperator {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl std::str::FromStr for AccessFilterOperator {
     type Err = std::convert::Infallible;
 
@@ -125,6 +132,7 @@ impl std::str::FromStr for AccessFilterOperator {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl AccessFilterOperator {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -136,6 +144,7 @@ impl AccessFilterOperator {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl From<String> for AccessFilterOperator {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -146,12 +155,14 @@ impl From<String> for AccessFilterOperator {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl From<&str> for AccessFilterOperator {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl From<AccessFilterOperator> for String {
     fn from(value: AccessFilterOperator) -> Self {
         match value {
@@ -161,12 +172,14 @@ impl From<AccessFilterOperator> for String {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl std::fmt::Display for AccessFilterOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// The identity of an Access user as last seen by Cloudflare Access (identity claims, device posture, device sessions, mTLS and service token details).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -230,6 +243,7 @@ pub struct AccessIdentity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// An active Access session of a user, i.e. the user's identity plus `isActive` (wire name is camelCase).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -296,6 +310,7 @@ pub struct AccessActiveSession {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// Result of one device posture check.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -331,6 +346,7 @@ pub struct AccessSchemasDevicePostureRule {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// The check a device posture rule performs.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -346,12 +362,14 @@ pub struct AccessDevicePostureCheck {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// Device sessions of the user, keyed by device session id.
 pub type AccessStringKeyMapDeviceSession = std::collections::BTreeMap<
     String,
     AccessDeviceSession,
 >;
 
+#[cfg(feature = "zero_trust_users")]
 /// A device session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -364,6 +382,7 @@ pub struct AccessDeviceSession {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// Geolocation of the user.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -376,6 +395,7 @@ pub struct AccessGeo {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// One entry of the active sessions list of a user.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -393,6 +413,7 @@ pub struct AccessActiveSessionListItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// Metadata of an active session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -417,6 +438,7 @@ pub struct AccessActiveSessionMetadata {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// An Access application used in a session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -438,6 +460,7 @@ pub struct AccessActiveSessionApp {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "access_authentication_logs")]
 /// One Access authentication log entry.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -474,6 +497,7 @@ pub struct AuthenticationLog {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 /// One Access SCIM update log entry.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -553,6 +577,7 @@ pub struct AccessMessagesItemSource {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// The identity provider the user authenticated with.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -568,6 +593,7 @@ pub struct AccessIdentityIdp {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "zero_trust_users")]
 /// Mutual TLS (client certificate) authentication details.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -592,6 +618,7 @@ pub struct AccessIdentityMtlsAuth {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 /// The chronological sorting order for the logs.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -605,6 +632,7 @@ pub enum LogDirection {
     Other(String),
 }
 
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for LogDirection {
@@ -613,13 +641,16 @@ impl PartialEq for LogDirection {
     }
 }
 
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 impl Eq for LogDirection {}
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 impl std::hash::Hash for LogDirection {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 impl std::str::FromStr for LogDirection {
     type Err = std::convert::Infallible;
 
@@ -628,6 +659,7 @@ impl std::str::FromStr for LogDirection {
     }
 }
 
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 impl LogDirection {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -639,6 +671,7 @@ impl LogDirection {
     }
 }
 
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 impl From<String> for LogDirection {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -649,12 +682,14 @@ impl From<String> for LogDirection {
     }
 }
 
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 impl From<&str> for LogDirection {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 impl From<LogDirection> for String {
     fn from(value: LogDirection) -> Self {
         match value {
@@ -664,12 +699,14 @@ impl From<LogDirection> for String {
     }
 }
 
+#[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]
 impl std::fmt::Display for LogDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -684,6 +721,7 @@ pub enum AuthenticationLogEmailOp {
     Other(String),
 }
 
+#[cfg(feature = "access_authentication_logs")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for AuthenticationLogEmailOp {
@@ -692,13 +730,16 @@ impl PartialEq for AuthenticationLogEmailOp {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl Eq for AuthenticationLogEmailOp {}
+#[cfg(feature = "access_authentication_logs")]
 impl std::hash::Hash for AuthenticationLogEmailOp {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl std::str::FromStr for AuthenticationLogEmailOp {
     type Err = std::convert::Infallible;
 
@@ -707,6 +748,7 @@ impl std::str::FromStr for AuthenticationLogEmailOp {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl AuthenticationLogEmailOp {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -719,6 +761,7 @@ impl AuthenticationLogEmailOp {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl From<String> for AuthenticationLogEmailOp {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -730,12 +773,14 @@ impl From<String> for AuthenticationLogEmailOp {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl From<&str> for AuthenticationLogEmailOp {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl From<AuthenticationLogEmailOp> for String {
     fn from(value: AuthenticationLogEmailOp) -> Self {
         match value {
@@ -745,12 +790,14 @@ impl From<AuthenticationLogEmailOp> for String {
     }
 }
 
+#[cfg(feature = "access_authentication_logs")]
 impl std::fmt::Display for AuthenticationLogEmailOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -763,6 +810,7 @@ pub enum ScimUpdateLogStatus {
     Other(String),
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for ScimUpdateLogStatus {
@@ -771,13 +819,16 @@ impl PartialEq for ScimUpdateLogStatus {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl Eq for ScimUpdateLogStatus {}
+#[cfg(feature = "access_scim_update_logs")]
 impl std::hash::Hash for ScimUpdateLogStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl std::str::FromStr for ScimUpdateLogStatus {
     type Err = std::convert::Infallible;
 
@@ -786,6 +837,7 @@ impl std::str::FromStr for ScimUpdateLogStatus {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl ScimUpdateLogStatus {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -797,6 +849,7 @@ impl ScimUpdateLogStatus {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl From<String> for ScimUpdateLogStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -807,12 +860,14 @@ impl From<String> for ScimUpdateLogStatus {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl From<&str> for ScimUpdateLogStatus {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl From<ScimUpdateLogStatus> for String {
     fn from(value: ScimUpdateLogStatus) -> Self {
         match value {
@@ -822,12 +877,14 @@ impl From<ScimUpdateLogStatus> for String {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl std::fmt::Display for ScimUpdateLogStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -840,6 +897,7 @@ pub enum ScimUpdateLogResourceType {
     Other(String),
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for ScimUpdateLogResourceType {
@@ -848,13 +906,16 @@ impl PartialEq for ScimUpdateLogResourceType {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl Eq for ScimUpdateLogResourceType {}
+#[cfg(feature = "access_scim_update_logs")]
 impl std::hash::Hash for ScimUpdateLogResourceType {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl std::str::FromStr for ScimUpdateLogResourceType {
     type Err = std::convert::Infallible;
 
@@ -863,6 +924,7 @@ impl std::str::FromStr for ScimUpdateLogResourceType {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl ScimUpdateLogResourceType {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -874,6 +936,7 @@ impl ScimUpdateLogResourceType {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl From<String> for ScimUpdateLogResourceType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -884,12 +947,14 @@ impl From<String> for ScimUpdateLogResourceType {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl From<&str> for ScimUpdateLogResourceType {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl From<ScimUpdateLogResourceType> for String {
     fn from(value: ScimUpdateLogResourceType) -> Self {
         match value {
@@ -899,12 +964,14 @@ impl From<ScimUpdateLogResourceType> for String {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl std::fmt::Display for ScimUpdateLogResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -921,6 +988,7 @@ pub enum ScimUpdateLogRequestMethod {
     Other(String),
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for ScimUpdateLogRequestMethod {
@@ -929,13 +997,16 @@ impl PartialEq for ScimUpdateLogRequestMethod {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl Eq for ScimUpdateLogRequestMethod {}
+#[cfg(feature = "access_scim_update_logs")]
 impl std::hash::Hash for ScimUpdateLogRequestMethod {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl std::str::FromStr for ScimUpdateLogRequestMethod {
     type Err = std::convert::Infallible;
 
@@ -944,6 +1015,7 @@ impl std::str::FromStr for ScimUpdateLogRequestMethod {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl ScimUpdateLogRequestMethod {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -957,6 +1029,7 @@ impl ScimUpdateLogRequestMethod {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl From<String> for ScimUpdateLogRequestMethod {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -969,12 +1042,14 @@ impl From<String> for ScimUpdateLogRequestMethod {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl From<&str> for ScimUpdateLogRequestMethod {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl From<ScimUpdateLogRequestMethod> for String {
     fn from(value: ScimUpdateLogRequestMethod) -> Self {
         match value {
@@ -984,6 +1059,7 @@ impl From<ScimUpdateLogRequestMethod> for String {
     }
 }
 
+#[cfg(feature = "access_scim_update_logs")]
 impl std::fmt::Display for ScimUpdateLogRequestMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

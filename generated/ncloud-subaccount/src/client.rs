@@ -62,6 +62,7 @@ impl Client {
     }
 
     /// Operations tagged `sub-account`.
+    #[cfg(feature = "sub_account")]
     pub fn sub_account(&self) -> crate::sub_account::SubAccount {
         crate::sub_account::SubAccount::new(self.clone())
     }

@@ -59,8 +59,10 @@ pub fn client_module(api: &Api) -> TokenStream {
         let module = ident(&group.module);
         let type_name = ident(&group.type_name);
         let doc = doc_attrs([Some(format!("Operations tagged {}.", escape::code_span(&group.tag)).as_str())]);
+        let cfg = super::features::group_cfg(group);
         quote! {
             #doc
+            #cfg
             pub fn #accessor(&self) -> crate::#module::#type_name {
                 crate::#module::#type_name::new(self.clone())
             }

@@ -4,15 +4,17 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{ident, Types};
+use crate::ir::features::Features;
 use crate::ir::{query, Api};
 
-pub fn error_module(api: &Api) -> TokenStream {
+pub fn error_module(api: &Api, compiled: &Features) -> TokenStream {
     let types = Types::qualified(&api.types);
-    let variants = api.error_bodies.iter().map(|body| {
+    let variants = api.error_bodies.iter().zip(&compiled.error_bodies).map(|(body, needed)| {
         let variant = ident(&body.variant);
         let ty = types.ty(&body.ty);
         let ty = if body.boxed { quote!(Box<#ty>) } else { ty };
-        quote!(#variant(#ty),)
+        let cfg = super::features::cfg(api, needed);
+        quote!(#cfg #variant(#ty),)
     });
     let uses_types = api.error_bodies.iter().any(|b| query::names_a_type(&b.ty));
     let types_import = uses_types.then(|| {

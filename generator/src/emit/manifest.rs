@@ -67,6 +67,14 @@ pub fn manifest(api: &Api, needs: Needs) -> String {
     let _ = writeln!(out, "tracing = {{ version = \"0.1\", optional = true }}");
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
+    let _ = writeln!(out, "default = [\"full\"]");
+    let tags: Vec<String> = api.groups.iter().map(|g| toml_string(super::features::feature(g))).collect();
+    let _ = writeln!(out, "# Every tag's operations. Without default features, each tag named compiles its");
+    let _ = writeln!(out, "# operations and the types they use, and nothing else.");
+    let _ = writeln!(out, "full = [{}]", tags.join(", "));
+    for group in &api.groups {
+        let _ = writeln!(out, "{} = []", super::features::feature(group));
+    }
     let _ = writeln!(
         out,
         "# A span per request (operation, method, path template, status, attempts) and per attempt."

@@ -5,6 +5,7 @@ mod client;
 mod docs;
 mod errors;
 mod example;
+mod features;
 mod manifest;
 mod models;
 mod operations;
@@ -74,13 +75,14 @@ pub enum Content {
 
 pub fn emit(api: &Api) -> Vec<EmittedFile> {
     let needs = Needs::of(api);
+    let compiled = crate::ir::features::Features::of(api);
     let mut files = vec![
         file("Cargo.toml", Content::Text(manifest::manifest(api, needs))),
         file("README.md", Content::Text(readme::readme(api))),
         file("src/lib.rs", Content::Rust(lib_module(api, needs))),
         file("src/client.rs", Content::Rust(client::client_module(api))),
-        file("src/error.rs", Content::Rust(errors::error_module(api))),
-        file("src/types.rs", Content::Rust(models::types_module(api))),
+        file("src/error.rs", Content::Rust(errors::error_module(api, &compiled))),
+        file("src/types.rs", Content::Rust(models::types_module(api, &compiled))),
     ];
     for (name, text) in RUNTIME_FILES {
         let content = match *name {
@@ -122,7 +124,8 @@ fn file(path: &str, content: Content) -> EmittedFile {
 fn lib_module(api: &Api, needs: Needs) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = ident(&g.module);
-        quote!(pub mod #module;)
+        let cfg = features::group_cfg(g);
+        quote!(#cfg pub mod #module;)
     });
     let signer = needs.ncp_signature.then(|| {
         quote!(
@@ -157,6 +160,8 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
     };
     quote! {
         #![doc = include_str!("../README.md")]
+        // Built with some tags only, the client's shared parts are not all used.
+        #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
         mod client;
         mod error;

@@ -6,11 +6,15 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs};
 use super::rust::{ident, Types};
 use crate::escape;
+use crate::ir::features::Features;
 use crate::ir::{Api, Enum, EnumRepr, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 
-pub fn types_module(api: &Api) -> TokenStream {
+pub fn types_module(api: &Api, compiled: &Features) -> TokenStream {
     let types = Types::local(&api.types);
-    let items = api.types.iter().map(|def| type_def(types, def));
+    let items =
+        api.types.iter().zip(&compiled.types).map(|(def, needed)| {
+            super::features::gate(type_def(types, def), super::features::cfg(api, needed))
+        });
     let doc = format!("Request and response types of the {}.", escape::inline(&api.display_name()));
     let doc = inner_doc_attrs([Some(doc.as_str())]);
     quote! {

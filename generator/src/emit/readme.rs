@@ -109,6 +109,19 @@ pub fn readme(api: &Api) -> String {
         "With the `tracing` feature, every request is a `tracing` span (operation, method, path"
     );
     let _ = writeln!(out, "template, status, attempts) holding a span per attempt (status, duration).\n");
+    if api.groups.len() > 1 {
+        let names: Vec<String> =
+            api.groups.iter().map(|g| escape::code_span(super::features::feature(g))).collect();
+        let _ = writeln!(
+            out,
+            "Each tag is a cargo feature ({}); `full`, the default, is all of them. With",
+            names.join(", ")
+        );
+        let _ = writeln!(
+            out,
+            "`default-features = false`, only the tags named are compiled, with the types they use.\n"
+        );
+    }
     let _ = writeln!(out, "## Operations\n");
     for group in &api.groups {
         let _ = writeln!(out, "### {}\n", escape::inline(&group.tag));

@@ -3,6 +3,7 @@
 //! tokens and no raw OpenAPI: emitters read only this. [`query`] answers the questions
 //! several stages ask of it.
 
+pub mod features;
 pub mod query;
 
 pub use crate::media::StreamFormat;
@@ -324,7 +325,7 @@ pub struct Group {
     /// Accessor method on the client (`zero_trust_users`).
     pub accessor: String,
     /// The group's module and file at the crate root (`zero_trust_users`, `core_2` for a tag
-    /// named like a crate the code uses).
+    /// named like a crate the code uses); without a raw prefix, also its cargo feature.
     pub module: String,
     /// The accessor's type (`ZeroTrustUsers`).
     pub type_name: String,

@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `pets`.
+    #[cfg(feature = "pets")]
     pub fn pets(&self) -> crate::pets::Pets {
         crate::pets::Pets::new(self.clone())
     }

@@ -2,6 +2,7 @@
 
 //! Request and response types of the allOf merge API.
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Named {
@@ -12,6 +13,7 @@ pub struct Named {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 impl Named {
     /// A value with the required members, every optional one unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -22,6 +24,7 @@ impl Named {
     }
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Aged {
@@ -62,11 +65,14 @@ impl Pet {
     }
 }
 
+#[cfg(feature = "full")]
 /// An allOf of one $ref is that type.
 pub type OnlyRef = Named;
 
+#[cfg(feature = "full")]
 pub type RefWithDescription = Aged;
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Owner {

@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `bodies`.
+    #[cfg(feature = "bodies")]
     pub fn bodies(&self) -> crate::bodies::Bodies {
         crate::bodies::Bodies::new(self.clone())
     }

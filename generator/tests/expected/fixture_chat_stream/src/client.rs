@@ -44,16 +44,19 @@ impl Client {
     }
 
     /// Operations tagged `chat`.
+    #[cfg(feature = "chat")]
     pub fn chat(&self) -> crate::chat::Chat {
         crate::chat::Chat::new(self.clone())
     }
 
     /// Operations tagged `logs`.
+    #[cfg(feature = "logs")]
     pub fn logs(&self) -> crate::logs::Logs {
         crate::logs::Logs::new(self.clone())
     }
 
     /// Operations tagged `files`.
+    #[cfg(feature = "files")]
     pub fn files(&self) -> crate::files::Files {
         crate::files::Files::new(self.clone())
     }

@@ -15,6 +15,7 @@ pub type ApiError = crate::runtime::error::ApiError<ErrorBody>;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
+    #[cfg(feature = "chat")]
     ValidationError(Box<types::ValidationError>),
     /// A JSON body of a shape the API does not declare for that status.
     Other(serde_json::Value),

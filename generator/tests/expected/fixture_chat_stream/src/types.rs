@@ -2,6 +2,7 @@
 
 //! Request and response types of the Chat streams API.
 
+#[cfg(feature = "files")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoredFile {
@@ -14,6 +15,7 @@ pub struct StoredFile {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "files")]
 impl StoredFile {
     /// A value with the required members, every optional one unset.
     pub fn new(id: impl Into<String>, bytes: i64) -> Self {
@@ -26,6 +28,7 @@ impl StoredFile {
     }
 }
 
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatRequest {
@@ -39,6 +42,7 @@ pub struct ChatRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "chat")]
 impl ChatRequest {
     /// A value with the required members, every optional one unset.
     pub fn new(model: impl Into<String>, messages: Vec<Message>) -> Self {
@@ -51,6 +55,7 @@ impl ChatRequest {
     }
 }
 
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Message {
@@ -61,6 +66,7 @@ pub struct Message {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "chat")]
 impl Message {
     /// A value with the required members, every optional one unset.
     pub fn new(role: MessageRole, content: impl Into<String>) -> Self {
@@ -72,6 +78,7 @@ impl Message {
     }
 }
 
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatCompletion {
@@ -82,6 +89,7 @@ pub struct ChatCompletion {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "chat")]
 impl ChatCompletion {
     /// A value with the required members, every optional one unset.
     pub fn new(id: impl Into<String>, choices: Vec<Message>) -> Self {
@@ -93,6 +101,7 @@ impl ChatCompletion {
     }
 }
 
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatChunk {
@@ -103,6 +112,7 @@ pub struct ChatChunk {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "chat")]
 impl ChatChunk {
     /// A value with the required members, every optional one unset.
     pub fn new(id: impl Into<String>, delta: impl Into<String>) -> Self {
@@ -114,6 +124,7 @@ impl ChatChunk {
     }
 }
 
+#[cfg(feature = "logs")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogLine {
@@ -126,6 +137,7 @@ pub struct LogLine {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "logs")]
 impl LogLine {
     /// A value with the required members, every optional one unset.
     pub fn new(at: impl Into<String>, message: impl Into<String>) -> Self {
@@ -138,6 +150,7 @@ impl LogLine {
     }
 }
 
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidationError {
@@ -148,6 +161,7 @@ pub struct ValidationError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -162,6 +176,7 @@ pub enum MessageRole {
     Other(String),
 }
 
+#[cfg(feature = "chat")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for MessageRole {
@@ -170,13 +185,16 @@ impl PartialEq for MessageRole {
     }
 }
 
+#[cfg(feature = "chat")]
 impl Eq for MessageRole {}
+#[cfg(feature = "chat")]
 impl std::hash::Hash for MessageRole {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "chat")]
 impl std::str::FromStr for MessageRole {
     type Err = std::convert::Infallible;
 
@@ -185,6 +203,7 @@ impl std::str::FromStr for MessageRole {
     }
 }
 
+#[cfg(feature = "chat")]
 impl MessageRole {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -197,6 +216,7 @@ impl MessageRole {
     }
 }
 
+#[cfg(feature = "chat")]
 impl From<String> for MessageRole {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -208,12 +228,14 @@ impl From<String> for MessageRole {
     }
 }
 
+#[cfg(feature = "chat")]
 impl From<&str> for MessageRole {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "chat")]
 impl From<MessageRole> for String {
     fn from(value: MessageRole) -> Self {
         match value {
@@ -223,12 +245,14 @@ impl From<MessageRole> for String {
     }
 }
 
+#[cfg(feature = "chat")]
 impl std::fmt::Display for MessageRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StreamConversationEvent {
@@ -242,6 +266,7 @@ pub struct StreamConversationEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "chat")]
 impl StreamConversationEvent {
     /// A value with the required members, every optional one unset.
     pub fn new(data: ChatChunk) -> Self {
@@ -254,6 +279,7 @@ impl StreamConversationEvent {
     }
 }
 
+#[cfg(feature = "chat")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -268,6 +294,7 @@ pub enum StreamConversationEventEvent {
     Other(String),
 }
 
+#[cfg(feature = "chat")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for StreamConversationEventEvent {
@@ -276,13 +303,16 @@ impl PartialEq for StreamConversationEventEvent {
     }
 }
 
+#[cfg(feature = "chat")]
 impl Eq for StreamConversationEventEvent {}
+#[cfg(feature = "chat")]
 impl std::hash::Hash for StreamConversationEventEvent {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "chat")]
 impl std::str::FromStr for StreamConversationEventEvent {
     type Err = std::convert::Infallible;
 
@@ -291,6 +321,7 @@ impl std::str::FromStr for StreamConversationEventEvent {
     }
 }
 
+#[cfg(feature = "chat")]
 impl StreamConversationEventEvent {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -303,6 +334,7 @@ impl StreamConversationEventEvent {
     }
 }
 
+#[cfg(feature = "chat")]
 impl From<String> for StreamConversationEventEvent {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -314,12 +346,14 @@ impl From<String> for StreamConversationEventEvent {
     }
 }
 
+#[cfg(feature = "chat")]
 impl From<&str> for StreamConversationEventEvent {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "chat")]
 impl From<StreamConversationEventEvent> for String {
     fn from(value: StreamConversationEventEvent) -> Self {
         match value {
@@ -329,6 +363,7 @@ impl From<StreamConversationEventEvent> for String {
     }
 }
 
+#[cfg(feature = "chat")]
 impl std::fmt::Display for StreamConversationEventEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

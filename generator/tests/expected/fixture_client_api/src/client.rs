@@ -76,6 +76,7 @@ impl Client {
     }
 
     /// Operations tagged `books`.
+    #[cfg(feature = "books")]
     pub fn books(&self) -> crate::books::Books {
         crate::books::Books::new(self.clone())
     }

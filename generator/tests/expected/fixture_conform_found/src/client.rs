@@ -71,6 +71,7 @@ impl Client {
     }
 
     /// Operations tagged `findings`.
+    #[cfg(feature = "findings")]
     pub fn findings(&self) -> crate::findings::Findings {
         crate::findings::Findings::new(self.clone())
     }

@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `deep`.
+    #[cfg(feature = "deep")]
     pub fn deep(&self) -> crate::deep::Deep {
         crate::deep::Deep::new(self.clone())
     }

@@ -109,6 +109,7 @@ impl Lizard {
     }
 }
 
+#[cfg(feature = "full")]
 /// Untagged, tried in order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -120,6 +121,7 @@ pub enum IdOrName {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -130,12 +132,15 @@ pub enum Shape {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "full")]
 /// A degenerate union of bare types is any JSON.
 pub type Loose = serde_json::Value;
 
+#[cfg(feature = "full")]
 /// A union of one member and nothing else is that member.
 pub type MaybeCat = Cat;
 
+#[cfg(feature = "full")]
 /// circle
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -147,6 +152,7 @@ pub struct ShapeCircle {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShapeVariant2 {

@@ -60,6 +60,7 @@ impl Client {
     }
 
     /// Operations tagged `fenced ~~~rust panic!() ~~~`.
+    #[cfg(feature = "fenced_rust_panic")]
     pub fn fenced_rust_panic(&self) -> crate::fenced_rust_panic::FencedRustPanic {
         crate::fenced_rust_panic::FencedRustPanic::new(self.clone())
     }

@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `logs`.
+    #[cfg(feature = "logs")]
     pub fn logs(&self) -> crate::logs::Logs {
         crate::logs::Logs::new(self.clone())
     }

@@ -2,6 +2,7 @@
 
 //! Request and response types of the Enums API.
 
+#[cfg(feature = "full")]
 /// Odd values still make valid, distinct variant names; unknown values are kept.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -33,6 +34,7 @@ pub enum Status {
     Unknown(String),
 }
 
+#[cfg(feature = "full")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for Status {
@@ -41,13 +43,16 @@ impl PartialEq for Status {
     }
 }
 
+#[cfg(feature = "full")]
 impl Eq for Status {}
+#[cfg(feature = "full")]
 impl std::hash::Hash for Status {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "full")]
 impl std::str::FromStr for Status {
     type Err = std::convert::Infallible;
 
@@ -56,6 +61,7 @@ impl std::str::FromStr for Status {
     }
 }
 
+#[cfg(feature = "full")]
 impl Status {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -76,6 +82,7 @@ impl Status {
     }
 }
 
+#[cfg(feature = "full")]
 impl From<String> for Status {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -95,12 +102,14 @@ impl From<String> for Status {
     }
 }
 
+#[cfg(feature = "full")]
 impl From<&str> for Status {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "full")]
 impl From<Status> for String {
     fn from(value: Status) -> Self {
         match value {
@@ -110,18 +119,22 @@ impl From<Status> for String {
     }
 }
 
+#[cfg(feature = "full")]
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "full")]
 /// A single-value boolean enum is a boolean.
 pub type Success = bool;
 
+#[cfg(feature = "full")]
 /// Values of several types are kept as JSON.
 pub type Mixed = serde_json::Value;
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Flags {
@@ -136,6 +149,7 @@ pub struct Flags {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -148,6 +162,7 @@ pub enum FlagsLevel {
     Other(String),
 }
 
+#[cfg(feature = "full")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for FlagsLevel {
@@ -156,13 +171,16 @@ impl PartialEq for FlagsLevel {
     }
 }
 
+#[cfg(feature = "full")]
 impl Eq for FlagsLevel {}
+#[cfg(feature = "full")]
 impl std::hash::Hash for FlagsLevel {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "full")]
 impl std::str::FromStr for FlagsLevel {
     type Err = std::convert::Infallible;
 
@@ -171,6 +189,7 @@ impl std::str::FromStr for FlagsLevel {
     }
 }
 
+#[cfg(feature = "full")]
 impl FlagsLevel {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -182,6 +201,7 @@ impl FlagsLevel {
     }
 }
 
+#[cfg(feature = "full")]
 impl From<String> for FlagsLevel {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -192,12 +212,14 @@ impl From<String> for FlagsLevel {
     }
 }
 
+#[cfg(feature = "full")]
 impl From<&str> for FlagsLevel {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "full")]
 impl From<FlagsLevel> for String {
     fn from(value: FlagsLevel) -> Self {
         match value {
@@ -207,6 +229,7 @@ impl From<FlagsLevel> for String {
     }
 }
 
+#[cfg(feature = "full")]
 impl std::fmt::Display for FlagsLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -57,6 +57,7 @@ impl Client {
     }
 
     /// Operations tagged `Widgets`.
+    #[cfg(feature = "widgets")]
     pub fn widgets(&self) -> crate::widgets::Widgets {
         crate::widgets::Widgets::new(self.clone())
     }

@@ -23,6 +23,7 @@ impl Message {
     }
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Common {
@@ -36,6 +37,7 @@ pub struct Common {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 impl Common {
     /// A value with the required members, every optional one unset.
     pub fn new(

@@ -44,11 +44,13 @@ impl Client {
     }
 
     /// Operations tagged `days`.
+    #[cfg(feature = "days")]
     pub fn days(&self) -> crate::days::Days {
         crate::days::Days::new(self.clone())
     }
 
     /// Operations tagged `merged`.
+    #[cfg(feature = "merged")]
     pub fn merged(&self) -> crate::merged::Merged {
         crate::merged::Merged::new(self.clone())
     }

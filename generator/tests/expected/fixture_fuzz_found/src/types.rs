@@ -2,6 +2,7 @@
 
 //! Request and response types of the Fuzz Found API.
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Node {
@@ -12,8 +13,10 @@ pub struct Node {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "merged")]
 pub type Merged = Merged2;
 
+#[cfg(feature = "merged")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Merged2 {
@@ -24,6 +27,7 @@ pub struct Merged2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "merged")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Merged2Page {
@@ -34,6 +38,7 @@ pub struct Merged2Page {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "merged")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Merged2PagePage {

@@ -71,41 +71,51 @@ impl Client {
     }
 
     /// Operations tagged `core`.
+    #[cfg(feature = "core_2")]
     pub fn core_2(&self) -> crate::core_2::Core {
         crate::core_2::Core::new(self.clone())
     }
 
     /// Operations tagged `lib`.
+    #[cfg(feature = "lib_2")]
     pub fn lib(&self) -> crate::lib_2::Lib {
         crate::lib_2::Lib::new(self.clone())
     }
 
     /// Operations tagged `main`.
+    #[cfg(feature = "main_2")]
     pub fn main(&self) -> crate::main_2::Main {
         crate::main_2::Main::new(self.clone())
     }
 
     /// Operations tagged `reqwest`.
+    #[cfg(feature = "reqwest_2")]
     pub fn reqwest(&self) -> crate::reqwest_2::Reqwest {
         crate::reqwest_2::Reqwest::new(self.clone())
     }
 
     /// Operations tagged `ncp_apigw_v2`.
+    #[cfg(feature = "ncp_apigw_v2_2")]
     pub fn ncp_apigw_v2(&self) -> crate::ncp_apigw_v2_2::NcpApigwV2 {
         crate::ncp_apigw_v2_2::NcpApigwV2::new(self.clone())
     }
 
     /// Operations tagged `std`.
+    #[cfg(feature = "std_2")]
     pub fn std(&self) -> crate::std_2::Std {
         crate::std_2::Std::new(self.clone())
     }
 
     /// Operations tagged `serde`.
+    #[cfg(feature = "serde_2")]
     pub fn serde(&self) -> crate::serde_2::Serde {
         crate::serde_2::Serde::new(self.clone())
     }
 
     /// Operations tagged `a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-a-very-long-tag-`.
+    #[cfg(
+        feature = "a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_6d408707805a1d0b"
+    )]
     pub fn a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_6d408707805a1d0b(
         &self,
     ) -> crate::a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_6d408707805a1d0b::AVeryLongTagAVeryLongTagAVeryLongTagAVeryLongTagAVeryLongTagAVeryLongTagAVeryLo438978f3c2f7bf56 {

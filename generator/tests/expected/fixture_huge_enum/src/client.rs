@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `kinds`.
+    #[cfg(feature = "kinds")]
     pub fn kinds(&self) -> crate::kinds::Kinds {
         crate::kinds::Kinds::new(self.clone())
     }

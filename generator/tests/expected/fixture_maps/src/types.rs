@@ -2,6 +2,7 @@
 
 //! Request and response types of the Maps API.
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Maps {
@@ -23,8 +24,10 @@ pub struct Maps {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 pub type Labels = std::collections::BTreeMap<String, String>;
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MapsSessionsValue {
@@ -35,6 +38,7 @@ pub struct MapsSessionsValue {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 /// Named properties plus typed extra members.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

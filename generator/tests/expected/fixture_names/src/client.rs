@@ -44,21 +44,25 @@ impl Client {
     }
 
     /// Operations tagged `types`.
+    #[cfg(feature = "types_2")]
     pub fn types(&self) -> crate::types_2::Types {
         crate::types_2::Types::new(self.clone())
     }
 
     /// Operations tagged `Client`.
+    #[cfg(feature = "client_2")]
     pub fn client(&self) -> crate::client_2::Client2 {
         crate::client_2::Client2::new(self.clone())
     }
 
     /// Operations tagged `Default`.
-    pub fn default(&self) -> crate::default::Default2 {
-        crate::default::Default2::new(self.clone())
+    #[cfg(feature = "default_2")]
+    pub fn default(&self) -> crate::default_2::Default2 {
+        crate::default_2::Default2::new(self.clone())
     }
 
     /// Operations tagged `untagged`.
+    #[cfg(feature = "untagged")]
     pub fn untagged(&self) -> crate::untagged::Untagged {
         crate::untagged::Untagged::new(self.clone())
     }

@@ -2,6 +2,7 @@
 
 //! Request and response types of the Names API.
 
+#[cfg(feature = "types_2")]
 /// A type named like a prelude type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -54,6 +55,7 @@ pub struct String {
     pub extra_2: serde_json::Map<::std::string::String, serde_json::Value>,
 }
 
+#[cfg(feature = "types_2")]
 impl String {
     /// A value with the required members, every optional one unset.
     pub fn new(is_active: bool, is_active_2: bool) -> Self {
@@ -74,8 +76,10 @@ impl String {
     }
 }
 
+#[cfg(feature = "types_2")]
 pub type Vec = ::std::vec::Vec<::std::string::String>;
 
+#[cfg(feature = "types_2")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Option {
@@ -86,6 +90,7 @@ pub struct Option {
     pub extra: serde_json::Map<::std::string::String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "::std::string::String", into = "::std::string::String")]
 #[non_exhaustive]
@@ -98,6 +103,7 @@ pub enum Result {
     Other(::std::string::String),
 }
 
+#[cfg(feature = "full")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for Result {
@@ -106,13 +112,16 @@ impl PartialEq for Result {
     }
 }
 
+#[cfg(feature = "full")]
 impl Eq for Result {}
+#[cfg(feature = "full")]
 impl std::hash::Hash for Result {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "full")]
 impl std::str::FromStr for Result {
     type Err = std::convert::Infallible;
 
@@ -121,6 +130,7 @@ impl std::str::FromStr for Result {
     }
 }
 
+#[cfg(feature = "full")]
 impl Result {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -132,6 +142,7 @@ impl Result {
     }
 }
 
+#[cfg(feature = "full")]
 impl ::std::convert::From<::std::string::String> for Result {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -142,12 +153,14 @@ impl ::std::convert::From<::std::string::String> for Result {
     }
 }
 
+#[cfg(feature = "full")]
 impl ::std::convert::From<&str> for Result {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 
+#[cfg(feature = "full")]
 impl ::std::convert::From<Result> for ::std::string::String {
     fn from(value: Result) -> Self {
         match value {
@@ -157,12 +170,14 @@ impl ::std::convert::From<Result> for ::std::string::String {
     }
 }
 
+#[cfg(feature = "full")]
 impl std::fmt::Display for Result {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Client {
@@ -173,10 +188,14 @@ pub struct Client {
     pub extra: serde_json::Map<::std::string::String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 pub type Self_ = serde_json::Map<::std::string::String, serde_json::Value>;
 
+#[cfg(feature = "full")]
 pub type Match = ::std::string::String;
 
+#[cfg(feature = "full")]
 pub type Box = i64;
 
+#[cfg(feature = "full")]
 pub type From = ::std::string::String;

@@ -2,6 +2,7 @@
 
 //! Request and response types of the Schemas only API.
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Pet {
@@ -13,6 +14,7 @@ pub struct Pet {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 impl Pet {
     /// A value with the required members, every optional one unset.
     pub fn new(name: impl Into<String>) -> Self {

@@ -2,6 +2,7 @@
 
 //! Request and response types of the Nullable API.
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Record {
@@ -24,6 +25,7 @@ pub struct Record {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 impl Record {
     /// A value with the required members, every optional one unset.
     pub fn new(always: impl Into<String>) -> Self {
@@ -40,6 +42,7 @@ impl Record {
     }
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Inner {
@@ -50,6 +53,7 @@ pub struct Inner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -62,6 +66,7 @@ pub enum NullableEnum {
     Other(String),
 }
 
+#[cfg(feature = "full")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for NullableEnum {
@@ -70,13 +75,16 @@ impl PartialEq for NullableEnum {
     }
 }
 
+#[cfg(feature = "full")]
 impl Eq for NullableEnum {}
+#[cfg(feature = "full")]
 impl std::hash::Hash for NullableEnum {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "full")]
 impl std::str::FromStr for NullableEnum {
     type Err = std::convert::Infallible;
 
@@ -85,6 +93,7 @@ impl std::str::FromStr for NullableEnum {
     }
 }
 
+#[cfg(feature = "full")]
 impl NullableEnum {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -96,6 +105,7 @@ impl NullableEnum {
     }
 }
 
+#[cfg(feature = "full")]
 impl From<String> for NullableEnum {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -106,12 +116,14 @@ impl From<String> for NullableEnum {
     }
 }
 
+#[cfg(feature = "full")]
 impl From<&str> for NullableEnum {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "full")]
 impl From<NullableEnum> for String {
     fn from(value: NullableEnum) -> Self {
         match value {
@@ -121,6 +133,7 @@ impl From<NullableEnum> for String {
     }
 }
 
+#[cfg(feature = "full")]
 impl std::fmt::Display for NullableEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `counters`.
+    #[cfg(feature = "counters")]
     pub fn counters(&self) -> crate::counters::Counters {
         crate::counters::Counters::new(self.clone())
     }

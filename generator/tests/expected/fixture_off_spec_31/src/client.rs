@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `things`.
+    #[cfg(feature = "things")]
     pub fn things(&self) -> crate::things::Things {
         crate::things::Things::new(self.clone())
     }

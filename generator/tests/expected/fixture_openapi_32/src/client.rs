@@ -44,11 +44,13 @@ impl Client {
     }
 
     /// Operations tagged `records`.
+    #[cfg(feature = "records")]
     pub fn records(&self) -> crate::records::Records {
         crate::records::Records::new(self.clone())
     }
 
     /// Operations tagged `archive`.
+    #[cfg(feature = "archive")]
     pub fn archive(&self) -> crate::archive::Archive {
         crate::archive::Archive::new(self.clone())
     }

@@ -2,6 +2,7 @@
 
 //! Request and response types of the OpenAPI Three Two API.
 
+#[cfg(feature = "records")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Record {
@@ -14,6 +15,7 @@ pub struct Record {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "records")]
 impl Record {
     /// A value with the required members, every optional one unset.
     pub fn new(id: impl Into<String>, kind: impl Into<String>) -> Self {
@@ -26,6 +28,7 @@ impl Record {
     }
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -36,6 +39,7 @@ pub enum Shape {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "full")]
 impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -65,6 +69,7 @@ impl<'de> serde::Deserialize<'de> for Shape {
     }
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Circle {
@@ -77,6 +82,7 @@ pub struct Circle {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Square {
@@ -89,6 +95,7 @@ pub struct Square {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "records")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecordFilter {
@@ -101,6 +108,7 @@ pub struct RecordFilter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "records")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchRecordsBody {

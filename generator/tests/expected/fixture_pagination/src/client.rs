@@ -57,6 +57,7 @@ impl Client {
     }
 
     /// Operations tagged `listings`.
+    #[cfg(feature = "listings")]
     pub fn listings(&self) -> crate::listings::Listings {
         crate::listings::Listings::new(self.clone())
     }

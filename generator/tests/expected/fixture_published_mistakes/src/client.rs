@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `items`.
+    #[cfg(feature = "items")]
     pub fn items(&self) -> crate::items::Items {
         crate::items::Items::new(self.clone())
     }

@@ -2,6 +2,7 @@
 
 //! Request and response types of the Recursion API.
 
+#[cfg(feature = "full")]
 /// Refers to itself directly (boxed) and through a list (not boxed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18,6 +19,7 @@ pub struct Node {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 impl Node {
     /// A value with the required members, every optional one unset.
     pub fn new(value: impl Into<String>) -> Self {
@@ -31,6 +33,7 @@ impl Node {
     }
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Parent {
@@ -41,6 +44,7 @@ pub struct Parent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 /// Mutual recursion through Parent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -52,6 +56,7 @@ pub struct Child {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 /// A recursive union.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -63,6 +68,7 @@ pub enum Expr {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Sum {
@@ -75,5 +81,6 @@ pub struct Sum {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 /// An alias that contains itself cannot be a type alias; it is any JSON.
 pub type Nested = serde_json::Value;

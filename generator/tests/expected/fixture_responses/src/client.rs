@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `jobs`.
+    #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> crate::jobs::Jobs {
         crate::jobs::Jobs::new(self.clone())
     }

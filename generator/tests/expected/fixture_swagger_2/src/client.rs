@@ -104,11 +104,13 @@ impl Client {
     }
 
     /// Operations tagged `pets`.
+    #[cfg(feature = "pets")]
     pub fn pets(&self) -> crate::pets::Pets {
         crate::pets::Pets::new(self.clone())
     }
 
     /// Operations tagged `legacy`.
+    #[cfg(feature = "legacy")]
     pub fn legacy(&self) -> crate::legacy::Legacy {
         crate::legacy::Legacy::new(self.clone())
     }

@@ -2,6 +2,7 @@
 
 //! Request and response types of the Swagger Two API.
 
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Pet {
@@ -19,6 +20,7 @@ pub struct Pet {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pets")]
 impl Pet {
     /// A value with the required members, every optional one unset.
     pub fn new(name: impl Into<String>, kind: impl Into<String>) -> Self {
@@ -33,6 +35,7 @@ impl Pet {
     }
 }
 
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Owner {
@@ -43,6 +46,7 @@ pub struct Owner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Error {
@@ -55,6 +59,7 @@ pub struct Error {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -71,6 +76,7 @@ pub enum PetState {
     Other(String),
 }
 
+#[cfg(feature = "pets")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
 impl PartialEq for PetState {
@@ -79,13 +85,16 @@ impl PartialEq for PetState {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Eq for PetState {}
+#[cfg(feature = "pets")]
 impl std::hash::Hash for PetState {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
+#[cfg(feature = "pets")]
 impl std::str::FromStr for PetState {
     type Err = std::convert::Infallible;
 
@@ -94,6 +103,7 @@ impl std::str::FromStr for PetState {
     }
 }
 
+#[cfg(feature = "pets")]
 impl PetState {
     /// The value as it goes on the wire.
     pub fn as_str(&self) -> &str {
@@ -105,6 +115,7 @@ impl PetState {
     }
 }
 
+#[cfg(feature = "pets")]
 impl From<String> for PetState {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -115,12 +126,14 @@ impl From<String> for PetState {
     }
 }
 
+#[cfg(feature = "pets")]
 impl From<&str> for PetState {
     fn from(value: &str) -> Self {
         Self::from(String::from(value))
     }
 }
 
+#[cfg(feature = "pets")]
 impl From<PetState> for String {
     fn from(value: PetState) -> Self {
         match value {
@@ -130,12 +143,14 @@ impl From<PetState> for String {
     }
 }
 
+#[cfg(feature = "pets")]
 impl std::fmt::Display for PetState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "pets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePetBody {
@@ -147,6 +162,7 @@ pub struct UpdatePetBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pets")]
 impl UpdatePetBody {
     /// A value with the required members, every optional one unset.
     pub fn new(name: impl Into<String>) -> Self {

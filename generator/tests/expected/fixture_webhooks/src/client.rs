@@ -44,6 +44,7 @@ impl Client {
     }
 
     /// Operations tagged `subscriptions`.
+    #[cfg(feature = "subscriptions")]
     pub fn subscriptions(&self) -> crate::subscriptions::Subscriptions {
         crate::subscriptions::Subscriptions::new(self.clone())
     }

@@ -2,6 +2,7 @@
 
 //! Request and response types of the YAML Quirks API.
 
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Base {
@@ -11,6 +12,7 @@ pub struct Base {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
 impl Base {
     /// A value with the required members, every optional one unset.
     pub fn new(id: impl Into<String>) -> Self {
