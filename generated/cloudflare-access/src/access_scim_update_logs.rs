@@ -38,11 +38,7 @@ impl AccessScimUpdateLogs {
     /// ```no_run
     /// # async fn example() -> Result<(), cloudflare_access::Error> {
     /// let client = cloudflare_access::Client::from_env()?;
-    /// let answer = client
-    ///     .access_scim_update_logs()
-    ///     .list("account_id", ["idp_id"])
-    ///     .send()
-    ///     .await?;
+    /// let answer = client.access_scim_update_logs().list("account_id", ["idp_id"]).send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }

@@ -35,11 +35,7 @@ impl SubAccount {
     /// ```no_run
     /// # async fn example() -> Result<(), ncloud_subaccount::Error> {
     /// let client = ncloud_subaccount::Client::from_env()?;
-    /// let answer = client
-    ///     .sub_account()
-    ///     .get_last_access_summary("subAccountId")
-    ///     .send()
-    ///     .await?;
+    /// let answer = client.sub_account().get_last_access_summary("subAccountId").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }

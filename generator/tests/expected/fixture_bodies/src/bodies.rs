@@ -57,11 +57,7 @@ impl Bodies {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_bodies::Error> {
     /// let client = fixture_bodies::Client::from_env()?;
-    /// client
-    ///     .bodies()
-    ///     .upload_file(fixture_bodies::Upload::from(Vec::<u8>::new()))
-    ///     .send()
-    ///     .await?;
+    /// client.bodies().upload_file(fixture_bodies::Upload::from(Vec::<u8>::new())).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -87,11 +83,7 @@ impl Bodies {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_bodies::Error> {
     /// let client = fixture_bodies::Client::from_env()?;
-    /// client
-    ///     .bodies()
-    ///     .put_content("id", fixture_bodies::Upload::from(Vec::<u8>::new()))
-    ///     .send()
-    ///     .await?;
+    /// client.bodies().put_content("id", fixture_bodies::Upload::from(Vec::<u8>::new())).send().await?;
     /// # Ok(())
     /// # }
     /// ```

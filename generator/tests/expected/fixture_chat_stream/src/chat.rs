@@ -34,15 +34,7 @@ impl Chat {
     /// let client = fixture_chat_stream::Client::from_env()?;
     /// let answer = client
     ///     .chat()
-    ///     .create_completion(
-    ///         fixture_chat_stream::types::ChatRequest::new(
-    ///             "model",
-    ///             vec![
-    ///                 fixture_chat_stream::types::Message::new(fixture_chat_stream::types::MessageRole::System,
-    ///                 "content")
-    ///             ],
-    ///         ),
-    ///     )
+    ///     .create_completion(fixture_chat_stream::types::ChatRequest::new("model", vec![fixture_chat_stream::types::Message::new(fixture_chat_stream::types::MessageRole::System, "content")]))
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");

@@ -93,11 +93,7 @@ impl Files {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_chat_stream::Error> {
     /// let client = fixture_chat_stream::Client::from_env()?;
-    /// client
-    ///     .files()
-    ///     .replace("id", fixture_chat_stream::Upload::from(Vec::<u8>::new()))
-    ///     .send()
-    ///     .await?;
+    /// client.files().replace("id", fixture_chat_stream::Upload::from(Vec::<u8>::new())).send().await?;
     /// # Ok(())
     /// # }
     /// ```

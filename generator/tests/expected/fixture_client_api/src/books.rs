@@ -71,9 +71,7 @@ impl Books {
     /// let client = fixture_client_api::Client::from_env()?;
     /// let answer = client
     ///     .books()
-    ///     .add(
-    ///         fixture_client_api::types::NewBook::new("title", vec!["authors".to_owned()]),
-    ///     )
+    ///     .add(fixture_client_api::types::NewBook::new("title", vec!["authors".to_owned()]))
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");

@@ -125,10 +125,7 @@ impl Findings {
     /// let client = fixture_conform_found::Client::from_env()?;
     /// let answer = client
     ///     .findings()
-    ///     .upload(
-    ///         fixture_conform_found::types::UploadBodySettings::new(1),
-    ///         fixture_conform_found::Upload::from(Vec::<u8>::new()),
-    ///     )
+    ///     .upload(fixture_conform_found::types::UploadBodySettings::new(1), fixture_conform_found::Upload::from(Vec::<u8>::new()))
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");

@@ -32,11 +32,7 @@ impl Pets {
     /// let client = fixture_discriminator::Client::from_env()?;
     /// let answer = client
     ///     .pets()
-    ///     .add(
-    ///         fixture_discriminator::types::Pet::Cat(
-    ///             Box::new(fixture_discriminator::types::Cat::new("petType")),
-    ///         ),
-    ///     )
+    ///     .add(fixture_discriminator::types::Pet::Cat(Box::new(fixture_discriminator::types::Cat::new("petType"))))
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");

@@ -42,11 +42,7 @@ impl FencedRustPanic {
     /// ```no_run
     /// # async fn example() -> Result<(), fixture_doc_injection::Error> {
     /// let client = fixture_doc_injection::Client::from_env()?;
-    /// let answer = client
-    ///     .fenced_rust_panic()
-    ///     .get_item("item id", "q\"uote\\d\n```")
-    ///     .send()
-    ///     .await?;
+    /// let answer = client.fenced_rust_panic().get_item("item id", "q\"uote\\d\n```").send().await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }

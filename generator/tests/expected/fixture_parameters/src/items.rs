@@ -167,12 +167,7 @@ impl Items {
     /// let client = fixture_parameters::Client::from_env()?;
     /// let answer = client
     ///     .items()
-    ///     .put_item_2(
-    ///         "account_id",
-    ///         1,
-    ///         ["ids"],
-    ///         fixture_parameters::types::Item::new("name"),
-    ///     )
+    ///     .put_item_2("account_id", 1, ["ids"], fixture_parameters::types::Item::new("name"))
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
