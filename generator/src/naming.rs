@@ -115,6 +115,14 @@ pub fn singular(word: &str) -> String {
     }
 }
 
+/// The words with the last one singular (`access requests` is `access request`).
+pub fn singular_last(mut words: Vec<String>) -> Vec<String> {
+    if let Some(last) = words.last_mut() {
+        *last = singular(last);
+    }
+    words
+}
+
 /// What the operations of a tag are about, for the names of the types they own: the tag's
 /// words without those of the crate's name, the last one singular (`Access SCIM update logs`
 /// in `cloudflare_access` is `ScimUpdateLog`); the whole tag where nothing would be left.
@@ -125,10 +133,7 @@ pub fn owner(tag: &str, package: &str) -> String {
     if kept.is_empty() {
         kept = all;
     }
-    if let Some(last) = kept.last_mut() {
-        *last = singular(last);
-    }
-    type_name(&kept.join("_"))
+    type_name(&singular_last(kept).join("_"))
 }
 
 /// The identifier without a raw prefix, as it reads in text and in collisions.
@@ -149,10 +154,7 @@ pub fn operation_method(operation_id: &str, tag: &str) -> String {
     let op = words(operation_id);
     let tag = words(tag);
     // `addBook` under `books`: the tag's last word may be singular in the operationId.
-    let mut one = tag.clone();
-    if let Some(last) = one.last_mut() {
-        *last = singular(last);
-    }
+    let one = singular_last(tag.clone());
     let mut rest: Vec<&str> = Vec::new();
     let mut at = 0;
     while at < op.len() {
@@ -166,7 +168,7 @@ pub fn operation_method(operation_id: &str, tag: &str) -> String {
         }
     }
     if rest.is_empty() {
-        return operation_full_method(operation_id, tag.join(" ").as_str());
+        return snake(&without_leading(&op, &tag).join("_"));
     }
     snake(&rest.join("_"))
 }
@@ -175,14 +177,15 @@ pub fn operation_method(operation_id: &str, tag: &str) -> String {
 /// ([`operation_method`]) another operation of the tag also has: the operationId's words with
 /// the tag's words removed only where they lead it.
 pub fn operation_full_method(operation_id: &str, tag: &str) -> String {
-    let op = words(operation_id);
-    let tag = words(tag);
-    let rest = if !tag.is_empty() && op.len() > tag.len() && op[..tag.len()] == tag[..] {
-        &op[tag.len()..]
-    } else {
-        &op[..]
-    };
-    snake(&rest.join("_"))
+    snake(&without_leading(&words(operation_id), &words(tag)).join("_"))
+}
+
+/// The operation's words without the tag's where they lead them, as long as something is left.
+fn without_leading<'w>(op: &'w [String], tag: &[String]) -> &'w [String] {
+    match op.strip_prefix(tag) {
+        Some(rest) if !tag.is_empty() && !rest.is_empty() => rest,
+        _ => op,
+    }
 }
 
 /// A set of identifiers already taken in one scope (a module, a struct, an enum, a method's

@@ -77,14 +77,7 @@ pub fn client_module(api: &Api) -> TokenStream {
     });
     // Every combination of schemes an operation accepts, so that `build()` can refuse half of
     // one.
-    let mut combinations: Vec<&Vec<crate::ir::SchemeId>> = Vec::new();
-    for op in api.groups.iter().flat_map(|g| &g.operations) {
-        for alternative in &op.security.alternatives {
-            if !combinations.contains(&alternative) {
-                combinations.push(alternative);
-            }
-        }
-    }
+    let combinations = crate::ir::query::scheme_combinations(api);
     let combinations = combinations.iter().map(|schemes| {
         let constants = schemes.iter().map(|s| ident(&api.schemes[s.0].constant));
         quote!(&[#(#constants),*])
@@ -436,13 +429,8 @@ fn env_groups(api: &Api) -> Vec<Vec<String>> {
         let flow = scheme.oauth.client_credentials.as_ref().map(|flow| flow.env.to_vec());
         std::iter::once(scheme.env.clone()).chain(flow).collect::<Vec<_>>()
     };
-    let mut combinations: Vec<Vec<crate::ir::SchemeId>> = Vec::new();
-    for alternative in api.groups.iter().flat_map(|g| &g.operations).flat_map(|op| &op.security.alternatives)
-    {
-        if !combinations.contains(alternative) {
-            combinations.push(alternative.clone());
-        }
-    }
+    let mut combinations: Vec<Vec<crate::ir::SchemeId>> =
+        crate::ir::query::scheme_combinations(api).into_iter().cloned().collect();
     if combinations.is_empty() {
         combinations = (0..api.schemes.len()).map(|index| vec![crate::ir::SchemeId(index)]).collect();
     }

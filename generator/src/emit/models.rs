@@ -115,7 +115,7 @@ fn constructor(types: Types<'_>, name: &proc_macro2::Ident, s: &Struct) -> Token
         });
     }
     let extra = ident(&s.extra.name);
-    let many = (arguments.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let many = super::rust::many_arguments(arguments.len());
     let deprecated = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     quote! {
         impl #name {

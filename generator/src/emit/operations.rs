@@ -11,9 +11,6 @@ use crate::ir::{
     Success, SuccessCase, TypeRef,
 };
 
-/// More positional arguments than clippy accepts without a word.
-const MANY_ARGUMENTS: usize = 7;
-
 pub fn group_module(api: &Api, group: &Group) -> TokenStream {
     let types = Types::qualified(&api.types);
     let type_name = ident(&group.type_name);
@@ -222,7 +219,7 @@ fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -
             inits.push(quote!(#name: None,));
         }
     }
-    let many = (arguments.len() > MANY_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let many = super::rust::many_arguments(arguments.len());
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #doc

@@ -13,6 +13,14 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// More arguments than clippy accepts without a word.
+const MANY_ARGUMENTS: usize = 7;
+
+/// `#[allow(clippy::too_many_arguments)]` for a function of `count` arguments that needs it.
+pub fn many_arguments(count: usize) -> Option<TokenStream> {
+    (count > MANY_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+}
+
 /// Renders type references from one module of the generated crate.
 #[derive(Clone, Copy)]
 pub struct Types<'a> {

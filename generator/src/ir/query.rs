@@ -2,7 +2,9 @@
 //! types a value holds, which crates the generated code needs. Answered here once, so lowering
 //! (which decides boxing and paging) and the emitters (which print) always agree.
 
-use super::{Api, Operation, SchemeKind, Signature, StreamItem, Success, TypeDef, TypeKind, TypeRef};
+use super::{
+    Api, Operation, SchemeId, SchemeKind, Signature, StreamItem, Success, TypeDef, TypeKind, TypeRef,
+};
 
 /// Follows aliases to the type a reference finally stands for (at most once round every
 /// type, so an alias cycle ends).
@@ -69,6 +71,19 @@ pub fn operation_type_refs(op: &Operation) -> Vec<&TypeRef> {
         out.push(ty);
     }
     out
+}
+
+/// Every combination of schemes some operation accepts (its security alternatives), each once,
+/// in the order operations name them.
+pub fn scheme_combinations(api: &Api) -> Vec<&Vec<SchemeId>> {
+    let mut combinations: Vec<&Vec<SchemeId>> = Vec::new();
+    for alternative in api.groups.iter().flat_map(|g| &g.operations).flat_map(|op| &op.security.alternatives)
+    {
+        if !combinations.contains(&alternative) {
+            combinations.push(alternative);
+        }
+    }
+    combinations
 }
 
 /// Whether a type reference names a type of the `types` module (in a list, map or option too).

@@ -34,13 +34,7 @@ pub fn name_items(types: &mut [TypeDef], groups: &[Group], package: &str) {
         }
         let renamed = match owners.as_slice() {
             [owner] => owner.clone(),
-            _ => {
-                let mut words = words.clone();
-                if let Some(last) = words.last_mut() {
-                    *last = naming::singular(last);
-                }
-                naming::type_name(&words.join("_"))
-            }
+            _ => naming::type_name(&naming::singular_last(words.clone()).join("_")),
         };
         if !taken.contains(&renamed) {
             taken.insert(renamed.clone());

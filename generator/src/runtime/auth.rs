@@ -127,8 +127,7 @@ impl Credentials {
     pub fn check(&self, alternatives: &[&[Scheme]]) -> Result<(), String> {
         for (scheme, _) in self.slots.iter().flatten() {
             let with = || alternatives.iter().filter(|schemes| schemes.contains(scheme));
-            if with().next().is_none() || with().any(|schemes| schemes.iter().all(|s| self.get(*s).is_some()))
-            {
+            if with().next().is_none() || with().any(|schemes| self.complete(schemes)) {
                 continue;
             }
             let needed: Vec<String> = with()
@@ -161,9 +160,14 @@ impl Credentials {
         self.slots.get(scheme.index)?.as_ref().map(|(_, credential)| credential)
     }
 
+    /// Whether every one of `schemes` has a credential.
+    fn complete(&self, schemes: &[Scheme]) -> bool {
+        schemes.iter().all(|s| self.get(*s).is_some())
+    }
+
     /// The first alternative of `auth` whose schemes all have credentials.
     fn chosen(&self, auth: Auth) -> Option<&'static [Scheme]> {
-        auth.alternatives.iter().copied().find(|schemes| schemes.iter().all(|s| self.get(*s).is_some()))
+        auth.alternatives.iter().copied().find(|schemes| self.complete(schemes))
     }
 
     /// The OAuth2 sources among the credentials a request of `auth` sends.
