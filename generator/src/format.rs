@@ -14,24 +14,24 @@ pub struct FormattedFile {
 }
 
 pub fn format(files: Vec<EmittedFile>, source: &str) -> Result<Vec<FormattedFile>> {
-    files
-        .into_iter()
-        .map(|file| {
-            let text = match file.content {
-                Content::Text(text) => text,
-                Content::RustVerbatim(text) => format!("{}\n\n{text}", header_comment("//", source)),
-                Content::Rust(tokens) => {
-                    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Format {
-                        file: file.path.display().to_string(),
-                        message: e.to_string(),
-                    })?;
-                    let text = space_items(&prettyplease::unparse(&parsed));
-                    format!("{}\n\n{text}", header_comment("//", source))
-                }
-            };
-            Ok(FormattedFile { path: file.path, text })
-        })
-        .collect()
+    files.into_iter().map(|file| format_file(file, source)).collect()
+}
+
+/// One file's text: Rust sources laid out by prettyplease, under the generated-file header.
+pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
+    let text = match file.content {
+        Content::Text(text) => text,
+        Content::RustVerbatim(text) => format!("{}\n\n{text}", header_comment("//", source)),
+        Content::Rust(tokens) => {
+            let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Format {
+                file: file.path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let text = space_items(&prettyplease::unparse(&parsed));
+            format!("{}\n\n{text}", header_comment("//", source))
+        }
+    };
+    Ok(FormattedFile { path: file.path, text })
 }
 
 /// Declarations of the same kind that read best as one block.

@@ -48,6 +48,19 @@ use std::path::Path;
 pub struct Generated {
     pub files: Vec<format::FormattedFile>,
     pub warnings: Vec<Diagnostic>,
+    pub counts: Counts,
+}
+
+/// What a generated crate holds, counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub operations: usize,
+    /// Named types.
+    pub models: usize,
+    /// Lines of the modules of operations (one per tag).
+    pub operation_lines: usize,
+    /// Lines of the types module.
+    pub model_lines: usize,
 }
 
 /// Generates a client crate for the spec at `spec_path` (the whole pipeline, nothing
@@ -55,20 +68,41 @@ pub struct Generated {
 pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated> {
     on_pipeline_stack(|| {
         let spec = load::load(spec_path)?;
-        pipeline(&spec, options)
+        let lowered = lower::lower(&spec, options);
+        // The IR owns all it needs: the document (the largest thing held) is freed on another
+        // thread while this one goes on.
+        rayon::spawn(move || drop(spec));
+        finish(lowered?, options)
     })
 }
 
 /// [`generate`] for a spec already loaded.
 pub fn generate_spec(spec: &load::Spec, options: &Options) -> Result<Generated> {
-    on_pipeline_stack(|| pipeline(spec, options))
+    on_pipeline_stack(|| finish(lower::lower(spec, options)?, options))
 }
 
-fn pipeline(spec: &load::Spec, options: &Options) -> Result<Generated> {
-    let lowered = lower::lower(spec, options)?;
-    let mut files = format::format(emit::emit(&lowered.api), &options.source)?;
+fn finish(lowered: lower::Lowered, options: &Options) -> Result<Generated> {
+    use rayon::prelude::*;
+    // Each file is made and formatted in one go, on whichever thread is free: its tokens are
+    // dropped as soon as its text exists, so memory holds one file's tokens per thread.
+    let plan = emit::Plan::new(&lowered.api);
+    let mut files = (0..plan.len())
+        .into_par_iter()
+        .map(|index| format::format_file(plan.file(index), &options.source))
+        .collect::<Result<Vec<_>>>()?;
+    let api = &lowered.api;
+    let lines = |part: fn(emit::Part) -> bool| {
+        let lines = files.iter().enumerate().filter(|(index, _)| part(plan.part(*index)));
+        lines.map(|(_, file)| file.text.lines().count()).sum()
+    };
+    let counts = Counts {
+        operations: api.groups.iter().map(|group| group.operations.len()).sum(),
+        models: api.types.len(),
+        operation_lines: lines(|part| matches!(part, emit::Part::Group(_))),
+        model_lines: lines(|part| matches!(part, emit::Part::Types)),
+    };
     files.push(write::marker_file(&files, &options.source));
-    Ok(Generated { files, warnings: lowered.warnings })
+    Ok(Generated { files, warnings: lowered.warnings, counts })
 }
 
 /// The stack every generation runs on, whoever calls it: the command, a `build.rs`, a test
@@ -77,16 +111,17 @@ fn pipeline(spec: &load::Spec, options: &Options) -> Result<Generated> {
 /// this, so a spec behaves the same in every caller: generated, or refused with a diagnostic.
 pub const PIPELINE_STACK: usize = 64 << 20;
 
-/// Runs `work` on a thread with [`PIPELINE_STACK`] of stack (a panic in it is passed on).
+/// Runs `work` on a pool of threads with [`PIPELINE_STACK`] of stack each, one per core, so
+/// that the files of a crate are made in parallel (a panic in it is passed on).
 fn on_pipeline_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("generator".into())
-            .stack_size(PIPELINE_STACK)
-            .spawn_scoped(scope, work);
-        match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
-            Err(error) => panic!("cannot start the generation thread: {error}"),
-        }
-    })
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(PIPELINE_STACK)
+        .thread_name(|index| format!("generator-{index}"))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(work),
+        Err(error) => panic!("cannot start the generation threads: {error}"),
+    }
 }

@@ -11,6 +11,11 @@ use generator::write::{self, CrateOutput};
 use generator::{config, naming, Diagnostic, Error, Options};
 use tools::{corpus, timings};
 
+// Generation makes millions of small, short-lived allocations (token trees, strings); mimalloc
+// serves them with far fewer page faults and less time in `free` than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(name = "generator", version, about = "Generates typed Rust client crates from OpenAPI documents")]
 struct Cli {
@@ -48,6 +53,10 @@ enum Command {
         /// The folder the specs are named relative to in the table.
         #[arg(long)]
         root: Option<PathBuf>,
+        /// Measure one run of one spec in this process and print its numbers (what each run's
+        /// own process does).
+        #[arg(long, hide = true)]
+        measure: Option<timings::Measure>,
     },
     /// Generates a client for each spec of a corpus (a folder, or a file listing specs) and
     /// reports how many generate and, with `--check`, compile.
@@ -264,7 +273,13 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             }
         };
     }
-    if let Some(Command::Timings { specs, runs, root }) = &cli.command {
+    if let Some(Command::Timings { specs, runs, root, measure }) = &cli.command {
+        if let Some(what) = measure {
+            for spec in specs {
+                println!("{}", timings::measure(spec, *what)?.line());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         let mut timings =
             specs.iter().map(|spec| timings::time(spec, *runs)).collect::<Result<Vec<_>, _>>()?;
         if let Some(root) = root {

@@ -134,7 +134,7 @@ impl GetLastAccessSummary {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
-            400 => {
+            400 | 403 | 404 | 500 => {
                 runtime::response::error_body::<types::ErrorResponse>(body)
                     .map(Box::new)
                     .map(ErrorBody::ErrorResponse)
@@ -143,21 +143,6 @@ impl GetLastAccessSummary {
                 runtime::response::error_body::<types::ApiGatewayErrorResponse>(body)
                     .map(Box::new)
                     .map(ErrorBody::ApiGatewayErrorResponse)
-            }
-            403 => {
-                runtime::response::error_body::<types::ErrorResponse>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::ErrorResponse)
-            }
-            404 => {
-                runtime::response::error_body::<types::ErrorResponse>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::ErrorResponse)
-            }
-            500 => {
-                runtime::response::error_body::<types::ErrorResponse>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::ErrorResponse)
             }
             _ => None,
         }

@@ -73,52 +73,113 @@ pub enum Content {
     Text(String),
 }
 
-pub fn emit(api: &Api) -> Vec<EmittedFile> {
-    let needs = Needs::of(api);
-    let compiled = crate::ir::features::Features::of(api);
-    let mut files = vec![
-        file("Cargo.toml", Content::Text(manifest::manifest(api, needs))),
-        file("README.md", Content::Text(readme::readme(api))),
-        file("src/lib.rs", Content::Rust(lib_module(api, needs))),
-        file("src/client.rs", Content::Rust(client::client_module(api))),
-        file("src/error.rs", Content::Rust(errors::error_module(api, &compiled))),
-        file("src/types.rs", Content::Rust(models::types_module(api, &compiled))),
-    ];
-    for (name, text) in RUNTIME_FILES {
-        let content = match *name {
-            STREAM_FILE if !needs.streams => continue,
-            "mod.rs" if !needs.streams => Content::RustVerbatim(text.replace(STREAM_DECLARATION, "").into()),
-            _ => Content::RustVerbatim(Cow::Borrowed(text)),
+/// Every file of a crate: what [`Plan::file`] makes each from. Files are independent once
+/// the IR exists, so a caller can make them in any order, or several at once.
+pub struct Plan<'a> {
+    api: &'a Api,
+    needs: Needs,
+    compiled: crate::ir::features::Features,
+    files: Vec<(PathBuf, Part)>,
+}
+
+/// What one file of the plan holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Manifest,
+    Readme,
+    Lib,
+    Client,
+    Errors,
+    Types,
+    Runtime(&'static str, &'static str),
+    Group(usize),
+    NcpSigner,
+    Webhooks,
+    StandardWebhooks,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(api: &'a Api) -> Self {
+        let needs = Needs::of(api);
+        let compiled = crate::ir::features::Features::of(api);
+        let mut files = vec![
+            ("Cargo.toml".to_owned(), Part::Manifest),
+            ("README.md".to_owned(), Part::Readme),
+            ("src/lib.rs".to_owned(), Part::Lib),
+            ("src/client.rs".to_owned(), Part::Client),
+            ("src/error.rs".to_owned(), Part::Errors),
+            ("src/types.rs".to_owned(), Part::Types),
+        ];
+        for (name, text) in RUNTIME_FILES {
+            if *name == STREAM_FILE && !needs.streams {
+                continue;
+            }
+            files.push((format!("src/runtime/{name}"), Part::Runtime(name, text)));
+        }
+        for (index, group) in api.groups.iter().enumerate() {
+            files.push((format!("src/{}.rs", crate::naming::bare(&group.module)), Part::Group(index)));
+        }
+        if needs.ncp_signature {
+            files.push(("src/ncp_apigw_v2.rs".to_owned(), Part::NcpSigner));
+        }
+        if !api.events.is_empty() {
+            files.push(("src/webhooks.rs".to_owned(), Part::Webhooks));
+        }
+        if api.standard_webhooks {
+            files.push(("src/standard_webhooks.rs".to_owned(), Part::StandardWebhooks));
+        }
+        let files = files.into_iter().map(|(path, part)| (PathBuf::from(path), part)).collect();
+        Plan { api, needs, compiled, files }
+    }
+
+    /// How many files the crate has.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// What the file at `index` holds.
+    pub fn part(&self, index: usize) -> Part {
+        self.files[index].1
+    }
+
+    /// The file at `index` (below [`Plan::len`]).
+    pub fn file(&self, index: usize) -> EmittedFile {
+        let (api, needs) = (self.api, self.needs);
+        let (path, part) = &self.files[index];
+        let content = match *part {
+            Part::Manifest => Content::Text(manifest::manifest(api, needs)),
+            Part::Readme => Content::Text(readme::readme(api)),
+            Part::Lib => Content::Rust(lib_module(api, needs)),
+            Part::Client => Content::Rust(client::client_module(api)),
+            Part::Errors => Content::Rust(errors::error_module(api, &self.compiled)),
+            Part::Types => Content::Rust(models::types_module(api, &self.compiled)),
+            Part::Runtime("mod.rs", text) if !needs.streams => {
+                Content::RustVerbatim(text.replace(STREAM_DECLARATION, "").into())
+            }
+            Part::Runtime(_, text) => Content::RustVerbatim(Cow::Borrowed(text)),
+            Part::Group(index) => Content::Rust(operations::group_module(api, &api.groups[index])),
+            Part::NcpSigner => Content::RustVerbatim(Cow::Borrowed(NCP_APIGW_V2_SOURCE)),
+            Part::Webhooks => Content::Rust(webhooks::webhooks_module(api)),
+            Part::StandardWebhooks => Content::RustVerbatim(Cow::Borrowed(STANDARD_WEBHOOKS_SOURCE)),
         };
-        files.push(file(&format!("src/runtime/{name}"), content));
+        EmittedFile { path: path.clone(), content }
     }
-    for group in &api.groups {
-        let path = format!("src/{}.rs", crate::naming::bare(&group.module));
-        files.push(file(&path, Content::Rust(operations::group_module(api, group))));
-    }
-    if needs.ncp_signature {
-        files.push(file("src/ncp_apigw_v2.rs", Content::RustVerbatim(Cow::Borrowed(NCP_APIGW_V2_SOURCE))));
-    }
-    if !api.events.is_empty() {
-        files.push(file("src/webhooks.rs", Content::Rust(webhooks::webhooks_module(api))));
-    }
-    if api.standard_webhooks {
-        files.push(file(
-            "src/standard_webhooks.rs",
-            Content::RustVerbatim(Cow::Borrowed(STANDARD_WEBHOOKS_SOURCE)),
-        ));
-    }
-    files
+}
+
+/// Every file of the crate, one after the other (see [`Plan`] to make them otherwise).
+pub fn emit(api: &Api) -> Vec<EmittedFile> {
+    let plan = Plan::new(api);
+    (0..plan.len()).map(|index| plan.file(index)).collect()
 }
 
 /// The first line of every generated file, in the file's comment syntax.
 pub fn header_comment(comment: &str, source: &str) -> String {
     let source = crate::escape::comment(source);
     format!("{comment} @generated by `generator` from {source}: do not edit by hand; run `cargo run -p generator`.")
-}
-
-fn file(path: &str, content: Content) -> EmittedFile {
-    EmittedFile { path: PathBuf::from(path), content }
 }
 
 fn lib_module(api: &Api, needs: Needs) -> TokenStream {

@@ -7,8 +7,8 @@ use super::docs::{doc_attrs, inner_doc_attrs};
 use super::rust::{ident, Types};
 use crate::escape;
 use crate::ir::{
-    query, Api, BodyEncoding, Group, Operation, Param, ParamLocation, PathPart, QueryStyle, StatusMatch,
-    Success, SuccessCase, TypeRef,
+    query, Api, BodyEncoding, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamLocation, PathPart,
+    QueryStyle, StatusMatch, Success, SuccessCase, TypeRef,
 };
 
 pub fn group_module(api: &Api, group: &Group) -> TokenStream {
@@ -397,6 +397,35 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
 }
 
 /// The `match` pattern of a status (`404`, `400..=499`); `None` for `default`.
+/// The arms of an error decoder, in order: statuses that read the same body share one arm
+/// (`400..=499 | 500..=599 => ..`) where moving a status up to its body's first arm passes no
+/// arm that would have matched it first.
+fn merged_arms(cases: &[&ErrorCase]) -> Vec<(Vec<StatusMatch>, ErrorBodyId)> {
+    let mut arms: Vec<(Vec<StatusMatch>, ErrorBodyId)> = Vec::new();
+    for case in cases {
+        let earlier = arms.iter().position(|(_, body)| *body == case.body).filter(|&first| {
+            let passed = arms[first + 1..].iter().flat_map(|(statuses, _)| statuses);
+            case.status != StatusMatch::Default && passed.clone().all(|other| !overlap(*other, case.status))
+        });
+        match earlier {
+            Some(first) => arms[first].0.push(case.status),
+            None => arms.push((vec![case.status], case.body)),
+        }
+    }
+    arms
+}
+
+/// Whether some status matches both.
+fn overlap(a: StatusMatch, b: StatusMatch) -> bool {
+    match (a, b) {
+        (StatusMatch::Default, _) | (_, StatusMatch::Default) => true,
+        (StatusMatch::Code(a), StatusMatch::Code(b)) => a == b,
+        (StatusMatch::Range(a), StatusMatch::Range(b)) => a == b,
+        (StatusMatch::Code(code), StatusMatch::Range(range))
+        | (StatusMatch::Range(range), StatusMatch::Code(code)) => code / 100 == range,
+    }
+}
+
 fn status_pattern(status: StatusMatch) -> Option<TokenStream> {
     match status {
         StatusMatch::Code(code) => {
@@ -652,13 +681,13 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
         StatusMatch::Range(range) => (1, range),
         StatusMatch::Default => (2, 0),
     });
-    let arms = cases.iter().map(|case| {
-        let body = &api.error_bodies[case.body];
+    let arms = merged_arms(&cases).into_iter().map(|(statuses, body)| {
+        let body = &api.error_bodies[body];
         let variant = ident(&body.variant);
         let ty = types.ty(&body.ty);
-        let pattern = status_pattern(case.status).unwrap_or_else(|| quote!(_));
+        let patterns = statuses.iter().map(|status| status_pattern(*status).unwrap_or_else(|| quote!(_)));
         let boxed = body.boxed.then(|| quote!(.map(Box::new)));
-        quote!(#pattern => runtime::response::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
+        quote!(#(#patterns)|* => runtime::response::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
     });
     if let [only] = cases.as_slice() {
         if only.status == StatusMatch::Default {
@@ -686,4 +715,42 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The merged arms of cases given as (status, body index).
+    fn arms(cases: &[(StatusMatch, usize)]) -> Vec<(Vec<StatusMatch>, usize)> {
+        let cases: Vec<ErrorCase> =
+            cases.iter().map(|&(status, body)| ErrorCase { status, body: ErrorBodyId(body) }).collect();
+        let merged = merged_arms(&cases.iter().collect::<Vec<_>>());
+        merged.into_iter().map(|(statuses, body)| (statuses, body.0)).collect()
+    }
+
+    #[test]
+    fn statuses_reading_one_body_share_an_arm() {
+        use StatusMatch::{Code, Range};
+        assert_eq!(arms(&[(Range(4), 0), (Range(5), 0)]), vec![(vec![Range(4), Range(5)], 0)]);
+        assert_eq!(
+            arms(&[(Code(404), 0), (Code(409), 1), (Code(500), 0)]),
+            vec![(vec![Code(404), Code(500)], 0), (vec![Code(409)], 1)]
+        );
+    }
+
+    #[test]
+    fn a_status_never_moves_past_an_arm_that_matched_it_first() {
+        use StatusMatch::{Code, Default, Range};
+        // 409 is answered with body 1 before the 4XX range reads body 0.
+        assert_eq!(
+            arms(&[(Code(404), 0), (Code(409), 1), (Range(4), 0)]),
+            vec![(vec![Code(404)], 0), (vec![Code(409)], 1), (vec![Range(4)], 0)]
+        );
+        // `default` stays last.
+        assert_eq!(
+            arms(&[(Code(404), 0), (Range(5), 1), (Default, 0)]),
+            vec![(vec![Code(404)], 0), (vec![Range(5)], 1), (vec![Default], 0)]
+        );
+    }
 }
