@@ -4,6 +4,7 @@
 //! to [`ir`]) -> [`emit`] (IR to Rust tokens) -> [`format`] (prettyplease) -> [`write`]
 //! (atomic, deterministic output).
 
+pub mod build_script;
 pub mod config;
 pub mod emit;
 pub mod error;
@@ -49,6 +50,8 @@ pub struct Generated {
     pub files: Vec<format::FormattedFile>,
     pub warnings: Vec<Diagnostic>,
     pub counts: Counts,
+    /// Every file the spec was read from, the entry first.
+    pub inputs: Vec<std::path::PathBuf>,
 }
 
 /// What a generated crate holds, counted.
@@ -69,19 +72,20 @@ pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated> {
     on_pipeline_stack(|| {
         let spec = load::load(spec_path)?;
         let lowered = lower::lower(&spec, options);
+        let inputs = spec.files.clone();
         // The IR owns all it needs: the document (the largest thing held) is freed on another
         // thread while this one goes on.
         rayon::spawn(move || drop(spec));
-        finish(lowered?, options)
+        finish(lowered?, inputs, options)
     })
 }
 
 /// [`generate`] for a spec already loaded.
 pub fn generate_spec(spec: &load::Spec, options: &Options) -> Result<Generated> {
-    on_pipeline_stack(|| finish(lower::lower(spec, options)?, options))
+    on_pipeline_stack(|| finish(lower::lower(spec, options)?, spec.files.clone(), options))
 }
 
-fn finish(lowered: lower::Lowered, options: &Options) -> Result<Generated> {
+fn finish(lowered: lower::Lowered, inputs: Vec<std::path::PathBuf>, options: &Options) -> Result<Generated> {
     use rayon::prelude::*;
     // Each file is made and formatted in one go, on whichever thread is free: its tokens are
     // dropped as soon as its text exists, so memory holds one file's tokens per thread.
@@ -102,7 +106,7 @@ fn finish(lowered: lower::Lowered, options: &Options) -> Result<Generated> {
         model_lines: lines(|part| matches!(part, emit::Part::Types)),
     };
     files.push(write::marker_file(&files, &options.source));
-    Ok(Generated { files, warnings: lowered.warnings, counts })
+    Ok(Generated { files, warnings: lowered.warnings, counts, inputs })
 }
 
 /// The stack every generation runs on, whoever calls it: the command, a `build.rs`, a test

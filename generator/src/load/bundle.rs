@@ -34,6 +34,8 @@ use crate::error::Diagnostic;
 #[derive(Debug)]
 pub struct Bundled {
     pub document: Value,
+    /// Every file read, the entry first, as their paths were given.
+    pub files: Vec<PathBuf>,
     pub origins: Origins,
     pub notes: Vec<Diagnostic>,
 }
@@ -70,6 +72,7 @@ pub fn bundle(entry: &Path, document: Value, dialect: Dialect) -> Result<Bundled
         bundler.imports.push((import.section, import.name, value));
     }
     drop(root);
+    let files = bundler.files.iter().map(|file| file.shown.clone()).collect();
     let mut document = match Rc::try_unwrap(std::mem::take(&mut bundler.files).swap_remove(ENTRY).value) {
         Ok(document) => document,
         Err(shared) => (*shared).clone(),
@@ -82,7 +85,7 @@ pub fn bundle(entry: &Path, document: Value, dialect: Dialect) -> Result<Bundled
         }
         ensure_object(node).insert(name, value);
     }
-    Ok(Bundled { document, origins: bundler.origins, notes: bundler.notes })
+    Ok(Bundled { document, files, origins: bundler.origins, notes: bundler.notes })
 }
 
 const ENTRY: usize = 0;

@@ -41,6 +41,8 @@ pub struct Spec {
     pub notes: Vec<Diagnostic>,
     /// The requests the API sends: webhooks and callbacks.
     pub events: Vec<Event>,
+    /// Every file the spec was read from, the entry first (what a `build.rs` watches).
+    pub files: Vec<PathBuf>,
     raw: serde_json::Value,
     /// Where moved nodes came from, one entry per step that moved any.
     origins: Vec<Origins>,
@@ -70,6 +72,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec> {
     let mut notes = parsed.notes;
     let bundled = bundle::bundle(file, parsed.value, dialect)?;
     notes.extend(bundled.notes);
+    let files = bundled.files;
     let mut origins = vec![bundled.origins];
     let mut raw = bundled.document;
     let here = |origins: &[Origins], (pointer, message): (Pointer, String)| {
@@ -112,7 +115,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec> {
             .flatten();
         Diagnostic { position, ..here(&origins, (deepest, message)) }
     })?;
-    Ok(Spec { file: file.to_owned(), api, dialect, notes, events, raw, origins })
+    Ok(Spec { file: file.to_owned(), api, dialect, notes, events, files, raw, origins })
 }
 
 /// The dialect of a document, from its `openapi` or `swagger` member; anything else is
