@@ -17,7 +17,7 @@ const BASE_DEPENDENCIES: &[(&str, &str)] = &[
     ("httpdate", "\"1.0\""),
     ("percent-encoding", "\"2.3\""),
     ("serde", "{ version = \"1.0\", features = [\"derive\"] }"),
-    ("serde_json", "\"1.0\""),
+    ("serde_json", "{ version = \"1.0\", features = [\"raw_value\"] }"),
     ("serde_path_to_error", "\"0.1\""),
     ("tokio", "{ version = \"1\", features = [\"fs\", \"time\"] }"),
     ("tokio-util", "{ version = \"0.7\", features = [\"codec\", \"io\"] }"),

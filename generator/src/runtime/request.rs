@@ -117,6 +117,8 @@ impl ParamValue {
             serde_json::Value::Object(map) => {
                 ParamValue::Object(map.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect())
             }
+            // A string is the text itself, moved rather than copied.
+            serde_json::Value::String(text) => ParamValue::Scalar(text),
             scalar => ParamValue::Scalar(scalar_text(&scalar)),
         })
     }
@@ -153,6 +155,17 @@ fn scalar_text(value: &serde_json::Value) -> String {
 const PATH_SEGMENT: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// A header value from text the crate holds for good (an operation's media type), shared
+/// rather than copied; `None` where it is not a valid header value.
+pub(super) fn static_header(value: &'static str) -> Option<HeaderValue> {
+    // What `HeaderValue::from_static` accepts (it panics on anything else); other bytes that
+    // a header may hold are copied.
+    match value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
+        true => Some(HeaderValue::from_static(value)),
+        false => HeaderValue::from_str(value).ok(),
+    }
+}
+
 pub(super) fn header_value(name: &str, value: &str) -> Result<HeaderValue, InvalidRequest> {
     if value.contains(['\r', '\n']) {
         return Err(InvalidRequest(format!("header `{name}` contains a line break")));
@@ -175,7 +188,8 @@ impl Request {
             template: operation.path,
             invalid,
             method,
-            path: String::new(),
+            // Room for the template's placeholders filled in, so the path is rarely moved.
+            path: String::with_capacity(operation.path.len() * 2),
             query: Vec::new(),
             headers: Vec::new(),
             accept: "application/json",

@@ -7,7 +7,11 @@ use std::fmt;
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::error::{ApiError, DecodeError, Error, Mismatch};
 
@@ -53,6 +57,14 @@ pub struct ApiMessage {
 }
 
 impl ApiMessage {
+    /// [`ApiMessage::list`] of a member's JSON text (an empty list costs nothing).
+    fn parse(text: Option<&str>) -> Vec<ApiMessage> {
+        match text {
+            None | Some("[]") => Vec::new(),
+            Some(text) => ApiMessage::list(serde_json::from_str(text).ok().as_ref()),
+        }
+    }
+
     /// Reads messages leniently: anything that is not an object with a `message` is kept as
     /// text, so a surprising error body never hides the error itself.
     fn list(value: Option<&serde_json::Value>) -> Vec<ApiMessage> {
@@ -105,11 +117,13 @@ pub struct Reply<T, B, I = serde_json::Value> {
 enum Success<T> {
     /// The body is the value, read by the function.
     Body(fn(StatusCode, &[u8]) -> Result<T, Mismatch>),
-    /// The body is an envelope; its `result` member is the value.
-    Enveloped(&'static Envelope, fn(serde_json::Value) -> Result<T, ResultError>),
+    /// The body is an envelope; its `result` member (JSON text) is the value. The envelope is
+    /// read in one pass first; a body that does not read so is read again member by member,
+    /// to say which member did not fit.
+    Enveloped(&'static Envelope, fn(&[u8]) -> Result<T, Mismatch>, OnePassReader<T>),
 }
 
-type ResultError = serde_path_to_error::Error<serde_json::Error>;
+type OnePassReader<T> = for<'a> fn(&'static Envelope, &'a [u8]) -> Option<OnePass<'a, T>>;
 
 impl<T, B, I> Reply<T, B, I> {
     /// The success body is the value, read by `read` ([`json`], [`text`], [`bytes`],
@@ -133,7 +147,7 @@ impl<T: DeserializeOwned, B, I> Reply<T, B, I> {
         Reply {
             errors,
             envelope: Some(envelope),
-            success: Success::Enveloped(envelope, serde_path_to_error::deserialize),
+            success: Success::Enveloped(envelope, decode_owned, one_pass),
             info: std::marker::PhantomData,
         }
     }
@@ -160,53 +174,81 @@ impl<T, B: From<serde_json::Value>, I: DeserializeOwned> Reply<T, B, I> {
                 Ok(value) => Ok(Response { status, headers, value, messages: Vec::new(), result_info: None }),
                 Err(mismatch) => Err(undecodable(mismatch, body)),
             },
-            Success::Enveloped(envelope, read) => {
-                let mut members: serde_json::Map<String, serde_json::Value> = match decode(&body) {
-                    Ok(members) => members,
-                    Err(mismatch) => return Err(undecodable(mismatch, body)),
-                };
-                if members.get(envelope.success) == Some(&serde_json::Value::Bool(false)) {
-                    let messages = ApiMessage::list(members.get(envelope.errors));
-                    return Err(self.api_error(operation, status, headers, messages, body));
-                }
-                let messages = ApiMessage::list(members.get(envelope.messages));
-                let within = |member: &str, e: ResultError| {
-                    let mut mismatch = Mismatch::of_json(e);
-                    mismatch.path = match mismatch.path.is_empty() {
-                        true => member.to_owned(),
-                        false => format!("{member}.{}", mismatch.path),
-                    };
-                    mismatch
-                };
-                let result_info = match members.remove(envelope.result_info).filter(|v| !v.is_null()) {
-                    Some(info) => match serde_path_to_error::deserialize(info) {
-                        Ok(info) => Some(info),
-                        Err(e) => return Err(undecodable(within(envelope.result_info, e), body)),
-                    },
-                    None => None,
-                };
-                let result = members.remove(envelope.result).unwrap_or(serde_json::Value::Null);
-                let null = result.is_null();
-                let value = match read(result) {
-                    Ok(value) => value,
-                    Err(e) => {
-                        // An answer with nothing in it may say `result: null` (or leave it out)
-                        // where the result is a list or an object of optional members: that is
-                        // the empty one.
-                        let empty = || {
-                            [serde_json::json!([]), serde_json::json!({})]
-                                .into_iter()
-                                .find_map(|v| read(v).ok())
-                        };
-                        match null.then(empty).flatten() {
-                            Some(value) => value,
-                            None => return Err(undecodable(within(envelope.result, e), body)),
+            Success::Enveloped(envelope, read_result, one_pass) => match one_pass(envelope, &body) {
+                Some(read) if !read.failed => {
+                    let messages = ApiMessage::parse(read.messages);
+                    // A `result_info` that does not fit is read again below, to say where.
+                    match read.result_info.map(|info| serde_json::from_str(info)).transpose() {
+                        Ok(result_info) => {
+                            Ok(Response { status, headers, value: read.result, messages, result_info })
                         }
+                        Err(_) => self.read_members(envelope, read_result, operation, status, headers, body),
                     }
-                };
-                Ok(Response { status, headers, value, messages, result_info })
-            }
+                }
+                Some(read) => {
+                    let messages = ApiMessage::parse(read.errors);
+                    Err(self.api_error(operation, status, headers, messages, body))
+                }
+                None => self.read_members(envelope, read_result, operation, status, headers, body),
+            },
         }
+    }
+
+    /// Reads an envelope member by member (slower than in one pass, but it says which member
+    /// did not fit, and a `result` of `null` reads as an empty list or object).
+    fn read_members(
+        &self,
+        envelope: &'static Envelope,
+        read: fn(&[u8]) -> Result<T, Mismatch>,
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    ) -> Result<Response<T, I>, Error<B>> {
+        let undecodable = |mismatch: Mismatch, body: Vec<u8>| {
+            Error::Decode(DecodeError::new(operation, status, mismatch, None, body))
+        };
+        // The members are kept as their JSON text; only those read are decoded.
+        let members: HashMap<String, &RawValue> = match decode(&body) {
+            Ok(members) => members,
+            Err(mismatch) => return Err(undecodable(mismatch, body)),
+        };
+        let member = |name: &str| members.get(name).map(|raw| raw.get()).filter(|raw| *raw != "null");
+        if member(envelope.success) == Some("false") {
+            let messages = ApiMessage::parse(member(envelope.errors));
+            return Err(self.api_error(operation, status, headers, messages, body));
+        }
+        let messages = ApiMessage::parse(member(envelope.messages));
+        let within = |name: &str, mut mismatch: Mismatch| {
+            mismatch.path = match mismatch.path.is_empty() {
+                true => name.to_owned(),
+                false => format!("{name}.{}", mismatch.path),
+            };
+            mismatch
+        };
+        let result_info = match member(envelope.result_info) {
+            Some(info) => match decode(info.as_bytes()) {
+                Ok(info) => Some(info),
+                Err(e) => return Err(undecodable(within(envelope.result_info, e), body)),
+            },
+            None => None,
+        };
+        let result = member(envelope.result);
+        let value = match read(result.unwrap_or("null").as_bytes()) {
+            Ok(value) => value,
+            Err(e) => {
+                // An answer with nothing in it may say `result: null` (or leave it out)
+                // where the result is a list or an object of optional members: that is
+                // the empty one.
+                let empty = || [&b"[]"[..], b"{}"].into_iter().find_map(|v| read(v).ok());
+                match result.is_none().then(empty).flatten() {
+                    Some(value) => value,
+                    None => return Err(undecodable(within(envelope.result, e), body)),
+                }
+            }
+        };
+        drop(members);
+        Ok(Response { status, headers, value, messages, result_info })
     }
 
     /// The [`Error::Api`] for an error status: the declared error body and the envelope's
@@ -271,8 +313,79 @@ pub fn error_body<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
     serde_json::from_slice(body).ok()
 }
 
-/// Decodes JSON, naming the path of the member that did not fit.
-fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Mismatch> {
+/// An envelope read in one pass: the result decoded straight into its type (no tree of
+/// values in between), the members read later kept as JSON text.
+pub(super) struct OnePass<'a, T> {
+    /// `success` is `false`.
+    failed: bool,
+    errors: Option<&'a str>,
+    messages: Option<&'a str>,
+    result_info: Option<&'a str>,
+    result: T,
+}
+
+/// Reads an envelope in one pass; `None` where it does not read so (no `result`, a `null`
+/// one, or anything that does not fit), which is then read member by member.
+fn one_pass<'a, T: DeserializeOwned>(envelope: &'static Envelope, body: &'a [u8]) -> Option<OnePass<'a, T>> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(Mismatch::of_json)
+    let seed = OnePassSeed { envelope, result: std::marker::PhantomData };
+    serde::de::DeserializeSeed::deserialize(seed, &mut deserializer).ok()
+}
+
+struct OnePassSeed<T> {
+    envelope: &'static Envelope,
+    result: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'de, T: DeserializeOwned> serde::de::DeserializeSeed<'de> for OnePassSeed<T> {
+    type Value = OnePass<'de, T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for OnePassSeed<T> {
+    type Value = OnePass<'de, T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an envelope (a JSON object)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let e = self.envelope;
+        let (mut failed, mut errors, mut messages, mut result_info, mut result) =
+            (false, None, None, None, None);
+        let text = |raw: &'de RawValue| Some(raw.get()).filter(|text| *text != "null");
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                name if name == e.result => result = Some(map.next_value::<T>()?),
+                name if name == e.success => failed = map.next_value::<&RawValue>()?.get() == "false",
+                name if name == e.errors => errors = text(map.next_value()?),
+                name if name == e.messages => messages = text(map.next_value()?),
+                name if name == e.result_info => result_info = text(map.next_value()?),
+                _ => drop(map.next_value::<serde::de::IgnoredAny>()?),
+            }
+        }
+        let result = result.ok_or_else(|| serde::de::Error::missing_field("result"))?;
+        Ok(OnePass { failed, errors, messages, result_info, result })
+    }
+}
+
+/// [`decode`] of a value that borrows nothing from the body, as a function for any body.
+fn decode_owned<T: DeserializeOwned>(body: &[u8]) -> Result<T, Mismatch> {
+    decode(body)
+}
+
+/// Decodes JSON, naming the path of the member that did not fit. The body is read once at
+/// full speed; only one that does not fit is read again, tracking the path, to say where.
+fn decode<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Mismatch> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match T::deserialize(&mut deserializer) {
+        Ok(value) => Ok(value),
+        Err(_) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            serde_path_to_error::deserialize(&mut deserializer).map_err(Mismatch::of_json)
+        }
+    }
 }

@@ -14,7 +14,7 @@ use reqwest::{Method, StatusCode};
 
 use super::auth::{Credential, Credentials, Scheme, Tokens};
 use super::error::{transport, transport_message, Error, InvalidRequest};
-use super::request::{header_value, Part, Payload, Request};
+use super::request::{header_value, static_header, Part, Payload, Request};
 use super::response::{Reply, Response};
 use super::trace::{self, Call};
 
@@ -192,10 +192,12 @@ impl ClientCore {
         let idempotent = is_idempotent(&request.method);
         let mut attempt = 0;
         loop {
-            let response = self.answer(&request, &mut attempt, max_retries, idempotent).await?;
-            let (status, headers) = (response.status(), response.headers().clone());
+            let mut response = self.answer(&request, &mut attempt, max_retries, idempotent).await?;
+            // Taken, not copied: the body is read next and the response is gone after it.
+            let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
             match response.bytes().await {
-                Ok(body) => return reply.read(operation, status, headers, body.to_vec()),
+                // A body read whole is one buffer of its own, which becomes the `Vec` uncopied.
+                Ok(body) => return reply.read(operation, status, headers, Vec::from(body)),
                 // The answer broke off: asking again is safe only if asking twice is.
                 Err(_) if idempotent && attempt < max_retries => {
                     tokio::time::sleep(backoff(attempt)).await;
@@ -223,14 +225,14 @@ impl ClientCore {
         let max_retries = self.max_retries(&request);
         let idempotent = is_idempotent(&request.method);
         let call = Call::start(&request);
-        let response = call.run(self.answer(&request, &mut 0, max_retries, idempotent)).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        if status.is_success() {
+        let mut response = call.run(self.answer(&request, &mut 0, max_retries, idempotent)).await?;
+        if response.status().is_success() {
             return Ok(response);
         }
+        let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
         let operation = request.operation;
         let body = response.bytes().await.map_err(|e| transport(operation, e))?;
-        Err(reply.refused(operation, status, headers, body.to_vec()))
+        Err(reply.refused(operation, status, headers, Vec::from(body)))
     }
 
     /// How often a request may be tried again: never where its body is streamed from its
@@ -318,8 +320,8 @@ impl ClientCore {
             .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")))?;
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
-        let accept = HeaderValue::from_str(request.accept)
-            .map_err(|_| InvalidRequest(format!("`{}` is not a valid Accept header", request.accept)))?;
+        let accept = static_header(request.accept)
+            .ok_or_else(|| InvalidRequest(format!("`{}` is not a valid Accept header", request.accept)))?;
         headers.insert(reqwest::header::ACCEPT, accept);
         // A header the operation sets itself (a declared `User-Agent`) replaces the client's.
         for (name, _) in &request.headers {
