@@ -84,12 +84,26 @@ pub fn missing_from_manifest(generated: &Generated, package_manifest: &str) -> R
         let Some(needed) = ours.get(table).and_then(toml::Value::as_table) else { continue };
         let present = theirs.get(table).and_then(toml::Value::as_table);
         for (name, value) in needed {
-            if present.is_none_or(|present| !present.contains_key(name)) {
+            let lacking = match present.and_then(|present| present.get(name)) {
+                None => true,
+                // A dependency without a feature the client uses does not compile it.
+                Some(theirs) => {
+                    let theirs = features_of(theirs);
+                    table == "dependencies" && !features_of(value).iter().all(|f| theirs.contains(f))
+                }
+            };
+            if lacking {
                 missing.push(format!("[{table}] {name} = {value}"));
             }
         }
     }
     Ok(missing)
+}
+
+/// The features a dependency's entry turns on (`{ version = "1", features = [..] }`).
+fn features_of(dependency: &toml::Value) -> Vec<&str> {
+    let features = dependency.get("features").and_then(toml::Value::as_array);
+    features.into_iter().flatten().filter_map(toml::Value::as_str).collect()
 }
 
 /// Writes the crate's sources under `out_dir` (a file only where its text changed, so an
@@ -169,7 +183,15 @@ mod tests {
 
     #[test]
     fn a_manifest_without_a_needed_dependency_or_feature_is_told_what_to_add() {
-        let manifest = "[package]\nname = \"x\"\n\n[dependencies]\nserde = \"1.0\"\nreqwest = \"0.13\"\n\n[features]\nfull = [\"pets\"]\npets = []\n";
+        let manifest = r#"
+            [dependencies]
+            serde = { version = "1.0", features = ["derive"] }
+            reqwest = "0.13"
+
+            [features]
+            full = ["pets"]
+            pets = []
+        "#;
         let generated = Generated {
             files: vec![crate::format::FormattedFile { path: "Cargo.toml".into(), text: manifest.into() }],
             warnings: Vec::new(),
@@ -181,8 +203,22 @@ mod tests {
             "[package]\nname = \"mine\"\n\n[dependencies]\nserde = \"1\"\n\n[features]\nfull = []\n";
         assert_eq!(
             missing_from_manifest(&generated, lacking),
-            Ok(vec!["[dependencies] reqwest = \"0.13\"".to_owned(), "[features] pets = []".to_owned()])
+            Ok(vec![
+                r#"[dependencies] reqwest = "0.13""#.to_owned(),
+                r#"[dependencies] serde = { features = ["derive"], version = "1.0" }"#.to_owned(),
+                "[features] pets = []".to_owned(),
+            ])
         );
+        // More features than the client needs are fine.
+        let more = r#"
+            [dependencies]
+            serde = { version = "1", features = ["rc", "derive"] }
+            reqwest = { version = "0.13", features = ["json"] }
+            [features]
+            full = []
+            pets = []
+        "#;
+        assert_eq!(missing_from_manifest(&generated, more), Ok(Vec::new()));
         assert!(missing_from_manifest(&generated, "not toml [")
             .unwrap_err()
             .starts_with("not a valid manifest"));
