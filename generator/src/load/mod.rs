@@ -157,6 +157,11 @@ fn dialect(raw: &serde_json::Value) -> std::result::Result<Dialect, (Pointer, St
 pub(crate) fn typed<T: DeserializeOwned>(
     value: &serde_json::Value,
 ) -> std::result::Result<T, (Pointer, String)> {
+    // Read at full speed first; only a document that does not fit is read again, tracking
+    // the path, to say where.
+    if let Ok(typed) = T::deserialize(value) {
+        return Ok(typed);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = e.path().iter().fold(Pointer::root(), |p, segment| {
             use serde_path_to_error::Segment;
