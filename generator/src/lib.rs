@@ -67,7 +67,8 @@ pub struct Counts {
 }
 
 /// Generates a client crate for the spec at `spec_path` (the whole pipeline, nothing
-/// written). Use [`write::write_all`] to put it on disk, for example from a `build.rs`.
+/// written). [`write::write_all`] puts crates on disk; a `build.rs` calls
+/// [`build_script::generate`], which does all of its work.
 pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated> {
     on_pipeline_stack(|| {
         let spec = load::load(spec_path)?;
