@@ -1,8 +1,9 @@
 //! Generates typed Rust client crates from OpenAPI documents.
 //!
 //! The stages, one module each: [`load`] (read JSON/YAML, resolve `$ref`s) -> [`lower`] (spec
-//! to [`ir`]) -> [`emit`] (IR to Rust tokens) -> [`format`] (prettyplease) -> [`write`]
-//! (atomic, deterministic output).
+//! to [`ir`]) -> [`emit`] (IR to Rust tokens) -> [`format`](mod@format) (prettyplease) ->
+//! [`write`](mod@write) (atomic, deterministic output). A `build.rs` calls
+//! [`build_script::generate`].
 
 pub mod build_script;
 pub mod config;

@@ -1,10 +1,10 @@
 //! Stage 1: read a spec (JSON or YAML, one file or many), bring it to OpenAPI 3.0's shape,
 //! and resolve `$ref`s.
 //!
-//! The steps: [`source`] reads each file; [`bundle`] makes a spec of many files one
-//! document; [`swagger2`] converts Swagger 2.0; [`normalize`] brings 3.1 and 3.2 to 3.0 and
-//! corrects what published specs get wrong; then the document is typed. Each step that moves
-//! nodes records where they were ([`origin`]), so a diagnostic names the file and pointer a
+//! The steps, private modules each: `source` reads each file; `bundle` makes a spec of many
+//! files one document; `swagger2` converts Swagger 2.0; `normalize` brings 3.1 and 3.2 to 3.0
+//! and corrects what published specs get wrong; then the document is typed. Each step that
+//! moves nodes records where they were (`origin`), so a diagnostic names the file and pointer a
 //! user can open.
 
 mod bundle;
