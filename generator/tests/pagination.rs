@@ -70,7 +70,7 @@ fn a_configured_cursor_listing_gets_a_stream() {
         module.contains("runtime::paging::items(self.pages(), |page| page.things.unwrap_or_default())"),
         "{module}"
     );
-    assert!(module.contains("self.from = Some(cursor);"), "{module}");
+    assert!(module.contains("self.params.from = Some(cursor);"), "{module}");
 }
 
 #[test]

@@ -105,7 +105,7 @@ fn a_setting_names_the_switch_and_the_sentinel() {
     assert!(plain.contains("sentinel: None"), "{plain}");
 
     let set = generate(&[("complete", setting(Some("incremental"), Some("[END]")))]).unwrap();
-    assert!(set.contains("self.body.incremental = Some(true);"), "{set}");
+    assert!(set.contains("self.params.body.incremental = Some(true);"), "{set}");
     assert!(set.contains("sentinel: Some(\"[END]\")"), "{set}");
 }
 

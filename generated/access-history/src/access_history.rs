@@ -2,13 +2,12 @@
 
 //! Operations tagged `access-history`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint, Error, Response};
 
 /// History of accesses recorded for users, devices and device identities.
 #[derive(Debug, Clone)]
@@ -42,111 +41,59 @@ impl AccessHistory {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self) -> GetAccessHistory {
-        GetAccessHistory {
-            client: self.client.clone(),
-            per: None,
-            page: None,
-            user: None,
-            device: None,
-            identity: None,
-            options: Default::default(),
-        }
+    pub fn get(&self) -> Call<GetAccessHistory> {
+        Call::new(
+            self.client.clone(),
+            GetAccessHistory {
+                per: None,
+                page: None,
+                user: None,
+                device: None,
+                identity: None,
+            },
+        )
     }
 }
 
-/// Request builder for [`AccessHistory::get`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`AccessHistory::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessHistory {
-    client: Client,
     per: Option<i64>,
     page: Option<i64>,
     user: Option<String>,
     device: Option<String>,
     identity: Option<String>,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetAccessHistory {
+impl Call<GetAccessHistory> {
     /// A number between 1 and 50 indicating how many results you'd like per page.
     pub fn per(mut self, per: i64) -> Self {
-        self.per = Some(per);
+        self.params.per = Some(per);
         self
     }
 
     /// The page number you're querying for. Each response includes the current page and the total number of pages, so you can use that to guide your next requests.
     pub fn page(mut self, page: i64) -> Self {
-        self.page = Some(page);
+        self.params.page = Some(page);
         self
     }
 
     /// The ID of the user you'd like to get the access history for. At least one of `user`, `device` and `identity` is required.
     pub fn user(mut self, user: impl Into<String>) -> Self {
-        self.user = Some(user.into());
+        self.params.user = Some(user.into());
         self
     }
 
     /// The ID of the device to get the access history for. At least one of `user`, `device` and `identity` is required.
     pub fn device(mut self, device: impl Into<String>) -> Self {
-        self.device = Some(device.into());
+        self.params.device = Some(device.into());
         self
     }
 
     /// The device identity to get the access history for. At least one of `user`, `device` and `identity` is required.
     pub fn identity(mut self, identity: impl Into<String>) -> Self {
-        self.identity = Some(identity.into());
+        self.params.identity = Some(identity.into());
         self
-    }
-
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::AccessHistoryPage, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::AccessHistoryPage>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
@@ -177,15 +124,18 @@ impl GetAccessHistory {
             return None;
         }
         let next = response.value.next_page?;
-        if next <= self.page.unwrap_or(1) {
+        if next <= self.params.page.unwrap_or(1) {
             return None;
         }
-        self.page = Some(next);
+        self.params.page = Some(next);
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for GetAccessHistory {
+    type Output = types::AccessHistoryPage;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getAccessHistory",
             method: "GET",
@@ -207,18 +157,10 @@ impl GetAccessHistory {
         request.query("user", &self.user, QueryStyle::Form { explode: true });
         request.query("device", &self.device, QueryStyle::Form { explode: true });
         request.query("identity", &self.identity, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for GetAccessHistory {
-    type Output = Result<types::AccessHistoryPage, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<types::AccessHistoryPage> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }

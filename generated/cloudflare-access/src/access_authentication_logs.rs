@@ -2,13 +2,12 @@
 
 //! Operations tagged `Access authentication logs`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, Error, ErrorBody, Response};
 
 /// Audit logs of Access authentication events (login attempts) for an account.
 #[derive(Debug, Clone)]
@@ -42,39 +41,41 @@ impl AccessAuthenticationLogs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, account_id: impl Into<String>) -> GetAccessAuthenticationLogs {
-        GetAccessAuthenticationLogs {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            limit: None,
-            direction: None,
-            since: None,
-            until: None,
-            page: None,
-            per_page: None,
-            email: None,
-            email_exact: None,
-            user_id: None,
-            allowed_op: None,
-            country_code_op: None,
-            app_type_op: None,
-            app_uid_op: None,
-            ray_id_op: None,
-            email_op: None,
-            idp_op: None,
-            non_identity_op: None,
-            user_id_op: None,
-            fields: None,
-            options: Default::default(),
-        }
+    pub fn get(
+        &self,
+        account_id: impl Into<String>,
+    ) -> Call<GetAccessAuthenticationLogs> {
+        Call::new(
+            self.client.clone(),
+            GetAccessAuthenticationLogs {
+                account_id: account_id.into(),
+                limit: None,
+                direction: None,
+                since: None,
+                until: None,
+                page: None,
+                per_page: None,
+                email: None,
+                email_exact: None,
+                user_id: None,
+                allowed_op: None,
+                country_code_op: None,
+                app_type_op: None,
+                app_uid_op: None,
+                ray_id_op: None,
+                email_op: None,
+                idp_op: None,
+                non_identity_op: None,
+                user_id_op: None,
+                fields: None,
+            },
+        )
     }
 }
 
-/// Request builder for [`AccessAuthenticationLogs::get`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`AccessAuthenticationLogs::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetAccessAuthenticationLogs {
-    client: Client,
     account_id: String,
     limit: Option<i64>,
     direction: Option<types::LogDirection>,
@@ -95,43 +96,42 @@ pub struct GetAccessAuthenticationLogs {
     non_identity_op: Option<types::AccessFilterOperator>,
     user_id_op: Option<types::AccessFilterOperator>,
     fields: Option<String>,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetAccessAuthenticationLogs {
+impl Call<GetAccessAuthenticationLogs> {
     /// The maximum number of log entries to retrieve.
     pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
+        self.params.limit = Some(limit);
         self
     }
 
     /// The chronological sorting order for the logs.
     pub fn direction(mut self, direction: types::LogDirection) -> Self {
-        self.direction = Some(direction);
+        self.params.direction = Some(direction);
         self
     }
 
     /// The earliest event timestamp to query.
     pub fn since(mut self, since: chrono::DateTime<chrono::Utc>) -> Self {
-        self.since = Some(since);
+        self.params.since = Some(since);
         self
     }
 
     /// The latest event timestamp to query.
     pub fn until(mut self, until: chrono::DateTime<chrono::Utc>) -> Self {
-        self.until = Some(until);
+        self.params.until = Some(until);
         self
     }
 
     /// Page number of results.
     pub fn page(mut self, page: i64) -> Self {
-        self.page = Some(page);
+        self.params.page = Some(page);
         self
     }
 
     /// Number of results per page.
     pub fn per_page(mut self, per_page: i64) -> Self {
-        self.per_page = Some(per_page);
+        self.params.per_page = Some(per_page);
         self
     }
 
@@ -142,13 +142,13 @@ impl GetAccessAuthenticationLogs {
     /// - Explicit substring match: set `emailOp=contains` (without `email_exact=true`). When both are set, `email_exact=true` takes precedence and the match is exact.
     /// - Exclusion: set `emailOp=neq`. With `email_exact=true` this is an exact-value exclusion; without it, a fuzzy substring exclusion.
     pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
+        self.params.email = Some(email.into());
         self
     }
 
     /// When true, `email` is matched exactly instead of substring matching.
     pub fn email_exact(mut self, email_exact: bool) -> Self {
-        self.email_exact = Some(email_exact);
+        self.params.email_exact = Some(email_exact);
         self
     }
 
@@ -156,13 +156,13 @@ impl GetAccessAuthenticationLogs {
     /// as a filter. Use `email` instead.
     #[deprecated]
     pub fn user_id(mut self, user_id: uuid::Uuid) -> Self {
-        self.user_id = Some(user_id);
+        self.params.user_id = Some(user_id);
         self
     }
 
     /// Operator for the `allowed` filter.
     pub fn allowed_op(mut self, allowed_op: types::AccessFilterOperator) -> Self {
-        self.allowed_op = Some(allowed_op);
+        self.params.allowed_op = Some(allowed_op);
         self
     }
 
@@ -171,25 +171,25 @@ impl GetAccessAuthenticationLogs {
         mut self,
         country_code_op: types::AccessFilterOperator,
     ) -> Self {
-        self.country_code_op = Some(country_code_op);
+        self.params.country_code_op = Some(country_code_op);
         self
     }
 
     /// Operator for the `app_type` filter.
     pub fn app_type_op(mut self, app_type_op: types::AccessFilterOperator) -> Self {
-        self.app_type_op = Some(app_type_op);
+        self.params.app_type_op = Some(app_type_op);
         self
     }
 
     /// Operator for the `app_uid` filter.
     pub fn app_uid_op(mut self, app_uid_op: types::AccessFilterOperator) -> Self {
-        self.app_uid_op = Some(app_uid_op);
+        self.params.app_uid_op = Some(app_uid_op);
         self
     }
 
     /// Operator for the `ray_id` filter.
     pub fn ray_id_op(mut self, ray_id_op: types::AccessFilterOperator) -> Self {
-        self.ray_id_op = Some(ray_id_op);
+        self.params.ray_id_op = Some(ray_id_op);
         self
     }
 
@@ -197,13 +197,13 @@ impl GetAccessAuthenticationLogs {
     /// `contains` performs a substring (case-sensitive) match. When `email_exact=true`
     /// is also set, `email_exact` takes precedence and `contains` is ignored.
     pub fn email_op(mut self, email_op: types::AuthenticationLogEmailOp) -> Self {
-        self.email_op = Some(email_op);
+        self.params.email_op = Some(email_op);
         self
     }
 
     /// Operator for the `idp` filter.
     pub fn idp_op(mut self, idp_op: types::AccessFilterOperator) -> Self {
-        self.idp_op = Some(idp_op);
+        self.params.idp_op = Some(idp_op);
         self
     }
 
@@ -212,7 +212,7 @@ impl GetAccessAuthenticationLogs {
         mut self,
         non_identity_op: types::AccessFilterOperator,
     ) -> Self {
-        self.non_identity_op = Some(non_identity_op);
+        self.params.non_identity_op = Some(non_identity_op);
         self
     }
 
@@ -220,65 +220,15 @@ impl GetAccessAuthenticationLogs {
     /// as a filter (the `user_id` parameter is itself deprecated).
     #[deprecated]
     pub fn user_id_op(mut self, user_id_op: types::AccessFilterOperator) -> Self {
-        self.user_id_op = Some(user_id_op);
+        self.params.user_id_op = Some(user_id_op);
         self
     }
 
     /// Comma-separated list of fields to include in the response.
     /// When omitted, all fields are returned.
     pub fn fields(mut self, fields: impl Into<String>) -> Self {
-        self.fields = Some(fields.into());
+        self.params.fields = Some(fields.into());
         self
-    }
-
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::AuthenticationLog>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<types::AuthenticationLog>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
@@ -307,7 +257,7 @@ impl GetAccessAuthenticationLogs {
         mut self,
         response: &Response<Vec<types::AuthenticationLog>>,
     ) -> Option<Self> {
-        let page = self.page.unwrap_or(1);
+        let page = self.params.page.unwrap_or(1);
         let info = response.result_info.as_ref();
         if response.value.is_empty()
             || !runtime::paging::more_pages(
@@ -319,12 +269,15 @@ impl GetAccessAuthenticationLogs {
         {
             return None;
         }
-        self.page = Some(page + 1);
+        self.params.page = Some(page + 1);
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for GetAccessAuthenticationLogs {
+    type Output = Vec<types::AuthenticationLog>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "access-authentication-logs-get-access-authentication-logs",
             method: "GET",
@@ -372,10 +325,18 @@ impl GetAccessAuthenticationLogs {
             );
         request.query("user_idOp", &self.user_id_op, QueryStyle::Form { explode: true });
         request.query("fields", &self.fields, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<Vec<types::AuthenticationLog>> {
+        Reply::enveloped(
+            GetAccessAuthenticationLogs::error_body,
+            &crate::client::ENVELOPE,
+        )
+    }
+}
+
+impl GetAccessAuthenticationLogs {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -388,16 +349,5 @@ impl GetAccessAuthenticationLogs {
             }
             _ => None,
         }
-    }
-}
-
-impl std::future::IntoFuture for GetAccessAuthenticationLogs {
-    type Output = Result<Vec<types::AuthenticationLog>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }

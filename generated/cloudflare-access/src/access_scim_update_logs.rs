@@ -2,13 +2,12 @@
 
 //! Operations tagged `Access SCIM update logs`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, Error, ErrorBody, Response};
 
 /// Logs of the updates made to User and Group resources synced to Cloudflare via SCIM.
 #[derive(Debug, Clone)]
@@ -47,34 +46,33 @@ impl AccessScimUpdateLogs {
         &self,
         account_id: impl Into<String>,
         idp_id: impl IntoIterator<Item = impl Into<String>>,
-    ) -> ListAccessScimUpdateLogs {
-        ListAccessScimUpdateLogs {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            idp_id: idp_id.into_iter().map(Into::into).collect(),
-            limit: None,
-            direction: None,
-            since: None,
-            until: None,
-            status: None,
-            resource_type: None,
-            request_method: None,
-            resource_user_email: None,
-            resource_group_name: None,
-            cf_resource_id: None,
-            idp_resource_id: None,
-            page: None,
-            per_page: None,
-            options: Default::default(),
-        }
+    ) -> Call<ListAccessScimUpdateLogs> {
+        Call::new(
+            self.client.clone(),
+            ListAccessScimUpdateLogs {
+                account_id: account_id.into(),
+                idp_id: idp_id.into_iter().map(Into::into).collect(),
+                limit: None,
+                direction: None,
+                since: None,
+                until: None,
+                status: None,
+                resource_type: None,
+                request_method: None,
+                resource_user_email: None,
+                resource_group_name: None,
+                cf_resource_id: None,
+                idp_resource_id: None,
+                page: None,
+                per_page: None,
+            },
+        )
     }
 }
 
-/// Request builder for [`AccessScimUpdateLogs::list`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`AccessScimUpdateLogs::list`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessScimUpdateLogs {
-    client: Client,
     account_id: String,
     limit: Option<i64>,
     direction: Option<types::LogDirection>,
@@ -90,31 +88,30 @@ pub struct ListAccessScimUpdateLogs {
     idp_resource_id: Option<Vec<String>>,
     page: Option<i64>,
     per_page: Option<i64>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListAccessScimUpdateLogs {
+impl Call<ListAccessScimUpdateLogs> {
     /// The maximum number of update logs to retrieve.
     pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
+        self.params.limit = Some(limit);
         self
     }
 
     /// The chronological order used to sort the logs.
     pub fn direction(mut self, direction: types::LogDirection) -> Self {
-        self.direction = Some(direction);
+        self.params.direction = Some(direction);
         self
     }
 
     /// the timestamp of the earliest update log.
     pub fn since(mut self, since: chrono::DateTime<chrono::Utc>) -> Self {
-        self.since = Some(since);
+        self.params.since = Some(since);
         self
     }
 
     /// the timestamp of the most-recent update log.
     pub fn until(mut self, until: chrono::DateTime<chrono::Utc>) -> Self {
-        self.until = Some(until);
+        self.params.until = Some(until);
         self
     }
 
@@ -123,7 +120,7 @@ impl ListAccessScimUpdateLogs {
         mut self,
         status: impl IntoIterator<Item = impl Into<types::ScimUpdateLogStatus>>,
     ) -> Self {
-        self.status = Some(status.into_iter().map(Into::into).collect());
+        self.params.status = Some(status.into_iter().map(Into::into).collect());
         self
     }
 
@@ -134,7 +131,9 @@ impl ListAccessScimUpdateLogs {
             Item = impl Into<types::ScimUpdateLogResourceType>,
         >,
     ) -> Self {
-        self.resource_type = Some(resource_type.into_iter().map(Into::into).collect());
+        self.params.resource_type = Some(
+            resource_type.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -145,7 +144,9 @@ impl ListAccessScimUpdateLogs {
             Item = impl Into<types::ScimUpdateLogRequestMethod>,
         >,
     ) -> Self {
-        self.request_method = Some(request_method.into_iter().map(Into::into).collect());
+        self.params.request_method = Some(
+            request_method.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -157,7 +158,7 @@ impl ListAccessScimUpdateLogs {
         mut self,
         resource_user_email: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.resource_user_email = Some(
+        self.params.resource_user_email = Some(
             resource_user_email.into_iter().map(Into::into).collect(),
         );
         self
@@ -171,7 +172,7 @@ impl ListAccessScimUpdateLogs {
         mut self,
         resource_group_name: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.resource_group_name = Some(
+        self.params.resource_group_name = Some(
             resource_group_name.into_iter().map(Into::into).collect(),
         );
         self
@@ -185,7 +186,9 @@ impl ListAccessScimUpdateLogs {
         mut self,
         cf_resource_id: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.cf_resource_id = Some(cf_resource_id.into_iter().map(Into::into).collect());
+        self.params.cf_resource_id = Some(
+            cf_resource_id.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -197,7 +200,7 @@ impl ListAccessScimUpdateLogs {
         mut self,
         idp_resource_id: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.idp_resource_id = Some(
+        self.params.idp_resource_id = Some(
             idp_resource_id.into_iter().map(Into::into).collect(),
         );
         self
@@ -205,64 +208,14 @@ impl ListAccessScimUpdateLogs {
 
     /// Page number of results.
     pub fn page(mut self, page: i64) -> Self {
-        self.page = Some(page);
+        self.params.page = Some(page);
         self
     }
 
     /// Number of results per page.
     pub fn per_page(mut self, per_page: i64) -> Self {
-        self.per_page = Some(per_page);
+        self.params.per_page = Some(per_page);
         self
-    }
-
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::ScimUpdateLog>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<types::ScimUpdateLog>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
@@ -289,7 +242,7 @@ impl ListAccessScimUpdateLogs {
         mut self,
         response: &Response<Vec<types::ScimUpdateLog>>,
     ) -> Option<Self> {
-        let page = self.page.unwrap_or(1);
+        let page = self.params.page.unwrap_or(1);
         let info = response.result_info.as_ref();
         if response.value.is_empty()
             || !runtime::paging::more_pages(
@@ -301,12 +254,15 @@ impl ListAccessScimUpdateLogs {
         {
             return None;
         }
-        self.page = Some(page + 1);
+        self.params.page = Some(page + 1);
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for ListAccessScimUpdateLogs {
+    type Output = Vec<types::ScimUpdateLog>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "access-scim-update-logs-list-access-scim-update-logs",
             method: "GET",
@@ -367,10 +323,15 @@ impl ListAccessScimUpdateLogs {
             );
         request.query("page", &self.page, QueryStyle::Form { explode: true });
         request.query("per_page", &self.per_page, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<Vec<types::ScimUpdateLog>> {
+        Reply::enveloped(ListAccessScimUpdateLogs::error_body, &crate::client::ENVELOPE)
+    }
+}
+
+impl ListAccessScimUpdateLogs {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -383,16 +344,5 @@ impl ListAccessScimUpdateLogs {
             }
             _ => None,
         }
-    }
-}
-
-impl std::future::IntoFuture for ListAccessScimUpdateLogs {
-    type Output = Result<Vec<types::ScimUpdateLog>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }

@@ -16,7 +16,7 @@ pub mod access_authentication_logs;
 #[cfg(feature = "access_scim_update_logs")]
 pub mod access_scim_update_logs;
 
-pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
+pub use client::{Call, Client, ClientBuilder, Endpoint, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
 pub use runtime::auth::{SignError, Signer};
 pub use runtime::body::Upload;

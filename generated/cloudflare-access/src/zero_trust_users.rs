@@ -2,13 +2,12 @@
 
 //! Operations tagged `Zero Trust users`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, ErrorBody};
 
 /// Users of a Zero Trust organization, their last seen identity and their active Access sessions.
 #[derive(Debug, Clone)]
@@ -51,13 +50,14 @@ impl ZeroTrustUsers {
         &self,
         account_id: impl Into<String>,
         user_id: impl Into<String>,
-    ) -> GetLastSeenIdentity {
-        GetLastSeenIdentity {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            user_id: user_id.into(),
-            options: Default::default(),
-        }
+    ) -> Call<GetLastSeenIdentity> {
+        Call::new(
+            self.client.clone(),
+            GetLastSeenIdentity {
+                account_id: account_id.into(),
+                user_id: user_id.into(),
+            },
+        )
     }
 
     /// Get active sessions
@@ -90,13 +90,14 @@ impl ZeroTrustUsers {
         &self,
         account_id: impl Into<String>,
         user_id: impl Into<String>,
-    ) -> GetActiveSessions {
-        GetActiveSessions {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            user_id: user_id.into(),
-            options: Default::default(),
-        }
+    ) -> Call<GetActiveSessions> {
+        Call::new(
+            self.client.clone(),
+            GetActiveSessions {
+                account_id: account_id.into(),
+                user_id: user_id.into(),
+            },
+        )
     }
 
     /// Get single active session
@@ -131,80 +132,29 @@ impl ZeroTrustUsers {
         account_id: impl Into<String>,
         user_id: impl Into<String>,
         nonce: impl Into<String>,
-    ) -> GetActiveSession {
-        GetActiveSession {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            user_id: user_id.into(),
-            nonce: nonce.into(),
-            options: Default::default(),
-        }
+    ) -> Call<GetActiveSession> {
+        Call::new(
+            self.client.clone(),
+            GetActiveSession {
+                account_id: account_id.into(),
+                user_id: user_id.into(),
+                nonce: nonce.into(),
+            },
+        )
     }
 }
 
-/// Request builder for [`ZeroTrustUsers::get_last_seen_identity`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`ZeroTrustUsers::get_last_seen_identity`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetLastSeenIdentity {
-    client: Client,
     account_id: String,
     user_id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetLastSeenIdentity {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetLastSeenIdentity {
+    type Output = types::AccessIdentity;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::AccessIdentity, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::AccessIdentity>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "zero-trust-users-get-last-seen-identity",
             method: "GET",
@@ -223,10 +173,15 @@ impl GetLastSeenIdentity {
         request.path("/access/users/");
         request.path_param("user_id", &self.user_id);
         request.path("/last_seen_identity");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::AccessIdentity> {
+        Reply::enveloped(GetLastSeenIdentity::error_body, &crate::client::ENVELOPE)
+    }
+}
+
+impl GetLastSeenIdentity {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -242,80 +197,17 @@ impl GetLastSeenIdentity {
     }
 }
 
-impl std::future::IntoFuture for GetLastSeenIdentity {
-    type Output = Result<types::AccessIdentity, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`ZeroTrustUsers::get_active_sessions`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`ZeroTrustUsers::get_active_sessions`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetActiveSessions {
-    client: Client,
     account_id: String,
     user_id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetActiveSessions {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetActiveSessions {
+    type Output = Vec<types::AccessActiveSessionListItem>;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::AccessActiveSessionListItem>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<types::AccessActiveSessionListItem>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "zero-trust-users-get-active-sessions",
             method: "GET",
@@ -334,10 +226,15 @@ impl GetActiveSessions {
         request.path("/access/users/");
         request.path_param("user_id", &self.user_id);
         request.path("/active_sessions");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<Vec<types::AccessActiveSessionListItem>> {
+        Reply::enveloped(GetActiveSessions::error_body, &crate::client::ENVELOPE)
+    }
+}
+
+impl GetActiveSessions {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -353,81 +250,18 @@ impl GetActiveSessions {
     }
 }
 
-impl std::future::IntoFuture for GetActiveSessions {
-    type Output = Result<Vec<types::AccessActiveSessionListItem>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`ZeroTrustUsers::get_active_session`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`ZeroTrustUsers::get_active_session`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetActiveSession {
-    client: Client,
     account_id: String,
     user_id: String,
     nonce: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetActiveSession {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetActiveSession {
+    type Output = types::AccessActiveSession;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::AccessActiveSession, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::AccessActiveSession>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "zero-trust-users-get-active-session",
             method: "GET",
@@ -447,10 +281,15 @@ impl GetActiveSession {
         request.path_param("user_id", &self.user_id);
         request.path("/active_sessions/");
         request.path_param("nonce", &self.nonce);
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::AccessActiveSession> {
+        Reply::enveloped(GetActiveSession::error_body, &crate::client::ENVELOPE)
+    }
+}
+
+impl GetActiveSession {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -463,16 +302,5 @@ impl GetActiveSession {
             }
             _ => None,
         }
-    }
-}
-
-impl std::future::IntoFuture for GetActiveSession {
-    type Output = Result<types::AccessActiveSession, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }

@@ -11,7 +11,7 @@ pub mod types;
 #[cfg(feature = "sub_account")]
 pub mod sub_account;
 
-pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
+pub use client::{Call, Client, ClientBuilder, Endpoint, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
 pub use runtime::auth::{SignError, Signer};
 pub use runtime::body::Upload;

@@ -2,13 +2,12 @@
 
 //! Operations tagged `sub-account`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, ErrorBody};
 
 /// Sub accounts of a NAVER Cloud Platform main account, which let several users use and manage the same resources.
 #[derive(Debug, Clone)]
@@ -43,77 +42,26 @@ impl SubAccount {
     pub fn get_last_access_summary(
         &self,
         sub_account_id: impl Into<String>,
-    ) -> GetLastAccessSummary {
-        GetLastAccessSummary {
-            client: self.client.clone(),
-            sub_account_id: sub_account_id.into(),
-            options: Default::default(),
-        }
+    ) -> Call<GetLastAccessSummary> {
+        Call::new(
+            self.client.clone(),
+            GetLastAccessSummary {
+                sub_account_id: sub_account_id.into(),
+            },
+        )
     }
 }
 
-/// Request builder for [`SubAccount::get_last_access_summary`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`SubAccount::get_last_access_summary`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetLastAccessSummary {
-    client: Client,
     sub_account_id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetLastAccessSummary {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetLastAccessSummary {
+    type Output = types::LastAccessSummary;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::LastAccessSummary, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::LastAccessSummary>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getLastAccessSummary",
             method: "GET",
@@ -127,10 +75,15 @@ impl GetLastAccessSummary {
         request.path("/api/v1/users/");
         request.path_param("subAccountId", &self.sub_account_id);
         request.path("/last-access-summary");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::LastAccessSummary> {
+        Reply::body(GetLastAccessSummary::error_body, None, runtime::response::json)
+    }
+}
+
+impl GetLastAccessSummary {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -146,16 +99,5 @@ impl GetLastAccessSummary {
             }
             _ => None,
         }
-    }
-}
-
-impl std::future::IntoFuture for GetLastAccessSummary {
-    type Output = Result<types::LastAccessSummary, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }

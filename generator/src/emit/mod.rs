@@ -208,6 +208,8 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
             pub use runtime::stream::Event;
         )
     });
+    let call = (!api.groups.is_empty()).then(|| quote!(Call,));
+    let endpoint = (!api.groups.is_empty()).then(|| quote!(Endpoint,));
     // Without operations nothing sends a request, and most of the runtime goes unused.
     let runtime = if api.groups.is_empty() {
         quote!(
@@ -233,7 +235,7 @@ fn lib_module(api: &Api, needs: Needs) -> TokenStream {
         #webhooks
         #(#modules)*
 
-        pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
+        pub use client::{#call Client, ClientBuilder, #endpoint Response, DEFAULT_BASE_URL};
         pub use error::{ApiError, Error, ErrorBody};
         pub use runtime::auth::{SignError, Signer};
         pub use runtime::body::Upload;

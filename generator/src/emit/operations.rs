@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs};
-use super::rust::{ident, Types};
+use super::rust::{ident, mentions, Types};
 use crate::escape;
 use crate::ir::{
     query, Api, BodyEncoding, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamLocation, PathPart,
@@ -35,23 +35,10 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
         )
     });
     let authenticates = group.operations.iter().any(|op| !op.security.alternatives.is_empty());
-    let scheme_import = authenticates.then(|| {
-        quote!(
-            use crate::client::scheme;
-        )
-    });
+    let scheme_import = authenticates.then(|| quote!(scheme,));
     let declares_errors = group.operations.iter().any(|op| !op.errors.is_empty());
     let error_body = declares_errors.then(|| quote!(ErrorBody,));
-    quote! {
-        #module_doc
-        #scheme_import
-        use crate::runtime;
-        use crate::runtime::auth::Auth;
-        use crate::runtime::request::{Operation, #query_style Request};
-        use crate::runtime::response::Reply;
-        #types_import
-        use crate::{Client, Error, #error_body Response};
-
+    let items = quote! {
         #type_doc
         #[derive(Debug, Clone)]
         pub struct #type_name {
@@ -67,6 +54,25 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
         }
 
         #(#builders)*
+    };
+    // Paging and streaming name these; other operations leave them to `Call`.
+    let runtime_import = mentions(&items, "runtime").then(|| {
+        quote!(
+            use crate::runtime;
+        )
+    });
+    let error = mentions(&items, "Error").then(|| quote!(Error,));
+    let response = mentions(&items, "Response").then(|| quote!(Response,));
+    quote! {
+        #module_doc
+        use crate::client::{#scheme_import Reply};
+        #runtime_import
+        use crate::runtime::auth::Auth;
+        use crate::runtime::request::{Operation, #query_style Request};
+        #types_import
+        use crate::{Call, Client, Endpoint, #error #error_body #response};
+
+        #items
     }
 }
 
@@ -225,12 +231,10 @@ fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -
         #doc
         #deprecated
         #many
-        pub fn #method(&self, #(#arguments),*) -> #builder {
-            #builder {
-                client: self.client.clone(),
+        pub fn #method(&self, #(#arguments),*) -> Call<#builder> {
+            Call::new(self.client.clone(), #builder {
                 #(#inits)*
-                options: Default::default(),
-            }
+            })
         }
     }
 }
@@ -238,7 +242,7 @@ fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -
 fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let doc = format!(
-        " Request builder for [`{}::{}`]: set optional parameters, then `.send().await` or `.await` it.",
+        " The parameters of [`{}::{}`]: its [`Call`] sets the optional ones, then sends them.",
         group.type_name, op.method
     );
     let positional = op.positional();
@@ -263,7 +267,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
             #deprecated
             #conventional
             pub fn #name(mut self, #name: #signature) -> Self {
-                self.#name = Some(#convert);
+                self.params.#name = Some(#convert);
                 self
             }
         });
@@ -282,7 +286,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
             setters.push(quote! {
                 #body_doc
                 pub fn #name(mut self, #name: #signature) -> Self {
-                    self.#name = Some(#convert);
+                    self.params.#name = Some(#convert);
                     self
                 }
             });
@@ -291,18 +295,14 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     let output = success_type(types, op);
     let build = request_body(api, op);
     let reply = reply(api, op);
-    let whole_answer = op.stream.as_ref().and_then(|stream| super::stream::switch(op, stream, false));
-    let mutable = whole_answer.is_some().then(|| quote!(mut));
-    let send_doc = match &op.stream {
-        // The answer is only ever a stream: `.send()` reads all of it.
-        Some(stream) if !stream.alongside => quote! {
-            /// Sends the request and returns the whole stream once it has ended, as received;
-            /// [`Self::stream`] reads it item by item as it arrives.
-        },
-        _ => quote! {
-            /// Sends the request and returns the decoded result.
-        },
-    };
+    let switch = op.stream.as_ref().and_then(|stream| super::stream::switch(op, stream, false, quote!(self)));
+    let read_whole = switch.map(|switch| {
+        quote! {
+            fn read_whole(&mut self) {
+                #switch
+            }
+        }
+    });
     let errors = errors_reply(api, op, quote!(runtime::response::empty));
     let streaming = match &op.stream {
         Some(stream) => Some(super::stream::stream_methods(types, op, stream, &errors)),
@@ -317,86 +317,65 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         }
         _ => (None, None),
     };
+    let own_methods = !setters.is_empty() || paging.is_some() || streaming.is_some();
+    let call_methods = own_methods.then(|| {
+        quote! {
+            impl Call<#builder> {
+                #(#setters)*
+
+                #paging
+
+                #streaming
+            }
+        }
+    });
+    let decoders = (success_decoder.is_some() || error_decoder.is_some()).then(|| {
+        quote! {
+            impl #builder {
+                #success_decoder
+
+                #error_decoder
+            }
+        }
+    });
+    // An answer that is only ever a stream: `.send()` reads all of it.
+    let output_doc = match &op.stream {
+        Some(stream) if !stream.alongside => quote! {
+            /// The whole stream once it has ended, as received; `.stream()` reads it item by
+            /// item as it arrives.
+        },
+        _ => quote!(),
+    };
     quote! {
         #responses
 
         #[doc = #doc]
         #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
-            client: Client,
             #(#fields)*
-            options: runtime::request::RequestOptions,
         }
 
-        impl #builder {
-            #(#setters)*
+        #call_methods
 
-            /// How long one attempt of this request may take (overrides the client's timeout).
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
+        impl Endpoint for #builder {
+            #output_doc
+            type Output = #output;
 
-            /// How often this request is tried again after a transient failure (overrides the
-            /// client's setting).
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.options.max_retries = Some(max_retries);
-                self
-            }
-
-            /// Sends a header the API description does not name.
-            pub fn extra_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.headers.push((name.into(), value.into()));
-                self
-            }
-
-            /// Sends a query parameter the API description does not name.
-            pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.query.push((name.into(), value.into()));
-                self
-            }
-
-            #send_doc
-            pub async fn send(self) -> Result<#output, Error> {
-                self.send_with_response().await.map(Response::into_value)
-            }
-
-            /// Sends the request and returns the result with the response's status, headers and
-            /// (for envelopes) messages.
-            pub async fn send_with_response(#mutable self) -> Result<Response<#output>, Error> {
-                #whole_answer
-                let (client, request) = self.into_request();
-                client.core().send(request, #reply).await
-            }
-
-            #paging
-
-            #streaming
-
-            /// The request as the API expects it, and the client to send it with.
-            fn into_request(self) -> (Client, Request) {
+            fn request(self) -> Request {
                 #build
             }
 
-            #success_decoder
-
-            #error_decoder
-        }
-
-        impl std::future::IntoFuture for #builder {
-            type Output = Result<#output, Error>;
-            type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-            /// Sends the request: `builder.await` is `builder.send().await`.
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+            fn reply() -> Reply<#output> {
+                #reply
             }
+
+            #read_whole
         }
+
+        #decoders
     }
 }
 
-/// The `match` pattern of a status (`404`, `400..=499`); `None` for `default`.
 /// The arms of an error decoder, in order: statuses that read the same body share one arm
 /// (`400..=499 | 500..=599 => ..`) where moving a status up to its body's first arm passes no
 /// arm that would have matched it first.
@@ -426,6 +405,7 @@ fn overlap(a: StatusMatch, b: StatusMatch) -> bool {
     }
 }
 
+/// The `match` pattern of a status (`404`, `400..=499`); `None` for `default`.
 fn status_pattern(status: StatusMatch) -> Option<TokenStream> {
     match status {
         StatusMatch::Code(code) => {
@@ -591,8 +571,7 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
         #accept
         #multipart
         #(#steps)*
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 }
 
@@ -607,7 +586,10 @@ fn reply(api: &Api, op: &Operation) -> TokenStream {
         Success::Empty => quote!(runtime::response::empty),
         Success::Text => quote!(runtime::response::text),
         Success::Bytes => quote!(runtime::response::bytes),
-        Success::ByStatus { .. } => quote!(Self::success_body),
+        Success::ByStatus { .. } => {
+            let params = ident(&op.builder);
+            quote!(#params::success_body)
+        }
     };
     errors_reply(api, op, read)
 }
@@ -624,7 +606,8 @@ fn error_reader(op: &Operation) -> TokenStream {
     if op.errors.is_empty() {
         quote!(|_, _| None)
     } else {
-        quote!(Self::error_body)
+        let params = ident(&op.builder);
+        quote!(#params::error_body)
     }
 }
 

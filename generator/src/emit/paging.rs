@@ -67,10 +67,10 @@ impl Parameter {
         let field = &self.field;
         let default = proc_macro2::Literal::i64_unsuffixed(default);
         match (&self.ty, self.positional) {
-            (TypeRef::I64, true) => quote!(self.#field),
-            (_, true) => quote!(i64::from(self.#field)),
-            (TypeRef::I64, false) => quote!(self.#field.unwrap_or(#default)),
-            (_, false) => quote!(self.#field.map_or(#default, i64::from)),
+            (TypeRef::I64, true) => quote!(self.params.#field),
+            (_, true) => quote!(i64::from(self.params.#field)),
+            (TypeRef::I64, false) => quote!(self.params.#field.unwrap_or(#default)),
+            (_, false) => quote!(self.params.#field.map_or(#default, i64::from)),
         }
     }
 
@@ -82,9 +82,9 @@ impl Parameter {
             _ => quote!(i32::try_from(#value).ok()?),
         };
         if self.positional {
-            quote!(self.#field = #converted;)
+            quote!(self.params.#field = #converted;)
         } else {
-            quote!(self.#field = Some(#converted);)
+            quote!(self.params.#field = Some(#converted);)
         }
     }
 }
@@ -208,9 +208,12 @@ pub fn paging_methods(
                 quote!(response.value.#next_field.clone())
             };
             let (same, set) = if positional.contains(param) {
-                (quote!(self.#field == cursor), quote!(self.#field = cursor;))
+                (quote!(self.params.#field == cursor), quote!(self.params.#field = cursor;))
             } else {
-                (quote!(self.#field.as_ref() == Some(&cursor)), quote!(self.#field = Some(cursor);))
+                (
+                    quote!(self.params.#field.as_ref() == Some(&cursor)),
+                    quote!(self.params.#field = Some(cursor);),
+                )
             };
             quote! {
                 if #empty {

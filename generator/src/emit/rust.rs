@@ -13,6 +13,24 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// Whether `tokens` use the name `name` unqualified (not as `path::name`): a module imports
+/// what its items name, and nothing else (an unused import is a warning).
+pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    let mut colons = 0;
+    tokens.clone().into_iter().any(|tree| {
+        let found = match &tree {
+            proc_macro2::TokenTree::Ident(ident) => colons < 2 && ident == name,
+            proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), name),
+            _ => false,
+        };
+        colons = match &tree {
+            proc_macro2::TokenTree::Punct(punct) if punct.as_char() == ':' => colons + 1,
+            _ => 0,
+        };
+        found
+    })
+}
+
 /// More arguments than clippy accepts without a word.
 const MANY_ARGUMENTS: usize = 7;
 
@@ -152,6 +170,19 @@ mod tests {
 
     fn def(name: &str, kind: TypeKind) -> TypeDef {
         TypeDef { name: name.into(), doc: None, kind }
+    }
+
+    #[test]
+    fn a_name_is_mentioned_only_unqualified() {
+        let tokens = quote!(
+            fn open() -> Result<reqwest::Response, Error> {
+                Ok(x)
+            }
+        );
+        assert!(mentions(&tokens, "Error"));
+        assert!(!mentions(&tokens, "Response"));
+        assert!(mentions(&quote!({ [Response] }), "Response"));
+        assert!(!mentions(&quote!(a::b::Response), "Response"));
     }
 
     #[test]

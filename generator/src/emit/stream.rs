@@ -33,7 +33,7 @@ pub fn stream_methods(types: Types<'_>, op: &Operation, stream: &Stream, reply: 
     };
     let media = &stream.media;
     let operation = &op.id;
-    let ask = switch(op, stream, true);
+    let ask = switch(op, stream, true, quote!(self.params));
     let mutable = ask.is_some().then(|| quote!(mut));
     let what = match stream.format {
         StreamFormat::Events => "its events",
@@ -132,8 +132,9 @@ pub fn download_methods(op: &Operation, reply: &TokenStream) -> TokenStream {
 }
 
 /// Sets the body member that asks for the stream: `true` for `.stream()`; `false` for
-/// `.send()`, where the member is set at all, since that reads the whole answer.
-pub fn switch(op: &Operation, stream: &Stream, on: bool) -> Option<TokenStream> {
+/// `.send()`, where the member is set at all, since that reads the whole answer. `params` is
+/// the operation's parameters.
+pub fn switch(op: &Operation, stream: &Stream, on: bool, params: TokenStream) -> Option<TokenStream> {
     let member = stream.switch.as_ref()?;
     let body = op.body.as_ref()?;
     let body_field = ident(&body.name);
@@ -148,11 +149,11 @@ pub fn switch(op: &Operation, stream: &Stream, on: bool) -> Option<TokenStream> 
         (false, value) => quote!(#target.#field = #value;),
     };
     Some(if body.required {
-        assign(quote!(self.#body_field))
+        assign(quote!(#params.#body_field))
     } else {
         let set = assign(quote!(body));
         quote! {
-            if let Some(body) = &mut self.#body_field {
+            if let Some(body) = &mut #params.#body_field {
                 #set
             }
         }

@@ -2,12 +2,12 @@
 
 //! Operations tagged `bodies`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// Operations tagged `bodies`.
 #[derive(Debug, Clone)]
@@ -39,12 +39,8 @@ impl Bodies {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_token(&self, body: types::CreateTokenBody) -> CreateToken {
-        CreateToken {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn create_token(&self, body: types::CreateTokenBody) -> Call<CreateToken> {
+        Call::new(self.client.clone(), CreateToken { body })
     }
 
     /// `POST /files`
@@ -61,15 +57,16 @@ impl Bodies {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn upload_file(&self, file: impl Into<crate::Upload>) -> UploadFile {
-        UploadFile {
-            client: self.client.clone(),
-            file: file.into(),
-            title: None,
-            labels: None,
-            thumbnail: None,
-            options: Default::default(),
-        }
+    pub fn upload_file(&self, file: impl Into<crate::Upload>) -> Call<UploadFile> {
+        Call::new(
+            self.client.clone(),
+            UploadFile {
+                file: file.into(),
+                title: None,
+                labels: None,
+                thumbnail: None,
+            },
+        )
     }
 
     /// `PUT /files/{id}/content`
@@ -91,13 +88,14 @@ impl Bodies {
         &self,
         id: impl Into<String>,
         body: impl Into<crate::Upload>,
-    ) -> PutContent {
-        PutContent {
-            client: self.client.clone(),
-            id: id.into(),
-            body: body.into(),
-            options: Default::default(),
-        }
+    ) -> Call<PutContent> {
+        Call::new(
+            self.client.clone(),
+            PutContent {
+                id: id.into(),
+                body: body.into(),
+            },
+        )
     }
 
     /// `POST /notes`
@@ -111,12 +109,8 @@ impl Bodies {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add_note(&self) -> AddNote {
-        AddNote {
-            client: self.client.clone(),
-            body: None,
-            options: Default::default(),
-        }
+    pub fn add_note(&self) -> Call<AddNote> {
+        Call::new(self.client.clone(), AddNote { body: None })
     }
 
     /// `POST /choices`
@@ -133,77 +127,21 @@ impl Bodies {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn choose(&self, body: types::ChooseBody) -> Choose {
-        Choose {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn choose(&self, body: types::ChooseBody) -> Call<Choose> {
+        Call::new(self.client.clone(), Choose { body })
     }
 }
 
-/// Request builder for [`Bodies::create_token`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Bodies::create_token`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct CreateToken {
-    client: Client,
     body: types::CreateTokenBody,
-    options: runtime::request::RequestOptions,
 }
 
-impl CreateToken {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for CreateToken {
+    type Output = types::CreateTokenResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::CreateTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CreateTokenResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "createToken",
             method: "POST",
@@ -213,37 +151,26 @@ impl CreateToken {
         let mut request = Request::new(&OPERATION);
         request.path("/tokens");
         request.form(&self.body, "application/x-www-form-urlencoded", &[]);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::CreateTokenResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for CreateToken {
-    type Output = Result<types::CreateTokenResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Bodies::upload_file`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Bodies::upload_file`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct UploadFile {
-    client: Client,
     file: crate::Upload,
     title: Option<String>,
     labels: Option<Vec<String>>,
     thumbnail: Option<crate::Upload>,
-    options: runtime::request::RequestOptions,
 }
 
-impl UploadFile {
+impl Call<UploadFile> {
     pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
+        self.params.title = Some(title.into());
         self
     }
 
@@ -251,65 +178,20 @@ impl UploadFile {
         mut self,
         labels: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.labels = Some(labels.into_iter().map(Into::into).collect());
+        self.params.labels = Some(labels.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn thumbnail(mut self, thumbnail: impl Into<crate::Upload>) -> Self {
-        self.thumbnail = Some(thumbnail.into());
+        self.params.thumbnail = Some(thumbnail.into());
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for UploadFile {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "uploadFile",
             method: "POST",
@@ -325,83 +207,25 @@ impl UploadFile {
         if let Some(file) = &self.thumbnail {
             request.file_part("thumbnail", file);
         }
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
 
-impl std::future::IntoFuture for UploadFile {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Bodies::put_content`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Bodies::put_content`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct PutContent {
-    client: Client,
     id: String,
     body: crate::Upload,
-    options: runtime::request::RequestOptions,
 }
 
-impl PutContent {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for PutContent {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "putContent",
             method: "PUT",
@@ -413,88 +237,32 @@ impl PutContent {
         request.path_param("id", &self.id);
         request.path("/content");
         request.upload(&self.body, "application/octet-stream");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
 
-impl std::future::IntoFuture for PutContent {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Bodies::add_note`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Bodies::add_note`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct AddNote {
-    client: Client,
     body: Option<String>,
-    options: runtime::request::RequestOptions,
 }
 
-impl AddNote {
+impl Call<AddNote> {
     /// The request body.
     pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.body = Some(body.into());
+        self.params.body = Some(body.into());
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for AddNote {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "addNote",
             method: "POST",
@@ -506,82 +274,24 @@ impl AddNote {
         if let Some(body) = &self.body {
             request.text(body, "text/plain");
         }
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
 
-impl std::future::IntoFuture for AddNote {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Bodies::choose`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Bodies::choose`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct Choose {
-    client: Client,
     body: types::ChooseBody,
-    options: runtime::request::RequestOptions,
 }
 
-impl Choose {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for Choose {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "choose",
             method: "POST",
@@ -591,18 +301,10 @@ impl Choose {
         let mut request = Request::new(&OPERATION);
         request.path("/choices");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for Choose {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }

@@ -14,6 +14,121 @@ pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.example.com");
 /// answers in an envelope) its messages and `result_info`.
 pub type Response<T> = crate::runtime::response::Response<T, serde_json::Value>;
 
+/// A request to one operation, ready to send: set its optional parameters (the methods
+/// each operation's parameters add) and per-request settings, then `.send().await` it,
+/// or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Call<P> {
+    pub(crate) client: Client,
+    pub(crate) params: P,
+    pub(crate) options: crate::runtime::request::RequestOptions,
+}
+
+impl<P> Call<P> {
+    pub(crate) fn new(client: Client, params: P) -> Self {
+        Self {
+            client,
+            params,
+            options: Default::default(),
+        }
+    }
+
+    /// How long one attempt of this request may take (overrides the client's timeout).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How often this request is tried again after a transient failure (overrides the
+    /// client's setting).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends a header the API description does not name.
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a query parameter the API description does not name.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl<P: Endpoint> Call<P> {
+    /// Sends the request and returns the decoded result.
+    pub async fn send(self) -> Result<P::Output, Error> {
+        self.send_with_response().await.map(Response::into_value)
+    }
+
+    /// Sends the request and returns the result with the response's status, headers and
+    /// (for envelopes) messages.
+    pub async fn send_with_response(mut self) -> Result<Response<P::Output>, Error> {
+        self.params.read_whole();
+        let (client, request) = self.into_request();
+        client.core().send(request, P::reply()).await
+    }
+
+    /// The request as the API expects it, and the client to send it with.
+    pub(crate) fn into_request(self) -> (Client, crate::runtime::request::Request) {
+        let mut request = self.params.request();
+        request.options(self.options);
+        (self.client, request)
+    }
+}
+
+impl<P> std::future::IntoFuture for Call<P>
+where
+    P: Endpoint + Send + 'static,
+    P::Output: Send + 'static,
+{
+    type Output = Result<P::Output, Error>;
+
+    type IntoFuture = crate::runtime::transport::BoxFuture<Self::Output>;
+
+    /// Sends the request: `call.await` is `call.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// How an operation's answer is read (see [`Endpoint::reply`]).
+pub type Reply<T> = crate::runtime::response::Reply<
+    T,
+    crate::ErrorBody,
+    serde_json::Value,
+>;
+
+/// One operation's parameters: the request they make and how its answer is read.
+/// Each operation's parameters implement it; [`Call`] sends them.
+pub trait Endpoint {
+    /// What a success decodes to.
+    type Output;
+
+    /// The request, from the parameters.
+    fn request(self) -> crate::runtime::request::Request;
+
+    /// How the answer is read: the success value, and the error bodies the operation
+    /// declares.
+    fn reply() -> Reply<Self::Output>;
+
+    /// Asks for an answer the operation can stream in one piece, for `send`.
+    fn read_whole(&mut self) {}
+}
+
 /// A client for the Bodies API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration. Build one with [`Client::builder`].

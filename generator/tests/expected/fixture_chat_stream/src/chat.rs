@@ -2,12 +2,12 @@
 
 //! Operations tagged `chat`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, Error, ErrorBody};
 
 /// Operations tagged `chat`.
 #[derive(Debug, Clone)]
@@ -41,12 +41,11 @@ impl Chat {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_completion(&self, body: types::ChatRequest) -> CreateChatCompletion {
-        CreateChatCompletion {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn create_completion(
+        &self,
+        body: types::ChatRequest,
+    ) -> Call<CreateChatCompletion> {
+        Call::new(self.client.clone(), CreateChatCompletion { body })
     }
 
     /// Follows a conversation; each event names its type.
@@ -66,12 +65,16 @@ impl Chat {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn stream_conversation(&self, id: impl Into<String>) -> StreamConversation {
-        StreamConversation {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn stream_conversation(
+        &self,
+        id: impl Into<String>,
+    ) -> Call<StreamConversation> {
+        Call::new(
+            self.client.clone(),
+            StreamConversation {
+                id: id.into(),
+            },
+        )
     }
 
     /// Notifications, as the server sends them.
@@ -88,77 +91,18 @@ impl Chat {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn follow_notifications(&self) -> FollowNotifications {
-        FollowNotifications {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn follow_notifications(&self) -> Call<FollowNotifications> {
+        Call::new(self.client.clone(), FollowNotifications {})
     }
 }
 
-/// Request builder for [`Chat::create_completion`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Chat::create_completion`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct CreateChatCompletion {
-    client: Client,
     body: types::ChatRequest,
-    options: runtime::request::RequestOptions,
 }
 
-impl CreateChatCompletion {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::ChatCompletion, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        mut self,
-    ) -> Result<Response<types::ChatCompletion>, Error> {
-        if let Some(asked) = &mut self.body.stream {
-            *asked = false;
-        }
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
-    }
-
+impl Call<CreateChatCompletion> {
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
     /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
@@ -183,7 +127,7 @@ impl CreateChatCompletion {
     pub fn stream(
         mut self,
     ) -> runtime::paging::BoxStream<Result<types::ChatChunk, Error>> {
-        self.body.stream = Some(true);
+        self.params.body.stream = Some(true);
         let settings = runtime::stream::Settings {
             operation: "createChatCompletion",
             format: runtime::stream::Format::Events,
@@ -205,7 +149,11 @@ impl CreateChatCompletion {
                     .core()
                     .open(
                         request,
-                        Reply::body(Self::error_body, None, runtime::response::empty),
+                        Reply::body(
+                            CreateChatCompletion::error_body,
+                            None,
+                            runtime::response::empty,
+                        ),
                     )
                     .await
             })
@@ -216,9 +164,12 @@ impl CreateChatCompletion {
             settings,
         )
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for CreateChatCompletion {
+    type Output = types::ChatCompletion;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "createChatCompletion",
             method: "POST",
@@ -228,10 +179,21 @@ impl CreateChatCompletion {
         let mut request = Request::new(&OPERATION);
         request.path("/chat/completions");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::ChatCompletion> {
+        Reply::body(CreateChatCompletion::error_body, None, runtime::response::json)
+    }
+
+    fn read_whole(&mut self) {
+        if let Some(asked) = &mut self.body.stream {
+            *asked = false;
+        }
+    }
+}
+
+impl CreateChatCompletion {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -245,76 +207,13 @@ impl CreateChatCompletion {
     }
 }
 
-impl std::future::IntoFuture for CreateChatCompletion {
-    type Output = Result<types::ChatCompletion, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Chat::stream_conversation`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Chat::stream_conversation`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct StreamConversation {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl StreamConversation {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the whole stream once it has ended, as received;
-    /// [`Self::stream`] reads it item by item as it arrives.
-    pub async fn send(self) -> Result<String, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::text))
-            .await
-    }
-
+impl Call<StreamConversation> {
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
     /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
@@ -369,9 +268,14 @@ impl StreamConversation {
             settings,
         )
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for StreamConversation {
+    /// The whole stream once it has ended, as received; `.stream()` reads it item by
+    /// item as it arrives.
+    type Output = String;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "streamConversation",
             method: "GET",
@@ -383,80 +287,18 @@ impl StreamConversation {
         request.path("/conversations/");
         request.path_param("id", &self.id);
         request.path("/events");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<String> {
+        Reply::body(|_, _| None, None, runtime::response::text)
     }
 }
 
-impl std::future::IntoFuture for StreamConversation {
-    type Output = Result<String, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Chat::follow_notifications`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Chat::follow_notifications`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct FollowNotifications {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
-
-impl FollowNotifications {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the whole stream once it has ended, as received;
-    /// [`Self::stream`] reads it item by item as it arrives.
-    pub async fn send(self) -> Result<String, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::text))
-            .await
-    }
-
+pub struct FollowNotifications {}
+impl Call<FollowNotifications> {
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
     /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
@@ -506,9 +348,14 @@ impl FollowNotifications {
         };
         runtime::stream::items(Box::new(open), runtime::stream::raw, settings)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for FollowNotifications {
+    /// The whole stream once it has ended, as received; `.stream()` reads it item by
+    /// item as it arrives.
+    type Output = String;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "followNotifications",
             method: "GET",
@@ -518,18 +365,10 @@ impl FollowNotifications {
         let mut request = Request::new(&OPERATION);
         request.accept("text/event-stream");
         request.path("/notifications");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for FollowNotifications {
-    type Output = Result<String, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<String> {
+        Reply::body(|_, _| None, None, runtime::response::text)
     }
 }

@@ -2,12 +2,12 @@
 
 //! Operations tagged `files`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint, Error};
 
 /// Operations tagged `files`.
 #[derive(Debug, Clone)]
@@ -46,13 +46,14 @@ impl Files {
         &self,
         file: impl Into<crate::Upload>,
         purpose: impl Into<String>,
-    ) -> UploadFile {
-        UploadFile {
-            client: self.client.clone(),
-            file: file.into(),
-            purpose: purpose.into(),
-            options: Default::default(),
-        }
+    ) -> Call<UploadFile> {
+        Call::new(
+            self.client.clone(),
+            UploadFile {
+                file: file.into(),
+                purpose: purpose.into(),
+            },
+        )
     }
 
     /// A file's content, as stored.
@@ -72,12 +73,8 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn download(&self, id: impl Into<String>) -> DownloadFile {
-        DownloadFile {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn download(&self, id: impl Into<String>) -> Call<DownloadFile> {
+        Call::new(self.client.clone(), DownloadFile { id: id.into() })
     }
 
     /// Replaces a file's content with the body's bytes.
@@ -101,77 +98,28 @@ impl Files {
         &self,
         id: impl Into<String>,
         body: impl Into<crate::Upload>,
-    ) -> ReplaceFile {
-        ReplaceFile {
-            client: self.client.clone(),
-            id: id.into(),
-            body: body.into(),
-            options: Default::default(),
-        }
+    ) -> Call<ReplaceFile> {
+        Call::new(
+            self.client.clone(),
+            ReplaceFile {
+                id: id.into(),
+                body: body.into(),
+            },
+        )
     }
 }
 
-/// Request builder for [`Files::upload`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Files::upload`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct UploadFile {
-    client: Client,
     file: crate::Upload,
     purpose: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl UploadFile {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for UploadFile {
+    type Output = types::StoredFile;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::StoredFile, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::StoredFile>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "uploadFile",
             method: "POST",
@@ -183,80 +131,21 @@ impl UploadFile {
         request.path("/files");
         request.file_part("file", &self.file);
         request.part("purpose", &self.purpose);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::StoredFile> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for UploadFile {
-    type Output = Result<types::StoredFile, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Files::download`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Files::download`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct DownloadFile {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl DownloadFile {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
-    }
-
+impl Call<DownloadFile> {
     /// Sends the request and returns the answer's bytes as they arrive, never all held in
     /// memory. The request is retried only before the answer begins; the timeout covers
     /// the wait for the response headers.
@@ -279,9 +168,12 @@ impl DownloadFile {
     ) -> Result<u64, Error> {
         runtime::body::save("downloadFile", self.stream(), path.as_ref()).await
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for DownloadFile {
+    type Output = Vec<u8>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "downloadFile",
             method: "GET",
@@ -293,83 +185,25 @@ impl DownloadFile {
         request.path("/files/");
         request.path_param("id", &self.id);
         request.path("/content");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<u8>> {
+        Reply::body(|_, _| None, None, runtime::response::bytes)
     }
 }
 
-impl std::future::IntoFuture for DownloadFile {
-    type Output = Result<Vec<u8>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Files::replace`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Files::replace`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceFile {
-    client: Client,
     id: String,
     body: crate::Upload,
-    options: runtime::request::RequestOptions,
 }
 
-impl ReplaceFile {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for ReplaceFile {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "replaceFile",
             method: "PUT",
@@ -381,18 +215,10 @@ impl ReplaceFile {
         request.path_param("id", &self.id);
         request.path("/content");
         request.upload(&self.body, "application/octet-stream");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for ReplaceFile {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }

@@ -2,12 +2,12 @@
 
 //! Operations tagged `logs`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint, Error};
 
 /// Operations tagged `logs`.
 #[derive(Debug, Clone)]
@@ -34,11 +34,8 @@ impl Logs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn export(&self) -> ExportLogs {
-        ExportLogs {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn export(&self) -> Call<ExportLogs> {
+        Call::new(self.client.clone(), ExportLogs {})
     }
 
     /// The log as a JSON text sequence, described as a list.
@@ -55,72 +52,15 @@ impl Logs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn sequence(&self) -> LogSequence {
-        LogSequence {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn sequence(&self) -> Call<LogSequence> {
+        Call::new(self.client.clone(), LogSequence {})
     }
 }
 
-/// Request builder for [`Logs::export`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Logs::export`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ExportLogs {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
-
-impl ExportLogs {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the whole stream once it has ended, as received;
-    /// [`Self::stream`] reads it item by item as it arrives.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
-    }
-
+pub struct ExportLogs {}
+impl Call<ExportLogs> {
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
     /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
@@ -164,9 +104,14 @@ impl ExportLogs {
             settings,
         )
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for ExportLogs {
+    /// The whole stream once it has ended, as received; `.stream()` reads it item by
+    /// item as it arrives.
+    type Output = Vec<u8>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "exportLogs",
             method: "GET",
@@ -176,80 +121,18 @@ impl ExportLogs {
         let mut request = Request::new(&OPERATION);
         request.accept("application/x-ndjson");
         request.path("/logs/export");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<u8>> {
+        Reply::body(|_, _| None, None, runtime::response::bytes)
     }
 }
 
-impl std::future::IntoFuture for ExportLogs {
-    type Output = Result<Vec<u8>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Logs::sequence`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Logs::sequence`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct LogSequence {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
-
-impl LogSequence {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the whole stream once it has ended, as received;
-    /// [`Self::stream`] reads it item by item as it arrives.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
-    }
-
+pub struct LogSequence {}
+impl Call<LogSequence> {
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
     /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
@@ -293,9 +176,14 @@ impl LogSequence {
             settings,
         )
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for LogSequence {
+    /// The whole stream once it has ended, as received; `.stream()` reads it item by
+    /// item as it arrives.
+    type Output = Vec<u8>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "logSequence",
             method: "GET",
@@ -305,18 +193,10 @@ impl LogSequence {
         let mut request = Request::new(&OPERATION);
         request.accept("application/json-seq");
         request.path("/logs/sequence");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for LogSequence {
-    type Output = Result<Vec<u8>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<Vec<u8>> {
+        Reply::body(|_, _| None, None, runtime::response::bytes)
     }
 }

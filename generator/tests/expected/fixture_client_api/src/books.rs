@@ -2,13 +2,12 @@
 
 //! Operations tagged `books`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint, Error, Response};
 
 /// The books of the library.
 #[derive(Debug, Clone)]
@@ -45,14 +44,15 @@ impl Books {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListBooks {
-        ListBooks {
-            client: self.client.clone(),
-            page: None,
-            status: None,
-            shelf: None,
-            options: Default::default(),
-        }
+    pub fn list(&self) -> Call<ListBooks> {
+        Call::new(
+            self.client.clone(),
+            ListBooks {
+                page: None,
+                status: None,
+                shelf: None,
+            },
+        )
     }
 
     /// Add a book
@@ -78,12 +78,8 @@ impl Books {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add(&self, body: types::NewBook) -> AddBook {
-        AddBook {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn add(&self, body: types::NewBook) -> Call<AddBook> {
+        Call::new(self.client.clone(), AddBook { body })
     }
 
     /// Renew a loan
@@ -110,29 +106,22 @@ impl Books {
     /// # }
     /// ```
     #[deprecated]
-    pub fn renew_loan(&self, id: impl Into<String>) -> RenewBookLoan {
-        RenewBookLoan {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn renew_loan(&self, id: impl Into<String>) -> Call<RenewBookLoan> {
+        Call::new(self.client.clone(), RenewBookLoan { id: id.into() })
     }
 }
 
-/// Request builder for [`Books::list`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Books::list`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListBooks {
-    client: Client,
     page: Option<i64>,
     status: Option<Vec<types::BookStatus>>,
     shelf: Option<String>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListBooks {
+impl Call<ListBooks> {
     pub fn page(mut self, page: i64) -> Self {
-        self.page = Some(page);
+        self.params.page = Some(page);
         self
     }
 
@@ -141,65 +130,15 @@ impl ListBooks {
         mut self,
         status: impl IntoIterator<Item = impl Into<types::BookStatus>>,
     ) -> Self {
-        self.status = Some(status.into_iter().map(Into::into).collect());
+        self.params.status = Some(status.into_iter().map(Into::into).collect());
         self
     }
 
     /// The shelf, from before the library had sections.
     #[deprecated]
     pub fn shelf(mut self, shelf: impl Into<String>) -> Self {
-        self.shelf = Some(shelf.into());
+        self.params.shelf = Some(shelf.into());
         self
-    }
-
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::ListBooksResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ListBooksResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
@@ -224,18 +163,21 @@ impl ListBooks {
         mut self,
         response: &Response<types::ListBooksResponse>,
     ) -> Option<Self> {
-        let page = self.page.unwrap_or(1);
+        let page = self.params.page.unwrap_or(1);
         if response.value.books.is_empty()
             || response.value.total_pages.is_some_and(|total| page >= total)
         {
             return None;
         }
-        self.page = Some(page + 1);
+        self.params.page = Some(page + 1);
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for ListBooks {
+    type Output = types::ListBooksResponse;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listBooks",
             method: "GET",
@@ -250,82 +192,24 @@ impl ListBooks {
         request.query("page", &self.page, QueryStyle::Form { explode: true });
         request.query("status", &self.status, QueryStyle::Form { explode: true });
         request.query("shelf", &self.shelf, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::ListBooksResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ListBooks {
-    type Output = Result<types::ListBooksResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Books::add`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Books::add`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct AddBook {
-    client: Client,
     body: types::NewBook,
-    options: runtime::request::RequestOptions,
 }
 
-impl AddBook {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for AddBook {
+    type Output = types::Book;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Book, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Book>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "addBook",
             method: "POST",
@@ -338,82 +222,24 @@ impl AddBook {
         let mut request = Request::new(&OPERATION);
         request.path("/books");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::Book> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for AddBook {
-    type Output = Result<types::Book, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Books::renew_loan`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Books::renew_loan`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct RenewBookLoan {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl RenewBookLoan {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for RenewBookLoan {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "renewBookLoan",
             method: "POST",
@@ -427,18 +253,10 @@ impl RenewBookLoan {
         request.path("/books/");
         request.path_param("id", &self.id);
         request.path("/renew");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for RenewBookLoan {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }

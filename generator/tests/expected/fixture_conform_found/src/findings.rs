@@ -2,13 +2,12 @@
 
 //! Operations tagged `findings`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint, Error};
 
 /// Operations tagged `findings`.
 #[derive(Debug, Clone)]
@@ -38,12 +37,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn download_report(&self, id: impl Into<String>) -> DownloadReport {
-        DownloadReport {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn download_report(&self, id: impl Into<String>) -> Call<DownloadReport> {
+        Call::new(self.client.clone(), DownloadReport { id: id.into() })
     }
 
     /// A 204 declares JSON content, but a 204 has no body.
@@ -66,12 +61,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn set_banner(&self, body: types::SetBannerBody) -> SetBanner {
-        SetBanner {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn set_banner(&self, body: types::SetBannerBody) -> Call<SetBanner> {
+        Call::new(self.client.clone(), SetBanner { body })
     }
 
     /// A file part is labelled as bytes (Prism stops on a file part without a type).
@@ -100,14 +91,15 @@ impl Findings {
         &self,
         name: impl Into<String>,
         file: impl Into<crate::Upload>,
-    ) -> UploadFile {
-        UploadFile {
-            client: self.client.clone(),
-            name: name.into(),
-            file: file.into(),
-            size: None,
-            options: Default::default(),
-        }
+    ) -> Call<UploadFile> {
+        Call::new(
+            self.client.clone(),
+            UploadFile {
+                name: name.into(),
+                file: file.into(),
+                size: None,
+            },
+        )
     }
 
     /// Structured multipart members are JSON parts, which Prism reads as text (mock-wrong).
@@ -136,14 +128,15 @@ impl Findings {
         &self,
         settings: types::UploadBodySettings,
         file: impl Into<crate::Upload>,
-    ) -> Upload {
-        Upload {
-            client: self.client.clone(),
-            settings,
-            file: file.into(),
-            tags: None,
-            options: Default::default(),
-        }
+    ) -> Call<Upload> {
+        Call::new(
+            self.client.clone(),
+            Upload {
+                settings,
+                file: file.into(),
+                tags: None,
+            },
+        )
     }
 
     /// Declares its API keys as parameters too; they are sent once, from the credentials.
@@ -163,12 +156,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_board(&self, id: impl Into<String>) -> GetBoard {
-        GetBoard {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn get_board(&self, id: impl Into<String>) -> Call<GetBoard> {
+        Call::new(self.client.clone(), GetBoard { id: id.into() })
     }
 
     /// A body whose required members come from the members of an `allOf`.
@@ -192,12 +181,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_account(&self, body: types::AccountRequest) -> CreateAccount {
-        CreateAccount {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn create_account(&self, body: types::AccountRequest) -> Call<CreateAccount> {
+        Call::new(self.client.clone(), CreateAccount { body })
     }
 
     /// A nullable array that is not exploded: Prism splits only `type: array` (mock-wrong where the list is sent).
@@ -214,12 +199,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(&self) -> Search {
-        Search {
-            client: self.client.clone(),
-            fields: None,
-            options: Default::default(),
-        }
+    pub fn search(&self) -> Call<Search> {
+        Call::new(self.client.clone(), Search { fields: None })
     }
 
     /// A content key that is not a media type, before the JSON one: Prism stops when it checks its own answer (mock-wrong).
@@ -236,11 +217,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn renew_token(&self) -> RenewToken {
-        RenewToken {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn renew_token(&self) -> Call<RenewToken> {
+        Call::new(self.client.clone(), RenewToken {})
     }
 
     /// Called by a new mock after the one before stopped.
@@ -257,11 +235,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn after_the_crash(&self) -> AfterTheCrash {
-        AfterTheCrash {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn after_the_crash(&self) -> Call<AfterTheCrash> {
+        Call::new(self.client.clone(), AfterTheCrash {})
     }
 
     /// A required Content-Type header on a request without a body: OpenAPI says it is ignored, Prism checks it (mock-wrong).
@@ -281,12 +256,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_gift_list(&self, id: i64) -> GetGiftList {
-        GetGiftList {
-            client: self.client.clone(),
-            id,
-            options: Default::default(),
-        }
+    pub fn get_gift_list(&self, id: i64) -> Call<GetGiftList> {
+        Call::new(self.client.clone(), GetGiftList { id })
     }
 
     /// An answer with an example and no schema, which Prism gives only when asked for it.
@@ -303,11 +274,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn example_only(&self) -> ExampleOnly {
-        ExampleOnly {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn example_only(&self) -> Call<ExampleOnly> {
+        Call::new(self.client.clone(), ExampleOnly {})
     }
 
     /// A required member only the server sends: not required of a request (a type that serves both ways cannot require it), so the client need not send it.
@@ -331,12 +299,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_widget(&self, body: types::Widget) -> CreateWidget {
-        CreateWidget {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn create_widget(&self, body: types::Widget) -> Call<CreateWidget> {
+        Call::new(self.client.clone(), CreateWidget { body })
     }
 
     /// Declares its own User-Agent, which replaces the client's.
@@ -356,12 +320,13 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn configuration(&self, user_agent: impl Into<String>) -> Configuration {
-        Configuration {
-            client: self.client.clone(),
-            user_agent: user_agent.into(),
-            options: Default::default(),
-        }
+    pub fn configuration(&self, user_agent: impl Into<String>) -> Call<Configuration> {
+        Call::new(
+            self.client.clone(),
+            Configuration {
+                user_agent: user_agent.into(),
+            },
+        )
     }
 
     /// A required multipart body whose parts are all optional still needs one.
@@ -378,12 +343,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn import_file(&self) -> ImportFile {
-        ImportFile {
-            client: self.client.clone(),
-            overwrite: None,
-            options: Default::default(),
-        }
+    pub fn import_file(&self) -> Call<ImportFile> {
+        Call::new(self.client.clone(), ImportFile { overwrite: None })
     }
 
     /// An answer of any media type that is a string is read as text.
@@ -400,11 +361,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn scan_receipt(&self) -> ScanReceipt {
-        ScanReceipt {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn scan_receipt(&self) -> Call<ScanReceipt> {
+        Call::new(self.client.clone(), ScanReceipt {})
     }
 
     /// Answers only errors, as HTML, so that is what the request accepts.
@@ -420,11 +378,8 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn servlet_state(&self) -> ServletState {
-        ServletState {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn servlet_state(&self) -> Call<ServletState> {
+        Call::new(self.client.clone(), ServletState {})
     }
 
     /// Two placeholders in one segment, which Prism cannot split (mock-wrong).
@@ -453,13 +408,14 @@ impl Findings {
         &self,
         name: impl Into<String>,
         extension: types::FindingExtension,
-    ) -> Page {
-        Page {
-            client: self.client.clone(),
-            name: name.into(),
-            extension,
-            options: Default::default(),
-        }
+    ) -> Call<Page> {
+        Call::new(
+            self.client.clone(),
+            Page {
+                name: name.into(),
+                extension,
+            },
+        )
     }
 
     /// A path with a fragment, which is not sent; Prism routes the request to no operation (mock-wrong).
@@ -483,73 +439,18 @@ impl Findings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn describe_things(&self, action: types::FindingAction) -> DescribeThings {
-        DescribeThings {
-            client: self.client.clone(),
-            action,
-            options: Default::default(),
-        }
+    pub fn describe_things(&self, action: types::FindingAction) -> Call<DescribeThings> {
+        Call::new(self.client.clone(), DescribeThings { action })
     }
 }
 
-/// Request builder for [`Findings::download_report`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::download_report`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct DownloadReport {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl DownloadReport {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
-    }
-
+impl Call<DownloadReport> {
     /// Sends the request and returns the answer's bytes as they arrive, never all held in
     /// memory. The request is retried only before the answer begins; the timeout covers
     /// the wait for the response headers.
@@ -572,9 +473,12 @@ impl DownloadReport {
     ) -> Result<u64, Error> {
         runtime::body::save("downloadReport", self.stream(), path.as_ref()).await
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for DownloadReport {
+    type Output = Vec<u8>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "downloadReport",
             method: "GET",
@@ -585,82 +489,24 @@ impl DownloadReport {
         request.accept("application/pdf");
         request.path("/reports/");
         request.path_param("id", &self.id);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<u8>> {
+        Reply::body(|_, _| None, None, runtime::response::bytes)
     }
 }
 
-impl std::future::IntoFuture for DownloadReport {
-    type Output = Result<Vec<u8>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::set_banner`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::set_banner`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct SetBanner {
-    client: Client,
     body: types::SetBannerBody,
-    options: runtime::request::RequestOptions,
 }
 
-impl SetBanner {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for SetBanner {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "setBanner",
             method: "PUT",
@@ -670,91 +516,33 @@ impl SetBanner {
         let mut request = Request::new(&OPERATION);
         request.path("/banner");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
 
-impl std::future::IntoFuture for SetBanner {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::upload_file`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::upload_file`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct UploadFile {
-    client: Client,
     name: String,
     size: Option<i64>,
     file: crate::Upload,
-    options: runtime::request::RequestOptions,
 }
 
-impl UploadFile {
+impl Call<UploadFile> {
     pub fn size(mut self, size: i64) -> Self {
-        self.size = Some(size);
+        self.params.size = Some(size);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for UploadFile {
+    type Output = types::UploadFileResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::UploadFileResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::UploadFileResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "uploadFile",
             method: "POST",
@@ -767,91 +555,33 @@ impl UploadFile {
         request.part("name", &self.name);
         request.part("size", &self.size);
         request.file_part("file", &self.file);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::UploadFileResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for UploadFile {
-    type Output = Result<types::UploadFileResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::upload`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::upload`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct Upload {
-    client: Client,
     settings: types::UploadBodySettings,
     tags: Option<Vec<String>>,
     file: crate::Upload,
-    options: runtime::request::RequestOptions,
 }
 
-impl Upload {
+impl Call<Upload> {
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self.params.tags = Some(tags.into_iter().map(Into::into).collect());
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for Upload {
+    type Output = types::UploadFileResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::UploadFileResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::UploadFileResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "upload",
             method: "POST",
@@ -864,84 +594,24 @@ impl Upload {
         request.part("settings", &self.settings);
         request.part("tags", &self.tags);
         request.file_part("file", &self.file);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::UploadFileResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for Upload {
-    type Output = Result<types::UploadFileResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::get_board`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::get_board`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetBoard {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetBoard {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetBoard {
+    type Output = types::GetBoardResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::GetBoardResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetBoardResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getBoard",
             method: "GET",
@@ -954,82 +624,24 @@ impl GetBoard {
         let mut request = Request::new(&OPERATION);
         request.path("/boards/");
         request.path_param("id", &self.id);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::GetBoardResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for GetBoard {
-    type Output = Result<types::GetBoardResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::create_account`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::create_account`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct CreateAccount {
-    client: Client,
     body: types::AccountRequest,
-    options: runtime::request::RequestOptions,
 }
 
-impl CreateAccount {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for CreateAccount {
+    type Output = types::Account;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Account, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Account>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "createAccount",
             method: "POST",
@@ -1039,90 +651,34 @@ impl CreateAccount {
         let mut request = Request::new(&OPERATION);
         request.path("/accounts");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::Account> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for CreateAccount {
-    type Output = Result<types::Account, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::search`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::search`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct Search {
-    client: Client,
     fields: Option<Vec<String>>,
-    options: runtime::request::RequestOptions,
 }
 
-impl Search {
+impl Call<Search> {
     pub fn fields(
         mut self,
         fields: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.fields = Some(fields.into_iter().map(Into::into).collect());
+        self.params.fields = Some(fields.into_iter().map(Into::into).collect());
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for Search {
+    type Output = Vec<String>;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "search",
             method: "GET",
@@ -1132,83 +688,21 @@ impl Search {
         let mut request = Request::new(&OPERATION);
         request.path("/search");
         request.query("fields", &self.fields, QueryStyle::Form { explode: false });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<String>> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for Search {
-    type Output = Result<Vec<String>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::renew_token`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::renew_token`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct RenewToken {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct RenewToken {}
+impl Endpoint for RenewToken {
+    type Output = types::RenewTokenResponse;
 
-impl RenewToken {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::RenewTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::RenewTokenResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "renewToken",
             method: "POST",
@@ -1217,83 +711,21 @@ impl RenewToken {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/token");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::RenewTokenResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for RenewToken {
-    type Output = Result<types::RenewTokenResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::after_the_crash`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::after_the_crash`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct AfterTheCrash {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct AfterTheCrash {}
+impl Endpoint for AfterTheCrash {
+    type Output = types::AfterTheCrashResponse;
 
-impl AfterTheCrash {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::AfterTheCrashResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::AfterTheCrashResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "afterTheCrash",
             method: "GET",
@@ -1302,84 +734,24 @@ impl AfterTheCrash {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/after-the-crash");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::AfterTheCrashResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for AfterTheCrash {
-    type Output = Result<types::AfterTheCrashResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::get_gift_list`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::get_gift_list`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetGiftList {
-    client: Client,
     id: i64,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetGiftList {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetGiftList {
+    type Output = types::GetGiftListResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::GetGiftListResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetGiftListResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getGiftList",
             method: "GET",
@@ -1389,81 +761,21 @@ impl GetGiftList {
         let mut request = Request::new(&OPERATION);
         request.path("/gift-lists/");
         request.path_param("id", &self.id);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::GetGiftListResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for GetGiftList {
-    type Output = Result<types::GetGiftListResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::example_only`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::example_only`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ExampleOnly {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct ExampleOnly {}
+impl Endpoint for ExampleOnly {
+    type Output = serde_json::Value;
 
-impl ExampleOnly {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "exampleOnly",
             method: "GET",
@@ -1472,82 +784,24 @@ impl ExampleOnly {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/examples");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<serde_json::Value> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ExampleOnly {
-    type Output = Result<serde_json::Value, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::create_widget`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::create_widget`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct CreateWidget {
-    client: Client,
     body: types::Widget,
-    options: runtime::request::RequestOptions,
 }
 
-impl CreateWidget {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for CreateWidget {
+    type Output = types::Widget;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Widget, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Widget>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "createWidget",
             method: "POST",
@@ -1557,84 +811,24 @@ impl CreateWidget {
         let mut request = Request::new(&OPERATION);
         request.path("/widgets");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::Widget> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for CreateWidget {
-    type Output = Result<types::Widget, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::configuration`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::configuration`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct Configuration {
-    client: Client,
     user_agent: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl Configuration {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for Configuration {
+    type Output = types::GetBoardResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::GetBoardResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetBoardResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "configuration",
             method: "GET",
@@ -1644,89 +838,31 @@ impl Configuration {
         let mut request = Request::new(&OPERATION);
         request.path("/configuration");
         request.header("User-Agent", &self.user_agent);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::GetBoardResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for Configuration {
-    type Output = Result<types::GetBoardResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::import_file`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::import_file`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ImportFile {
-    client: Client,
     overwrite: Option<bool>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ImportFile {
+impl Call<ImportFile> {
     pub fn overwrite(mut self, overwrite: bool) -> Self {
-        self.overwrite = Some(overwrite);
+        self.params.overwrite = Some(overwrite);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for ImportFile {
+    type Output = types::ImportFileResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::ImportFileResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ImportFileResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "importFile",
             method: "POST",
@@ -1737,81 +873,21 @@ impl ImportFile {
         request.multipart();
         request.path("/imports");
         request.part("overwrite", &self.overwrite);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::ImportFileResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ImportFile {
-    type Output = Result<types::ImportFileResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::scan_receipt`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::scan_receipt`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ScanReceipt {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct ScanReceipt {}
+impl Endpoint for ScanReceipt {
+    type Output = String;
 
-impl ScanReceipt {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<String, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::text))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "scanReceipt",
             method: "POST",
@@ -1821,81 +897,21 @@ impl ScanReceipt {
         let mut request = Request::new(&OPERATION);
         request.accept("application/json, */*");
         request.path("/receipts");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<String> {
+        Reply::body(|_, _| None, None, runtime::response::text)
     }
 }
 
-impl std::future::IntoFuture for ScanReceipt {
-    type Output = Result<String, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::servlet_state`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::servlet_state`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ServletState {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct ServletState {}
+impl Endpoint for ServletState {
+    type Output = ();
 
-impl ServletState {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "servletState",
             method: "GET",
@@ -1905,85 +921,25 @@ impl ServletState {
         let mut request = Request::new(&OPERATION);
         request.accept("text/html");
         request.path("/servlet");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
 
-impl std::future::IntoFuture for ServletState {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::page`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::page`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct Page {
-    client: Client,
     name: String,
     extension: types::FindingExtension,
-    options: runtime::request::RequestOptions,
 }
 
-impl Page {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for Page {
+    type Output = types::PageResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::PageResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PageResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "page",
             method: "GET",
@@ -1994,84 +950,24 @@ impl Page {
         request.path("/pages/");
         request.path_param("name", &self.name);
         request.path_param("extension", &self.extension);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::PageResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for Page {
-    type Output = Result<types::PageResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Findings::describe_things`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Findings::describe_things`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct DescribeThings {
-    client: Client,
     action: types::FindingAction,
-    options: runtime::request::RequestOptions,
 }
 
-impl DescribeThings {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for DescribeThings {
+    type Output = types::DescribeThingsResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::DescribeThingsResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DescribeThingsResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "describeThings",
             method: "GET",
@@ -2081,18 +977,10 @@ impl DescribeThings {
         let mut request = Request::new(&OPERATION);
         request.path("/#Action=DescribeThings");
         request.query("Action", &self.action, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for DescribeThings {
-    type Output = Result<types::DescribeThingsResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<types::DescribeThingsResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }

@@ -2,12 +2,12 @@
 
 //! Operations tagged `deep`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// Operations tagged `deep`.
 #[derive(Debug, Clone)]
@@ -32,73 +32,18 @@ impl Deep {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self) -> GetDeep {
-        GetDeep {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn get(&self) -> Call<GetDeep> {
+        Call::new(self.client.clone(), GetDeep {})
     }
 }
 
-/// Request builder for [`Deep::get`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Deep::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetDeep {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct GetDeep {}
+impl Endpoint for GetDeep {
+    type Output = types::Level0;
 
-impl GetDeep {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Level0, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Level0>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getDeep",
             method: "GET",
@@ -107,18 +52,10 @@ impl GetDeep {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/deep");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for GetDeep {
-    type Output = Result<types::Level0, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<types::Level0> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }

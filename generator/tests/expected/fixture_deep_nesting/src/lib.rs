@@ -10,7 +10,7 @@ pub mod types;
 #[cfg(feature = "deep")]
 pub mod deep;
 
-pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
+pub use client::{Call, Client, ClientBuilder, Endpoint, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
 pub use runtime::auth::{SignError, Signer};
 pub use runtime::body::Upload;

@@ -2,13 +2,12 @@
 
 //! Operations tagged `fenced ~~~rust panic!() ~~~`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// A tag whose name holds a fence.
 ///
@@ -51,84 +50,37 @@ impl FencedRustPanic {
         &self,
         item_id: impl Into<String>,
         q_uote_d: impl Into<String>,
-    ) -> GetItem {
-        GetItem {
-            client: self.client.clone(),
-            item_id: item_id.into(),
-            q_uote_d: q_uote_d.into(),
-            kind: None,
-            options: Default::default(),
-        }
+    ) -> Call<GetItem> {
+        Call::new(
+            self.client.clone(),
+            GetItem {
+                item_id: item_id.into(),
+                q_uote_d: q_uote_d.into(),
+                kind: None,
+            },
+        )
     }
 }
 
-/// Request builder for [`FencedRustPanic::get_item`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`FencedRustPanic::get_item`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetItem {
-    client: Client,
     item_id: String,
     q_uote_d: String,
     kind: Option<types::Kind>,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetItem {
+impl Call<GetItem> {
     pub fn kind(mut self, kind: types::Kind) -> Self {
-        self.kind = Some(kind);
+        self.params.kind = Some(kind);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetItem {
+    type Output = types::Item;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Item, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Item>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getItem",
             method: "GET",
@@ -148,18 +100,10 @@ impl GetItem {
                 QueryStyle::Form { explode: true },
             );
         request.query("kind", &self.kind, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for GetItem {
-    type Output = Result<types::Item, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<types::Item> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }

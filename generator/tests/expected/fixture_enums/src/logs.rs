@@ -2,12 +2,12 @@
 
 //! Operations tagged `logs`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// Operations tagged `logs`.
 #[derive(Debug, Clone)]
@@ -31,87 +31,40 @@ impl Logs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListLogs {
-        ListLogs {
-            client: self.client.clone(),
-            direction: None,
-            level: None,
-            options: Default::default(),
-        }
+    pub fn list(&self) -> Call<ListLogs> {
+        Call::new(
+            self.client.clone(),
+            ListLogs {
+                direction: None,
+                level: None,
+            },
+        )
     }
 }
 
-/// Request builder for [`Logs::list`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Logs::list`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListLogs {
-    client: Client,
     direction: Option<types::LogDirection>,
     level: Option<i64>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListLogs {
+impl Call<ListLogs> {
     pub fn direction(mut self, direction: types::LogDirection) -> Self {
-        self.direction = Some(direction);
+        self.params.direction = Some(direction);
         self
     }
 
     pub fn level(mut self, level: i64) -> Self {
-        self.level = Some(level);
+        self.params.level = Some(level);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for ListLogs {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listLogs",
             method: "GET",
@@ -122,18 +75,10 @@ impl ListLogs {
         request.path("/logs");
         request.query("direction", &self.direction, QueryStyle::Form { explode: true });
         request.query("level", &self.level, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for ListLogs {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }

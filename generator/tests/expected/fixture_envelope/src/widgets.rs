@@ -2,12 +2,12 @@
 
 //! Operations tagged `Widgets`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, ErrorBody};
 
 /// Operations tagged `Widgets`.
 #[derive(Debug, Clone)]
@@ -35,12 +35,13 @@ impl Widgets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, widget_id: impl Into<String>) -> GetWidget {
-        GetWidget {
-            client: self.client.clone(),
-            widget_id: widget_id.into(),
-            options: Default::default(),
-        }
+    pub fn get(&self, widget_id: impl Into<String>) -> Call<GetWidget> {
+        Call::new(
+            self.client.clone(),
+            GetWidget {
+                widget_id: widget_id.into(),
+            },
+        )
     }
 
     /// `GET /widgets`
@@ -55,11 +56,8 @@ impl Widgets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListWidgets {
-        ListWidgets {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn list(&self) -> Call<ListWidgets> {
+        Call::new(self.client.clone(), ListWidgets {})
     }
 
     /// `GET /health`
@@ -74,76 +72,21 @@ impl Widgets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_health(&self) -> GetHealth {
-        GetHealth {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn get_health(&self) -> Call<GetHealth> {
+        Call::new(self.client.clone(), GetHealth {})
     }
 }
 
-/// Request builder for [`Widgets::get`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Widgets::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetWidget {
-    client: Client,
     widget_id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetWidget {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetWidget {
+    type Output = types::WidgetDetail;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::WidgetDetail, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::WidgetDetail>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "widgets-get-widget",
             method: "GET",
@@ -153,10 +96,15 @@ impl GetWidget {
         let mut request = Request::new(&OPERATION);
         request.path("/widgets/");
         request.path_param("widget_id", &self.widget_id);
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::WidgetDetail> {
+        Reply::enveloped(GetWidget::error_body, &crate::client::ENVELOPE)
+    }
+}
+
+impl GetWidget {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -170,78 +118,13 @@ impl GetWidget {
     }
 }
 
-impl std::future::IntoFuture for GetWidget {
-    type Output = Result<types::WidgetDetail, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Widgets::list`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Widgets::list`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct ListWidgets {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct ListWidgets {}
+impl Endpoint for ListWidgets {
+    type Output = Vec<types::Widget>;
 
-impl ListWidgets {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::Widget>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<types::Widget>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::enveloped(Self::error_body, &crate::client::ENVELOPE))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "widgets-list-widgets",
             method: "GET",
@@ -250,10 +133,15 @@ impl ListWidgets {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/widgets");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<Vec<types::Widget>> {
+        Reply::enveloped(ListWidgets::error_body, &crate::client::ENVELOPE)
+    }
+}
+
+impl ListWidgets {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -267,85 +155,13 @@ impl ListWidgets {
     }
 }
 
-impl std::future::IntoFuture for ListWidgets {
-    type Output = Result<Vec<types::Widget>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Widgets::get_health`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Widgets::get_health`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetHealth {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct GetHealth {}
+impl Endpoint for GetHealth {
+    type Output = types::GetHealthResponse;
 
-impl GetHealth {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::GetHealthResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetHealthResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(
-                request,
-                Reply::body(
-                    |_, _| None,
-                    Some(&crate::client::ENVELOPE),
-                    runtime::response::json,
-                ),
-            )
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getHealth",
             method: "GET",
@@ -354,18 +170,10 @@ impl GetHealth {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/health");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for GetHealth {
-    type Output = Result<types::GetHealthResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<types::GetHealthResponse> {
+        Reply::body(|_, _| None, Some(&crate::client::ENVELOPE), runtime::response::json)
     }
 }

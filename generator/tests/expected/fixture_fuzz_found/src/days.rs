@@ -2,11 +2,11 @@
 
 //! Operations tagged `days`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, ErrorBody};
 
 /// Operations tagged `days`.
 #[derive(Debug, Clone)]
@@ -34,12 +34,8 @@ impl Days {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn post(&self, body: uuid::Uuid) -> PostDay {
-        PostDay {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn post(&self, body: uuid::Uuid) -> Call<PostDay> {
+        Call::new(self.client.clone(), PostDay { body })
     }
 }
 
@@ -53,66 +49,16 @@ pub enum PostDayResponse {
     Created(chrono::DateTime<chrono::Utc>),
 }
 
-/// Request builder for [`Days::post`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Days::post`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct PostDay {
-    client: Client,
     body: uuid::Uuid,
-    options: runtime::request::RequestOptions,
 }
 
-impl PostDay {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for PostDay {
+    type Output = PostDayResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<PostDayResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<PostDayResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, Self::success_body))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "postDay",
             method: "POST",
@@ -122,10 +68,15 @@ impl PostDay {
         let mut request = Request::new(&OPERATION);
         request.path("/days");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<PostDayResponse> {
+        Reply::body(PostDay::error_body, None, PostDay::success_body)
+    }
+}
+
+impl PostDay {
     /// Decodes a success response as the body this operation declares for its status.
     fn success_body(
         status: reqwest::StatusCode,
@@ -146,16 +97,5 @@ impl PostDay {
             }
             _ => None,
         }
-    }
-}
-
-impl std::future::IntoFuture for PostDay {
-    type Output = Result<PostDayResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }

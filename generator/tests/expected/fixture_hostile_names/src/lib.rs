@@ -34,7 +34,7 @@ pub mod serde_2;
 )]
 pub mod a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_a_very_long_tag_6d408707805a1d0b;
 
-pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
+pub use client::{Call, Client, ClientBuilder, Endpoint, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
 pub use runtime::auth::{SignError, Signer};
 pub use runtime::body::Upload;

@@ -2,12 +2,12 @@
 
 //! Operations tagged `pets`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, ErrorBody};
 
 /// Everything about pets, from a file of their own.
 #[derive(Debug, Clone)]
@@ -32,12 +32,8 @@ impl Pets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListPets {
-        ListPets {
-            client: self.client.clone(),
-            limit: None,
-            options: Default::default(),
-        }
+    pub fn list(&self) -> Call<ListPets> {
+        Call::new(self.client.clone(), ListPets { limit: None })
     }
 
     /// `GET /pets/{petId}`
@@ -55,80 +51,28 @@ impl Pets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, pet_id: impl Into<String>) -> GetPet {
-        GetPet {
-            client: self.client.clone(),
-            pet_id: pet_id.into(),
-            options: Default::default(),
-        }
+    pub fn get(&self, pet_id: impl Into<String>) -> Call<GetPet> {
+        Call::new(self.client.clone(), GetPet { pet_id: pet_id.into() })
     }
 }
 
-/// Request builder for [`Pets::list`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Pets::list`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListPets {
-    client: Client,
     limit: Option<i32>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListPets {
+impl Call<ListPets> {
     pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
+        self.params.limit = Some(limit);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for ListPets {
+    type Output = Vec<types::Pet>;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::Pet>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<types::Pet>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listPets",
             method: "GET",
@@ -138,10 +82,15 @@ impl ListPets {
         let mut request = Request::new(&OPERATION);
         request.path("/pets");
         request.query("limit", &self.limit, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<Vec<types::Pet>> {
+        Reply::body(ListPets::error_body, None, runtime::response::json)
+    }
+}
+
+impl ListPets {
     /// Decodes an error response as the body this operation declares for it.
     fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         runtime::response::error_body::<types::Problem>(body)
@@ -150,77 +99,16 @@ impl ListPets {
     }
 }
 
-impl std::future::IntoFuture for ListPets {
-    type Output = Result<Vec<types::Pet>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Pets::get`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Pets::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetPet {
-    client: Client,
     pet_id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetPet {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetPet {
+    type Output = types::Pet;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Pet, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getPet",
             method: "GET",
@@ -230,25 +118,19 @@ impl GetPet {
         let mut request = Request::new(&OPERATION);
         request.path("/pets/");
         request.path_param("petId", &self.pet_id);
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::Pet> {
+        Reply::body(GetPet::error_body, None, runtime::response::json)
+    }
+}
+
+impl GetPet {
     /// Decodes an error response as the body this operation declares for it.
     fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         runtime::response::error_body::<types::Problem>(body)
             .map(Box::new)
             .map(ErrorBody::Problem)
-    }
-}
-
-impl std::future::IntoFuture for GetPet {
-    type Output = Result<types::Pet, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }

@@ -19,7 +19,7 @@ pub mod default_2;
 #[cfg(feature = "untagged")]
 pub mod untagged;
 
-pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
+pub use client::{Call, Client, ClientBuilder, Endpoint, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
 pub use runtime::auth::{SignError, Signer};
 pub use runtime::body::Upload;

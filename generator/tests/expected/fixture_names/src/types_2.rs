@@ -2,12 +2,12 @@
 
 //! Operations tagged `types`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// A tag named like a module the crate has.
 #[derive(Debug, Clone)]
@@ -42,27 +42,26 @@ impl Types {
         r#type: impl Into<String>,
         self_: impl Into<String>,
         client_2: impl Into<String>,
-    ) -> GetThing {
-        GetThing {
-            client: self.client.clone(),
-            r#type: r#type.into(),
-            self_: self_.into(),
-            client_2: client_2.into(),
-            send_2: None,
-            sub: None,
-            from_date: None,
-            n1st: None,
-            x_request_id: None,
-            options: Default::default(),
-        }
+    ) -> Call<GetThing> {
+        Call::new(
+            self.client.clone(),
+            GetThing {
+                r#type: r#type.into(),
+                self_: self_.into(),
+                client_2: client_2.into(),
+                send_2: None,
+                sub: None,
+                from_date: None,
+                n1st: None,
+                x_request_id: None,
+            },
+        )
     }
 }
 
-/// Request builder for [`Types::get_thing`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Types::get_thing`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetThing {
-    client: Client,
     r#type: String,
     self_: String,
     client_2: String,
@@ -71,87 +70,41 @@ pub struct GetThing {
     from_date: Option<chrono::NaiveDate>,
     n1st: Option<bool>,
     x_request_id: Option<String>,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetThing {
+impl Call<GetThing> {
     pub fn send_2(mut self, send_2: impl Into<String>) -> Self {
-        self.send_2 = Some(send_2.into());
+        self.params.send_2 = Some(send_2.into());
         self
     }
 
     #[allow(clippy::should_implement_trait)]
     pub fn sub(mut self, sub: impl Into<String>) -> Self {
-        self.sub = Some(sub.into());
+        self.params.sub = Some(sub.into());
         self
     }
 
     #[allow(clippy::wrong_self_convention)]
     pub fn from_date(mut self, from_date: chrono::NaiveDate) -> Self {
-        self.from_date = Some(from_date);
+        self.params.from_date = Some(from_date);
         self
     }
 
     pub fn n1st(mut self, n1st: bool) -> Self {
-        self.n1st = Some(n1st);
+        self.params.n1st = Some(n1st);
         self
     }
 
     pub fn x_request_id(mut self, x_request_id: impl Into<String>) -> Self {
-        self.x_request_id = Some(x_request_id.into());
+        self.params.x_request_id = Some(x_request_id.into());
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetThing {
+    type Output = types::String;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::String, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::String>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "get-thing",
             method: "GET",
@@ -169,18 +122,10 @@ impl GetThing {
         request.query("from_date", &self.from_date, QueryStyle::Form { explode: true });
         request.query("1st", &self.n1st, QueryStyle::Form { explode: true });
         request.header("X-Request-ID", &self.x_request_id);
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for GetThing {
-    type Output = Result<types::String, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<types::String> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }

@@ -2,12 +2,12 @@
 
 //! Operations tagged `things`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// Described by a `$ref`, which the standard does not allow here.
 #[derive(Debug, Clone)]
@@ -34,12 +34,8 @@ impl Things {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListThings {
-        ListThings {
-            client: self.client.clone(),
-            after: None,
-            options: Default::default(),
-        }
+    pub fn list(&self) -> Call<ListThings> {
+        Call::new(self.client.clone(), ListThings { after: None })
     }
 
     /// An operation that is a `$ref`.
@@ -55,12 +51,8 @@ impl Things {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self) -> CreateThing {
-        CreateThing {
-            client: self.client.clone(),
-            body: None,
-            options: Default::default(),
-        }
+    pub fn create(&self) -> Call<CreateThing> {
+        Call::new(self.client.clone(), CreateThing { body: None })
     }
 
     /// No responses (optional in 3.1).
@@ -79,80 +71,28 @@ impl Things {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, id: impl Into<String>) -> DeleteThing {
-        DeleteThing {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn delete(&self, id: impl Into<String>) -> Call<DeleteThing> {
+        Call::new(self.client.clone(), DeleteThing { id: id.into() })
     }
 }
 
-/// Request builder for [`Things::list`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Things::list`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListThings {
-    client: Client,
     after: Option<i64>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListThings {
+impl Call<ListThings> {
     pub fn after(mut self, after: i64) -> Self {
-        self.after = Some(after);
+        self.params.after = Some(after);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for ListThings {
+    type Output = Vec<types::Thing>;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::Thing>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<types::Thing>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listThings",
             method: "GET",
@@ -162,88 +102,32 @@ impl ListThings {
         let mut request = Request::new(&OPERATION);
         request.path("/things");
         request.query("after", &self.after, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<types::Thing>> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ListThings {
-    type Output = Result<Vec<types::Thing>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Things::create`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Things::create`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct CreateThing {
-    client: Client,
     body: Option<types::Thing>,
-    options: runtime::request::RequestOptions,
 }
 
-impl CreateThing {
+impl Call<CreateThing> {
     /// The request body.
     pub fn body(mut self, body: types::Thing) -> Self {
-        self.body = Some(body);
+        self.params.body = Some(body);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for CreateThing {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "createThing",
             method: "POST",
@@ -255,82 +139,24 @@ impl CreateThing {
         if let Some(body) = &self.body {
             request.json(body, "application/json");
         }
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
 
-impl std::future::IntoFuture for CreateThing {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Things::delete`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Things::delete`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct DeleteThing {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl DeleteThing {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for DeleteThing {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "deleteThing",
             method: "DELETE",
@@ -340,18 +166,10 @@ impl DeleteThing {
         let mut request = Request::new(&OPERATION);
         request.path("/things/");
         request.path_param("id", &self.id);
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for DeleteThing {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }

@@ -2,12 +2,12 @@
 
 //! Operations tagged `things`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// Operations tagged `things`.
 #[derive(Debug, Clone)]
@@ -35,82 +35,35 @@ impl Things {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl Into<String>) -> GetThing {
-        GetThing {
-            client: self.client.clone(),
-            id: id.into(),
-            since: None,
-            options: Default::default(),
-        }
+    pub fn get(&self, id: impl Into<String>) -> Call<GetThing> {
+        Call::new(
+            self.client.clone(),
+            GetThing {
+                id: id.into(),
+                since: None,
+            },
+        )
     }
 }
 
-/// Request builder for [`Things::get`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Things::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetThing {
-    client: Client,
     id: String,
     since: Option<chrono::DateTime<chrono::Utc>>,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetThing {
+impl Call<GetThing> {
     pub fn since(mut self, since: chrono::DateTime<chrono::Utc>) -> Self {
-        self.since = Some(since);
+        self.params.since = Some(since);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetThing {
+    type Output = types::Thing;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Thing, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Thing>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getThing",
             method: "GET",
@@ -121,18 +74,10 @@ impl GetThing {
         request.path("/things/");
         request.path_param("id", &self.id);
         request.query("since", &self.since, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for GetThing {
-    type Output = Result<types::Thing, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<types::Thing> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }

@@ -2,12 +2,12 @@
 
 //! Operations tagged `records`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint, Error};
 
 /// Records
 ///
@@ -36,12 +36,8 @@ impl Records {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListRecords {
-        ListRecords {
-            client: self.client.clone(),
-            filter: None,
-            options: Default::default(),
-        }
+    pub fn list(&self) -> Call<ListRecords> {
+        Call::new(self.client.clone(), ListRecords { filter: None })
     }
 
     /// The QUERY method, with a body that says what to find.
@@ -65,12 +61,8 @@ impl Records {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(&self, body: types::SearchRecordsBody) -> SearchRecords {
-        SearchRecords {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn search(&self, body: types::SearchRecordsBody) -> Call<SearchRecords> {
+        Call::new(self.client.clone(), SearchRecords { body })
     }
 
     /// No responses at all (optional in 3.2).
@@ -89,12 +81,8 @@ impl Records {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, id: impl Into<String>) -> DeleteRecord {
-        DeleteRecord {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn delete(&self, id: impl Into<String>) -> Call<DeleteRecord> {
+        Call::new(self.client.clone(), DeleteRecord { id: id.into() })
     }
 
     /// `GET /records/{id}/events`
@@ -112,82 +100,28 @@ impl Records {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn events(&self, id: impl Into<String>) -> RecordEvents {
-        RecordEvents {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn events(&self, id: impl Into<String>) -> Call<RecordEvents> {
+        Call::new(self.client.clone(), RecordEvents { id: id.into() })
     }
 }
 
-/// Request builder for [`Records::list`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Records::list`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListRecords {
-    client: Client,
     filter: Option<types::RecordFilter>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListRecords {
+impl Call<ListRecords> {
     pub fn filter(mut self, filter: types::RecordFilter) -> Self {
-        self.filter = Some(filter);
+        self.params.filter = Some(filter);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for ListRecords {
+    type Output = Vec<types::Record>;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::Record>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<types::Record>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listRecords",
             method: "GET",
@@ -197,84 +131,24 @@ impl ListRecords {
         let mut request = Request::new(&OPERATION);
         request.path("/records");
         request.query("filter", &self.filter, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<types::Record>> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ListRecords {
-    type Output = Result<Vec<types::Record>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Records::search`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Records::search`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct SearchRecords {
-    client: Client,
     body: types::SearchRecordsBody,
-    options: runtime::request::RequestOptions,
 }
 
-impl SearchRecords {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for SearchRecords {
+    type Output = Vec<types::Record>;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::Record>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<types::Record>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "searchRecords",
             method: "QUERY",
@@ -284,82 +158,24 @@ impl SearchRecords {
         let mut request = Request::new(&OPERATION);
         request.path("/records");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<types::Record>> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for SearchRecords {
-    type Output = Result<Vec<types::Record>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Records::delete`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Records::delete`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRecord {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl DeleteRecord {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for DeleteRecord {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "deleteRecord",
             method: "DELETE",
@@ -369,81 +185,21 @@ impl DeleteRecord {
         let mut request = Request::new(&OPERATION);
         request.path("/records/");
         request.path_param("id", &self.id);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
 
-impl std::future::IntoFuture for DeleteRecord {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Records::events`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Records::events`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct RecordEvents {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl RecordEvents {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the whole stream once it has ended, as received;
-    /// [`Self::stream`] reads it item by item as it arrives.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
-    }
-
+impl Call<RecordEvents> {
     /// The longest wait for the next item of [`Self::stream`] before the stream ends with
     /// `Error::Timeout`; by default it may wait as long as the server stays connected.
     pub fn idle_timeout(mut self, idle_timeout: std::time::Duration) -> Self {
@@ -487,9 +243,14 @@ impl RecordEvents {
             settings,
         )
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for RecordEvents {
+    /// The whole stream once it has ended, as received; `.stream()` reads it item by
+    /// item as it arrives.
+    type Output = Vec<u8>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "recordEvents",
             method: "GET",
@@ -501,18 +262,10 @@ impl RecordEvents {
         request.path("/records/");
         request.path_param("id", &self.id);
         request.path("/events");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for RecordEvents {
-    type Output = Result<Vec<u8>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<Vec<u8>> {
+        Reply::body(|_, _| None, None, runtime::response::bytes)
     }
 }

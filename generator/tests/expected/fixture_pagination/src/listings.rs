@@ -2,12 +2,12 @@
 
 //! Operations tagged `listings`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint, Error, Response};
 
 /// Operations tagged `listings`.
 #[derive(Debug, Clone)]
@@ -32,13 +32,14 @@ impl Listings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_by_number(&self) -> ListByNumber {
-        ListByNumber {
-            client: self.client.clone(),
-            page: None,
-            per: None,
-            options: Default::default(),
-        }
+    pub fn list_by_number(&self) -> Call<ListByNumber> {
+        Call::new(
+            self.client.clone(),
+            ListByNumber {
+                page: None,
+                per: None,
+            },
+        )
     }
 
     /// `GET /by-flag`
@@ -53,12 +54,8 @@ impl Listings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_by_flag(&self) -> ListByFlag {
-        ListByFlag {
-            client: self.client.clone(),
-            page_number: None,
-            options: Default::default(),
-        }
+    pub fn list_by_flag(&self) -> Call<ListByFlag> {
+        Call::new(self.client.clone(), ListByFlag { page_number: None })
     }
 
     /// `GET /by-total`
@@ -76,12 +73,8 @@ impl Listings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_by_total(&self, page: i64) -> ListByTotal {
-        ListByTotal {
-            client: self.client.clone(),
-            page,
-            options: Default::default(),
-        }
+    pub fn list_by_total(&self, page: i64) -> Call<ListByTotal> {
+        Call::new(self.client.clone(), ListByTotal { page })
     }
 
     /// `GET /by-cursor`
@@ -96,12 +89,8 @@ impl Listings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_by_cursor(&self) -> ListByCursor {
-        ListByCursor {
-            client: self.client.clone(),
-            cursor: None,
-            options: Default::default(),
-        }
+    pub fn list_by_cursor(&self) -> Call<ListByCursor> {
+        Call::new(self.client.clone(), ListByCursor { cursor: None })
     }
 
     /// `GET /by-offset`
@@ -116,13 +105,14 @@ impl Listings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_by_offset(&self) -> ListByOffset {
-        ListByOffset {
-            client: self.client.clone(),
-            offset: None,
-            limit: None,
-            options: Default::default(),
-        }
+    pub fn list_by_offset(&self) -> Call<ListByOffset> {
+        Call::new(
+            self.client.clone(),
+            ListByOffset {
+                offset: None,
+                limit: None,
+            },
+        )
     }
 
     /// `GET /in-envelope`
@@ -137,12 +127,8 @@ impl Listings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_in_envelope(&self) -> ListInEnvelope {
-        ListInEnvelope {
-            client: self.client.clone(),
-            page: None,
-            options: Default::default(),
-        }
+    pub fn list_in_envelope(&self) -> Call<ListInEnvelope> {
+        Call::new(self.client.clone(), ListInEnvelope { page: None })
     }
 
     /// `GET /not-a-listing`
@@ -157,91 +143,27 @@ impl Listings {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_summary(&self) -> GetSummary {
-        GetSummary {
-            client: self.client.clone(),
-            page: None,
-            options: Default::default(),
-        }
+    pub fn get_summary(&self) -> Call<GetSummary> {
+        Call::new(self.client.clone(), GetSummary { page: None })
     }
 }
 
-/// Request builder for [`Listings::list_by_number`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Listings::list_by_number`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListByNumber {
-    client: Client,
     page: Option<i64>,
     per: Option<i64>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListByNumber {
+impl Call<ListByNumber> {
     pub fn page(mut self, page: i64) -> Self {
-        self.page = Some(page);
+        self.params.page = Some(page);
         self
     }
 
     pub fn per(mut self, per: i64) -> Self {
-        self.per = Some(per);
+        self.params.per = Some(per);
         self
-    }
-
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::ListByNumberResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ListByNumberResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(
-                request,
-                Reply::body(
-                    |_, _| None,
-                    Some(&crate::client::ENVELOPE),
-                    runtime::response::json,
-                ),
-            )
-            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
@@ -272,15 +194,18 @@ impl ListByNumber {
             return None;
         }
         let next = response.value.next_page?;
-        if next <= self.page.unwrap_or(1) {
+        if next <= self.params.page.unwrap_or(1) {
             return None;
         }
-        self.page = Some(next);
+        self.params.page = Some(next);
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for ListByNumber {
+    type Output = types::ListByNumberResponse;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listByNumber",
             method: "GET",
@@ -291,92 +216,24 @@ impl ListByNumber {
         request.path("/by-number");
         request.query("page", &self.page, QueryStyle::Form { explode: true });
         request.query("per", &self.per, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::ListByNumberResponse> {
+        Reply::body(|_, _| None, Some(&crate::client::ENVELOPE), runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ListByNumber {
-    type Output = Result<types::ListByNumberResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Listings::list_by_flag`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Listings::list_by_flag`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListByFlag {
-    client: Client,
     page_number: Option<i32>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListByFlag {
+impl Call<ListByFlag> {
     pub fn page_number(mut self, page_number: i32) -> Self {
-        self.page_number = Some(page_number);
+        self.params.page_number = Some(page_number);
         self
-    }
-
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::ListByFlagResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ListByFlagResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(
-                request,
-                Reply::body(
-                    |_, _| None,
-                    Some(&crate::client::ENVELOPE),
-                    runtime::response::json,
-                ),
-            )
-            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
@@ -406,14 +263,17 @@ impl ListByFlag {
         {
             return None;
         }
-        self.page_number = Some(
-            i32::try_from(self.page_number.map_or(1, i64::from) + 1).ok()?,
+        self.params.page_number = Some(
+            i32::try_from(self.params.page_number.map_or(1, i64::from) + 1).ok()?,
         );
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for ListByFlag {
+    type Output = types::ListByFlagResponse;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listByFlag",
             method: "GET",
@@ -424,89 +284,21 @@ impl ListByFlag {
         request.path("/by-flag");
         request
             .query("page_number", &self.page_number, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::ListByFlagResponse> {
+        Reply::body(|_, _| None, Some(&crate::client::ENVELOPE), runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ListByFlag {
-    type Output = Result<types::ListByFlagResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Listings::list_by_total`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Listings::list_by_total`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListByTotal {
-    client: Client,
     page: i64,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListByTotal {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::ListByTotalResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ListByTotalResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(
-                request,
-                Reply::body(
-                    |_, _| None,
-                    Some(&crate::client::ENVELOPE),
-                    runtime::response::json,
-                ),
-            )
-            .await
-    }
-
+impl Call<ListByTotal> {
     /// Every page of this listing, each requested only when the stream gets to it.
     pub fn pages(
         self,
@@ -531,16 +323,19 @@ impl ListByTotal {
         mut self,
         response: &Response<types::ListByTotalResponse>,
     ) -> Option<Self> {
-        let page = self.page;
+        let page = self.params.page;
         if response.value.results.is_empty() || page >= response.value.total_pages {
             return None;
         }
-        self.page = page + 1;
+        self.params.page = page + 1;
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for ListByTotal {
+    type Output = types::ListByTotalResponse;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listByTotal",
             method: "GET",
@@ -550,92 +345,24 @@ impl ListByTotal {
         let mut request = Request::new(&OPERATION);
         request.path("/by-total");
         request.query("page", &self.page, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::ListByTotalResponse> {
+        Reply::body(|_, _| None, Some(&crate::client::ENVELOPE), runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ListByTotal {
-    type Output = Result<types::ListByTotalResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Listings::list_by_cursor`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Listings::list_by_cursor`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListByCursor {
-    client: Client,
     cursor: Option<String>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListByCursor {
+impl Call<ListByCursor> {
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
-        self.cursor = Some(cursor.into());
+        self.params.cursor = Some(cursor.into());
         self
-    }
-
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::ListByCursorResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ListByCursorResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(
-                request,
-                Reply::body(
-                    |_, _| None,
-                    Some(&crate::client::ENVELOPE),
-                    runtime::response::json,
-                ),
-            )
-            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
@@ -666,15 +393,18 @@ impl ListByCursor {
             return None;
         }
         let cursor = response.value.next_cursor.clone()?;
-        if cursor.is_empty() || self.cursor.as_ref() == Some(&cursor) {
+        if cursor.is_empty() || self.params.cursor.as_ref() == Some(&cursor) {
             return None;
         }
-        self.cursor = Some(cursor);
+        self.params.cursor = Some(cursor);
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for ListByCursor {
+    type Output = types::ListByCursorResponse;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listByCursor",
             method: "GET",
@@ -684,96 +414,30 @@ impl ListByCursor {
         let mut request = Request::new(&OPERATION);
         request.path("/by-cursor");
         request.query("cursor", &self.cursor, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::ListByCursorResponse> {
+        Reply::body(|_, _| None, Some(&crate::client::ENVELOPE), runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ListByCursor {
-    type Output = Result<types::ListByCursorResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Listings::list_by_offset`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Listings::list_by_offset`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListByOffset {
-    client: Client,
     offset: Option<i64>,
     limit: Option<i64>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListByOffset {
+impl Call<ListByOffset> {
     pub fn offset(mut self, offset: i64) -> Self {
-        self.offset = Some(offset);
+        self.params.offset = Some(offset);
         self
     }
 
     pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
+        self.params.limit = Some(limit);
         self
-    }
-
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(
-                request,
-                Reply::body(
-                    |_, _| None,
-                    Some(&crate::client::ENVELOPE),
-                    runtime::response::json,
-                ),
-            )
-            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
@@ -799,12 +463,15 @@ impl ListByOffset {
         if received == 0 {
             return None;
         }
-        self.offset = Some(self.offset.unwrap_or(0) + received);
+        self.params.offset = Some(self.params.offset.unwrap_or(0) + received);
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for ListByOffset {
+    type Output = Vec<String>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listByOffset",
             method: "GET",
@@ -815,83 +482,24 @@ impl ListByOffset {
         request.path("/by-offset");
         request.query("offset", &self.offset, QueryStyle::Form { explode: true });
         request.query("limit", &self.limit, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<String>> {
+        Reply::body(|_, _| None, Some(&crate::client::ENVELOPE), runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ListByOffset {
-    type Output = Result<Vec<String>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Listings::list_in_envelope`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Listings::list_in_envelope`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListInEnvelope {
-    client: Client,
     page: Option<i64>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListInEnvelope {
+impl Call<ListInEnvelope> {
     pub fn page(mut self, page: i64) -> Self {
-        self.page = Some(page);
+        self.params.page = Some(page);
         self
-    }
-
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::enveloped(|_, _| None, &crate::client::ENVELOPE))
-            .await
     }
 
     /// Every page of this listing, each requested only when the stream gets to it.
@@ -913,7 +521,7 @@ impl ListInEnvelope {
 
     /// The request for the page after `response`, or `None` after the last page.
     fn next_page(mut self, response: &Response<Vec<String>>) -> Option<Self> {
-        let page = self.page.unwrap_or(1);
+        let page = self.params.page.unwrap_or(1);
         let info = response.result_info.as_ref();
         if response.value.is_empty()
             || !runtime::paging::more_pages(
@@ -925,12 +533,15 @@ impl ListInEnvelope {
         {
             return None;
         }
-        self.page = Some(page + 1);
+        self.params.page = Some(page + 1);
         Some(self)
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for ListInEnvelope {
+    type Output = Vec<String>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listInEnvelope",
             method: "GET",
@@ -940,96 +551,31 @@ impl ListInEnvelope {
         let mut request = Request::new(&OPERATION);
         request.path("/in-envelope");
         request.query("page", &self.page, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<String>> {
+        Reply::enveloped(|_, _| None, &crate::client::ENVELOPE)
     }
 }
 
-impl std::future::IntoFuture for ListInEnvelope {
-    type Output = Result<Vec<String>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Listings::get_summary`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Listings::get_summary`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetSummary {
-    client: Client,
     page: Option<i64>,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetSummary {
+impl Call<GetSummary> {
     pub fn page(mut self, page: i64) -> Self {
-        self.page = Some(page);
+        self.params.page = Some(page);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetSummary {
+    type Output = types::GetSummaryResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::GetSummaryResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetSummaryResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(
-                request,
-                Reply::body(
-                    |_, _| None,
-                    Some(&crate::client::ENVELOPE),
-                    runtime::response::json,
-                ),
-            )
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getSummary",
             method: "GET",
@@ -1039,18 +585,10 @@ impl GetSummary {
         let mut request = Request::new(&OPERATION);
         request.path("/not-a-listing");
         request.query("page", &self.page, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for GetSummary {
-    type Output = Result<types::GetSummaryResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<types::GetSummaryResponse> {
+        Reply::body(|_, _| None, Some(&crate::client::ENVELOPE), runtime::response::json)
     }
 }

@@ -2,13 +2,12 @@
 
 //! Operations tagged `items`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, Error, ErrorBody};
 
 /// Operations tagged `items`.
 #[derive(Debug, Clone)]
@@ -57,20 +56,21 @@ impl Items {
         item_id: i64,
         ids: impl IntoIterator<Item = impl Into<String>>,
         body: types::Item,
-    ) -> PutItem {
-        PutItem {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            item_id,
-            ids: ids.into_iter().map(Into::into).collect(),
-            tags: None,
-            words: None,
-            filter: None,
-            x_trace: None,
-            pref: None,
-            body,
-            options: Default::default(),
-        }
+    ) -> Call<PutItem> {
+        Call::new(
+            self.client.clone(),
+            PutItem {
+                account_id: account_id.into(),
+                item_id,
+                ids: ids.into_iter().map(Into::into).collect(),
+                tags: None,
+                words: None,
+                filter: None,
+                x_trace: None,
+                pref: None,
+                body,
+            },
+        )
     }
 
     /// Deprecated by the API.
@@ -92,14 +92,19 @@ impl Items {
     /// # }
     /// ```
     #[deprecated]
-    pub fn patch_item(&self, account_id: impl Into<String>, item_id: i64) -> PatchItem {
-        PatchItem {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            item_id,
-            body: None,
-            options: Default::default(),
-        }
+    pub fn patch_item(
+        &self,
+        account_id: impl Into<String>,
+        item_id: i64,
+    ) -> Call<PatchItem> {
+        Call::new(
+            self.client.clone(),
+            PatchItem {
+                account_id: account_id.into(),
+                item_id,
+                body: None,
+            },
+        )
     }
 
     /// `GET /public/ping`
@@ -114,11 +119,8 @@ impl Items {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn ping(&self) -> Ping {
-        Ping {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn ping(&self) -> Call<Ping> {
+        Call::new(self.client.clone(), Ping {})
     }
 
     /// `GET /files/{name}`
@@ -136,12 +138,8 @@ impl Items {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn download(&self, name: impl Into<String>) -> Download {
-        Download {
-            client: self.client.clone(),
-            name: name.into(),
-            options: Default::default(),
-        }
+    pub fn download(&self, name: impl Into<String>) -> Call<Download> {
+        Call::new(self.client.clone(), Download { name: name.into() })
     }
 
     /// Replace an item.
@@ -180,20 +178,21 @@ impl Items {
         item_id: i64,
         ids: impl IntoIterator<Item = impl Into<String>>,
         body: types::Item,
-    ) -> PutItem2 {
-        PutItem2 {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            item_id,
-            ids: ids.into_iter().map(Into::into).collect(),
-            tags: None,
-            words: None,
-            filter: None,
-            x_trace: None,
-            pref: None,
-            body,
-            options: Default::default(),
-        }
+    ) -> Call<PutItem2> {
+        Call::new(
+            self.client.clone(),
+            PutItem2 {
+                account_id: account_id.into(),
+                item_id,
+                ids: ids.into_iter().map(Into::into).collect(),
+                tags: None,
+                words: None,
+                filter: None,
+                x_trace: None,
+                pref: None,
+                body,
+            },
+        )
     }
 
     /// Deprecated by the API.
@@ -219,22 +218,21 @@ impl Items {
         &self,
         account_id: impl Into<String>,
         item_id: i64,
-    ) -> PatchItem2 {
-        PatchItem2 {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            item_id,
-            body: None,
-            options: Default::default(),
-        }
+    ) -> Call<PatchItem2> {
+        Call::new(
+            self.client.clone(),
+            PatchItem2 {
+                account_id: account_id.into(),
+                item_id,
+                body: None,
+            },
+        )
     }
 }
 
-/// Request builder for [`Items::put_item`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Items::put_item`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct PutItem {
-    client: Client,
     account_id: String,
     item_id: i64,
     ids: Vec<String>,
@@ -244,85 +242,39 @@ pub struct PutItem {
     x_trace: Option<String>,
     pref: Option<String>,
     body: types::Item,
-    options: runtime::request::RequestOptions,
 }
 
-impl PutItem {
+impl Call<PutItem> {
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self.params.tags = Some(tags.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn words(mut self, words: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.words = Some(words.into_iter().map(Into::into).collect());
+        self.params.words = Some(words.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn filter(mut self, filter: types::ItemFilter) -> Self {
-        self.filter = Some(filter);
+        self.params.filter = Some(filter);
         self
     }
 
     pub fn x_trace(mut self, x_trace: impl Into<String>) -> Self {
-        self.x_trace = Some(x_trace.into());
+        self.params.x_trace = Some(x_trace.into());
         self
     }
 
     pub fn pref(mut self, pref: impl Into<String>) -> Self {
-        self.pref = Some(pref.into());
+        self.params.pref = Some(pref.into());
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for PutItem {
+    type Output = types::Item;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Item, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Item>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "putItem",
             method: "PUT",
@@ -344,10 +296,15 @@ impl PutItem {
         request.header("X-Trace", &self.x_trace);
         request.cookie("pref", &self.pref);
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::Item> {
+        Reply::body(PutItem::error_body, None, runtime::response::json)
+    }
+}
+
+impl PutItem {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -370,85 +327,26 @@ impl PutItem {
     }
 }
 
-impl std::future::IntoFuture for PutItem {
-    type Output = Result<types::Item, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Items::patch_item`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Items::patch_item`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct PatchItem {
-    client: Client,
     account_id: String,
     item_id: i64,
     body: Option<types::Item>,
-    options: runtime::request::RequestOptions,
 }
 
-impl PatchItem {
+impl Call<PatchItem> {
     /// The request body.
     pub fn body(mut self, body: types::Item) -> Self {
-        self.body = Some(body);
+        self.params.body = Some(body);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for PatchItem {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "patchItem",
             method: "PATCH",
@@ -466,81 +364,21 @@ impl PatchItem {
         if let Some(body) = &self.body {
             request.json(body, "application/merge-patch+json");
         }
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
 
-impl std::future::IntoFuture for PatchItem {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Items::ping`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Items::ping`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct Ping {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct Ping {}
+impl Endpoint for Ping {
+    type Output = String;
 
-impl Ping {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<String, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::text))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "ping",
             method: "GET",
@@ -550,80 +388,21 @@ impl Ping {
         let mut request = Request::new(&OPERATION);
         request.accept("text/plain");
         request.path("/public/ping");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<String> {
+        Reply::body(|_, _| None, None, runtime::response::text)
     }
 }
 
-impl std::future::IntoFuture for Ping {
-    type Output = Result<String, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Items::download`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Items::download`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct Download {
-    client: Client,
     name: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl Download {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
-    }
-
+impl Call<Download> {
     /// Sends the request and returns the answer's bytes as they arrive, never all held in
     /// memory. The request is retried only before the answer begins; the timeout covers
     /// the wait for the response headers.
@@ -646,9 +425,12 @@ impl Download {
     ) -> Result<u64, Error> {
         runtime::body::save("download", self.stream(), path.as_ref()).await
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for Download {
+    type Output = Vec<u8>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "download",
             method: "GET",
@@ -662,27 +444,17 @@ impl Download {
         request.accept("application/octet-stream");
         request.path("/files/");
         request.path_param("name", &self.name);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<u8>> {
+        Reply::body(|_, _| None, None, runtime::response::bytes)
     }
 }
 
-impl std::future::IntoFuture for Download {
-    type Output = Result<Vec<u8>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Items::put_item_2`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Items::put_item_2`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct PutItem2 {
-    client: Client,
     account_id: String,
     item_id: i64,
     ids: Vec<String>,
@@ -692,85 +464,39 @@ pub struct PutItem2 {
     x_trace: Option<String>,
     pref: Option<String>,
     body: types::Item,
-    options: runtime::request::RequestOptions,
 }
 
-impl PutItem2 {
+impl Call<PutItem2> {
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self.params.tags = Some(tags.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn words(mut self, words: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.words = Some(words.into_iter().map(Into::into).collect());
+        self.params.words = Some(words.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn filter(mut self, filter: types::ItemFilter) -> Self {
-        self.filter = Some(filter);
+        self.params.filter = Some(filter);
         self
     }
 
     pub fn x_trace(mut self, x_trace: impl Into<String>) -> Self {
-        self.x_trace = Some(x_trace.into());
+        self.params.x_trace = Some(x_trace.into());
         self
     }
 
     pub fn pref(mut self, pref: impl Into<String>) -> Self {
-        self.pref = Some(pref.into());
+        self.params.pref = Some(pref.into());
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for PutItem2 {
+    type Output = types::Item;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Item, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Item>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "putItem",
             method: "PUT",
@@ -792,10 +518,15 @@ impl PutItem2 {
         request.header("X-Trace", &self.x_trace);
         request.cookie("pref", &self.pref);
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::Item> {
+        Reply::body(PutItem2::error_body, None, runtime::response::json)
+    }
+}
+
+impl PutItem2 {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -818,85 +549,26 @@ impl PutItem2 {
     }
 }
 
-impl std::future::IntoFuture for PutItem2 {
-    type Output = Result<types::Item, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Items::patch_item_2`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Items::patch_item_2`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct PatchItem2 {
-    client: Client,
     account_id: String,
     item_id: i64,
     body: Option<types::Item>,
-    options: runtime::request::RequestOptions,
 }
 
-impl PatchItem2 {
+impl Call<PatchItem2> {
     /// The request body.
     pub fn body(mut self, body: types::Item) -> Self {
-        self.body = Some(body);
+        self.params.body = Some(body);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for PatchItem2 {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "patchItem",
             method: "PATCH",
@@ -914,18 +586,10 @@ impl PatchItem2 {
         if let Some(body) = &self.body {
             request.json(body, "application/merge-patch+json");
         }
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for PatchItem2 {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }

@@ -2,12 +2,12 @@
 
 //! Operations tagged `items`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// Operations tagged `items`.
 #[derive(Debug, Clone)]
@@ -35,12 +35,8 @@ impl Items {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, item_id: impl Into<String>) -> GetItem {
-        GetItem {
-            client: self.client.clone(),
-            item_id: item_id.into(),
-            options: Default::default(),
-        }
+    pub fn get(&self, item_id: impl Into<String>) -> Call<GetItem> {
+        Call::new(self.client.clone(), GetItem { item_id: item_id.into() })
     }
 
     /// Refers into another path with a percent-encoded JSON pointer.
@@ -60,77 +56,26 @@ impl Items {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_copy(&self, item_id: impl Into<String>) -> GetItemCopy {
-        GetItemCopy {
-            client: self.client.clone(),
-            item_id: item_id.into(),
-            options: Default::default(),
-        }
+    pub fn get_copy(&self, item_id: impl Into<String>) -> Call<GetItemCopy> {
+        Call::new(
+            self.client.clone(),
+            GetItemCopy {
+                item_id: item_id.into(),
+            },
+        )
     }
 }
 
-/// Request builder for [`Items::get`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Items::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetItem {
-    client: Client,
     item_id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetItem {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetItem {
+    type Output = types::GetItemResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::GetItemResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetItemResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getItem",
             method: "GET",
@@ -140,84 +85,24 @@ impl GetItem {
         let mut request = Request::new(&OPERATION);
         request.path("/items/");
         request.path_param("itemId", &self.item_id);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::GetItemResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for GetItem {
-    type Output = Result<types::GetItemResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Items::get_copy`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Items::get_copy`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetItemCopy {
-    client: Client,
     item_id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetItemCopy {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetItemCopy {
+    type Output = types::GetItemResponse;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::GetItemResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetItemResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getItemCopy",
             method: "GET",
@@ -228,18 +113,10 @@ impl GetItemCopy {
         request.path("/items/");
         request.path_param("itemId", &self.item_id);
         request.path("/copy");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for GetItemCopy {
-    type Output = Result<types::GetItemResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<types::GetItemResponse> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }

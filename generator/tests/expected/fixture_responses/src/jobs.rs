@@ -2,12 +2,12 @@
 
 //! Operations tagged `jobs`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, ErrorBody};
 
 /// Operations tagged `jobs`.
 #[derive(Debug, Clone)]
@@ -32,11 +32,8 @@ impl Jobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn start(&self) -> StartJob {
-        StartJob {
-            client: self.client.clone(),
-            options: Default::default(),
-        }
+    pub fn start(&self) -> Call<StartJob> {
+        Call::new(self.client.clone(), StartJob {})
     }
 
     /// `GET /jobs/{id}`
@@ -54,12 +51,8 @@ impl Jobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl Into<String>) -> GetJob {
-        GetJob {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn get(&self, id: impl Into<String>) -> Call<GetJob> {
+        Call::new(self.client.clone(), GetJob { id: id.into() })
     }
 
     /// `DELETE /jobs/{id}`
@@ -77,12 +70,8 @@ impl Jobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, id: impl Into<String>) -> DeleteJob {
-        DeleteJob {
-            client: self.client.clone(),
-            id: id.into(),
-            options: Default::default(),
-        }
+    pub fn delete(&self, id: impl Into<String>) -> Call<DeleteJob> {
+        Call::new(self.client.clone(), DeleteJob { id: id.into() })
     }
 }
 
@@ -98,65 +87,13 @@ pub enum StartJobResponse {
     NoContent,
 }
 
-/// Request builder for [`Jobs::start`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Jobs::start`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct StartJob {
-    client: Client,
-    options: runtime::request::RequestOptions,
-}
+pub struct StartJob {}
+impl Endpoint for StartJob {
+    type Output = StartJobResponse;
 
-impl StartJob {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<StartJobResponse, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<StartJobResponse>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, Self::success_body))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "startJob",
             method: "POST",
@@ -165,10 +102,15 @@ impl StartJob {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/jobs");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<StartJobResponse> {
+        Reply::body(StartJob::error_body, None, StartJob::success_body)
+    }
+}
+
+impl StartJob {
     /// Decodes a success response as the body this operation declares for its status.
     fn success_body(
         status: reqwest::StatusCode,
@@ -194,77 +136,16 @@ impl StartJob {
     }
 }
 
-impl std::future::IntoFuture for StartJob {
-    type Output = Result<StartJobResponse, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Jobs::get`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Jobs::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetJob {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetJob {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetJob {
+    type Output = types::Job;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Job, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Job>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getJob",
             method: "GET",
@@ -274,82 +155,24 @@ impl GetJob {
         let mut request = Request::new(&OPERATION);
         request.path("/jobs/");
         request.path_param("id", &self.id);
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<types::Job> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for GetJob {
-    type Output = Result<types::Job, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Jobs::delete`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Jobs::delete`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct DeleteJob {
-    client: Client,
     id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl DeleteJob {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for DeleteJob {
+    type Output = types::Job;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Job, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Job>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "deleteJob",
             method: "DELETE",
@@ -359,25 +182,19 @@ impl DeleteJob {
         let mut request = Request::new(&OPERATION);
         request.path("/jobs/");
         request.path_param("id", &self.id);
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::Job> {
+        Reply::body(DeleteJob::error_body, None, runtime::response::json)
+    }
+}
+
+impl DeleteJob {
     /// Decodes an error response as the body this operation declares for it.
     fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         runtime::response::error_body::<types::Problem>(body)
             .map(Box::new)
             .map(ErrorBody::Problem)
-    }
-}
-
-impl std::future::IntoFuture for DeleteJob {
-    type Output = Result<types::Job, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }

@@ -2,12 +2,11 @@
 
 //! Operations tagged `legacy`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// Operations tagged `legacy`.
 #[derive(Debug, Clone)]
@@ -33,81 +32,29 @@ impl Legacy {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn legacy(&self) -> Legacy2 {
-        Legacy2 {
-            client: self.client.clone(),
-            body: None,
-            options: Default::default(),
-        }
+    pub fn legacy(&self) -> Call<Legacy2> {
+        Call::new(self.client.clone(), Legacy2 { body: None })
     }
 }
 
-/// Request builder for [`Legacy::legacy`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Legacy::legacy`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct Legacy2 {
-    client: Client,
     body: Option<serde_json::Map<String, serde_json::Value>>,
-    options: runtime::request::RequestOptions,
 }
 
-impl Legacy2 {
+impl Call<Legacy2> {
     /// The request body.
     pub fn body(mut self, body: serde_json::Map<String, serde_json::Value>) -> Self {
-        self.body = Some(body);
+        self.params.body = Some(body);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for Legacy2 {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "legacy",
             method: "POST",
@@ -122,18 +69,10 @@ impl Legacy2 {
         if let Some(body) = &self.body {
             request.json(body, "application/json");
         }
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for Legacy2 {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }

@@ -2,13 +2,12 @@
 
 //! Operations tagged `pets`.
 
-use crate::client::scheme;
+use crate::client::{scheme, Reply};
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, ErrorBody, Response};
+use crate::{Call, Client, Endpoint, Error, ErrorBody};
 
 /// Pets and their pictures.
 #[derive(Debug, Clone)]
@@ -35,19 +34,20 @@ impl Pets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListPets {
-        ListPets {
-            client: self.client.clone(),
-            limit: None,
-            tags: None,
-            ids: None,
-            words: None,
-            codes: None,
-            tabs: None,
-            x_trace: None,
-            state: None,
-            options: Default::default(),
-        }
+    pub fn list(&self) -> Call<ListPets> {
+        Call::new(
+            self.client.clone(),
+            ListPets {
+                limit: None,
+                tags: None,
+                ids: None,
+                words: None,
+                codes: None,
+                tabs: None,
+                x_trace: None,
+                state: None,
+            },
+        )
     }
 
     /// A body parameter by `$ref`.
@@ -73,12 +73,8 @@ impl Pets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: types::Pet) -> CreatePet {
-        CreatePet {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn create(&self, body: types::Pet) -> Call<CreatePet> {
+        Call::new(self.client.clone(), CreatePet { body })
     }
 
     /// `GET /pets/{petId}`
@@ -96,12 +92,8 @@ impl Pets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, pet_id: impl Into<String>) -> GetPet {
-        GetPet {
-            client: self.client.clone(),
-            pet_id: pet_id.into(),
-            options: Default::default(),
-        }
+    pub fn get(&self, pet_id: impl Into<String>) -> Call<GetPet> {
+        Call::new(self.client.clone(), GetPet { pet_id: pet_id.into() })
     }
 
     /// Form members sent form-urlencoded, with a body beside them that wins.
@@ -129,13 +121,14 @@ impl Pets {
         &self,
         pet_id: impl Into<String>,
         body: types::UpdatePetBody,
-    ) -> UpdatePet {
-        UpdatePet {
-            client: self.client.clone(),
-            pet_id: pet_id.into(),
-            body,
-            options: Default::default(),
-        }
+    ) -> Call<UpdatePet> {
+        Call::new(
+            self.client.clone(),
+            UpdatePet {
+                pet_id: pet_id.into(),
+                body,
+            },
+        )
     }
 
     /// `GET /pets/{petId}/photo`
@@ -153,12 +146,8 @@ impl Pets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_photo(&self, pet_id: impl Into<String>) -> GetPhoto {
-        GetPhoto {
-            client: self.client.clone(),
-            pet_id: pet_id.into(),
-            options: Default::default(),
-        }
+    pub fn get_photo(&self, pet_id: impl Into<String>) -> Call<GetPhoto> {
+        Call::new(self.client.clone(), GetPhoto { pet_id: pet_id.into() })
     }
 
     /// A file member makes the body multipart.
@@ -186,22 +175,21 @@ impl Pets {
         &self,
         pet_id: impl Into<String>,
         photo: impl Into<crate::Upload>,
-    ) -> UploadPhoto {
-        UploadPhoto {
-            client: self.client.clone(),
-            pet_id: pet_id.into(),
-            photo: photo.into(),
-            caption: None,
-            options: Default::default(),
-        }
+    ) -> Call<UploadPhoto> {
+        Call::new(
+            self.client.clone(),
+            UploadPhoto {
+                pet_id: pet_id.into(),
+                photo: photo.into(),
+                caption: None,
+            },
+        )
     }
 }
 
-/// Request builder for [`Pets::list`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Pets::list`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct ListPets {
-    client: Client,
     limit: Option<i32>,
     tags: Option<Vec<String>>,
     ids: Option<Vec<i64>>,
@@ -210,37 +198,36 @@ pub struct ListPets {
     tabs: Option<Vec<String>>,
     x_trace: Option<Vec<String>>,
     state: Option<types::PetState>,
-    options: runtime::request::RequestOptions,
 }
 
-impl ListPets {
+impl Call<ListPets> {
     pub fn limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
+        self.params.limit = Some(limit);
         self
     }
 
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self.params.tags = Some(tags.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn ids(mut self, ids: impl IntoIterator<Item = impl Into<i64>>) -> Self {
-        self.ids = Some(ids.into_iter().map(Into::into).collect());
+        self.params.ids = Some(ids.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn words(mut self, words: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.words = Some(words.into_iter().map(Into::into).collect());
+        self.params.words = Some(words.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn codes(mut self, codes: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.codes = Some(codes.into_iter().map(Into::into).collect());
+        self.params.codes = Some(codes.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn tabs(mut self, tabs: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.tabs = Some(tabs.into_iter().map(Into::into).collect());
+        self.params.tabs = Some(tabs.into_iter().map(Into::into).collect());
         self
     }
 
@@ -248,65 +235,20 @@ impl ListPets {
         mut self,
         x_trace: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.x_trace = Some(x_trace.into_iter().map(Into::into).collect());
+        self.params.x_trace = Some(x_trace.into_iter().map(Into::into).collect());
         self
     }
 
     pub fn state(mut self, state: types::PetState) -> Self {
-        self.state = Some(state);
+        self.params.state = Some(state);
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for ListPets {
+    type Output = Vec<types::Pet>;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<types::Pet>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<types::Pet>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "listPets",
             method: "GET",
@@ -326,82 +268,24 @@ impl ListPets {
         request.query("tabs", &self.tabs, QueryStyle::Form { explode: false });
         request.header("X-Trace", &self.x_trace);
         request.query("state", &self.state, QueryStyle::Form { explode: true });
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<types::Pet>> {
+        Reply::body(|_, _| None, None, runtime::response::json)
     }
 }
 
-impl std::future::IntoFuture for ListPets {
-    type Output = Result<Vec<types::Pet>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Pets::create`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Pets::create`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct CreatePet {
-    client: Client,
     body: types::Pet,
-    options: runtime::request::RequestOptions,
 }
 
-impl CreatePet {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for CreatePet {
+    type Output = types::Pet;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Pet, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "createPet",
             method: "POST",
@@ -414,10 +298,15 @@ impl CreatePet {
         let mut request = Request::new(&OPERATION);
         request.path("/pets");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::Pet> {
+        Reply::body(CreatePet::error_body, None, runtime::response::json)
+    }
+}
+
+impl CreatePet {
     /// Decodes an error response as the body this operation declares for it.
     fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         runtime::response::error_body::<types::Error>(body)
@@ -426,77 +315,16 @@ impl CreatePet {
     }
 }
 
-impl std::future::IntoFuture for CreatePet {
-    type Output = Result<types::Pet, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Pets::get`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Pets::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetPet {
-    client: Client,
     pet_id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetPet {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for GetPet {
+    type Output = types::Pet;
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<types::Pet, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<types::Pet>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(Self::error_body, None, runtime::response::json))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getPet",
             method: "GET",
@@ -509,10 +337,15 @@ impl GetPet {
         let mut request = Request::new(&OPERATION);
         request.path("/pets/");
         request.path_param("petId", &self.pet_id);
-        request.options(self.options);
-        (self.client, request)
+        request
     }
 
+    fn reply() -> Reply<types::Pet> {
+        Reply::body(GetPet::error_body, None, runtime::response::json)
+    }
+}
+
+impl GetPet {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
@@ -526,78 +359,17 @@ impl GetPet {
     }
 }
 
-impl std::future::IntoFuture for GetPet {
-    type Output = Result<types::Pet, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Pets::update`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Pets::update`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePet {
-    client: Client,
     pet_id: String,
     body: types::UpdatePetBody,
-    options: runtime::request::RequestOptions,
 }
 
-impl UpdatePet {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for UpdatePet {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "updatePet",
             method: "PUT",
@@ -616,80 +388,21 @@ impl UpdatePet {
                 "application/x-www-form-urlencoded",
                 &[("nicknames", ",")],
             );
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
 
-impl std::future::IntoFuture for UpdatePet {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Pets::get_photo`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Pets::get_photo`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct GetPhoto {
-    client: Client,
     pet_id: String,
-    options: runtime::request::RequestOptions,
 }
 
-impl GetPhoto {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<Vec<u8>>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::bytes))
-            .await
-    }
-
+impl Call<GetPhoto> {
     /// Sends the request and returns the answer's bytes as they arrive, never all held in
     /// memory. The request is retried only before the answer begins; the timeout covers
     /// the wait for the response headers.
@@ -712,9 +425,12 @@ impl GetPhoto {
     ) -> Result<u64, Error> {
         runtime::body::save("getPhoto", self.stream(), path.as_ref()).await
     }
+}
 
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+impl Endpoint for GetPhoto {
+    type Output = Vec<u8>;
+
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "getPhoto",
             method: "GET",
@@ -729,89 +445,33 @@ impl GetPhoto {
         request.path("/pets/");
         request.path_param("petId", &self.pet_id);
         request.path("/photo");
-        request.options(self.options);
-        (self.client, request)
+        request
+    }
+
+    fn reply() -> Reply<Vec<u8>> {
+        Reply::body(|_, _| None, None, runtime::response::bytes)
     }
 }
 
-impl std::future::IntoFuture for GetPhoto {
-    type Output = Result<Vec<u8>, Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// Request builder for [`Pets::upload_photo`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Pets::upload_photo`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct UploadPhoto {
-    client: Client,
     pet_id: String,
     photo: crate::Upload,
     caption: Option<String>,
-    options: runtime::request::RequestOptions,
 }
 
-impl UploadPhoto {
+impl Call<UploadPhoto> {
     pub fn caption(mut self, caption: impl Into<String>) -> Self {
-        self.caption = Some(caption.into());
+        self.params.caption = Some(caption.into());
         self
     }
+}
 
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for UploadPhoto {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "uploadPhoto",
             method: "POST",
@@ -828,18 +488,10 @@ impl UploadPhoto {
         request.path("/photo");
         request.file_part("photo", &self.photo);
         request.part("caption", &self.caption);
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for UploadPhoto {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }

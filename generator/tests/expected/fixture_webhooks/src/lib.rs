@@ -12,7 +12,7 @@ pub mod webhooks;
 #[cfg(feature = "subscriptions")]
 pub mod subscriptions;
 
-pub use client::{Client, ClientBuilder, Response, DEFAULT_BASE_URL};
+pub use client::{Call, Client, ClientBuilder, Endpoint, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
 pub use runtime::auth::{SignError, Signer};
 pub use runtime::body::Upload;

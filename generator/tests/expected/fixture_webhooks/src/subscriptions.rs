@@ -2,12 +2,12 @@
 
 //! Operations tagged `subscriptions`.
 
+use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, Request};
-use crate::runtime::response::Reply;
 use crate::types;
-use crate::{Client, Error, Response};
+use crate::{Call, Client, Endpoint};
 
 /// Operations tagged `subscriptions`.
 #[derive(Debug, Clone)]
@@ -40,75 +40,21 @@ impl Subscriptions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn subscribe(&self, body: types::SubscribeBody) -> Subscribe {
-        Subscribe {
-            client: self.client.clone(),
-            body,
-            options: Default::default(),
-        }
+    pub fn subscribe(&self, body: types::SubscribeBody) -> Call<Subscribe> {
+        Call::new(self.client.clone(), Subscribe { body })
     }
 }
 
-/// Request builder for [`Subscriptions::subscribe`]: set optional parameters, then `.send().await` or `.await` it.
+/// The parameters of [`Subscriptions::subscribe`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
 pub struct Subscribe {
-    client: Client,
     body: types::SubscribeBody,
-    options: runtime::request::RequestOptions,
 }
 
-impl Subscribe {
-    /// How long one attempt of this request may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+impl Endpoint for Subscribe {
+    type Output = ();
 
-    /// How often this request is tried again after a transient failure (overrides the
-    /// client's setting).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends a header the API description does not name.
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends a query parameter the API description does not name.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded result.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_value)
-    }
-
-    /// Sends the request and returns the result with the response's status, headers and
-    /// (for envelopes) messages.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let (client, request) = self.into_request();
-        client
-            .core()
-            .send(request, Reply::body(|_, _| None, None, runtime::response::empty))
-            .await
-    }
-
-    /// The request as the API expects it, and the client to send it with.
-    fn into_request(self) -> (Client, Request) {
+    fn request(self) -> Request {
         const OPERATION: Operation = Operation {
             id: "subscribe",
             method: "POST",
@@ -118,18 +64,10 @@ impl Subscribe {
         let mut request = Request::new(&OPERATION);
         request.path("/subscriptions");
         request.json(&self.body, "application/json");
-        request.options(self.options);
-        (self.client, request)
+        request
     }
-}
 
-impl std::future::IntoFuture for Subscribe {
-    type Output = Result<(), Error>;
-
-    type IntoFuture = runtime::transport::BoxFuture<Self::Output>;
-
-    /// Sends the request: `builder.await` is `builder.send().await`.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
     }
 }
