@@ -287,8 +287,12 @@ pub fn root_module_names() -> impl Iterator<Item = &'static str> {
 // What the emitters write into each scope themselves: every name from the spec is claimed
 // in a scope that reserves these first, so it cannot collide with them.
 
-/// Names a request builder uses for itself; parameters get other names.
+/// Names a request builder (`Call`) uses for itself, and trait methods an inherent method
+/// of the same name would shadow; parameters get other names.
 pub const BUILDER_MEMBERS: &[&str] = &[
+    "new",
+    "clone",
+    "fmt",
     "client",
     "send",
     "send_with_response",

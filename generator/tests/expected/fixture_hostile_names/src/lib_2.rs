@@ -5,7 +5,7 @@
 use crate::client::Reply;
 use crate::runtime;
 use crate::runtime::auth::Auth;
-use crate::runtime::request::{Operation, Request};
+use crate::runtime::request::{Operation, QueryStyle, Request};
 use crate::{Call, Client, Endpoint};
 
 /// Operations tagged `lib`.
@@ -33,6 +33,58 @@ impl Lib {
     pub fn lib(&self) -> Call<Lib2> {
         Call::new(self.client.clone(), Lib2 {})
     }
+
+    /// `GET /lib/call`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client.lib().call().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn call(&self) -> Call<Call2> {
+        Call::new(
+            self.client.clone(),
+            Call2 {
+                new_2: None,
+                clone_2: None,
+                fmt_2: None,
+            },
+        )
+    }
+
+    /// `GET /lib/endpoint`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client.lib().endpoint().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn endpoint(&self) -> Call<Endpoint2> {
+        Call::new(self.client.clone(), Endpoint2 {})
+    }
+
+    /// `GET /lib/reply`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), fixture_hostile_names::Error> {
+    /// let client = fixture_hostile_names::Client::from_env()?;
+    /// client.lib().reply().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reply(&self) -> Call<Reply2> {
+        Call::new(self.client.clone(), Reply2 {})
+    }
 }
 
 /// The parameters of [`Lib::lib`]: its [`Call`] sets the optional ones, then sends them.
@@ -50,6 +102,100 @@ impl Endpoint for Lib2 {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/lib");
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
+    }
+}
+
+/// The parameters of [`Lib::call`]: its [`Call`] sets the optional ones, then sends them.
+#[derive(Debug, Clone)]
+pub struct Call2 {
+    new_2: Option<String>,
+    clone_2: Option<bool>,
+    fmt_2: Option<i64>,
+}
+
+impl Call<Call2> {
+    pub fn new_2(mut self, new_2: impl Into<String>) -> Self {
+        self.params.new_2 = Some(new_2.into());
+        self
+    }
+
+    pub fn clone_2(mut self, clone_2: bool) -> Self {
+        self.params.clone_2 = Some(clone_2);
+        self
+    }
+
+    pub fn fmt_2(mut self, fmt_2: i64) -> Self {
+        self.params.fmt_2 = Some(fmt_2);
+        self
+    }
+}
+
+impl Endpoint for Call2 {
+    type Output = ();
+
+    fn request(self) -> Request {
+        const OPERATION: Operation = Operation {
+            id: "call",
+            method: "GET",
+            path: "/lib/call",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
+        request.path("/lib/call");
+        request.query("new", &self.new_2, QueryStyle::Form { explode: true });
+        request.query("clone", &self.clone_2, QueryStyle::Form { explode: true });
+        request.query("fmt", &self.fmt_2, QueryStyle::Form { explode: true });
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
+    }
+}
+
+/// The parameters of [`Lib::endpoint`]: its [`Call`] sets the optional ones, then sends them.
+#[derive(Debug, Clone)]
+pub struct Endpoint2 {}
+impl Endpoint for Endpoint2 {
+    type Output = ();
+
+    fn request(self) -> Request {
+        const OPERATION: Operation = Operation {
+            id: "endpoint",
+            method: "GET",
+            path: "/lib/endpoint",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
+        request.path("/lib/endpoint");
+        request
+    }
+
+    fn reply() -> Reply<()> {
+        Reply::body(|_, _| None, None, runtime::response::empty)
+    }
+}
+
+/// The parameters of [`Lib::reply`]: its [`Call`] sets the optional ones, then sends them.
+#[derive(Debug, Clone)]
+pub struct Reply2 {}
+impl Endpoint for Reply2 {
+    type Output = ();
+
+    fn request(self) -> Request {
+        const OPERATION: Operation = Operation {
+            id: "reply",
+            method: "GET",
+            path: "/lib/reply",
+            auth: Auth::NONE,
+        };
+        let mut request = Request::new(&OPERATION);
+        request.path("/lib/reply");
         request
     }
 
