@@ -49,7 +49,10 @@ pub fn readme(api: &Api) -> String {
         out,
         "server's `Retry-After` asks. `ClientBuilder::timeout`/`max_retries` change that for the"
     );
-    let _ = writeln!(out, "client, the same methods on a request builder for one request.\n");
+    let _ = writeln!(
+        out,
+        "client, the same methods on a `Call` (what every operation returns) for one request.\n"
+    );
     let listings: Vec<String> = api
         .groups
         .iter()

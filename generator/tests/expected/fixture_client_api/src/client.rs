@@ -228,7 +228,7 @@ impl ClientBuilder {
 
     /// How often a failed request is tried again (default: 2): on connection
     /// failures, 408, 409, 429 and 5xx for requests that can safely be repeated, with
-    /// exponential backoff and the server's `Retry-After`. A request builder's
+    /// exponential backoff and the server's `Retry-After`. A `Call`'s
     /// `.max_retries(..)` overrides it.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.core.max_retries(max_retries);
