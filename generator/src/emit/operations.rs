@@ -4,11 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs};
-use super::rust::{ident, mentions, Types};
+use super::rust::{ident, mentioned, Types};
 use crate::escape;
 use crate::ir::{
-    query, Api, BodyEncoding, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamLocation, PathPart,
-    QueryStyle, StatusMatch, Success, SuccessCase, TypeRef,
+    Api, BodyEncoding, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamLocation, PathPart, QueryStyle,
+    StatusMatch, Success, SuccessCase, TypeRef,
 };
 
 pub fn group_module(api: &Api, group: &Group) -> TokenStream {
@@ -19,25 +19,6 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
     let type_doc = doc_attrs([group.doc.as_deref().or(Some(tagged.as_str()))]);
     let methods = group.operations.iter().map(|op| accessor_method(api, types, group, op));
     let builders = group.operations.iter().map(|op| builder(api, types, group, op));
-    let uses_types = group.operations.iter().any(|op| {
-        query::operation_type_refs(op).into_iter().any(query::names_a_type)
-            || op.errors.iter().any(|e| query::names_a_type(&api.error_bodies[e.body].ty))
-    });
-    let uses_query = group
-        .operations
-        .iter()
-        .flat_map(|op| &op.params)
-        .any(|p| matches!(p.location, ParamLocation::Query(_)));
-    let query_style = uses_query.then(|| quote!(QueryStyle,));
-    let types_import = uses_types.then(|| {
-        quote!(
-            use crate::types;
-        )
-    });
-    let authenticates = group.operations.iter().any(|op| !op.security.alternatives.is_empty());
-    let scheme_import = authenticates.then(|| quote!(scheme,));
-    let declares_errors = group.operations.iter().any(|op| !op.errors.is_empty());
-    let error_body = declares_errors.then(|| quote!(ErrorBody,));
     let items = quote! {
         #type_doc
         #[derive(Debug, Clone)]
@@ -55,21 +36,32 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
 
         #(#builders)*
     };
-    // Paging and streaming name these; other operations leave them to `Call`.
-    let runtime_import = mentions(&items, "runtime").then(|| {
+    // What the items name, and only that, is imported: paging and streaming name `runtime`,
+    // `Error` and `Response`, which other operations leave to `Call`.
+    let [scheme, runtime, query_style, types, error, error_body, response] =
+        mentioned(&items, ["scheme", "runtime", "QueryStyle", "types", "Error", "ErrorBody", "Response"]);
+    let scheme = scheme.then(|| quote!(scheme,));
+    let runtime = runtime.then(|| {
         quote!(
             use crate::runtime;
         )
     });
-    let error = mentions(&items, "Error").then(|| quote!(Error,));
-    let response = mentions(&items, "Response").then(|| quote!(Response,));
+    let query_style = query_style.then(|| quote!(QueryStyle,));
+    let types = types.then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
+    let error = error.then(|| quote!(Error,));
+    let error_body = error_body.then(|| quote!(ErrorBody,));
+    let response = response.then(|| quote!(Response,));
     quote! {
         #module_doc
-        use crate::client::{#scheme_import Reply};
-        #runtime_import
+        use crate::client::{#scheme Reply};
+        #runtime
         use crate::runtime::auth::Auth;
         use crate::runtime::request::{Operation, #query_style Request};
-        #types_import
+        #types
         use crate::{Call, Client, Endpoint, #error #error_body #response};
 
         #items

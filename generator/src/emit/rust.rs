@@ -13,22 +13,31 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// Whether `tokens` use the name `name` unqualified (not as `path::name`): a module imports
-/// what its items name, and nothing else (an unused import is a warning).
-pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
+/// Which of `names` `tokens` use unqualified (not as `path::name`), in one walk: a module
+/// imports what its items name, and nothing else (an unused import is a warning).
+pub fn mentioned<const N: usize>(tokens: &TokenStream, names: [&str; N]) -> [bool; N] {
+    let mut found = [false; N];
+    note_mentions(tokens, &names, &mut found);
+    found
+}
+
+fn note_mentions(tokens: &TokenStream, names: &[&str], found: &mut [bool]) {
     let mut colons = 0;
-    tokens.clone().into_iter().any(|tree| {
-        let found = match &tree {
-            proc_macro2::TokenTree::Ident(ident) => colons < 2 && ident == name,
-            proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), name),
-            _ => false,
-        };
+    for tree in tokens.clone() {
+        match &tree {
+            proc_macro2::TokenTree::Ident(ident) if colons < 2 => {
+                if let Some(index) = names.iter().position(|name| ident == name) {
+                    found[index] = true;
+                }
+            }
+            proc_macro2::TokenTree::Group(group) => note_mentions(&group.stream(), names, found),
+            _ => {}
+        }
         colons = match &tree {
             proc_macro2::TokenTree::Punct(punct) if punct.as_char() == ':' => colons + 1,
             _ => 0,
         };
-        found
-    })
+    }
 }
 
 /// More arguments than clippy accepts without a word.
@@ -179,10 +188,9 @@ mod tests {
                 Ok(x)
             }
         );
-        assert!(mentions(&tokens, "Error"));
-        assert!(!mentions(&tokens, "Response"));
-        assert!(mentions(&quote!({ [Response] }), "Response"));
-        assert!(!mentions(&quote!(a::b::Response), "Response"));
+        assert_eq!(mentioned(&tokens, ["Error", "Response", "reqwest"]), [true, false, true]);
+        assert_eq!(mentioned(&quote!({ [Response] }), ["Response"]), [true]);
+        assert_eq!(mentioned(&quote!(a::b::Response), ["Response", "a", "b"]), [false, true, false]);
     }
 
     #[test]
