@@ -1,9 +1,10 @@
 //! Stage 4: token streams to source text (prettyplease), under the generated-file header
 //! that `emit` writes.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
-use crate::emit::{header_comment, Content, EmittedFile};
+use crate::emit::{header_comment, Content, EmittedFile, Piece};
 use crate::error::{Error, Result};
 
 /// A finished file: path relative to the crate root, and its bytes.
@@ -23,15 +24,48 @@ pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
         Content::Text(text) => text,
         Content::RustVerbatim(text) => format!("{}\n\n{text}", header_comment("//", source)),
         Content::Rust(tokens) => {
-            let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Format {
-                file: file.path.display().to_string(),
-                message: e.to_string(),
-            })?;
+            let parsed: syn::File = syn::parse2(tokens).map_err(|e| format_error(&file.path, e))?;
             let text = space_items(&prettyplease::unparse(&parsed));
             format!("{}\n\n{text}", header_comment("//", source))
         }
+        Content::RustText(pieces) => {
+            let mut text = String::with_capacity(pieces.iter().map(|piece| piece.text.len()).sum());
+            for piece in &pieces {
+                text.push_str(&piece_text(piece).map_err(|e| format_error(&file.path, e))?);
+            }
+            format!("{}\n\n{}", header_comment("//", source), space_items(&text))
+        }
     };
     Ok(FormattedFile { path: file.path, text })
+}
+
+/// A piece's text as the formatter lays it out: the piece itself when it is laid out so and
+/// no line of it might break.
+pub fn piece_text(piece: &Piece) -> std::result::Result<Cow<'_, str>, syn::Error> {
+    if piece.laid_out && !has_long_line(&piece.text) {
+        return Ok(Cow::Borrowed(&piece.text));
+    }
+    Ok(Cow::Owned(prettyplease::unparse(&syn::parse_file(&piece.text)?)))
+}
+
+fn format_error(path: &std::path::Path, error: syn::Error) -> Error {
+    Error::Format { file: path.display().to_string(), message: error.to_string() }
+}
+
+/// Whether a piece has a line of code the formatter might break: one longer than it keeps
+/// whole, with somewhere to break. Doc comments are never broken, whatever their length.
+fn has_long_line(text: &str) -> bool {
+    text.lines().any(|line| {
+        let code = line.trim_start();
+        line.len() > crate::emit::WIDTH && !code.starts_with("//") && !unbreakable(code)
+    })
+}
+
+/// A line the formatter has nowhere to break: a name, path or field with no generics, list,
+/// assignment or `for` (`pub struct Name {`, `pub field: types::Name,`).
+fn unbreakable(code: &str) -> bool {
+    let code = code.strip_suffix(',').or_else(|| code.strip_suffix(" {")).unwrap_or(code);
+    !code.contains(['<', '(', '=', ',', '|', '&']) && !code.contains(" for ")
 }
 
 /// Declarations of the same kind that read best as one block.

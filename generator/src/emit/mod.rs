@@ -12,6 +12,7 @@ mod operations;
 mod paging;
 mod readme;
 mod rust;
+mod source;
 mod stream;
 mod webhooks;
 
@@ -26,6 +27,7 @@ use crate::ir::Api;
 /// How the generated code writes identifiers and types, for tools that write code against a
 /// crate.
 pub use rust::{ident, Types};
+pub use source::{Piece, WIDTH};
 
 /// The runtime every generated crate carries as its private `runtime` module: its files,
 /// relative to the module's folder, and their text.
@@ -67,6 +69,9 @@ pub struct EmittedFile {
 pub enum Content {
     /// Rust source, to be formatted.
     Rust(TokenStream),
+    /// Rust source written as text, in pieces the formatter copies or, where one is not laid
+    /// out as it would lay it out, formats.
+    RustText(Vec<Piece>),
     /// Rust source written by hand, copied as is.
     RustVerbatim(Cow<'static, str>),
     /// Any other text, final.
@@ -156,7 +161,7 @@ impl<'a> Plan<'a> {
             Part::Lib => Content::Rust(lib_module(api, needs)),
             Part::Client => Content::Rust(client::client_module(api)),
             Part::Errors => Content::Rust(errors::error_module(api, &self.compiled)),
-            Part::Types => Content::Rust(models::types_module(api, &self.compiled)),
+            Part::Types => Content::RustText(models::types_module(api, &self.compiled)),
             Part::Runtime("mod.rs", text) if !needs.streams => {
                 Content::RustVerbatim(text.replace(STREAM_DECLARATION, "").into())
             }

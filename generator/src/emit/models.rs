@@ -1,386 +1,411 @@
-//! The `types` module: one Rust type per named schema.
+//! The `types` module: one Rust type per named schema, written as text (see [`super::source`]):
+//! it is most of a crate's lines, and all of them follow a few shapes.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::docs::{doc_attrs, inner_doc_attrs};
-use super::rust::{ident, Types};
-use crate::escape;
+use super::rust::Types;
+use super::source::{comma_list, Piece, Source, WIDTH};
+use crate::escape::{self, rust_string};
 use crate::ir::features::Features;
 use crate::ir::{Api, Enum, EnumRepr, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 
-pub fn types_module(api: &Api, compiled: &Features) -> TokenStream {
+pub fn types_module(api: &Api, compiled: &Features) -> Vec<Piece> {
     let types = Types::local(&api.types);
-    let items =
-        api.types.iter().zip(&compiled.types).map(|(def, needed)| {
-            super::features::gate(type_def(types, def), super::features::cfg(api, needed))
-        });
+    let mut module = Source::new();
     let doc = format!("Request and response types of the {}.", escape::inline(&api.display_name()));
-    let doc = inner_doc_attrs([Some(doc.as_str())]);
-    quote! {
-        #doc
-        #(#items)*
+    module.inner_docs([Some(doc.as_str())]);
+    let mut pieces = vec![module.finish()];
+    pieces.extend(api.types.iter().zip(&compiled.types).map(|(def, needed)| {
+        let cfg = super::features::cfg_text(api, needed);
+        type_def(types, def, cfg.as_deref())
+    }));
+    pieces
+}
+
+/// Writes items, each under the same `cfg` attribute (when only some builds need them).
+struct Items<'a> {
+    source: Source,
+    cfg: Option<&'a str>,
+}
+
+impl Items<'_> {
+    /// Starts an item: its `cfg` first, before its docs and attributes.
+    fn item(&mut self) -> &mut Source {
+        if let Some(cfg) = self.cfg {
+            self.source.line(cfg);
+        }
+        &mut self.source
     }
 }
 
-fn type_def(types: Types<'_>, def: &TypeDef) -> TokenStream {
-    let name = ident(&def.name);
-    let doc = doc_attrs([def.doc.as_deref()]);
+fn type_def(types: Types<'_>, def: &TypeDef, cfg: Option<&str>) -> Piece {
+    let mut items = Items { source: Source::new(), cfg };
+    let name = def.name.as_str();
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(types, &name, doc, s),
+        TypeKind::Struct(s) => struct_def(types, &mut items, def, s),
         TypeKind::Enum(e) => match &e.repr {
-            EnumRepr::Variants { other } => enum_def(types, &name, doc, e, other),
-            EnumRepr::Constants => constants_def(types, &name, def.doc.as_deref(), e),
+            EnumRepr::Variants { other } => enum_def(types, &mut items, def, e, other),
+            EnumRepr::Constants => constants_def(types, &mut items, def, e),
         },
-        TypeKind::Union(u) => union_def(types, &name, doc, u),
+        TypeKind::Union(u) => union_def(types, &mut items, def, u),
         TypeKind::Alias(target) => {
-            let target = types.ty(target);
-            quote! { #doc pub type #name = #target; }
+            let source = items.item();
+            source.docs([def.doc.as_deref()]);
+            source.line(format_args!("pub type {name} = {};", types.ty_text(target)));
         }
     }
+    items.source.finish()
 }
 
-fn struct_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, s: &Struct) -> TokenStream {
-    let option = types.prelude("Option");
-    let fields = s.fields.iter().map(|field| {
-        let field_name = ident(&field.name);
-        let optional = !field.required || field.ty.is_nullable();
-        let inner = field.ty.non_null();
-        let ty = types.boxed(inner, field.boxed);
-        let ty = if optional { quote!(#option<#ty>) } else { ty };
-        let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-        let doc = doc_attrs([field.doc.as_deref()]);
+fn optional(field: &crate::ir::Field) -> bool {
+    !field.required || field.ty.is_nullable()
+}
+
+fn struct_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct) {
+    let option = types.prelude_text("Option");
+    let all_optional = s.fields.iter().all(optional);
+    let any_deprecated = s.fields.iter().any(|f| f.deprecated);
+    let source = items.item();
+    source.docs([def.doc.as_deref()]);
+    if any_deprecated {
+        source.line("#[allow(deprecated)]");
+    }
+    let default = if all_optional { "Default, " } else { "" };
+    source.line(format_args!(
+        "#[derive(Debug, Clone, PartialEq, {default}serde::Serialize, serde::Deserialize)]"
+    ));
+    source.line("#[non_exhaustive]");
+    source.open(format_args!("pub struct {} {{", def.name));
+    for field in &s.fields {
+        source.docs([field.doc.as_deref()]);
+        if field.deprecated {
+            source.line("#[deprecated]");
+        }
         let mut serde = Vec::new();
         if crate::naming::bare(&field.name) != field.wire {
-            let wire = &field.wire;
-            serde.push(quote!(rename = #wire));
+            serde.push(format!("rename = {}", rust_string(&field.wire)));
         }
         if !field.required {
-            let is_none = format!("{}::is_none", path_text(&option));
-            serde.push(quote!(default, skip_serializing_if = #is_none));
+            serde.push(format!(
+                "default, skip_serializing_if = {}",
+                rust_string(&format!("{option}::is_none"))
+            ));
         }
-        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
-        quote! { #doc #deprecated #serde pub #field_name: #ty, }
-    });
-    let extra_name = ident(&s.extra.name);
+        if !serde.is_empty() {
+            source.line(format_args!("#[serde({})]", comma_list(serde)));
+        }
+        let ty = types.boxed_text(field.ty.non_null(), field.boxed);
+        let ty = if optional(field) { format!("{option}<{ty}>") } else { ty };
+        field_line(source, &field.name, &ty);
+    }
     let extra_ty = match &s.extra.value {
-        TypeRef::Json => types.ty(&TypeRef::JsonObject),
-        typed => types.ty(&TypeRef::Map(Box::new(typed.clone()))),
+        TypeRef::Json => types.ty_text(&TypeRef::JsonObject),
+        typed => types.ty_text(&TypeRef::Map(Box::new(typed.clone()))),
     };
-    let all_optional = s.fields.iter().all(|f| !f.required || f.ty.is_nullable());
-    let default = all_optional.then(|| quote!(Default,));
-    let constructor = (!all_optional).then(|| constructor(types, name, s));
-    let any_deprecated = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #doc
-        #any_deprecated
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-            /// Members the API sent that this type does not name, kept so nothing is lost.
-            #[serde(flatten)]
-            pub #extra_name: #extra_ty,
-        }
+    source.line("/// Members the API sent that this type does not name, kept so nothing is lost.");
+    source.line("#[serde(flatten)]");
+    source.line(format_args!("pub {}: {extra_ty},", s.extra.name));
+    source.close("}");
+    if !all_optional {
+        constructor(types, items, def, s);
+    }
+}
 
-        #constructor
+/// `pub name: Type,`; a type of one argument that makes the line too long is broken as the
+/// formatter breaks it, its argument on a line of its own.
+fn field_line(source: &mut Source, name: &str, ty: &str) {
+    let line = format!("pub {name}: {ty},");
+    let one_argument = ty
+        .strip_suffix('>')
+        .and_then(|ty| ty.split_once('<'))
+        .filter(|(_, inner)| !inner.contains(['<', ',']));
+    match one_argument {
+        Some((outer, inner)) if "    ".len() + line.len() > WIDTH => {
+            source.open(format_args!("pub {name}: {outer}<"));
+            source.line(format_args!("{inner},"));
+            source.close(">,");
+        }
+        _ => source.line(line),
     }
 }
 
 /// `new(..)` for a struct with required members: those in order, every other member unset.
 /// (The struct may gain members, so it cannot be written as a literal outside the crate.)
-fn constructor(types: Types<'_>, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn constructor(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct) {
     let mut arguments = Vec::new();
     let mut inits = Vec::new();
     for field in &s.fields {
-        let field_name = ident(&field.name);
-        if !field.required || field.ty.is_nullable() {
-            inits.push(quote!(#field_name: None,));
+        let name = &field.name;
+        if optional(field) {
+            inits.push(format!("{name}: None,"));
             continue;
         }
-        let ty = types.boxed(field.ty.non_null(), field.boxed);
-        let (signature, convert) = if types.is_string(field.ty.non_null()) && !field.boxed {
-            (quote!(impl Into<#ty>), Some(quote!(#field_name.into())))
+        let inner = field.ty.non_null();
+        if types.is_string(inner) && !field.boxed {
+            arguments.push(format!("{name}: impl Into<{}>", types.ty_text(inner)));
+            inits.push(format!("{name}: {name}.into(),"));
         } else if field.boxed {
-            let inner = types.ty(field.ty.non_null());
-            let boxed = types.prelude("Box");
-            (inner, Some(quote!(#boxed::new(#field_name))))
+            arguments.push(format!("{name}: {}", types.ty_text(inner)));
+            inits.push(format!("{name}: {}::new({name}),", types.prelude_text("Box")));
         } else {
-            (ty, None)
-        };
-        arguments.push(quote!(#field_name: #signature));
-        inits.push(match convert {
-            Some(convert) => quote!(#field_name: #convert,),
-            None => quote!(#field_name,),
-        });
-    }
-    let extra = ident(&s.extra.name);
-    let many = super::rust::many_arguments(arguments.len());
-    let deprecated = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        impl #name {
-            /// A value with the required members, every optional one unset.
-            #many
-            #deprecated
-            pub fn new(#(#arguments),*) -> Self {
-                Self {
-                    #(#inits)*
-                    #extra: Default::default(),
-                }
-            }
+            arguments.push(format!("{name}: {}", types.ty_text(inner)));
+            inits.push(format!("{name},"));
         }
     }
+    let source = items.item();
+    source.open(format_args!("impl {} {{", def.name));
+    source.line("/// A value with the required members, every optional one unset.");
+    if let Some(allow) = super::rust::many_arguments_text(arguments.len()) {
+        source.line(allow);
+    }
+    if s.fields.iter().any(|f| f.deprecated) {
+        source.line("#[allow(deprecated)]");
+    }
+    let one_line = format!("pub fn new({}) -> Self {{", comma_list(&arguments));
+    if "    ".len() + one_line.len() <= WIDTH {
+        source.open(one_line);
+    } else {
+        source.open("pub fn new(");
+        for argument in &arguments {
+            source.line(format_args!("{argument},"));
+        }
+        source.reopen(") -> Self {");
+    }
+    source.open("Self {");
+    for init in &inits {
+        source.line(init);
+    }
+    source.line(format_args!("{}: Default::default(),", s.extra.name));
+    source.close("}");
+    source.close("}");
+    source.close("}");
 }
 
 /// A value's doc: the value as written, then what the spec says it means.
-fn value_doc(v: &Variant) -> TokenStream {
+fn value_doc(source: &mut Source, v: &Variant) {
     let wire = if v.wire.is_empty() { "The empty string.".to_owned() } else { escape::code_span(&v.wire) };
-    doc_attrs([Some(wire.as_str()), v.doc.as_deref()])
+    source.docs([Some(wire.as_str()), v.doc.as_deref()]);
 }
 
-fn enum_def(
-    types: Types<'_>,
-    name: &proc_macro2::Ident,
-    doc: TokenStream,
-    e: &Enum,
-    other: &str,
-) -> TokenStream {
-    let other = ident(other);
-    let string = types.prelude("String");
-    let string_path = path_text(&string);
-    let from_trait = types.prelude("From");
-    let result = types.prelude("Result");
-    let variants = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let doc = value_doc(v);
-        quote!(#doc #variant,)
-    });
-    let as_str = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire;
-        quote!(Self::#variant => #wire,)
-    });
-    let from = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire;
-        quote!(#wire => Self::#variant,)
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-        #[serde(from = #string_path, into = #string_path)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this client does not know yet, kept as sent.
-            #other(#string),
-        }
-
-        /// Values compare as they go on the wire: a known value held as `Other` equals its
-        /// variant.
-        impl PartialEq for #name {
-            fn eq(&self, other: &Self) -> bool {
-                self.as_str() == other.as_str()
-            }
-        }
-
-        impl Eq for #name {}
-
-        impl std::hash::Hash for #name {
-            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-                self.as_str().hash(state);
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> #result<Self, std::convert::Infallible> {
-                #result::Ok(Self::from(value))
-            }
-        }
-
-        impl #name {
-            /// The value as it goes on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::#other(value) => value,
-                }
-            }
-        }
-
-        impl #from_trait<#string> for #name {
-            fn from(value: #string) -> Self {
-                match value.as_str() {
-                    #(#from)*
-                    _ => Self::#other(value),
-                }
-            }
-        }
-
-        impl #from_trait<&str> for #name {
-            fn from(value: &str) -> Self {
-                Self::from(#string::from(value))
-            }
-        }
-
-        impl #from_trait<#name> for #string {
-            fn from(value: #name) -> Self {
-                match value {
-                    #name::#other(value) => value,
-                    known => known.as_str().into(),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+fn enum_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum, other: &str) {
+    let name = def.name.as_str();
+    let string = types.prelude_text("String");
+    let from = types.prelude_text("From");
+    let result = types.prelude_text("Result");
+    let source = items.item();
+    source.docs([def.doc.as_deref()]);
+    source.line("#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]");
+    let string_literal = rust_string(string);
+    source.line(format_args!("#[serde(from = {string_literal}, into = {string_literal})]"));
+    source.line("#[non_exhaustive]");
+    source.open(format_args!("pub enum {name} {{"));
+    for v in &e.variants {
+        value_doc(source, v);
+        source.line(format_args!("{},", v.name));
     }
+    source.line("/// A value this client does not know yet, kept as sent.");
+    source.line(format_args!("{other}({string}),"));
+    source.close("}");
+
+    let source = items.item();
+    source.line("/// Values compare as they go on the wire: a known value held as `Other` equals its");
+    source.line("/// variant.");
+    source.open(format_args!("impl PartialEq for {name} {{"));
+    source.open("fn eq(&self, other: &Self) -> bool {");
+    source.line("self.as_str() == other.as_str()");
+    source.close("}");
+    source.close("}");
+
+    items.item().line(format_args!("impl Eq for {name} {{}}"));
+
+    let source = items.item();
+    source.open(format_args!("impl std::hash::Hash for {name} {{"));
+    source.open("fn hash<H: std::hash::Hasher>(&self, state: &mut H) {");
+    source.line("self.as_str().hash(state);");
+    source.close("}");
+    source.close("}");
+
+    from_str_impl(items, name, result);
+
+    let source = items.item();
+    source.open(format_args!("impl {name} {{"));
+    source.line("/// The value as it goes on the wire.");
+    source.open("pub fn as_str(&self) -> &str {");
+    source.open("match self {");
+    for v in &e.variants {
+        source.line(format_args!("Self::{} => {},", v.name, rust_string(&v.wire)));
+    }
+    source.line(format_args!("Self::{other}(value) => value,"));
+    source.close("}");
+    source.close("}");
+    source.close("}");
+
+    let source = items.item();
+    source.open(format_args!("impl {from}<{string}> for {name} {{"));
+    source.open(format_args!("fn from(value: {string}) -> Self {{"));
+    source.open("match value.as_str() {");
+    for v in &e.variants {
+        source.line(format_args!("{} => Self::{},", rust_string(&v.wire), v.name));
+    }
+    source.line(format_args!("_ => Self::{other}(value),"));
+    source.close("}");
+    source.close("}");
+    source.close("}");
+
+    let source = items.item();
+    source.open(format_args!("impl {from}<&str> for {name} {{"));
+    source.open("fn from(value: &str) -> Self {");
+    source.line(format_args!("Self::from({string}::from(value))"));
+    source.close("}");
+    source.close("}");
+
+    let source = items.item();
+    source.open(format_args!("impl {from}<{name}> for {string} {{"));
+    source.open(format_args!("fn from(value: {name}) -> Self {{"));
+    source.open("match value {");
+    source.line(format_args!("{name}::{other}(value) => value,"));
+    source.line("known => known.as_str().into(),");
+    source.close("}");
+    source.close("}");
+    source.close("}");
+
+    display_impl(items, name);
+}
+
+/// `FromStr`, which never fails: any other value is kept.
+fn from_str_impl(items: &mut Items<'_>, name: &str, result: &str) {
+    let source = items.item();
+    source.open(format_args!("impl std::str::FromStr for {name} {{"));
+    source.line("type Err = std::convert::Infallible;");
+    source.open(format_args!("fn from_str(value: &str) -> {result}<Self, std::convert::Infallible> {{"));
+    source.line(format_args!("{result}::Ok(Self::from(value))"));
+    source.close("}");
+    source.close("}");
+}
+
+/// `Display`: the value as it goes on the wire.
+fn display_impl(items: &mut Items<'_>, name: &str) {
+    let source = items.item();
+    source.open(format_args!("impl std::fmt::Display for {name} {{"));
+    source.open("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {");
+    source.line("f.write_str(self.as_str())");
+    source.close("}");
+    source.close("}");
 }
 
 /// A large enum as a string newtype: one associated constant per value, any other value kept.
-fn constants_def(types: Types<'_>, name: &proc_macro2::Ident, doc: Option<&str>, e: &Enum) -> TokenStream {
-    let string = types.prelude("String");
-    let from_trait = types.prelude("From");
-    let result = types.prelude("Result");
+fn constants_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum) {
+    let name = def.name.as_str();
+    let string = types.prelude_text("String");
+    let from = types.prelude_text("From");
+    let result = types.prelude_text("Result");
     let note = format!(
         "The API lists {} values: each is a constant (compare with `==`), and any other value is kept as sent.",
         e.variants.len()
     );
-    let doc = doc_attrs([doc, Some(note.as_str())]);
-    let constants = e.variants.iter().map(|v| {
-        let constant = ident(&v.name);
-        let doc = value_doc(v);
-        let wire = &v.wire;
-        quote!(#doc pub const #constant: Self = Self(std::borrow::Cow::Borrowed(#wire));)
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
-        pub struct #name(std::borrow::Cow<'static, str>);
+    let source = items.item();
+    source.docs([def.doc.as_deref(), Some(note.as_str())]);
+    source.line("#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]");
+    source.line("#[serde(transparent)]");
+    source.line(format_args!("pub struct {name}(std::borrow::Cow<'static, str>);"));
 
-        impl #name {
-            #(#constants)*
-
-            /// The value as it goes on the wire.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl #from_trait<#string> for #name {
-            fn from(value: #string) -> Self {
-                Self(std::borrow::Cow::Owned(value))
-            }
-        }
-
-        impl #from_trait<&str> for #name {
-            fn from(value: &str) -> Self {
-                Self(std::borrow::Cow::Owned(value.into()))
-            }
-        }
-
-        impl #from_trait<#name> for #string {
-            fn from(value: #name) -> Self {
-                value.0.into_owned()
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> #result<Self, std::convert::Infallible> {
-                #result::Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+    let source = items.item();
+    source.open(format_args!("impl {name} {{"));
+    for v in &e.variants {
+        value_doc(source, v);
+        source.line(format_args!(
+            "pub const {}: Self = Self(std::borrow::Cow::Borrowed({}));",
+            v.name,
+            rust_string(&v.wire)
+        ));
     }
+    source.line("/// The value as it goes on the wire.");
+    source.open("pub fn as_str(&self) -> &str {");
+    source.line("&self.0");
+    source.close("}");
+    source.close("}");
+
+    let source = items.item();
+    source.open(format_args!("impl {from}<{string}> for {name} {{"));
+    source.open(format_args!("fn from(value: {string}) -> Self {{"));
+    source.line("Self(std::borrow::Cow::Owned(value))");
+    source.close("}");
+    source.close("}");
+
+    let source = items.item();
+    source.open(format_args!("impl {from}<&str> for {name} {{"));
+    source.open("fn from(value: &str) -> Self {");
+    source.line("Self(std::borrow::Cow::Owned(value.into()))");
+    source.close("}");
+    source.close("}");
+
+    let source = items.item();
+    source.open(format_args!("impl {from}<{name}> for {string} {{"));
+    source.open(format_args!("fn from(value: {name}) -> Self {{"));
+    source.line("value.0.into_owned()");
+    source.close("}");
+    source.close("}");
+
+    from_str_impl(items, name, result);
+    display_impl(items, name);
 }
 
-fn union_def(types: Types<'_>, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> TokenStream {
-    let variants = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let payload = types.boxed(&v.ty, v.boxed);
-        quote!(#variant(#payload),)
-    });
-    let fallback = u.fallback.as_ref().map(|f| {
-        let f = ident(f);
-        quote! {
-            /// A value that matches none of the shapes this client knows, kept as sent.
-            #f(serde_json::Value),
-        }
-    });
-    let Some(property) = &u.discriminator else {
-        return quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants)*
-                #fallback
-            }
-        };
-    };
-    let result = types.prelude("Result");
-    let arms = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let tags = &v.tags;
-        quote! {
-            #(Some(#tags))|* => serde_json::from_value(value).map(Self::#variant).map_err(serde::de::Error::custom),
-        }
-    });
-    let unknown = match (&u.default, &u.fallback) {
-        (Some(d), Some(f)) => {
-            let (d, f) = (ident(d), ident(f));
-            quote!(_ => Ok(serde_json::from_value(value.clone()).map(Self::#d).unwrap_or(Self::#f(value))),)
-        }
-        (Some(d), None) => {
-            let d = ident(d);
-            quote!(_ => serde_json::from_value(value).map(Self::#d).map_err(serde::de::Error::custom),)
-        }
-        (None, Some(f)) => {
-            let f = ident(f);
-            quote!(_ => Ok(Self::#f(value)),)
-        }
+fn union_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, u: &Union) {
+    let name = def.name.as_str();
+    let source = items.item();
+    source.docs([def.doc.as_deref()]);
+    if u.discriminator.is_some() {
+        source.line("#[derive(Debug, Clone, PartialEq, serde::Serialize)]");
+    } else {
+        source.line("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
+    }
+    source.line("#[serde(untagged)]");
+    source.line("#[non_exhaustive]");
+    source.open(format_args!("pub enum {name} {{"));
+    for v in &u.variants {
+        source.line(format_args!("{}({}),", v.name, types.boxed_text(&v.ty, v.boxed)));
+    }
+    if let Some(fallback) = &u.fallback {
+        source.line("/// A value that matches none of the shapes this client knows, kept as sent.");
+        source.line(format_args!("{fallback}(serde_json::Value),"));
+    }
+    source.close("}");
+    let Some(property) = &u.discriminator else { return };
+
+    // Rare, and laid out by the formatter: its arms are chains it breaks by its own rules.
+    let result = types.prelude_text("Result");
+    let source = items.item();
+    source.needs_layout();
+    source.open(format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    source.open(format_args!(
+        "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> {result}<Self, D::Error> {{"
+    ));
+    source.line("let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
+    source.open(format_args!(
+        "match value.get({}).and_then(serde_json::Value::as_str) {{",
+        rust_string(property)
+    ));
+    for v in &u.variants {
+        let tags = v.tags.iter().map(|tag| format!("Some({})", rust_string(tag)));
+        let tags: Vec<String> = tags.collect();
+        source.line(format_args!(
+            "{} => serde_json::from_value(value).map(Self::{}).map_err(serde::de::Error::custom),",
+            tags.join(" | "),
+            v.name
+        ));
+    }
+    match (&u.default, &u.fallback) {
+        (Some(d), Some(f)) => source.line(format_args!(
+            "_ => Ok(serde_json::from_value(value.clone()).map(Self::{d}).unwrap_or(Self::{f}(value))),"
+        )),
+        (Some(d), None) => source.line(format_args!(
+            "_ => serde_json::from_value(value).map(Self::{d}).map_err(serde::de::Error::custom),"
+        )),
+        (None, Some(f)) => source.line(format_args!("_ => Ok(Self::{f}(value)),")),
         (None, None) => {
             let message = format!("unknown or missing `{property}`");
-            quote!(_ => Err(serde::de::Error::custom(#message)),)
-        }
-    };
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            #fallback
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                match value.get(#property).and_then(serde_json::Value::as_str) {
-                    #(#arms)*
-                    #unknown
-                }
-            }
+            source.line(format_args!("_ => Err(serde::de::Error::custom({})),", rust_string(&message)))
         }
     }
-}
-
-/// A path as the text serde attributes take (`Option`, or `::std::option::Option`).
-fn path_text(path: &TokenStream) -> String {
-    path.to_string().replace(' ', "")
+    source.close("}");
+    source.close("}");
+    source.close("}");
 }

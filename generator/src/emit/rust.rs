@@ -40,50 +40,73 @@ fn note_mentions(tokens: &TokenStream, names: &[&str], found: &mut [bool]) {
     }
 }
 
+/// Tokens of Rust the generator wrote as text (a type, a path): text it makes from names the
+/// naming rules made valid, so it always lexes.
+fn tokens(text: &str) -> TokenStream {
+    text.parse()
+        .unwrap_or_else(|error| unreachable!("the generator wrote `{text}`, which does not lex: {error}"))
+}
+
 /// More arguments than clippy accepts without a word.
 const MANY_ARGUMENTS: usize = 7;
 
 /// `#[allow(clippy::too_many_arguments)]` for a function of `count` arguments that needs it.
 pub fn many_arguments(count: usize) -> Option<TokenStream> {
-    (count > MANY_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+    many_arguments_text(count).map(tokens)
 }
 
-/// Renders type references from one module of the generated crate.
+/// [`many_arguments`] as text.
+pub fn many_arguments_text(count: usize) -> Option<&'static str> {
+    (count > MANY_ARGUMENTS).then_some("#[allow(clippy::too_many_arguments)]")
+}
+
+/// The prelude names the generator writes, and their full paths for when a spec type of the
+/// same name is in scope.
+const PRELUDE: [(&str, &str); 6] = [
+    ("String", "::std::string::String"),
+    ("Vec", "::std::vec::Vec"),
+    ("Option", "::std::option::Option"),
+    ("Box", "::std::boxed::Box"),
+    ("Result", "::std::result::Result"),
+    ("From", "::std::convert::From"),
+];
+
+/// Renders type references from one module of the generated crate, as text (the `types`
+/// module is written as text) or as tokens.
 #[derive(Clone, Copy)]
 pub struct Types<'a> {
     defs: &'a [TypeDef],
     /// In the `types` module named types are in scope; elsewhere they are `types::Name`.
     qualified: bool,
+    /// Which of [`PRELUDE`] a spec type shadows here.
+    shadowed: [bool; PRELUDE.len()],
 }
 
 impl<'a> Types<'a> {
     /// For code inside the `types` module.
     pub fn local(defs: &'a [TypeDef]) -> Self {
-        Self { defs, qualified: false }
+        let shadowed = PRELUDE.map(|(name, _)| defs.iter().any(|d| d.name == name));
+        Self { defs, qualified: false, shadowed }
     }
 
     /// For code in other modules, which `use crate::types`.
     pub fn qualified(defs: &'a [TypeDef]) -> Self {
-        Self { defs, qualified: true }
+        Self { defs, qualified: true, shadowed: [false; PRELUDE.len()] }
     }
 
     /// A prelude name (`String`, `Vec`, `Option`, `Box`, `Result`, `From`), written in full
     /// when a spec type of the same name is in scope.
+    pub fn prelude_text(&self, name: &str) -> &'static str {
+        match PRELUDE.iter().position(|(short, _)| *short == name) {
+            Some(index) if self.shadowed[index] => PRELUDE[index].1,
+            Some(index) => PRELUDE[index].0,
+            None => unreachable!("{name} is not a prelude name the generator writes"),
+        }
+    }
+
+    /// [`Types::prelude_text`] as tokens.
     pub fn prelude(&self, name: &str) -> TokenStream {
-        let shadowed = !self.qualified && self.defs.iter().any(|d| d.name == name);
-        let short = ident(name);
-        if !shadowed {
-            return quote!(#short);
-        }
-        match name {
-            "String" => quote!(::std::string::String),
-            "Vec" => quote!(::std::vec::Vec),
-            "Option" => quote!(::std::option::Option),
-            "Box" => quote!(::std::boxed::Box),
-            "Result" => quote!(::std::result::Result),
-            "From" => quote!(::std::convert::From),
-            other => unreachable!("{other} is not a prelude name the generator writes"),
-        }
+        tokens(self.prelude_text(name))
     }
 
     pub fn named(&self, id: crate::ir::TypeId) -> TokenStream {
@@ -97,64 +120,90 @@ impl<'a> Types<'a> {
 
     /// The Rust type of a reference.
     pub fn ty(&self, ty: &TypeRef) -> TokenStream {
-        match ty {
-            TypeRef::Named(id) => self.named(*id),
-            TypeRef::String => self.prelude("String"),
-            TypeRef::Bool => quote!(bool),
-            TypeRef::I32 => quote!(i32),
-            TypeRef::I64 => quote!(i64),
-            TypeRef::U64 => quote!(u64),
-            TypeRef::I128 => quote!(i128),
-            TypeRef::U128 => quote!(u128),
-            TypeRef::F32 => quote!(f32),
-            TypeRef::F64 => quote!(f64),
-            TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-            TypeRef::Date => quote!(chrono::NaiveDate),
-            TypeRef::Uuid => quote!(uuid::Uuid),
-            TypeRef::Binary => {
-                let vec = self.prelude("Vec");
-                quote!(#vec<u8>)
-            }
-            TypeRef::Json => quote!(serde_json::Value),
-            TypeRef::JsonObject => {
-                let string = self.prelude("String");
-                quote!(serde_json::Map<#string, serde_json::Value>)
-            }
-            TypeRef::List(item) => {
-                let vec = self.prelude("Vec");
-                let item = self.ty(item);
-                quote!(#vec<#item>)
-            }
-            TypeRef::Map(value) => {
-                let string = self.prelude("String");
-                let value = self.ty(value);
-                quote!(std::collections::BTreeMap<#string, #value>)
-            }
-            TypeRef::Nullable(inner) => {
-                let option = self.prelude("Option");
-                let inner = self.ty(inner);
-                quote!(#option<#inner>)
-            }
-        }
+        tokens(&self.ty_text(ty))
     }
 
     /// `ty`, boxed when `boxed`; a `Nullable` wrapper stays outside the box.
     pub fn boxed(&self, ty: &TypeRef, boxed: bool) -> TokenStream {
+        tokens(&self.boxed_text(ty, boxed))
+    }
+
+    /// [`Types::ty`] as text, laid out as the formatter lays out a type.
+    pub fn ty_text(&self, ty: &TypeRef) -> String {
+        let mut out = String::new();
+        self.write_ty(ty, &mut out);
+        out
+    }
+
+    /// [`Types::boxed`] as text.
+    pub fn boxed_text(&self, ty: &TypeRef, boxed: bool) -> String {
         if !boxed {
-            return self.ty(ty);
+            return self.ty_text(ty);
         }
-        let boxed_inner = |inner: &TypeRef| {
-            let b = self.prelude("Box");
-            let inner = self.ty(inner);
-            quote!(#b<#inner>)
+        let mut out = String::new();
+        let (inner, nullable) = match ty {
+            TypeRef::Nullable(inner) => (&**inner, true),
+            other => (other, false),
+        };
+        if nullable {
+            out.push_str(self.prelude_text("Option"));
+            out.push('<');
+        }
+        out.push_str(self.prelude_text("Box"));
+        out.push('<');
+        self.write_ty(inner, &mut out);
+        out.push('>');
+        if nullable {
+            out.push('>');
+        }
+        out
+    }
+
+    fn write_ty(&self, ty: &TypeRef, out: &mut String) {
+        let generic = |out: &mut String, outer: &str, inner: &TypeRef| {
+            out.push_str(outer);
+            out.push('<');
+            self.write_ty(inner, out);
+            out.push('>');
         };
         match ty {
-            TypeRef::Nullable(inner) => {
-                let option = self.prelude("Option");
-                let inner = boxed_inner(inner);
-                quote!(#option<#inner>)
+            TypeRef::Named(id) => {
+                if self.qualified {
+                    out.push_str("types::");
+                }
+                out.push_str(&self.defs[id.0].name);
             }
-            other => boxed_inner(other),
+            TypeRef::String => out.push_str(self.prelude_text("String")),
+            TypeRef::Bool => out.push_str("bool"),
+            TypeRef::I32 => out.push_str("i32"),
+            TypeRef::I64 => out.push_str("i64"),
+            TypeRef::U64 => out.push_str("u64"),
+            TypeRef::I128 => out.push_str("i128"),
+            TypeRef::U128 => out.push_str("u128"),
+            TypeRef::F32 => out.push_str("f32"),
+            TypeRef::F64 => out.push_str("f64"),
+            TypeRef::DateTime => out.push_str("chrono::DateTime<chrono::Utc>"),
+            TypeRef::Date => out.push_str("chrono::NaiveDate"),
+            TypeRef::Uuid => out.push_str("uuid::Uuid"),
+            TypeRef::Binary => {
+                out.push_str(self.prelude_text("Vec"));
+                out.push_str("<u8>");
+            }
+            TypeRef::Json => out.push_str("serde_json::Value"),
+            TypeRef::JsonObject => {
+                out.push_str("serde_json::Map<");
+                out.push_str(self.prelude_text("String"));
+                out.push_str(", serde_json::Value>");
+            }
+            TypeRef::List(item) => generic(out, self.prelude_text("Vec"), item),
+            TypeRef::Map(value) => {
+                out.push_str("std::collections::BTreeMap<");
+                out.push_str(self.prelude_text("String"));
+                out.push_str(", ");
+                self.write_ty(value, out);
+                out.push('>');
+            }
+            TypeRef::Nullable(inner) => generic(out, self.prelude_text("Option"), inner),
         }
     }
 
@@ -203,12 +252,17 @@ mod tests {
     fn prelude_names_are_written_in_full_only_when_shadowed() {
         let defs = vec![def("String", TypeKind::Alias(TypeRef::I64))];
         let local = Types::local(&defs);
+        assert_eq!(local.ty_text(&TypeRef::String), "::std::string::String");
         assert_eq!(local.ty(&TypeRef::String).to_string(), ":: std :: string :: String");
-        assert_eq!(local.ty(&TypeRef::Named(TypeId(0))).to_string(), "String");
-        assert_eq!(local.ty(&TypeRef::List(Box::new(TypeRef::I32))).to_string(), "Vec < i32 >");
+        assert_eq!(local.ty_text(&TypeRef::Named(TypeId(0))), "String");
+        assert_eq!(local.ty_text(&TypeRef::List(Box::new(TypeRef::I32))), "Vec<i32>");
+        assert_eq!(
+            local.ty_text(&TypeRef::Map(Box::new(TypeRef::String))),
+            "std::collections::BTreeMap<::std::string::String, ::std::string::String>"
+        );
         assert_eq!(local.prelude("Vec").to_string(), "Vec");
         let qualified = Types::qualified(&defs);
-        assert_eq!(qualified.ty(&TypeRef::String).to_string(), "String");
+        assert_eq!(qualified.ty_text(&TypeRef::String), "String");
         assert_eq!(qualified.ty(&TypeRef::Named(TypeId(0))).to_string(), "types :: String");
     }
 
@@ -217,7 +271,8 @@ mod tests {
         let defs = vec![def("Node", TypeKind::Alias(TypeRef::Json))];
         let types = Types::local(&defs);
         let ty = TypeRef::Named(TypeId(0)).nullable();
-        assert_eq!(types.boxed(&ty, true).to_string(), "Option < Box < Node > >");
+        assert_eq!(types.boxed_text(&ty, true), "Option<Box<Node>>");
+        assert_eq!(types.boxed_text(&ty, false), "Option<Node>");
     }
 
     #[test]

@@ -28,6 +28,177 @@ pub struct Maps {
 pub type Labels = std::collections::BTreeMap<String, String>;
 
 #[cfg(feature = "full")]
+/// Lines about as long as the formatter keeps whole, and longer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ARecordWhoseNameIsLongEnoughToMakeItsLinesLongerThanTheFormatterKeepsWhole {
+    pub first_member_with_a_long_name: String,
+    pub second_member_with_a_long_name: i64,
+    pub kind_of_the_record_with_a_long_name: KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional_member_whose_type_is_named_at_length: Option<
+        KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_member_whose_type_is_named_at_great_length: Option<
+        Vec<KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_member: Option<
+        std::collections::BTreeMap<
+            String,
+            KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger,
+        >,
+    >,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl ARecordWhoseNameIsLongEnoughToMakeItsLinesLongerThanTheFormatterKeepsWhole {
+    /// A value with the required members, every optional one unset.
+    pub fn new(
+        first_member_with_a_long_name: impl Into<String>,
+        second_member_with_a_long_name: i64,
+        kind_of_the_record_with_a_long_name: KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger,
+    ) -> Self {
+        Self {
+            first_member_with_a_long_name: first_member_with_a_long_name.into(),
+            second_member_with_a_long_name,
+            kind_of_the_record_with_a_long_name,
+            optional_member_whose_type_is_named_at_length: None,
+            list_member_whose_type_is_named_at_great_length: None,
+            map_member: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+/// Its constructor's arguments are too long for one line; its optional member's type is broken.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AShorterRecordName {
+    pub member_with_a_longer_name_a: String,
+    pub member_with_a_longer_name_b: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional_member_whose_type_is_named_at_length: Option<
+        KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger,
+    >,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl AShorterRecordName {
+    /// A value with the required members, every optional one unset.
+    pub fn new(
+        member_with_a_longer_name_a: impl Into<String>,
+        member_with_a_longer_name_b: i64,
+    ) -> Self {
+        Self {
+            member_with_a_longer_name_a: member_with_a_longer_name_a.into(),
+            member_with_a_longer_name_b,
+            optional_member_whose_type_is_named_at_length: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+#[non_exhaustive]
+pub enum KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger {
+    /// `a-value-with-a-name-long-enough-that-its-match-arm-is-longer-than-a-line`
+    AValueWithANameLongEnoughThatItsMatchArmIsLongerThanALine,
+    /// `b`
+    B,
+    /// A value this client does not know yet, kept as sent.
+    Other(String),
+}
+
+#[cfg(feature = "full")]
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+#[cfg(feature = "full")]
+impl Eq for KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger {}
+#[cfg(feature = "full")]
+impl std::hash::Hash for KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+#[cfg(feature = "full")]
+impl std::str::FromStr for KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
+}
+
+#[cfg(feature = "full")]
+impl KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AValueWithANameLongEnoughThatItsMatchArmIsLongerThanALine => {
+                "a-value-with-a-name-long-enough-that-its-match-arm-is-longer-than-a-line"
+            }
+            Self::B => "b",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl From<String> for KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "a-value-with-a-name-long-enough-that-its-match-arm-is-longer-than-a-line" => {
+                Self::AValueWithANameLongEnoughThatItsMatchArmIsLongerThanALine
+            }
+            "b" => Self::B,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl From<&str> for KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger {
+    fn from(value: &str) -> Self {
+        Self::from(String::from(value))
+    }
+}
+
+#[cfg(feature = "full")]
+impl From<KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger> for String {
+    fn from(value: KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger) -> Self {
+        match value {
+            KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger::Other(value) => value,
+            known => known.as_str().into(),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl std::fmt::Display for KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MapsSessionsValue {

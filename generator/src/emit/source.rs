@@ -1,0 +1,144 @@
+//! Rust source written as text, for the items that make up most of a crate (the `types`
+//! module): laid out line by line as the formatter lays them out, so that formatting them is
+//! copying them. An item the formatter could lay out otherwise (a line long enough that it
+//! might break it, or a layout this writer does not follow) is marked, and `format` lays it
+//! out as it does token streams.
+
+use std::fmt::{Display, Write as _};
+
+use crate::escape;
+
+/// The longest line (indentation included) the formatter keeps whole however it could break
+/// it: a function signature up to this width stays on one line.
+pub const WIDTH: usize = 89;
+
+/// Some items of a module, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub text: String,
+    /// Whether the text is laid out as the formatter would lay it out (if no line is long).
+    pub laid_out: bool,
+}
+
+/// Writes lines of Rust source at an indentation of four spaces a level.
+#[derive(Debug, Default)]
+pub struct Source {
+    text: String,
+    depth: usize,
+    laid_out: bool,
+}
+
+impl Source {
+    pub fn new() -> Self {
+        Source { text: String::new(), depth: 0, laid_out: true }
+    }
+
+    /// One line at the current depth.
+    pub fn line(&mut self, line: impl Display) {
+        for _ in 0..self.depth {
+            self.text.push_str("    ");
+        }
+        // Writing to a `String` cannot fail.
+        let _ = writeln!(self.text, "{line}");
+    }
+
+    /// A line that opens a block (`struct X {`, `fn f() {`): what follows is one level deeper.
+    pub fn open(&mut self, line: impl Display) {
+        self.line(line);
+        self.depth += 1;
+    }
+
+    /// A line that closes the innermost open block (`}`, `};`).
+    pub fn close(&mut self, line: impl Display) {
+        self.depth = self.depth.saturating_sub(1);
+        self.line(line);
+    }
+
+    /// A line that closes a block and opens another (`) -> Self {`, `} else {`).
+    pub fn reopen(&mut self, line: impl Display) {
+        self.close(line);
+        self.depth += 1;
+    }
+
+    /// Outer doc comments (`///`) of the given paragraphs, as [`super::docs::doc_attrs`]
+    /// writes them.
+    pub fn docs<'a>(&mut self, paragraphs: impl IntoIterator<Item = Option<&'a str>>) {
+        self.doc_lines("///", "#", paragraphs);
+    }
+
+    /// Inner doc comments (`//!`), as [`super::docs::inner_doc_attrs`] writes them.
+    pub fn inner_docs<'a>(&mut self, paragraphs: impl IntoIterator<Item = Option<&'a str>>) {
+        self.doc_lines("//!", "#!", paragraphs);
+    }
+
+    fn doc_lines<'a>(
+        &mut self,
+        comment: &str,
+        attr: &str,
+        paragraphs: impl IntoIterator<Item = Option<&'a str>>,
+    ) {
+        for line in escape::markdown_lines(paragraphs) {
+            self.doc_line(comment, attr, &line);
+        }
+    }
+
+    fn doc_line(&mut self, comment: &str, attr: &str, line: &str) {
+        if line.is_empty() {
+            self.line(comment);
+        } else if line.contains(['\n', '\r']) {
+            // A line comment cannot hold it (Markdown lines never do): an attribute, which the
+            // formatter writes as it sees fit.
+            self.line(format_args!("{attr}[doc = {}]", escape::rust_string(&format!(" {line}"))));
+            self.laid_out = false;
+        } else {
+            self.line(format_args!("{comment} {}", line.trim_end_matches(' ')));
+        }
+    }
+
+    /// Marks what is written as needing the formatter's layout.
+    pub fn needs_layout(&mut self) {
+        self.laid_out = false;
+    }
+
+    pub fn finish(self) -> Piece {
+        Piece { text: self.text, laid_out: self.laid_out }
+    }
+}
+
+/// Separated by `", "`: arguments, attribute arguments, features.
+pub fn comma_list<T: Display>(items: impl IntoIterator<Item = T>) -> String {
+    let mut out = String::new();
+    for (index, item) in items.into_iter().enumerate() {
+        if index > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{item}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_indent_and_docs_are_line_comments() {
+        let mut source = Source::new();
+        source.docs([Some("A thing.  "), Some("More.")]);
+        source.open("pub struct A {");
+        source.line("pub a: u8,");
+        source.close("}");
+        let piece = source.finish();
+        assert_eq!(piece.text, "/// A thing.\n///\n/// More.\npub struct A {\n    pub a: u8,\n}\n");
+        assert!(piece.laid_out);
+    }
+
+    #[test]
+    fn a_doc_line_with_a_carriage_return_is_an_attribute_left_to_the_formatter() {
+        let mut source = Source::new();
+        source.doc_line("///", "#", "a\rb");
+        let piece = source.finish();
+        assert!(piece.text.starts_with("#[doc = \" a\\rb\"]"), "{}", piece.text);
+        assert!(!piece.laid_out);
+    }
+}
