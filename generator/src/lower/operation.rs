@@ -1,7 +1,7 @@
 //! Operations: parameters, bodies and responses, grouped by tag.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -54,6 +54,9 @@ pub struct OperationLowering<'a, 's> {
     uses_envelope: bool,
     /// The types envelopes give their `result_info`, one per operation that has one.
     result_info: Vec<TypeRef>,
+    /// Schemas already found not to be envelopes: most answers of a large API name one of a
+    /// few schemas, each checked once (checking merges its members).
+    not_envelopes: HashSet<Pointer>,
 }
 
 /// An operation lowered but not yet named: its names are chosen in its group's scopes once
@@ -101,6 +104,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
             error_bodies: Vec::new(),
             error_names: Scope::with_reserved(["Other"]),
             uses_envelope: false,
+            not_envelopes: HashSet::new(),
             result_info: Vec::new(),
         }
     }
@@ -611,13 +615,21 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let media = Some(media.to_owned());
         let Some(schema) = schema else { return Ok((Success::Json(TypeRef::Json), media, stream)) };
         if let Some(fields) = &self.envelope {
-            let hint = format!("{builder_hint}Result");
-            if let Some(enveloped) = envelope::result_type(self.space, schema, &schema_at, fields, &hint)? {
-                self.uses_envelope = true;
-                if let Some(info) = enveloped.info {
-                    self.result_info.push(info);
+            let target = spec.resolve(schema, &schema_at)?.pointer;
+            if !self.not_envelopes.contains(&target) {
+                let hint = format!("{builder_hint}Result");
+                match envelope::result_type(self.space, schema, &schema_at, fields, &hint)? {
+                    Some(enveloped) => {
+                        self.uses_envelope = true;
+                        if let Some(info) = enveloped.info {
+                            self.result_info.push(info);
+                        }
+                        return Ok((Success::Envelope { result: enveloped.result }, media, stream));
+                    }
+                    None => {
+                        self.not_envelopes.insert(target);
+                    }
                 }
-                return Ok((Success::Envelope { result: enveloped.result }, media, stream));
             }
         }
         let ty = self.space.lower(schema, &schema_at, &format!("{builder_hint}Response"))?;
