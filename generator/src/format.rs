@@ -29,7 +29,7 @@ pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
             format!("{}\n\n{text}", header_comment("//", source))
         }
         Content::RustText(pieces) => {
-            let mut text = String::with_capacity(pieces.iter().map(|piece| piece.text.len()).sum());
+            let mut text = String::new();
             for piece in &pieces {
                 text.push_str(&piece_text(piece).map_err(|e| format_error(&file.path, e))?);
             }
@@ -39,13 +39,15 @@ pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
     Ok(FormattedFile { path: file.path, text })
 }
 
-/// A piece's text as the formatter lays it out: the piece itself when it is laid out so and
-/// no line of it might break.
+/// A piece's text as the formatter lays it out: a text piece itself when it is laid out so
+/// and no line of it might break.
 pub fn piece_text(piece: &Piece) -> std::result::Result<Cow<'_, str>, syn::Error> {
-    if piece.laid_out && !has_long_line(&piece.text) {
-        return Ok(Cow::Borrowed(&piece.text));
-    }
-    Ok(Cow::Owned(prettyplease::unparse(&syn::parse_file(&piece.text)?)))
+    let parsed = match piece {
+        Piece::Text { text, laid_out: true } if !has_long_line(text) => return Ok(Cow::Borrowed(text)),
+        Piece::Text { text, .. } => syn::parse_file(text)?,
+        Piece::Tokens(tokens) => syn::parse2(tokens.clone())?,
+    };
+    Ok(Cow::Owned(prettyplease::unparse(&parsed)))
 }
 
 fn format_error(path: &std::path::Path, error: syn::Error) -> Error {

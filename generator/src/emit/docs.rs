@@ -12,12 +12,6 @@ pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> T
     quote!(#(#[doc = #lines])*)
 }
 
-/// Inner `#![doc]` attributes (a module's own docs) for the given paragraphs.
-pub fn inner_doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
-    let lines = attr_lines(paragraphs);
-    quote!(#(#![doc = #lines])*)
-}
-
 fn attr_lines<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> Vec<String> {
     let lines = escape::markdown_lines(paragraphs);
     lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()

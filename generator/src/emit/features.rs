@@ -21,14 +21,15 @@ pub fn cfg(api: &Api, needed: &Needed) -> Option<TokenStream> {
     }
 }
 
-/// [`cfg`] as text.
-pub fn cfg_text(api: &Api, needed: &Needed) -> Option<String> {
-    let names = features(api, needed)?;
-    let conditions = names.iter().map(|name| format!("feature = {}", crate::escape::rust_string(name)));
-    Some(match names.as_slice() {
-        [_] => format!("#[cfg({})]", super::source::comma_list(conditions)),
-        _ => format!("#[cfg(any({}))]", super::source::comma_list(conditions)),
-    })
+/// [`cfg`], written as text.
+pub fn write_cfg(source: &mut super::source::Source, api: &Api, needed: &Needed) {
+    let Some(names) = features(api, needed) else { return };
+    let conditions: Vec<String> =
+        names.iter().map(|name| format!("feature = {}", crate::escape::rust_string(name))).collect();
+    match conditions.as_slice() {
+        [one] => source.attribute("cfg", std::slice::from_ref(one)),
+        _ => source.cfg_any(&conditions),
+    }
 }
 
 /// The features any one of which compiles an item; `None` when every build does.

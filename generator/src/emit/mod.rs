@@ -166,7 +166,7 @@ impl<'a> Plan<'a> {
                 Content::RustVerbatim(text.replace(STREAM_DECLARATION, "").into())
             }
             Part::Runtime(_, text) => Content::RustVerbatim(Cow::Borrowed(text)),
-            Part::Group(index) => Content::Rust(operations::group_module(api, &api.groups[index])),
+            Part::Group(index) => Content::RustText(operations::group_module(api, &api.groups[index])),
             Part::NcpSigner => Content::RustVerbatim(Cow::Borrowed(NCP_APIGW_V2_SOURCE)),
             Part::Webhooks => Content::Rust(webhooks::webhooks_module(api)),
             Part::StandardWebhooks => Content::RustVerbatim(Cow::Borrowed(STANDARD_WEBHOOKS_SOURCE)),

@@ -2,9 +2,9 @@
 //! it is most of a crate's lines, and all of them follow a few shapes.
 
 use super::rust::Types;
-use super::source::{comma_list, Piece, Source, WIDTH};
+use super::source::{Piece, Source};
 use crate::escape::{self, rust_string};
-use crate::ir::features::Features;
+use crate::ir::features::{Features, Needed};
 use crate::ir::{Api, Enum, EnumRepr, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 
 pub fn types_module(api: &Api, compiled: &Features) -> Vec<Piece> {
@@ -13,31 +13,28 @@ pub fn types_module(api: &Api, compiled: &Features) -> Vec<Piece> {
     let doc = format!("Request and response types of the {}.", escape::inline(&api.display_name()));
     module.inner_docs([Some(doc.as_str())]);
     let mut pieces = vec![module.finish()];
-    pieces.extend(api.types.iter().zip(&compiled.types).map(|(def, needed)| {
-        let cfg = super::features::cfg_text(api, needed);
-        type_def(types, def, cfg.as_deref())
-    }));
+    pieces
+        .extend(api.types.iter().zip(&compiled.types).map(|(def, needed)| type_def(api, types, def, needed)));
     pieces
 }
 
 /// Writes items, each under the same `cfg` attribute (when only some builds need them).
 struct Items<'a> {
     source: Source,
-    cfg: Option<&'a str>,
+    api: &'a Api,
+    needed: &'a Needed,
 }
 
 impl Items<'_> {
     /// Starts an item: its `cfg` first, before its docs and attributes.
     fn item(&mut self) -> &mut Source {
-        if let Some(cfg) = self.cfg {
-            self.source.line(cfg);
-        }
+        super::features::write_cfg(&mut self.source, self.api, self.needed);
         &mut self.source
     }
 }
 
-fn type_def(types: Types<'_>, def: &TypeDef, cfg: Option<&str>) -> Piece {
-    let mut items = Items { source: Source::new(), cfg };
+fn type_def(api: &Api, types: Types<'_>, def: &TypeDef, needed: &Needed) -> Piece {
+    let mut items = Items { source: Source::new(), api, needed };
     let name = def.name.as_str();
     match &def.kind {
         TypeKind::Struct(s) => struct_def(types, &mut items, def, s),
@@ -84,17 +81,15 @@ fn struct_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct
             serde.push(format!("rename = {}", rust_string(&field.wire)));
         }
         if !field.required {
-            serde.push(format!(
-                "default, skip_serializing_if = {}",
-                rust_string(&format!("{option}::is_none"))
-            ));
+            serde.push("default".to_owned());
+            serde.push(format!("skip_serializing_if = {}", rust_string(&format!("{option}::is_none"))));
         }
         if !serde.is_empty() {
-            source.line(format_args!("#[serde({})]", comma_list(serde)));
+            source.attribute("serde", &serde);
         }
         let ty = types.boxed_text(field.ty.non_null(), field.boxed);
         let ty = if optional(field) { format!("{option}<{ty}>") } else { ty };
-        field_line(source, &field.name, &ty);
+        source.field(&format!("pub {}", field.name), &ty);
     }
     let extra_ty = match &s.extra.value {
         TypeRef::Json => types.ty_text(&TypeRef::JsonObject),
@@ -106,24 +101,6 @@ fn struct_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct
     source.close("}");
     if !all_optional {
         constructor(types, items, def, s);
-    }
-}
-
-/// `pub name: Type,`; a type of one argument that makes the line too long is broken as the
-/// formatter breaks it, its argument on a line of its own.
-fn field_line(source: &mut Source, name: &str, ty: &str) {
-    let line = format!("pub {name}: {ty},");
-    let one_argument = ty
-        .strip_suffix('>')
-        .and_then(|ty| ty.split_once('<'))
-        .filter(|(_, inner)| !inner.contains(['<', ',']));
-    match one_argument {
-        Some((outer, inner)) if "    ".len() + line.len() > WIDTH => {
-            source.open(format_args!("pub {name}: {outer}<"));
-            source.line(format_args!("{inner},"));
-            source.close(">,");
-        }
-        _ => source.line(line),
     }
 }
 
@@ -159,16 +136,7 @@ fn constructor(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struc
     if s.fields.iter().any(|f| f.deprecated) {
         source.line("#[allow(deprecated)]");
     }
-    let one_line = format!("pub fn new({}) -> Self {{", comma_list(&arguments));
-    if "    ".len() + one_line.len() <= WIDTH {
-        source.open(one_line);
-    } else {
-        source.open("pub fn new(");
-        for argument in &arguments {
-            source.line(format_args!("{argument},"));
-        }
-        source.reopen(") -> Self {");
-    }
+    source.signature("pub fn new", &arguments, " -> Self {");
     source.open("Self {");
     for init in &inits {
         source.line(init);

@@ -3,23 +3,24 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, inner_doc_attrs};
-use super::rust::{ident, mentioned, Types};
+use super::docs::doc_attrs;
+use super::rust::{ident, mentioned, tokens, Types};
+use super::source::{Piece, Source};
 use crate::escape;
 use crate::ir::{
     Api, BodyEncoding, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamLocation, PathPart, QueryStyle,
     StatusMatch, Success, SuccessCase, TypeRef,
 };
 
-pub fn group_module(api: &Api, group: &Group) -> TokenStream {
+pub fn group_module(api: &Api, group: &Group) -> Vec<Piece> {
     let types = Types::qualified(&api.types);
     let type_name = ident(&group.type_name);
     let tagged = format!("Operations tagged {}.", escape::code_span(&group.tag));
-    let module_doc = inner_doc_attrs([Some(tagged.as_str())]);
+    let mut module_doc = Source::new();
+    module_doc.inner_docs([Some(tagged.as_str())]);
     let type_doc = doc_attrs([group.doc.as_deref().or(Some(tagged.as_str()))]);
     let methods = group.operations.iter().map(|op| accessor_method(api, types, group, op));
-    let builders = group.operations.iter().map(|op| builder(api, types, group, op));
-    let items = quote! {
+    let mut items = vec![Piece::Tokens(quote! {
         #type_doc
         #[derive(Debug, Clone)]
         pub struct #type_name {
@@ -33,13 +34,21 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
 
             #(#methods)*
         }
-
-        #(#builders)*
-    };
+    })];
+    for op in &group.operations {
+        builder(api, types, group, op, &mut items);
+    }
     // What the items name, and only that, is imported: paging and streaming name `runtime`,
     // `Error` and `Response`, which other operations leave to `Call`.
+    let mut source = String::new();
+    for piece in &items {
+        match piece {
+            Piece::Text { text, .. } => source.push_str(text),
+            Piece::Tokens(tokens) => source.push_str(&tokens.to_string()),
+        }
+    }
     let [scheme, runtime, query_style, types, error, error_body, response] =
-        mentioned(&items, ["scheme", "runtime", "QueryStyle", "types", "Error", "ErrorBody", "Response"]);
+        mentioned(&source, ["scheme", "runtime", "QueryStyle", "types", "Error", "ErrorBody", "Response"]);
     let scheme = scheme.then(|| quote!(scheme,));
     let runtime = runtime.then(|| {
         quote!(
@@ -55,62 +64,70 @@ pub fn group_module(api: &Api, group: &Group) -> TokenStream {
     let error = error.then(|| quote!(Error,));
     let error_body = error_body.then(|| quote!(ErrorBody,));
     let response = response.then(|| quote!(Response,));
-    quote! {
-        #module_doc
+    let imports = Piece::Tokens(quote! {
         use crate::client::{#scheme Reply};
         #runtime
         use crate::runtime::auth::Auth;
         use crate::runtime::request::{Operation, #query_style Request};
         #types
         use crate::{Call, Client, Endpoint, #error #error_body #response};
+    });
+    let mut pieces = vec![module_doc.finish(), imports];
+    pieces.extend(items);
+    pieces
+}
 
-        #items
+/// How a value is taken by a builder method and stored in the builder, as text.
+struct Argument {
+    /// The parameter's type in the method signature.
+    signature: String,
+    /// The stored type.
+    stored: String,
+    /// Converts the argument (named by the parameter) into the stored type; `None` when it
+    /// is stored as given.
+    convert: Option<String>,
+}
+
+impl Argument {
+    /// `name: Signature`, as a method parameter.
+    fn parameter(&self, name: &str) -> TokenStream {
+        tokens(&format!("{name}: {}", self.signature))
+    }
+
+    /// `name: converted,` (or `name,`), initializing the stored member.
+    fn init(&self, name: &str) -> TokenStream {
+        match &self.convert {
+            Some(convert) => tokens(&format!("{name}: {convert},")),
+            None => tokens(&format!("{name},")),
+        }
     }
 }
 
-/// How a value is taken by a builder method and stored in the builder.
-struct Argument {
-    /// The parameter's type in the method signature.
-    signature: TokenStream,
-    /// The stored type.
-    stored: TokenStream,
-    /// Converts the argument (named by the parameter) into the stored type; `None` when it
-    /// is stored as given.
-    convert: Option<TokenStream>,
-}
-
-fn argument(types: Types<'_>, name: &proc_macro2::Ident, ty: &TypeRef, upload: bool) -> Argument {
+fn argument(types: Types<'_>, name: &str, ty: &TypeRef, upload: bool) -> Argument {
     let ty = ty.non_null();
+    let into = || Some(format!("{name}.into()"));
     if upload && *ty == TypeRef::Binary {
         // Bytes to send need not be in memory: a file or a stream will do.
         return Argument {
-            signature: quote!(impl Into<crate::Upload>),
-            stored: quote!(crate::Upload),
-            convert: Some(quote!(#name.into())),
+            signature: "impl Into<crate::Upload>".to_owned(),
+            stored: "crate::Upload".to_owned(),
+            convert: into(),
         };
     }
-    let stored = types.ty(ty);
+    let stored = types.ty_text(ty);
     if types.is_string(ty) {
-        return Argument {
-            signature: quote!(impl Into<String>),
-            stored,
-            convert: Some(quote!(#name.into())),
-        };
+        return Argument { signature: "impl Into<String>".to_owned(), stored, convert: into() };
     }
     if *ty == TypeRef::Binary {
-        return Argument {
-            signature: quote!(impl Into<Vec<u8>>),
-            stored,
-            convert: Some(quote!(#name.into())),
-        };
+        return Argument { signature: "impl Into<Vec<u8>>".to_owned(), stored, convert: into() };
     }
     if let TypeRef::List(item) = types.resolve(ty) {
         // Any list of values that convert: `["a", "b"]`, a `Vec`, an iterator.
-        let item = if types.is_string(item) { quote!(String) } else { types.ty(item) };
+        let item = if types.is_string(item) { "String".to_owned() } else { types.ty_text(item) };
         return Argument {
-            signature: quote!(impl IntoIterator<Item = impl Into<#item>>),
+            signature: format!("impl IntoIterator<Item = impl Into<{item}>>"),
             stored,
-            convert: Some(quote!(#name.into_iter().map(Into::into).collect())),
+            convert: Some(format!("{name}.into_iter().map(Into::into).collect()")),
         };
     }
     Argument { signature: stored.clone(), stored, convert: None }
@@ -188,14 +205,9 @@ fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -
     let mut inits = Vec::new();
     for index in &positional {
         let param = &op.params[*index];
-        let name = ident(&param.name);
-        let arg = argument(types, &name, &param.ty, is_file(param));
-        let signature = arg.signature;
-        arguments.push(quote!(#name: #signature));
-        inits.push(match arg.convert {
-            Some(convert) => quote!(#name: #convert,),
-            None => quote!(#name,),
-        });
+        let arg = argument(types, &param.name, &param.ty, is_file(param));
+        arguments.push(arg.parameter(&param.name));
+        inits.push(arg.init(&param.name));
     }
     for (id, param) in op.params_with_ids() {
         if !positional.contains(&id) {
@@ -204,16 +216,12 @@ fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -
         }
     }
     if let Some(body) = &op.body {
-        let name = ident(&body.name);
         if body.required {
-            let arg = argument(types, &name, &body.ty, body.encoding == BodyEncoding::Binary);
-            let signature = arg.signature;
-            arguments.push(quote!(#name: #signature));
-            inits.push(match arg.convert {
-                Some(convert) => quote!(#name: #convert,),
-                None => quote!(#name,),
-            });
+            let arg = argument(types, &body.name, &body.ty, body.encoding == BodyEncoding::Binary);
+            arguments.push(arg.parameter(&body.name));
+            inits.push(arg.init(&body.name));
         } else {
+            let name = ident(&body.name);
             inits.push(quote!(#name: None,));
         }
     }
@@ -231,57 +239,44 @@ fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -
     }
 }
 
-fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenStream {
+/// The items of one operation: its parameters (written as text, as are its setters), what
+/// its `Call` adds, how it is sent and read, and its decoders.
+fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &mut Vec<Piece>) {
     let builder = ident(&op.builder);
-    let doc = format!(
-        " The parameters of [`{}::{}`]: its [`Call`] sets the optional ones, then sends them.",
-        group.type_name, op.method
-    );
     let positional = op.positional();
     let mut fields = Vec::new();
-    let mut setters = Vec::new();
+    // What the operation's `Call` adds, if anything: setters first.
+    let mut setters = Source::new();
+    setters.open(format_args!("impl Call<{}> {{", op.builder));
+    let mut any_setter = false;
     for (id, param) in op.params_with_ids() {
-        let name = ident(&param.name);
-        let arg = argument(types, &name, &param.ty, is_file(param));
-        let stored = arg.stored;
+        let name = param.name.as_str();
+        let arg = argument(types, name, &param.ty, is_file(param));
         if positional.contains(&id) {
-            fields.push(quote!(#name: #stored,));
+            fields.push((name, arg.stored));
             continue;
         }
-        fields.push(quote!(#name: Option<#stored>,));
-        let signature = arg.signature;
-        let convert = arg.convert.unwrap_or_else(|| quote!(#name));
-        let param_doc = doc_attrs([param.doc.as_deref()]);
-        let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
-        let conventional = setter_allowance(&param.name);
-        setters.push(quote! {
-            #param_doc
-            #deprecated
-            #conventional
-            pub fn #name(mut self, #name: #signature) -> Self {
-                self.params.#name = Some(#convert);
-                self
-            }
-        });
+        fields.push((name, format!("Option<{}>", arg.stored)));
+        any_setter = true;
+        setters.docs([param.doc.as_deref()]);
+        if param.deprecated {
+            setters.line("#[deprecated]");
+        }
+        if let Some(allowance) = setter_allowance(name) {
+            setters.line(allowance);
+        }
+        setter(&mut setters, name, &arg);
     }
     if let Some(body) = &op.body {
-        let name = ident(&body.name);
-        let arg = argument(types, &name, &body.ty, body.encoding == BodyEncoding::Binary);
-        let ty = arg.stored;
+        let name = body.name.as_str();
+        let arg = argument(types, name, &body.ty, body.encoding == BodyEncoding::Binary);
         if body.required {
-            fields.push(quote!(#name: #ty,));
+            fields.push((name, arg.stored.clone()));
         } else {
-            fields.push(quote!(#name: Option<#ty>,));
-            let body_doc = doc_attrs([body.doc.as_deref().or(Some("The request body."))]);
-            let signature = arg.signature;
-            let convert = arg.convert.unwrap_or_else(|| quote!(#name));
-            setters.push(quote! {
-                #body_doc
-                pub fn #name(mut self, #name: #signature) -> Self {
-                    self.params.#name = Some(#convert);
-                    self
-                }
-            });
+            fields.push((name, format!("Option<{}>", arg.stored)));
+            any_setter = true;
+            setters.docs([body.doc.as_deref().or(Some("The request body."))]);
+            setter(&mut setters, name, &arg);
         }
     }
     let output = success_type(types, op);
@@ -302,25 +297,24 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
     };
     let error_decoder = error_decoder(api, types, op);
     let paging = op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &output));
-    let (responses, success_decoder) = match &op.response {
+    let success_decoder = match &op.response {
         Success::ByStatus { name, cases } => {
             let (definition, decoder) = by_status(types, group, op, name, cases);
-            (Some(definition), Some(decoder))
+            pieces.push(Piece::Tokens(definition));
+            Some(decoder)
         }
-        _ => (None, None),
+        _ => None,
     };
-    let own_methods = !setters.is_empty() || paging.is_some() || streaming.is_some();
-    let call_methods = own_methods.then(|| {
-        quote! {
-            impl Call<#builder> {
-                #(#setters)*
-
-                #paging
-
-                #streaming
-            }
+    pieces.push(parameters(group, op, &fields));
+    if any_setter || paging.is_some() || streaming.is_some() {
+        // Paging and streaming are tokens: the formatter lays out the block they are in.
+        for methods in [paging, streaming].into_iter().flatten() {
+            setters.line(methods);
+            setters.needs_layout();
         }
-    });
+        setters.close("}");
+        pieces.push(setters.finish());
+    }
     let decoders = (success_decoder.is_some() || error_decoder.is_some()).then(|| {
         quote! {
             impl #builder {
@@ -338,17 +332,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         },
         _ => quote!(),
     };
-    quote! {
-        #responses
-
-        #[doc = #doc]
-        #[derive(Debug, Clone)]
-        pub struct #builder {
-            #(#fields)*
-        }
-
-        #call_methods
-
+    pieces.push(Piece::Tokens(quote! {
         impl Endpoint for #builder {
             #output_doc
             type Output = #output;
@@ -365,7 +349,39 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenS
         }
 
         #decoders
+    }));
+}
+
+/// The struct of an operation's parameters.
+fn parameters(group: &Group, op: &Operation, fields: &[(&str, String)]) -> Piece {
+    let mut source = Source::new();
+    source.line(format_args!(
+        "/// The parameters of [`{}::{}`]: its [`Call`] sets the optional ones, then sends them.",
+        group.type_name, op.method
+    ));
+    source.line("#[derive(Debug, Clone)]");
+    if fields.is_empty() {
+        source.line(format_args!("pub struct {} {{}}", op.builder));
+    } else {
+        source.open(format_args!("pub struct {} {{", op.builder));
+        for (name, ty) in fields {
+            source.field(name, ty);
+        }
+        source.close("}");
     }
+    source.finish()
+}
+
+/// A setter of an optional parameter, on the operation's `Call`.
+fn setter(source: &mut Source, name: &str, arg: &Argument) {
+    source.signature(
+        format_args!("pub fn {name}"),
+        &["mut self".to_owned(), format!("{name}: {}", arg.signature)],
+        " -> Self {",
+    );
+    source.line(format_args!("self.params.{name} = Some({});", arg.convert.as_deref().unwrap_or(name)));
+    source.line("self");
+    source.close("}");
 }
 
 /// The arms of an error decoder, in order: statuses that read the same body share one arm
@@ -474,14 +490,14 @@ fn by_status(
 /// Setters are named after the API's parameters and take `self` by value. Where such a name
 /// reads to clippy like a naming convention (`from_date`) or an operator method (`sub`), the
 /// API's name is kept and that one lint is allowed on that one method.
-fn setter_allowance(name: &str) -> Option<TokenStream> {
+fn setter_allowance(name: &str) -> Option<&'static str> {
     const OPERATORS: &[&str] =
         &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
     let name = crate::naming::bare(name);
     if name.starts_with("from_") || name.starts_with("into_") {
-        Some(quote!(#[allow(clippy::wrong_self_convention)]))
+        Some("#[allow(clippy::wrong_self_convention)]")
     } else if OPERATORS.contains(&name) {
-        Some(quote!(#[allow(clippy::should_implement_trait)]))
+        Some("#[allow(clippy::should_implement_trait)]")
     } else {
         None
     }

@@ -13,36 +13,88 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// Which of `names` `tokens` use unqualified (not as `path::name`), in one walk: a module
-/// imports what its items name, and nothing else (an unused import is a warning).
-pub fn mentioned<const N: usize>(tokens: &TokenStream, names: [&str; N]) -> [bool; N] {
+/// Which of `names` Rust source uses unqualified (not as `path::name`), in one pass over its
+/// text, string and character literals and comments skipped: a module imports what its items
+/// name, and nothing else (an unused import is a warning). Token streams are read as their
+/// text (`tokens.to_string()`), which walks them without copying them.
+pub fn mentioned<const N: usize>(source: &str, names: [&str; N]) -> [bool; N] {
     let mut found = [false; N];
-    note_mentions(tokens, &names, &mut found);
+    let bytes = source.as_bytes();
+    let mut index = 0;
+    // Whether the last token was `::`, so an identifier after it is a path's member.
+    let mut after_path = false;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        match byte {
+            b'"' => {
+                index = literal_end(bytes, index, b'"');
+                after_path = false;
+            }
+            b'\'' => {
+                // A character literal (`'a'`, `'\n'`) or a lifetime (`'de`).
+                let escaped = bytes.get(index + 1) == Some(&b'\\');
+                let closes = |at: usize| bytes.get(at) == Some(&b'\'');
+                if escaped || closes(index + 2) || source[index + 1..].chars().nth(1) == Some('\'') {
+                    index = literal_end(bytes, index, b'\'');
+                } else {
+                    index += 1;
+                    while index < bytes.len() && is_ident_byte(bytes[index]) {
+                        index += 1;
+                    }
+                }
+                after_path = false;
+            }
+            b'/' if bytes.get(index + 1) == Some(&b'/') => {
+                index =
+                    bytes[index..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |end| index + end);
+            }
+            b':' if bytes.get(index + 1) == Some(&b':') => {
+                index += 2;
+                after_path = true;
+            }
+            _ if byte.is_ascii_alphabetic() || byte == b'_' || byte >= 0x80 => {
+                let start = index;
+                while index < bytes.len() && is_ident_byte(bytes[index]) {
+                    index += 1;
+                }
+                let ident = &source[start..index];
+                if !after_path {
+                    if let Some(position) = names.iter().position(|name| *name == ident) {
+                        found[position] = true;
+                    }
+                }
+                after_path = false;
+            }
+            _ if byte.is_ascii_whitespace() => index += 1,
+            _ => {
+                index += 1;
+                after_path = false;
+            }
+        }
+    }
     found
 }
 
-fn note_mentions(tokens: &TokenStream, names: &[&str], found: &mut [bool]) {
-    let mut colons = 0;
-    for tree in tokens.clone() {
-        match &tree {
-            proc_macro2::TokenTree::Ident(ident) if colons < 2 => {
-                if let Some(index) = names.iter().position(|name| ident == name) {
-                    found[index] = true;
-                }
-            }
-            proc_macro2::TokenTree::Group(group) => note_mentions(&group.stream(), names, found),
-            _ => {}
+fn is_ident_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+/// Where the literal opened by the quote at `start` ends (just past its closing quote).
+fn literal_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let mut index = start + 1;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\\' => index += 2,
+            byte if byte == quote => return index + 1,
+            _ => index += 1,
         }
-        colons = match &tree {
-            proc_macro2::TokenTree::Punct(punct) if punct.as_char() == ':' => colons + 1,
-            _ => 0,
-        };
     }
+    bytes.len()
 }
 
 /// Tokens of Rust the generator wrote as text (a type, a path): text it makes from names the
 /// naming rules made valid, so it always lexes.
-fn tokens(text: &str) -> TokenStream {
+pub fn tokens(text: &str) -> TokenStream {
     text.parse()
         .unwrap_or_else(|error| unreachable!("the generator wrote `{text}`, which does not lex: {error}"))
 }
@@ -237,9 +289,24 @@ mod tests {
                 Ok(x)
             }
         );
-        assert_eq!(mentioned(&tokens, ["Error", "Response", "reqwest"]), [true, false, true]);
-        assert_eq!(mentioned(&quote!({ [Response] }), ["Response"]), [true]);
-        assert_eq!(mentioned(&quote!(a::b::Response), ["Response", "a", "b"]), [false, true, false]);
+        assert_eq!(mentioned(&tokens.to_string(), ["Error", "Response", "reqwest"]), [true, false, true]);
+        assert_eq!(mentioned(&quote!({ [Response] }).to_string(), ["Response"]), [true]);
+        let path = quote!(a::b::Response).to_string();
+        assert_eq!(mentioned(&path, ["Response", "a", "b"]), [false, true, false]);
+    }
+
+    #[test]
+    fn names_in_literals_and_comments_are_not_mentions() {
+        let source = "/// An Error.\nfn f<'de>(c: char) -> Result<(), Response> {\n    g(\"Error \\\" Types\", '\"', 'x', '\\'', c); // Types\n}\n";
+        assert_eq!(
+            mentioned(source, ["Error", "Types", "Response", "Result", "de"]),
+            [false, false, true, true, false]
+        );
+        let tokens = quote!(
+            #[doc = "Error"]
+            fn f() -> Types {}
+        );
+        assert_eq!(mentioned(&tokens.to_string(), ["Error", "Types"]), [false, true]);
     }
 
     #[test]

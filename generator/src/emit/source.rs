@@ -6,18 +6,22 @@
 
 use std::fmt::{Display, Write as _};
 
+use proc_macro2::TokenStream;
+
 use crate::escape;
 
 /// The longest line (indentation included) the formatter keeps whole however it could break
 /// it: a function signature up to this width stays on one line.
 pub const WIDTH: usize = 89;
 
-/// Some items of a module, as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Piece {
-    pub text: String,
-    /// Whether the text is laid out as the formatter would lay it out (if no line is long).
-    pub laid_out: bool,
+/// Some items of a module.
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// Written as text; `laid_out` when laid out as the formatter would lay it out (if no
+    /// line is long).
+    Text { text: String, laid_out: bool },
+    /// Tokens, for the formatter to lay out.
+    Tokens(TokenStream),
 }
 
 /// Writes lines of Rust source at an indentation of four spaces a level.
@@ -60,13 +64,96 @@ impl Source {
         self.depth += 1;
     }
 
+    /// The width a line at the current depth has before it is indented.
+    fn indent(&self) -> usize {
+        4 * self.depth
+    }
+
+    /// A function signature that opens its body (`head(params) -> Self {`): on one line where
+    /// it fits, else one parameter a line, as the formatter breaks it.
+    pub fn signature(&mut self, head: impl Display, params: &[String], tail: &str) {
+        let line = format!("{head}({}){tail}", comma_list(params));
+        if self.indent() + line.len() <= WIDTH {
+            self.open(line);
+            return;
+        }
+        self.open(format_args!("{head}("));
+        for param in params {
+            self.line(format_args!("{param},"));
+        }
+        self.reopen(format_args!("){tail}"));
+    }
+
+    /// `name: Type,` (a struct's member, `name` with its visibility); a type of one argument
+    /// that makes the line too long is broken as the formatter breaks it, its argument on a
+    /// line of its own.
+    pub fn field(&mut self, name: &str, ty: &str) {
+        let line = format!("{name}: {ty},");
+        let one_argument = ty
+            .strip_suffix('>')
+            .and_then(|ty| ty.split_once('<'))
+            .filter(|(_, inner)| !inner.contains(['<', ',']));
+        match one_argument {
+            Some((outer, inner)) if self.indent() + line.len() > WIDTH => {
+                self.open(format_args!("{name}: {outer}<"));
+                self.line(format_args!("{inner},"));
+                self.close(">,");
+            }
+            _ => self.line(line),
+        }
+    }
+
+    /// An attribute with arguments (`#[serde(rename = "x", default)]`): on one line where it
+    /// fits, else one argument a line, as the formatter breaks it.
+    pub fn attribute(&mut self, path: &str, args: &[String]) {
+        let line = format!("#[{path}({})]", comma_list(args));
+        if self.indent() + line.len() <= WIDTH {
+            self.line(line);
+            return;
+        }
+        self.open(format_args!("#[{path}("));
+        self.list(args);
+        self.close(")]");
+    }
+
+    /// `items` one a line, separated by commas, the last without one (as attribute arguments
+    /// are broken).
+    fn list(&mut self, items: &[String]) {
+        for (index, item) in items.iter().enumerate() {
+            if index + 1 == items.len() {
+                self.line(item);
+            } else {
+                self.line(format_args!("{item},"));
+            }
+        }
+    }
+
+    /// `#[cfg(any(a, b))]`, broken as the formatter breaks it: the whole on one line where it
+    /// fits, else `any(..)` on a line of its own, else one condition a line.
+    pub fn cfg_any(&mut self, conditions: &[String]) {
+        let any = format!("any({})", comma_list(conditions));
+        if self.indent() + "#[cfg()]".len() + any.len() <= WIDTH {
+            self.line(format_args!("#[cfg({any})]"));
+            return;
+        }
+        self.open("#[cfg(");
+        if self.indent() + any.len() <= WIDTH {
+            self.line(any);
+        } else {
+            self.open("any(");
+            self.list(conditions);
+            self.close(")");
+        }
+        self.close(")]");
+    }
+
     /// Outer doc comments (`///`) of the given paragraphs, as [`super::docs::doc_attrs`]
     /// writes them.
     pub fn docs<'a>(&mut self, paragraphs: impl IntoIterator<Item = Option<&'a str>>) {
         self.doc_lines("///", "#", paragraphs);
     }
 
-    /// Inner doc comments (`//!`), as [`super::docs::inner_doc_attrs`] writes them.
+    /// Inner doc comments (`//!`), the inner counterpart of [`super::docs::doc_attrs`].
     pub fn inner_docs<'a>(&mut self, paragraphs: impl IntoIterator<Item = Option<&'a str>>) {
         self.doc_lines("//!", "#!", paragraphs);
     }
@@ -101,7 +188,7 @@ impl Source {
     }
 
     pub fn finish(self) -> Piece {
-        Piece { text: self.text, laid_out: self.laid_out }
+        Piece::Text { text: self.text, laid_out: self.laid_out }
     }
 }
 
@@ -128,17 +215,17 @@ mod tests {
         source.open("pub struct A {");
         source.line("pub a: u8,");
         source.close("}");
-        let piece = source.finish();
-        assert_eq!(piece.text, "/// A thing.\n///\n/// More.\npub struct A {\n    pub a: u8,\n}\n");
-        assert!(piece.laid_out);
+        let Piece::Text { text, laid_out } = source.finish() else { unreachable!("text") };
+        assert_eq!(text, "/// A thing.\n///\n/// More.\npub struct A {\n    pub a: u8,\n}\n");
+        assert!(laid_out);
     }
 
     #[test]
     fn a_doc_line_with_a_carriage_return_is_an_attribute_left_to_the_formatter() {
         let mut source = Source::new();
         source.doc_line("///", "#", "a\rb");
-        let piece = source.finish();
-        assert!(piece.text.starts_with("#[doc = \" a\\rb\"]"), "{}", piece.text);
-        assert!(!piece.laid_out);
+        let Piece::Text { text, laid_out } = source.finish() else { unreachable!("text") };
+        assert!(text.starts_with("#[doc = \" a\\rb\"]"), "{text}");
+        assert!(!laid_out);
     }
 }
