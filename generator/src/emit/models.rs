@@ -130,7 +130,7 @@ fn constructor(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struc
     let source = items.item();
     source.open(format_args!("impl {} {{", def.name));
     source.line("/// A value with the required members, every optional one unset.");
-    if let Some(allow) = super::rust::many_arguments_text(arguments.len()) {
+    if let Some(allow) = super::rust::many_arguments(arguments.len()) {
         source.line(allow);
     }
     if s.fields.iter().any(|f| f.deprecated) {

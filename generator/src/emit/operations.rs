@@ -3,10 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_attrs;
 use super::rust::{ident, mentioned, tokens, Types};
-use super::source::{Piece, Source};
-use crate::escape;
+use super::source::{comma_list, Piece, Source};
+use crate::escape::{self, rust_string};
 use crate::ir::{
     Api, BodyEncoding, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamLocation, PathPart, QueryStyle,
     StatusMatch, Success, SuccessCase, TypeRef,
@@ -14,27 +13,24 @@ use crate::ir::{
 
 pub fn group_module(api: &Api, group: &Group) -> Vec<Piece> {
     let types = Types::qualified(&api.types);
-    let type_name = ident(&group.type_name);
     let tagged = format!("Operations tagged {}.", escape::code_span(&group.tag));
     let mut module_doc = Source::new();
     module_doc.inner_docs([Some(tagged.as_str())]);
-    let type_doc = doc_attrs([group.doc.as_deref().or(Some(tagged.as_str()))]);
-    let methods = group.operations.iter().map(|op| accessor_method(api, types, group, op));
-    let mut items = vec![Piece::Tokens(quote! {
-        #type_doc
-        #[derive(Debug, Clone)]
-        pub struct #type_name {
-            client: Client,
-        }
-
-        impl #type_name {
-            pub(crate) fn new(client: Client) -> Self {
-                Self { client }
-            }
-
-            #(#methods)*
-        }
-    })];
+    let mut accessors = Source::new();
+    accessors.docs([group.doc.as_deref().or(Some(tagged.as_str()))]);
+    accessors.line("#[derive(Debug, Clone)]");
+    accessors.open(format_args!("pub struct {} {{", group.type_name));
+    accessors.line("client: Client,");
+    accessors.close("}");
+    accessors.open(format_args!("impl {} {{", group.type_name));
+    accessors.open("pub(crate) fn new(client: Client) -> Self {");
+    accessors.line("Self { client }");
+    accessors.close("}");
+    for op in &group.operations {
+        accessor_method(&mut accessors, api, types, group, op);
+    }
+    accessors.close("}");
+    let mut items = vec![accessors.finish()];
     for op in &group.operations {
         builder(api, types, group, op, &mut items);
     }
@@ -90,15 +86,15 @@ struct Argument {
 
 impl Argument {
     /// `name: Signature`, as a method parameter.
-    fn parameter(&self, name: &str) -> TokenStream {
-        tokens(&format!("{name}: {}", self.signature))
+    fn parameter(&self, name: &str) -> String {
+        format!("{name}: {}", self.signature)
     }
 
-    /// `name: converted,` (or `name,`), initializing the stored member.
-    fn init(&self, name: &str) -> TokenStream {
+    /// `name: converted` (or `name`), initializing the stored member.
+    fn init(&self, name: &str) -> String {
         match &self.convert {
-            Some(convert) => tokens(&format!("{name}: {convert},")),
-            None => tokens(&format!("{name},")),
+            Some(convert) => format!("{name}: {convert}"),
+            None => name.to_owned(),
         }
     }
 }
@@ -138,22 +134,19 @@ fn is_file(param: &Param) -> bool {
     matches!(param.location, ParamLocation::Multipart { file: true })
 }
 
-fn success_type(types: Types<'_>, op: &Operation) -> TokenStream {
+fn success_type(types: Types<'_>, op: &Operation) -> String {
     match &op.response {
-        Success::Empty => quote!(()),
-        Success::Json(ty) | Success::Envelope { result: ty } => types.ty(ty),
-        Success::ByStatus { name, .. } => {
-            let name = ident(name);
-            quote!(#name)
-        }
-        Success::Text => quote!(String),
-        Success::Bytes => quote!(Vec<u8>),
+        Success::Empty => "()".to_owned(),
+        Success::Json(ty) | Success::Envelope { result: ty } => types.ty_text(ty),
+        Success::ByStatus { name, .. } => name.clone(),
+        Success::Text => "String".to_owned(),
+        Success::Bytes => "Vec<u8>".to_owned(),
     }
 }
 
 /// The operation's summary and description, its route, what each argument is, the
 /// permissions it needs, and an example.
-fn operation_doc(api: &Api, group: &Group, op: &Operation) -> TokenStream {
+fn operation_doc(source: &mut Source, api: &Api, group: &Group, op: &Operation) {
     let route = escape::code_span(&format!("{} {}", op.http_method, op.path_template));
     let deprecated = op.deprecated.then_some("Deprecated by the API.");
     let permissions = (!op.permissions.is_empty()).then(|| {
@@ -178,7 +171,7 @@ fn operation_doc(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         arguments.push(format!("- `{}`: {}", body.name, doc.unwrap_or_else(|| "the request body".into())));
     }
     let arguments = (!arguments.is_empty()).then(|| format!("Arguments:\n{}", arguments.join("\n")));
-    let text = doc_attrs([
+    source.docs([
         op.summary.as_deref(),
         op.description.as_deref(),
         deprecated,
@@ -187,21 +180,18 @@ fn operation_doc(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         permissions.as_deref(),
     ]);
     // Written by us, not from the spec: the one code block that is meant to run.
-    let example = super::example::doc_lines(api, group, op);
-    let example = example.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
-    quote! {
-        #text
-        #[doc = ""]
-        #(#[doc = #example])*
+    source.doc_verbatim("");
+    for line in super::example::doc_lines(api, group, op) {
+        source.doc_verbatim(&line);
     }
 }
 
-fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -> TokenStream {
-    let method = ident(&op.method);
-    let builder = ident(&op.builder);
-    let doc = operation_doc(api, group, op);
+/// The group's method that starts a call of the operation: its required arguments, every
+/// optional one unset.
+fn accessor_method(source: &mut Source, api: &Api, types: Types<'_>, group: &Group, op: &Operation) {
+    operation_doc(source, api, group, op);
     let positional = op.positional();
-    let mut arguments = Vec::new();
+    let mut arguments = vec!["&self".to_owned()];
     let mut inits = Vec::new();
     for index in &positional {
         let param = &op.params[*index];
@@ -211,8 +201,7 @@ fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -
     }
     for (id, param) in op.params_with_ids() {
         if !positional.contains(&id) {
-            let name = ident(&param.name);
-            inits.push(quote!(#name: None,));
+            inits.push(format!("{}: None", param.name));
         }
     }
     if let Some(body) = &op.body {
@@ -221,22 +210,41 @@ fn accessor_method(api: &Api, types: Types<'_>, group: &Group, op: &Operation) -
             arguments.push(arg.parameter(&body.name));
             inits.push(arg.init(&body.name));
         } else {
-            let name = ident(&body.name);
-            inits.push(quote!(#name: None,));
+            inits.push(format!("{}: None", body.name));
         }
     }
-    let many = super::rust::many_arguments(arguments.len());
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    quote! {
-        #doc
-        #deprecated
-        #many
-        pub fn #method(&self, #(#arguments),*) -> Call<#builder> {
-            Call::new(self.client.clone(), #builder {
-                #(#inits)*
-            })
-        }
+    if op.deprecated {
+        source.line("#[deprecated]");
     }
+    if let Some(allow) = super::rust::many_arguments(arguments.len() - 1) {
+        source.line(allow);
+    }
+    source.signature(
+        format_args!("pub fn {}", op.method),
+        &arguments,
+        &format!(" -> Call<{}> {{", op.builder),
+    );
+    let builder = &op.builder;
+    // The formatter keeps a struct literal on one line only while it is this narrow (its
+    // path, ` {` and its fields, the closing brace not counted).
+    const NARROW_LITERAL: usize = 33;
+    let fields = inits.join(", ");
+    let width = builder.len() + " {".len() + if inits.is_empty() { 0 } else { 1 + fields.len() };
+    if width <= NARROW_LITERAL {
+        let literal =
+            if inits.is_empty() { format!("{builder} {{}}") } else { format!("{builder} {{ {fields} }}") };
+        source.call("Call::new", &["self.client.clone()".to_owned(), literal], "");
+    } else {
+        source.open("Call::new(");
+        source.line("self.client.clone(),");
+        source.open(format_args!("{builder} {{"));
+        for init in &inits {
+            source.line(format_args!("{init},"));
+        }
+        source.close("},");
+        source.close(")");
+    }
+    source.close("}");
 }
 
 /// The items of one operation: its parameters (written as text, as are its setters), what
@@ -280,8 +288,6 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
         }
     }
     let output = success_type(types, op);
-    let build = request_body(api, op);
-    let reply = reply(api, op);
     let switch = op.stream.as_ref().and_then(|stream| super::stream::switch(op, stream, false, quote!(self)));
     let read_whole = switch.map(|switch| {
         quote! {
@@ -290,13 +296,14 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
             }
         }
     });
-    let errors = errors_reply(api, op, quote!(runtime::response::empty));
+    let errors = tokens(&errors_reply(api, op, "runtime::response::empty").to_string());
     let streaming = match &op.stream {
         Some(stream) => Some(super::stream::stream_methods(types, op, stream, &errors)),
         None => op.download.then(|| super::stream::download_methods(op, &errors)),
     };
     let error_decoder = error_decoder(api, types, op);
-    let paging = op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &output));
+    let paging =
+        op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &tokens(&output)));
     let success_decoder = match &op.response {
         Success::ByStatus { name, cases } => {
             let (definition, decoder) = by_status(types, group, op, name, cases);
@@ -315,41 +322,42 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
         setters.close("}");
         pieces.push(setters.finish());
     }
-    let decoders = (success_decoder.is_some() || error_decoder.is_some()).then(|| {
-        quote! {
+    pieces.push(endpoint(api, op, &output, read_whole));
+    if success_decoder.is_some() || error_decoder.is_some() {
+        pieces.push(Piece::Tokens(quote! {
             impl #builder {
                 #success_decoder
 
                 #error_decoder
             }
-        }
-    });
-    // An answer that is only ever a stream: `.send()` reads all of it.
-    let output_doc = match &op.stream {
-        Some(stream) if !stream.alongside => quote! {
-            /// The whole stream once it has ended, as received; `.stream()` reads it item by
-            /// item as it arrives.
-        },
-        _ => quote!(),
-    };
-    pieces.push(Piece::Tokens(quote! {
-        impl Endpoint for #builder {
-            #output_doc
-            type Output = #output;
+        }));
+    }
+}
 
-            fn request(self) -> Request {
-                #build
-            }
-
-            fn reply() -> Reply<#output> {
-                #reply
-            }
-
-            #read_whole
-        }
-
-        #decoders
-    }));
+/// `impl Endpoint`: how the operation is sent, and how its answer is read.
+fn endpoint(api: &Api, op: &Operation, output: &str, read_whole: Option<TokenStream>) -> Piece {
+    let mut source = Source::new();
+    source.open(format_args!("impl Endpoint for {} {{", op.builder));
+    if op.stream.as_ref().is_some_and(|stream| !stream.alongside) {
+        // An answer that is only ever a stream: `.send()` reads all of it.
+        source.line("/// The whole stream once it has ended, as received; `.stream()` reads it item by");
+        source.line("/// item as it arrives.");
+    }
+    source.line(format_args!("type Output = {output};"));
+    source.open("fn request(self) -> Request {");
+    request_body(&mut source, api, op);
+    source.close("}");
+    source.open(format_args!("fn reply() -> Reply<{output}> {{"));
+    let reply = reply(api, op);
+    source.call(reply.callee, &reply.args, "");
+    source.close("}");
+    if let Some(read_whole) = read_whole {
+        // Tokens: the formatter lays out the block.
+        source.line(read_whole);
+        source.needs_layout();
+    }
+    source.close("}");
+    source.finish()
 }
 
 /// The struct of an operation's parameters.
@@ -503,161 +511,166 @@ fn setter_allowance(name: &str) -> Option<&'static str> {
     }
 }
 
-fn request_body(api: &Api, op: &Operation) -> TokenStream {
-    let method = &op.http_method;
-    let operation = &op.id;
-    let auth = auth_const(api, op);
-    let mut steps = Vec::new();
-    for part in &op.path {
-        match part {
-            PathPart::Literal(text) => steps.push(quote!(request.path(#text);)),
-            PathPart::Param(index) => {
-                let param = &op.params[*index];
-                let name = ident(&param.name);
-                let wire = &param.wire;
-                steps.push(quote!(request.path_param(#wire, &self.#name);));
-            }
-        }
-    }
+/// The body of `request()`: the operation's constant, then each step that puts a parameter
+/// or the body in the request.
+fn request_body(source: &mut Source, api: &Api, op: &Operation) {
+    source.open("const OPERATION: Operation = Operation {");
+    source.line(format_args!("id: {},", rust_string(&op.id)));
+    source.line(format_args!("method: {},", rust_string(&op.http_method)));
+    source.line(format_args!("path: {},", rust_string(&op.path_template)));
+    auth(source, api, op);
+    source.close("};");
+    source.line("let mut request = Request::new(&OPERATION);");
     let positional = op.positional();
-    for (id, param) in op.params_with_ids() {
-        steps.extend(param_step(param, positional.contains(&id)));
-    }
-    let mut checks = Vec::new();
     for group in &op.required_one_of {
-        let names = group.iter().map(|i| op.params[*i].wire.as_str());
+        let names = group.iter().map(|i| rust_string(&op.params[*i].wire));
         let set = group.iter().map(|i| {
-            let param = &op.params[*i];
-            let name = ident(&param.name);
             if positional.contains(i) {
-                quote!(true)
+                "true".to_owned()
             } else {
-                quote!(self.#name.is_some())
+                format!("self.{}.is_some()", op.params[*i].name)
             }
         });
-        checks.push(quote!(request.require_one_of(&[#(#names),*], &[#(#set),*]);));
+        source.line(format_args!(
+            "request.require_one_of(&[{}], &[{}]);",
+            comma_list(names),
+            comma_list(set)
+        ));
     }
-    if let Some(body) = &op.body {
-        let name = ident(&body.name);
-        let media = &body.media_type;
-        let write = |value: TokenStream| match body.encoding {
-            BodyEncoding::Json => quote!(request.json(#value, #media);),
-            BodyEncoding::Form => {
-                let joined = body.joined.iter().map(|(wire, separator)| quote!((#wire, #separator)));
-                quote!(request.form(#value, #media, &[#(#joined),*]);)
+    // JSON is what the runtime asks for unless told otherwise.
+    if op.accept != "application/json" {
+        source.line(format_args!("request.accept({});", rust_string(&op.accept)));
+    }
+    if op.multipart_required {
+        source.line("request.multipart();");
+    }
+    for part in &op.path {
+        match part {
+            PathPart::Literal(text) => source.line(format_args!("request.path({});", rust_string(text))),
+            PathPart::Param(index) => {
+                let param = &op.params[*index];
+                source.line(format_args!(
+                    "request.path_param({}, &self.{});",
+                    rust_string(&param.wire),
+                    param.name
+                ));
             }
-            BodyEncoding::Text => quote!(request.text(#value, #media);),
-            BodyEncoding::Binary => quote!(request.upload(#value, #media);),
-        };
-        if body.required {
-            steps.push(write(quote!(&self.#name)));
-        } else {
-            let step = write(quote!(body));
-            steps.push(quote! {
-                if let Some(body) = &self.#name {
-                    #step
-                }
-            });
         }
     }
-    let multipart = op.multipart_required.then(|| quote!(request.multipart();));
-    // JSON is what the runtime asks for unless told otherwise.
-    let accept = (op.accept != "application/json").then(|| {
-        let accept = &op.accept;
-        quote!(request.accept(#accept);)
-    });
-    let template = &op.path_template;
-    quote! {
-        const OPERATION: Operation = Operation {
-            id: #operation,
-            method: #method,
-            path: #template,
-            auth: #auth,
+    for (id, param) in op.params_with_ids() {
+        param_step(source, param, positional.contains(&id));
+    }
+    if let Some(body) = &op.body {
+        let media = rust_string(&body.media_type);
+        let write = |source: &mut Source, value: &str| match body.encoding {
+            BodyEncoding::Json => source.line(format_args!("request.json({value}, {media});")),
+            BodyEncoding::Form => {
+                let joined = body
+                    .joined
+                    .iter()
+                    .map(|(wire, separator)| format!("({}, {})", rust_string(wire), rust_string(separator)));
+                source.line(format_args!("request.form({value}, {media}, &[{}]);", comma_list(joined)))
+            }
+            BodyEncoding::Text => source.line(format_args!("request.text({value}, {media});")),
+            BodyEncoding::Binary => source.line(format_args!("request.upload({value}, {media});")),
         };
-        let mut request = Request::new(&OPERATION);
-        #(#checks)*
-        #accept
-        #multipart
-        #(#steps)*
-        request
+        if body.required {
+            write(source, &format!("&self.{}", body.name));
+        } else {
+            source.open(format_args!("if let Some(body) = &self.{} {{", body.name));
+            write(source, "body");
+            source.close("}");
+        }
+    }
+    source.line("request");
+}
+
+/// A call as text: what is called and its arguments.
+struct CallText {
+    callee: &'static str,
+    args: Vec<String>,
+}
+
+impl std::fmt::Display for CallText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}({})", self.callee, comma_list(&self.args))
     }
 }
 
 /// How the operation's answer is read.
-fn reply(api: &Api, op: &Operation) -> TokenStream {
+fn reply(api: &Api, op: &Operation) -> CallText {
     let read = match &op.response {
         Success::Envelope { .. } => {
-            let errors = error_reader(op);
-            return quote!(Reply::enveloped(#errors, &crate::client::ENVELOPE));
+            let args = vec![error_reader(op), "&crate::client::ENVELOPE".to_owned()];
+            return CallText { callee: "Reply::enveloped", args };
         }
-        Success::Json(_) => quote!(runtime::response::json),
-        Success::Empty => quote!(runtime::response::empty),
-        Success::Text => quote!(runtime::response::text),
-        Success::Bytes => quote!(runtime::response::bytes),
-        Success::ByStatus { .. } => {
-            let params = ident(&op.builder);
-            quote!(#params::success_body)
-        }
+        Success::Json(_) => "runtime::response::json".to_owned(),
+        Success::Empty => "runtime::response::empty".to_owned(),
+        Success::Text => "runtime::response::text".to_owned(),
+        Success::Bytes => "runtime::response::bytes".to_owned(),
+        Success::ByStatus { .. } => format!("{}::success_body", op.builder),
     };
-    errors_reply(api, op, read)
+    errors_reply(api, op, &read)
 }
 
 /// A reply that reads a success with `read`, and errors as the operation declares them.
-fn errors_reply(api: &Api, op: &Operation, read: TokenStream) -> TokenStream {
-    let errors = error_reader(op);
-    let envelope = if api.envelope.is_some() { quote!(Some(&crate::client::ENVELOPE)) } else { quote!(None) };
-    quote!(Reply::body(#errors, #envelope, #read))
+fn errors_reply(api: &Api, op: &Operation, read: &str) -> CallText {
+    let envelope = if api.envelope.is_some() { "Some(&crate::client::ENVELOPE)" } else { "None" };
+    CallText { callee: "Reply::body", args: vec![error_reader(op), envelope.to_owned(), read.to_owned()] }
 }
 
 /// The function that reads an error body as the operation declares it.
-fn error_reader(op: &Operation) -> TokenStream {
+fn error_reader(op: &Operation) -> String {
     if op.errors.is_empty() {
-        quote!(|_, _| None)
+        "|_, _| None".to_owned()
     } else {
-        let params = ident(&op.builder);
-        quote!(#params::error_body)
+        format!("{}::error_body", op.builder)
     }
 }
 
-fn param_step(param: &Param, positional: bool) -> Option<TokenStream> {
-    let name = ident(&param.name);
-    let wire = &param.wire;
+/// The step that puts a parameter in the request (path parameters are put with the path).
+fn param_step(source: &mut Source, param: &Param, positional: bool) {
+    let (name, wire) = (&param.name, rust_string(&param.wire));
     match param.location {
-        ParamLocation::Path => None,
+        ParamLocation::Path => {}
         ParamLocation::Query(style) => {
             let style = match style {
-                QueryStyle::Form { explode } => quote!(QueryStyle::Form { explode: #explode }),
-                QueryStyle::SpaceDelimited => quote!(QueryStyle::SpaceDelimited),
-                QueryStyle::PipeDelimited => quote!(QueryStyle::PipeDelimited),
-                QueryStyle::DeepObject => quote!(QueryStyle::DeepObject),
+                QueryStyle::Form { explode } => format!("QueryStyle::Form {{ explode: {explode} }}"),
+                QueryStyle::SpaceDelimited => "QueryStyle::SpaceDelimited".to_owned(),
+                QueryStyle::PipeDelimited => "QueryStyle::PipeDelimited".to_owned(),
+                QueryStyle::DeepObject => "QueryStyle::DeepObject".to_owned(),
             };
-            Some(quote!(request.query(#wire, &self.#name, #style);))
+            source.line(format_args!("request.query({wire}, &self.{name}, {style});"));
         }
-        ParamLocation::Header => Some(quote!(request.header(#wire, &self.#name);)),
-        ParamLocation::Cookie => Some(quote!(request.cookie(#wire, &self.#name);)),
-        ParamLocation::Multipart { file: false } => Some(quote!(request.part(#wire, &self.#name);)),
+        ParamLocation::Header => source.line(format_args!("request.header({wire}, &self.{name});")),
+        ParamLocation::Cookie => source.line(format_args!("request.cookie({wire}, &self.{name});")),
+        ParamLocation::Multipart { file: false } => {
+            source.line(format_args!("request.part({wire}, &self.{name});"))
+        }
         ParamLocation::Multipart { file: true } if positional => {
-            Some(quote!(request.file_part(#wire, &self.#name);))
+            source.line(format_args!("request.file_part({wire}, &self.{name});"))
         }
-        ParamLocation::Multipart { file: true } => Some(quote! {
-            if let Some(file) = &self.#name {
-                request.file_part(#wire, file);
-            }
-        }),
+        ParamLocation::Multipart { file: true } => {
+            source.open(format_args!("if let Some(file) = &self.{name} {{"));
+            source.line(format_args!("request.file_part({wire}, file);"));
+            source.close("}");
+        }
     }
 }
 
-/// The schemes the operation accepts, by their constants.
-fn auth_const(api: &Api, op: &Operation) -> TokenStream {
-    let alternatives = op.security.alternatives.iter().map(|schemes| {
-        let constants = schemes.iter().map(|s| ident(&api.schemes[*s].constant));
-        quote!(&[#(scheme::#constants),*])
-    });
-    let optional = op.security.optional;
+/// `auth:` of the operation's constant: the schemes it accepts, by their constants.
+fn auth(source: &mut Source, api: &Api, op: &Operation) {
     if op.security.alternatives.is_empty() {
-        return quote!(Auth::NONE);
+        source.line("auth: Auth::NONE,");
+        return;
     }
-    quote!(Auth { alternatives: &[#(#alternatives),*], optional: #optional })
+    let alternatives = op.security.alternatives.iter().map(|schemes| {
+        format!("&[{}]", comma_list(schemes.iter().map(|s| format!("scheme::{}", api.schemes[*s].constant))))
+    });
+    source.open("auth: Auth {");
+    source.line(format_args!("alternatives: &[{}],", comma_list(alternatives)));
+    source.line(format_args!("optional: {},", op.security.optional));
+    source.close("},");
 }
 
 /// The closure that decodes an error body as the type declared for its status.

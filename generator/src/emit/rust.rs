@@ -103,12 +103,7 @@ pub fn tokens(text: &str) -> TokenStream {
 const MANY_ARGUMENTS: usize = 7;
 
 /// `#[allow(clippy::too_many_arguments)]` for a function of `count` arguments that needs it.
-pub fn many_arguments(count: usize) -> Option<TokenStream> {
-    many_arguments_text(count).map(tokens)
-}
-
-/// [`many_arguments`] as text.
-pub fn many_arguments_text(count: usize) -> Option<&'static str> {
+pub fn many_arguments(count: usize) -> Option<&'static str> {
     (count > MANY_ARGUMENTS).then_some("#[allow(clippy::too_many_arguments)]")
 }
 

@@ -103,6 +103,21 @@ impl Source {
         }
     }
 
+    /// A call (`callee(args)`, then `tail`): on one line where it fits, else one argument a
+    /// line with a trailing comma, as the formatter breaks it.
+    pub fn call(&mut self, callee: &str, args: &[String], tail: &str) {
+        let line = format!("{callee}({}){tail}", comma_list(args));
+        if self.indent() + line.len() <= WIDTH {
+            self.line(line);
+            return;
+        }
+        self.open(format_args!("{callee}("));
+        for arg in args {
+            self.line(format_args!("{arg},"));
+        }
+        self.close(format_args!("){tail}"));
+    }
+
     /// An attribute with arguments (`#[serde(rename = "x", default)]`): on one line where it
     /// fits, else one argument a line, as the formatter breaks it.
     pub fn attribute(&mut self, path: &str, args: &[String]) {
@@ -167,6 +182,11 @@ impl Source {
         for line in escape::markdown_lines(paragraphs) {
             self.doc_line(comment, attr, &line);
         }
+    }
+
+    /// One outer doc line as written (a line of an example the generator wrote).
+    pub fn doc_verbatim(&mut self, line: &str) {
+        self.doc_line("///", "#", line);
     }
 
     fn doc_line(&mut self, comment: &str, attr: &str, line: &str) {
