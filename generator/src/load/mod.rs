@@ -20,6 +20,7 @@ mod swagger2;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize as _;
 
 use crate::error::{Diagnostic, Error, Result};
 pub use crate::pointer::Pointer;
@@ -101,7 +102,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Spec> {
     notes.retain(|note| {
         seen.insert((note.file.clone(), note.pointer.clone(), note.position, note.message.clone()))
     });
-    let api = typed::<openapiv3::OpenAPI>(&raw).map_err(|(pointer, message)| {
+    let api = typed_document(&raw).map_err(|(pointer, message)| {
         // The typed path stops at the first flattened struct; look deeper, and keep the
         // parser's line only when it is about the same node of an unchanged document.
         let (deepest, message) = locate::locate(&raw).unwrap_or((pointer.clone(), message));
@@ -150,6 +151,86 @@ fn dialect(raw: &serde_json::Value) -> std::result::Result<Dialect, (Pointer, St
         )),
         None => Err((Pointer::root(), format!("missing `openapi` version field: {EXPECTED}"))),
     }
+}
+
+/// The typed document. Its large maps (the paths, the component schemas and examples: most
+/// of a large document) are read entry by entry on every core; a document that does not fit
+/// is read again as one, to say where.
+fn typed_document(raw: &serde_json::Value) -> std::result::Result<openapiv3::OpenAPI, (Pointer, String)> {
+    match typed_in_parts(raw) {
+        Some(api) => Ok(api),
+        None => typed(raw),
+    }
+}
+
+/// The component maps read entry by entry.
+const LARGE_COMPONENTS: [&str; 2] = ["schemas", "examples"];
+
+/// [`typed_document`] in parts: the document without its large maps, and their entries, read
+/// at once; `None` when any part does not fit.
+fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
+    use serde_json::{Map, Value};
+    let root = raw.as_object()?;
+    let components = root.get("components").and_then(Value::as_object);
+    let paths = root.get("paths").and_then(Value::as_object);
+    // Everything else, copied: the path items' and large components' entries are left out
+    // (a path item is a member of `paths` that starts with `/`, as the typed reader has it).
+    let mut shell = Map::new();
+    for (key, value) in root {
+        let value = match (key.as_str(), value) {
+            ("paths", Value::Object(paths)) => Value::Object(
+                paths
+                    .iter()
+                    .filter(|(k, _)| !k.starts_with('/'))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            ("components", Value::Object(components)) => Value::Object(
+                components
+                    .iter()
+                    .filter(|(k, _)| !LARGE_COMPONENTS.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            _ => value.clone(),
+        };
+        shell.insert(key.clone(), value);
+    }
+    let path_items = paths.map(|paths| paths.iter().filter(|(k, _)| k.starts_with('/')));
+    let component =
+        |name: &str| components.and_then(|c| c.get(name)).and_then(Value::as_object).map(|m| m.iter());
+    let (api, (path_items, (schemas, examples))) = rayon::join(
+        || openapiv3::OpenAPI::deserialize(&Value::Object(shell)).ok(),
+        || {
+            rayon::join(
+                || entries(path_items),
+                || rayon::join(|| entries(component("schemas")), || entries(component("examples"))),
+            )
+        },
+    );
+    let mut api = api?;
+    api.paths.paths = path_items?;
+    let (schemas, examples) = (schemas?, examples?);
+    // Without `components` (or with `components: null`) there are no entries to put back.
+    if let Some(typed) = &mut api.components {
+        typed.schemas = schemas;
+        typed.examples = examples;
+    }
+    Some(api)
+}
+
+/// The entries of a map, each read into its typed form on whichever core is free, in order.
+fn entries<'a, T: DeserializeOwned + Send>(
+    members: Option<impl Iterator<Item = (&'a String, &'a serde_json::Value)>>,
+) -> Option<indexmap::IndexMap<String, T>> {
+    use rayon::prelude::*;
+    let Some(members) = members else { return Some(indexmap::IndexMap::new()) };
+    let members: Vec<(&String, &serde_json::Value)> = members.collect();
+    let typed: Option<Vec<(String, T)>> = members
+        .par_iter()
+        .map(|(key, value)| T::deserialize(*value).ok().map(|t| ((*key).clone(), t)))
+        .collect();
+    typed.map(|typed| typed.into_iter().collect())
 }
 
 /// Deserializes a node of the raw tree into its typed form; a failure carries the pointer of
@@ -298,6 +379,21 @@ mod tests {
         }
         let d = spec_error(parse_yaml("- 1\n- 2\n"));
         assert!(d.message.contains("mapping"), "{d}");
+    }
+
+    #[test]
+    fn a_document_read_in_parts_is_the_document_read_whole() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  x-note: kept\n  /a: {get: {responses: {'200': {description: ok}}}}\n  /b: {$ref: '#/x-paths/b'}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}}}\n    B: {type: string}\n  examples:\n    E: {value: 1}\n  responses:\n    R: {description: r}\nx-paths:\n  b: {get: {responses: {'204': {description: none}}}}\n";
+        let raw: serde_json::Value = serde_yaml::from_str(text).unwrap();
+        let whole = typed::<openapiv3::OpenAPI>(&raw).unwrap();
+        let parts = typed_in_parts(&raw).expect("the document fits");
+        assert_eq!(parts, whole);
+        assert_eq!(parts.paths.paths.keys().collect::<Vec<_>>(), ["/a", "/b"]);
+        assert_eq!(parts.paths.extensions.len(), 1);
+        // A part that does not fit is left to the whole reading, which says where.
+        let broken: serde_json::Value =
+            serde_yaml::from_str(&text.replace("B: {type: string}", "B: {type: [1]}")).unwrap();
+        assert!(typed_in_parts(&broken).is_none());
     }
 
     #[test]

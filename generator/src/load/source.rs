@@ -158,18 +158,28 @@ fn clamp_number_at(text: &str, line: usize, column: usize) -> Option<String> {
 /// The path to the node being read, as a chain of keys on the stack (built into a pointer
 /// only when a note needs it).
 struct KeyPath<'p> {
-    key: &'p str,
+    key: Step<'p>,
     parent: Option<&'p KeyPath<'p>>,
 }
 
+/// One step of a [`KeyPath`]: a mapping's key, or a list's index (written only if needed).
+#[derive(Clone, Copy)]
+enum Step<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
 fn pointer_of(path: Option<&KeyPath<'_>>) -> Pointer {
-    let mut keys = Vec::new();
+    let mut steps = Vec::new();
     let mut current = path;
     while let Some(p) = current {
-        keys.push(p.key);
+        steps.push(p.key);
         current = p.parent;
     }
-    keys.iter().rev().fold(Pointer::root(), |p, k| p.join(k))
+    steps.iter().rev().fold(Pointer::root(), |p, step| match step {
+        Step::Key(key) => p.join(key),
+        Step::Index(index) => p.join(index),
+    })
 }
 
 /// Reads one node into a `Value`.
@@ -272,8 +282,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         loop {
-            let key = items.len().to_string();
-            let path = KeyPath { key: &key, parent: self.path };
+            let path = KeyPath { key: Step::Index(items.len()), parent: self.path };
             match seq.next_element_seed(Node { path: Some(&path), ..self })? {
                 Some(item) => items.push(item),
                 None => break,
@@ -286,16 +295,23 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         let mut map = Map::new();
         let mut merged: Vec<Value> = Vec::new();
         while let Some(key) = access.next_key_seed(Key)? {
-            let path = KeyPath { key: &key, parent: self.path };
+            let path = KeyPath { key: Step::Key(&key), parent: self.path };
             let value = access.next_value_seed(Node { path: Some(&path), ..self })?;
             if key == "<<" {
                 merged.push(value);
                 continue;
             }
-            if map.contains_key(&key) {
-                Node { path: Some(&path), ..self }.note("this key is given twice; the last value is kept");
+            match map.entry(key) {
+                serde_json::map::Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
+                serde_json::map::Entry::Occupied(mut entry) => {
+                    let path = KeyPath { key: Step::Key(entry.key()), parent: self.path };
+                    Node { path: Some(&path), ..self }
+                        .note("this key is given twice; the last value is kept");
+                    entry.insert(value);
+                }
             }
-            map.insert(key, value);
         }
         // Merge keys: the merged mappings' members, where the mapping does not set them itself
         // (in a list of mappings, the earlier one wins).
