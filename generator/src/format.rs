@@ -39,15 +39,29 @@ pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
     Ok(FormattedFile { path: file.path, text })
 }
 
-/// A piece's text as the formatter lays it out: a text piece itself when it is laid out so
-/// and no line of it might break.
+/// A piece's text as the formatter lays it out: text itself where it is laid out so and no
+/// line of it might break.
 pub fn piece_text(piece: &Piece) -> std::result::Result<Cow<'_, str>, syn::Error> {
-    let parsed = match piece {
-        Piece::Text { text, laid_out: true } if !has_long_line(text) => return Ok(Cow::Borrowed(text)),
-        Piece::Text { text, .. } => syn::parse_file(text)?,
-        Piece::Tokens(tokens) => syn::parse2(tokens.clone())?,
-    };
-    Ok(Cow::Owned(prettyplease::unparse(&parsed)))
+    match piece {
+        Piece::Text { text, laid_out } => text_piece(text, *laid_out),
+        Piece::Tokens(tokens) => Ok(Cow::Owned(prettyplease::unparse(&syn::parse2(tokens.clone())?))),
+        Piece::Continued { text, laid_out, rest } => {
+            let head = text_piece(text, *laid_out)?;
+            let rest = prettyplease::unparse(&syn::parse2(rest.clone())?);
+            // Without the block's closing brace, and without `rest`'s opening (which the
+            // formatter may break over lines: it ends at the first brace that ends a line).
+            let head = head.trim_end().strip_suffix('}').unwrap_or(&head);
+            let rest = rest.split_once("{\n").map_or("", |(_, items)| items);
+            Ok(Cow::Owned(format!("{head}{rest}")))
+        }
+    }
+}
+
+fn text_piece(text: &str, laid_out: bool) -> std::result::Result<Cow<'_, str>, syn::Error> {
+    if laid_out && !has_long_line(text) {
+        return Ok(Cow::Borrowed(text));
+    }
+    Ok(Cow::Owned(prettyplease::unparse(&syn::parse_file(text)?)))
 }
 
 fn format_error(path: &std::path::Path, error: syn::Error) -> Error {

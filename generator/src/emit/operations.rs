@@ -41,6 +41,10 @@ pub fn group_module(api: &Api, group: &Group) -> Vec<Piece> {
         match piece {
             Piece::Text { text, .. } => source.push_str(text),
             Piece::Tokens(tokens) => source.push_str(&tokens.to_string()),
+            Piece::Continued { text, rest, .. } => {
+                source.push_str(text);
+                source.push_str(&rest.to_string());
+            }
         }
     }
     let [scheme, runtime, query_style, types, error, error_body, response] =
@@ -255,7 +259,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
     let mut fields = Vec::new();
     // What the operation's `Call` adds, if anything: setters first.
     let mut setters = Source::new();
-    setters.open(format_args!("impl Call<{}> {{", op.builder));
+    setters.generic_impl_header("Call", &op.builder);
     let mut any_setter = false;
     for (id, param) in op.params_with_ids() {
         let name = param.name.as_str();
@@ -313,14 +317,15 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
         _ => None,
     };
     pieces.push(parameters(group, op, &fields));
-    if any_setter || paging.is_some() || streaming.is_some() {
-        // Paging and streaming are tokens: the formatter lays out the block they are in.
-        for methods in [paging, streaming].into_iter().flatten() {
-            setters.line(methods);
-            setters.needs_layout();
-        }
-        setters.close("}");
-        pieces.push(setters.finish());
+    setters.close("}");
+    // Paging and streaming are tokens, in the same block after the setters.
+    let more =
+        (paging.is_some() || streaming.is_some()).then(|| quote!(impl Call<#builder> { #paging #streaming }));
+    match (any_setter, more) {
+        (true, None) => pieces.push(setters.finish()),
+        (true, Some(more)) => pieces.push(setters.finish_with(more)),
+        (false, Some(more)) => pieces.push(Piece::Tokens(more)),
+        (false, None) => {}
     }
     pieces.push(endpoint(api, op, &output, read_whole));
     if success_decoder.is_some() || error_decoder.is_some() {
@@ -337,7 +342,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
 /// `impl Endpoint`: how the operation is sent, and how its answer is read.
 fn endpoint(api: &Api, op: &Operation, output: &str, read_whole: Option<TokenStream>) -> Piece {
     let mut source = Source::new();
-    source.open(format_args!("impl Endpoint for {} {{", op.builder));
+    source.impl_header("impl Endpoint", &format!("for {} {{", op.builder));
     if op.stream.as_ref().is_some_and(|stream| !stream.alongside) {
         // An answer that is only ever a stream: `.send()` reads all of it.
         source.line("/// The whole stream once it has ended, as received; `.stream()` reads it item by");
@@ -531,29 +536,23 @@ fn request_body(source: &mut Source, api: &Api, op: &Operation) {
                 format!("self.{}.is_some()", op.params[*i].name)
             }
         });
-        source.line(format_args!(
-            "request.require_one_of(&[{}], &[{}]);",
-            comma_list(names),
-            comma_list(set)
-        ));
+        let args = [format!("&[{}]", comma_list(names)), format!("&[{}]", comma_list(set))];
+        source.method_call("request", "require_one_of", &args);
     }
     // JSON is what the runtime asks for unless told otherwise.
     if op.accept != "application/json" {
-        source.line(format_args!("request.accept({});", rust_string(&op.accept)));
+        source.method_call("request", "accept", &[rust_string(&op.accept)]);
     }
     if op.multipart_required {
         source.line("request.multipart();");
     }
     for part in &op.path {
         match part {
-            PathPart::Literal(text) => source.line(format_args!("request.path({});", rust_string(text))),
+            PathPart::Literal(text) => source.method_call("request", "path", &[rust_string(text)]),
             PathPart::Param(index) => {
                 let param = &op.params[*index];
-                source.line(format_args!(
-                    "request.path_param({}, &self.{});",
-                    rust_string(&param.wire),
-                    param.name
-                ));
+                let args = [rust_string(&param.wire), format!("&self.{}", param.name)];
+                source.method_call("request", "path_param", &args);
             }
         }
     }
@@ -563,16 +562,19 @@ fn request_body(source: &mut Source, api: &Api, op: &Operation) {
     if let Some(body) = &op.body {
         let media = rust_string(&body.media_type);
         let write = |source: &mut Source, value: &str| match body.encoding {
-            BodyEncoding::Json => source.line(format_args!("request.json({value}, {media});")),
+            BodyEncoding::Json => source.method_call("request", "json", &[value.to_owned(), media.clone()]),
             BodyEncoding::Form => {
                 let joined = body
                     .joined
                     .iter()
                     .map(|(wire, separator)| format!("({}, {})", rust_string(wire), rust_string(separator)));
-                source.line(format_args!("request.form({value}, {media}, &[{}]);", comma_list(joined)))
+                let args = [value.to_owned(), media.clone(), format!("&[{}]", comma_list(joined))];
+                source.method_call("request", "form", &args)
             }
-            BodyEncoding::Text => source.line(format_args!("request.text({value}, {media});")),
-            BodyEncoding::Binary => source.line(format_args!("request.upload({value}, {media});")),
+            BodyEncoding::Text => source.method_call("request", "text", &[value.to_owned(), media.clone()]),
+            BodyEncoding::Binary => {
+                source.method_call("request", "upload", &[value.to_owned(), media.clone()])
+            }
         };
         if body.required {
             write(source, &format!("&self.{}", body.name));
@@ -640,19 +642,19 @@ fn param_step(source: &mut Source, param: &Param, positional: bool) {
                 QueryStyle::PipeDelimited => "QueryStyle::PipeDelimited".to_owned(),
                 QueryStyle::DeepObject => "QueryStyle::DeepObject".to_owned(),
             };
-            source.line(format_args!("request.query({wire}, &self.{name}, {style});"));
+            source.method_call("request", "query", &[wire, format!("&self.{name}"), style]);
         }
-        ParamLocation::Header => source.line(format_args!("request.header({wire}, &self.{name});")),
-        ParamLocation::Cookie => source.line(format_args!("request.cookie({wire}, &self.{name});")),
+        ParamLocation::Header => source.method_call("request", "header", &[wire, format!("&self.{name}")]),
+        ParamLocation::Cookie => source.method_call("request", "cookie", &[wire, format!("&self.{name}")]),
         ParamLocation::Multipart { file: false } => {
-            source.line(format_args!("request.part({wire}, &self.{name});"))
+            source.method_call("request", "part", &[wire, format!("&self.{name}")])
         }
         ParamLocation::Multipart { file: true } if positional => {
-            source.line(format_args!("request.file_part({wire}, &self.{name});"))
+            source.method_call("request", "file_part", &[wire, format!("&self.{name}")])
         }
         ParamLocation::Multipart { file: true } => {
             source.open(format_args!("if let Some(file) = &self.{name} {{"));
-            source.line(format_args!("request.file_part({wire}, file);"));
+            source.method_call("request", "file_part", &[wire, "file".to_owned()]);
             source.close("}");
         }
     }

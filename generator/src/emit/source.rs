@@ -22,6 +22,10 @@ pub enum Piece {
     Text { text: String, laid_out: bool },
     /// Tokens, for the formatter to lay out.
     Tokens(TokenStream),
+    /// A block written as text (`impl X { .. }`, its closing brace last) that goes on with
+    /// more items the formatter lays out: `rest` is a block of the same opening line holding
+    /// them, which takes the place of the text's closing brace.
+    Continued { text: String, laid_out: bool, rest: TokenStream },
 }
 
 /// Writes lines of Rust source at an indentation of four spaces a level.
@@ -79,28 +83,89 @@ impl Source {
         }
         self.open(format_args!("{head}("));
         for param in params {
-            self.line(format_args!("{param},"));
+            match param.split_once(": ") {
+                Some((name, ty)) => self.typed(name, ty, false),
+                None => self.line(format_args!("{param},")),
+            }
         }
         self.reopen(format_args!("){tail}"));
     }
 
-    /// `name: Type,` (a struct's member, `name` with its visibility); a type of one argument
-    /// that makes the line too long is broken as the formatter breaks it, its argument on a
-    /// line of its own.
+    /// `name: Type,` (a struct's member or a parameter, `name` with what comes before it);
+    /// a generic type that makes the line too long is broken as the formatter breaks it, its
+    /// arguments a line each.
     pub fn field(&mut self, name: &str, ty: &str) {
+        self.typed(name, ty, true);
+    }
+
+    /// [`Source::field`], for a member or a parameter: the formatter counts a member's comma
+    /// in its width, not a parameter's.
+    fn typed(&mut self, name: &str, ty: &str, comma_counts: bool) {
         let line = format!("{name}: {ty},");
-        let one_argument = ty
-            .strip_suffix('>')
-            .and_then(|ty| ty.split_once('<'))
-            .filter(|(_, inner)| !inner.contains(['<', ',']));
-        match one_argument {
-            Some((outer, inner)) if self.indent() + line.len() > WIDTH => {
+        let width = if comma_counts { line.len() } else { line.len() - 1 };
+        if self.indent() + width <= WIDTH {
+            self.line(line);
+            return;
+        }
+        match generic_arguments(ty) {
+            Some((outer, arguments)) => {
                 self.open(format_args!("{name}: {outer}<"));
-                self.line(format_args!("{inner},"));
+                for argument in arguments {
+                    self.line(format_args!("{argument},"));
+                }
                 self.close(">,");
             }
-            _ => self.line(line),
+            None => self.line(line),
         }
+    }
+
+    /// `impl Trait for Type {`, broken before `for` where it does not fit, as the formatter
+    /// breaks it; it opens the block.
+    pub fn impl_header(&mut self, head: &str, tail: &str) {
+        let line = format!("{head} {tail}");
+        if self.indent() + line.len() <= WIDTH {
+            self.open(line);
+        } else {
+            self.line(head);
+            self.open(tail);
+        }
+    }
+
+    /// `impl Outer<Type> {`, the type on a line of its own where it does not fit, as the
+    /// formatter breaks it; it opens the block.
+    pub fn generic_impl_header(&mut self, outer: &str, ty: &str) {
+        let line = format!("impl {outer}<{ty}> {{");
+        if self.indent() + line.len() <= WIDTH {
+            self.open(line);
+        } else {
+            self.open(format_args!("impl {outer}<"));
+            self.line(format_args!("{ty},"));
+            self.reopen("> {");
+        }
+    }
+
+    /// A statement that calls a method (`receiver.method(args);`): on one line where it fits,
+    /// else broken as the formatter breaks it; where this writer does not know how, left to
+    /// the formatter.
+    pub fn method_call(&mut self, receiver: &str, method: &str, args: &[String]) {
+        let call = format!("{method}({});", comma_list(args));
+        if self.indent() + receiver.len() + 1 + call.len() <= WIDTH {
+            self.line(format_args!("{receiver}.{call}"));
+            return;
+        }
+        self.line(receiver);
+        self.depth += 1;
+        if self.indent() + 1 + call.len() <= WIDTH {
+            self.line(format_args!(".{call}"));
+            self.needs_layout();
+        } else {
+            self.open(format_args!(".{method}("));
+            for arg in args {
+                self.line(format_args!("{arg},"));
+            }
+            self.close(");");
+        }
+        self.depth -= 1;
     }
 
     /// A call (`callee(args)`, then `tail`): on one line where it fits, else one argument a
@@ -207,9 +272,35 @@ impl Source {
         self.laid_out = false;
     }
 
+    /// What was written, continued by the items of `rest` (see [`Piece::Continued`]).
+    pub fn finish_with(self, rest: TokenStream) -> Piece {
+        Piece::Continued { text: self.text, laid_out: self.laid_out, rest }
+    }
+
     pub fn finish(self) -> Piece {
         Piece::Text { text: self.text, laid_out: self.laid_out }
     }
+}
+
+/// A generic type's outer part and its arguments (`Vec<u8>` is `Vec` and `u8`); `None` for a
+/// type that does not end with its arguments.
+fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let (outer, inner) = ty.strip_suffix('>')?.split_once('<')?;
+    let mut arguments = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (index, byte) in inner.bytes().enumerate() {
+        match byte {
+            b'<' | b'(' => depth += 1,
+            b'>' | b')' => depth = depth.checked_sub(1)?,
+            b',' if depth == 0 => {
+                arguments.push(inner[start..index].trim());
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    arguments.push(inner[start..].trim());
+    Some((outer, arguments))
 }
 
 /// Separated by `", "`: arguments, attribute arguments, features.
@@ -238,6 +329,19 @@ mod tests {
         let Piece::Text { text, laid_out } = source.finish() else { unreachable!("text") };
         assert_eq!(text, "/// A thing.\n///\n/// More.\npub struct A {\n    pub a: u8,\n}\n");
         assert!(laid_out);
+    }
+
+    #[test]
+    fn generic_types_split_into_their_arguments() {
+        assert_eq!(generic_arguments("Vec<u8>"), Some(("Vec", vec!["u8"])));
+        let map = "std::collections::BTreeMap<String, Vec<Option<X>>>";
+        assert_eq!(
+            generic_arguments(map),
+            Some(("std::collections::BTreeMap", vec!["String", "Vec<Option<X>>"]))
+        );
+        let list = "impl IntoIterator<Item = impl Into<types::X>>";
+        assert_eq!(generic_arguments(list), Some(("impl IntoIterator", vec!["Item = impl Into<types::X>"])));
+        assert_eq!(generic_arguments("types::Name"), None);
     }
 
     #[test]
