@@ -767,9 +767,11 @@ fn union_keyword(schema: &Schema) -> &'static str {
 }
 
 /// The key under which inline schemas of the same shape share a type: the schema's JSON
-/// without the members that only document it (two `direction` parameters with the same values
-/// and different descriptions are one enum).
+/// without the keywords that only document it (two `direction` parameters with the same values
+/// and different descriptions are one enum). Members named like those keywords (a property
+/// called `description`) and values (an `enum` of objects) are part of the shape.
 fn shape_key(schema: &Schema) -> String {
+    /// Strips a schema object's documenting keywords, and those of the schemas inside it.
     fn strip(value: &mut Value) {
         match value {
             Value::Object(map) => {
@@ -779,7 +781,19 @@ fn shape_key(schema: &Schema) -> String {
                         "description" | "example" | "examples" | "externalDocs" | "default"
                     ) && !key.starts_with("x-")
                 });
-                map.values_mut().for_each(strip);
+                for (key, member) in map.iter_mut() {
+                    match key.as_str() {
+                        // Data, not schemas.
+                        "enum" | "const" | "required" => {}
+                        // Maps of names to schemas: the names stay.
+                        "properties" | "patternProperties" => {
+                            if let Value::Object(schemas) = member {
+                                schemas.values_mut().for_each(strip);
+                            }
+                        }
+                        _ => strip(member),
+                    }
+                }
             }
             Value::Array(items) => items.iter_mut().for_each(strip),
             _ => {}
@@ -867,4 +881,29 @@ fn kind_word(ty: &TypeRef) -> String {
         TypeRef::Json | TypeRef::Nullable(_) => "Value",
     }
     .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(json: &str) -> Schema {
+        serde_json::from_str(json).expect("a schema")
+    }
+
+    #[test]
+    fn shapes_ignore_what_documents_them_but_not_members_named_so() {
+        let plain = schema(r#"{"type": "object", "properties": {"name": {"type": "string"}}}"#);
+        let documented = schema(
+            r#"{"type": "object", "description": "A thing.", "properties": {"name": {"type": "string", "description": "Its name.", "x-note": 1}}}"#,
+        );
+        assert_eq!(shape_key(&plain), shape_key(&documented));
+        let described = schema(
+            r#"{"type": "object", "properties": {"name": {"type": "string"}, "description": {"type": "string"}}}"#,
+        );
+        assert_ne!(shape_key(&plain), shape_key(&described));
+        let a = schema(r#"{"enum": [{"description": "a"}]}"#);
+        let b = schema(r#"{"enum": [{"description": "b"}]}"#);
+        assert_ne!(shape_key(&a), shape_key(&b));
+    }
 }
