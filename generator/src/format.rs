@@ -1,5 +1,7 @@
-//! Stage 4: token streams to source text (prettyplease), under the generated-file header
-//! that `emit` writes.
+//! Stage 4: Rust source laid out (prettyplease), under the generated-file header that `emit`
+//! writes. Most of a crate comes as text already laid out as prettyplease would lay it out
+//! (see `emit::source`), which is copied; the rest, and any text with a line prettyplease
+//! might break, goes through syn and prettyplease.
 
 use std::borrow::Cow;
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
-//! Stage 3: the IR to the files of a crate. Rust sources are token streams (formatted by the
-//! next stage); the manifest and README are text.
+//! Stage 3: the IR to the files of a crate. Rust sources are token streams, or (the types and
+//! most of each operation) text laid out as the next stage would lay it out; the manifest and
+//! README are text.
 
 mod client;
 mod docs;
