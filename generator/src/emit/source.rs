@@ -1,8 +1,8 @@
-//! Rust source written as text, for the items that make up most of a crate (the `types`
-//! module): laid out line by line as the formatter lays them out, so that formatting them is
-//! copying them. An item the formatter could lay out otherwise (a line long enough that it
-//! might break it, or a layout this writer does not follow) is marked, and `format` lays it
-//! out as it does token streams.
+//! Rust source written as text, for the items that make up most of a crate (the types, and
+//! each operation's parameters, setters, accessor and `Endpoint` impl): laid out line by line
+//! as the formatter lays them out, so that formatting them is copying them. An item the
+//! formatter could lay out otherwise (a line long enough that it might break it, or a layout
+//! this writer does not follow) is marked, and `format` lays it out as it does token streams.
 
 use std::fmt::{Display, Write as _};
 
@@ -33,12 +33,13 @@ pub enum Piece {
 pub struct Source {
     text: String,
     depth: usize,
-    laid_out: bool,
+    /// Whether something written is not laid out as the formatter would lay it out.
+    needs_layout: bool,
 }
 
 impl Source {
     pub fn new() -> Self {
-        Source { text: String::new(), depth: 0, laid_out: true }
+        Self::default()
     }
 
     /// One line at the current depth.
@@ -68,7 +69,7 @@ impl Source {
         self.depth += 1;
     }
 
-    /// The width a line at the current depth has before it is indented.
+    /// How wide the indentation of the current depth is.
     fn indent(&self) -> usize {
         4 * self.depth
     }
@@ -261,7 +262,7 @@ impl Source {
             // A line comment cannot hold it (Markdown lines never do): an attribute, which the
             // formatter writes as it sees fit.
             self.line(format_args!("{attr}[doc = {}]", escape::rust_string(&format!(" {line}"))));
-            self.laid_out = false;
+            self.needs_layout = true;
         } else {
             self.line(format_args!("{comment} {}", line.trim_end_matches(' ')));
         }
@@ -269,16 +270,16 @@ impl Source {
 
     /// Marks what is written as needing the formatter's layout.
     pub fn needs_layout(&mut self) {
-        self.laid_out = false;
+        self.needs_layout = true;
     }
 
     /// What was written, continued by the items of `rest` (see [`Piece::Continued`]).
     pub fn finish_with(self, rest: TokenStream) -> Piece {
-        Piece::Continued { text: self.text, laid_out: self.laid_out, rest }
+        Piece::Continued { text: self.text, laid_out: !self.needs_layout, rest }
     }
 
     pub fn finish(self) -> Piece {
-        Piece::Text { text: self.text, laid_out: self.laid_out }
+        Piece::Text { text: self.text, laid_out: !self.needs_layout }
     }
 }
 
