@@ -1,7 +1,8 @@
 //! Generates typed Rust client crates from OpenAPI documents.
 //!
 //! The stages, one module each: [`load`] (read JSON/YAML, resolve `$ref`s) -> [`lower`] (spec
-//! to [`ir`]) -> [`emit`] (IR to Rust tokens) -> [`format`](mod@format) (prettyplease) ->
+//! to [`ir`]) -> [`emit`] (IR to Rust source: text laid out, or tokens) -> [`format`](mod@format)
+//! (copies laid-out text, lays out the rest with prettyplease) ->
 //! [`write`](mod@write) (atomic, deterministic output). A `build.rs` calls
 //! [`build_script::generate`].
 
