@@ -22,23 +22,26 @@ pub fn format(files: Vec<EmittedFile>, source: &str) -> Result<Vec<FormattedFile
 
 /// One file's text: Rust sources laid out by prettyplease, under the generated-file header.
 pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
+    let under_header = |text: &str| format!("{}\n\n{text}", header_comment("//", source));
+    let failed = |e: syn::Error| format_error(&file.path, e);
     let text = match file.content {
         Content::Text(text) => text,
-        Content::RustVerbatim(text) => format!("{}\n\n{text}", header_comment("//", source)),
-        Content::Rust(tokens) => {
-            let parsed: syn::File = syn::parse2(tokens).map_err(|e| format_error(&file.path, e))?;
-            let text = space_items(&prettyplease::unparse(&parsed));
-            format!("{}\n\n{text}", header_comment("//", source))
-        }
+        Content::RustVerbatim(text) => under_header(&text),
+        Content::Rust(tokens) => under_header(&space_items(&unparse(tokens).map_err(failed)?)),
         Content::RustText(pieces) => {
             let mut text = String::new();
             for piece in &pieces {
-                text.push_str(&piece_text(piece).map_err(|e| format_error(&file.path, e))?);
+                text.push_str(&piece_text(piece).map_err(failed)?);
             }
-            format!("{}\n\n{}", header_comment("//", source), space_items(&text))
+            under_header(&space_items(&text))
         }
     };
     Ok(FormattedFile { path: file.path, text })
+}
+
+/// Tokens laid out by prettyplease.
+fn unparse(tokens: proc_macro2::TokenStream) -> std::result::Result<String, syn::Error> {
+    Ok(prettyplease::unparse(&syn::parse2(tokens)?))
 }
 
 /// A piece's text as the formatter lays it out: text itself where it is laid out so and no
@@ -46,10 +49,10 @@ pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
 pub fn piece_text(piece: &Piece) -> std::result::Result<Cow<'_, str>, syn::Error> {
     match piece {
         Piece::Text { text, laid_out } => text_piece(text, *laid_out),
-        Piece::Tokens(tokens) => Ok(Cow::Owned(prettyplease::unparse(&syn::parse2(tokens.clone())?))),
+        Piece::Tokens(tokens) => Ok(Cow::Owned(unparse(tokens.clone())?)),
         Piece::Continued { text, laid_out, rest } => {
             let head = text_piece(text, *laid_out)?;
-            let rest = prettyplease::unparse(&syn::parse2(rest.clone())?);
+            let rest = unparse(rest.clone())?;
             // Without the block's closing brace, and without `rest`'s opening (which the
             // formatter may break over lines: it ends at the first brace that ends a line).
             let head = head.trim_end().strip_suffix('}').unwrap_or(&head);

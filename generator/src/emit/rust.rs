@@ -1,7 +1,6 @@
-//! Identifiers and type references as tokens.
+//! Identifiers, and type references as text or tokens.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
 
 use crate::ir::{query, TypeDef, TypeRef};
 
@@ -118,8 +117,7 @@ const PRELUDE: [(&str, &str); 6] = [
     ("From", "::std::convert::From"),
 ];
 
-/// Renders type references from one module of the generated crate, as text (the `types`
-/// module is written as text) or as tokens.
+/// Renders type references from one module of the generated crate, as text or as tokens.
 #[derive(Clone, Copy)]
 pub struct Types<'a> {
     defs: &'a [TypeDef],
@@ -151,38 +149,19 @@ impl<'a> Types<'a> {
         }
     }
 
-    /// [`Types::prelude_text`] as tokens.
-    pub fn prelude(&self, name: &str) -> TokenStream {
-        tokens(self.prelude_text(name))
-    }
-
-    pub fn named(&self, id: crate::ir::TypeId) -> TokenStream {
-        let name = ident(&self.defs[id.0].name);
-        if self.qualified {
-            quote!(types::#name)
-        } else {
-            quote!(#name)
-        }
-    }
-
-    /// The Rust type of a reference.
+    /// The Rust type of a reference, as tokens.
     pub fn ty(&self, ty: &TypeRef) -> TokenStream {
         tokens(&self.ty_text(ty))
     }
 
-    /// `ty`, boxed when `boxed`; a `Nullable` wrapper stays outside the box.
-    pub fn boxed(&self, ty: &TypeRef, boxed: bool) -> TokenStream {
-        tokens(&self.boxed_text(ty, boxed))
-    }
-
-    /// [`Types::ty`] as text, laid out as the formatter lays out a type.
+    /// The Rust type of a reference, as text laid out as the formatter lays out a type.
     pub fn ty_text(&self, ty: &TypeRef) -> String {
         let mut out = String::new();
         self.write_ty(ty, &mut out);
         out
     }
 
-    /// [`Types::boxed`] as text.
+    /// [`Types::ty_text`], boxed when `boxed`; a `Nullable` wrapper stays outside the box.
     pub fn boxed_text(&self, ty: &TypeRef, boxed: bool) -> String {
         if !boxed {
             return self.ty_text(ty);
@@ -270,6 +249,8 @@ impl<'a> Types<'a> {
 
 #[cfg(test)]
 mod tests {
+    use quote::quote;
+
     use super::*;
     use crate::ir::{TypeId, TypeKind};
 
@@ -322,7 +303,7 @@ mod tests {
             local.ty_text(&TypeRef::Map(Box::new(TypeRef::String))),
             "std::collections::BTreeMap<::std::string::String, ::std::string::String>"
         );
-        assert_eq!(local.prelude("Vec").to_string(), "Vec");
+        assert_eq!(local.prelude_text("Vec"), "Vec");
         let qualified = Types::qualified(&defs);
         assert_eq!(qualified.ty_text(&TypeRef::String), "String");
         assert_eq!(qualified.ty(&TypeRef::Named(TypeId(0))).to_string(), "types :: String");

@@ -161,9 +161,7 @@ impl Source {
             self.needs_layout();
         } else {
             self.open(format_args!(".{method}("));
-            for arg in args {
-                self.line(format_args!("{arg},"));
-            }
+            self.list(args, true);
             self.close(");");
         }
         self.depth -= 1;
@@ -178,9 +176,7 @@ impl Source {
             return;
         }
         self.open(format_args!("{callee}("));
-        for arg in args {
-            self.line(format_args!("{arg},"));
-        }
+        self.list(args, true);
         self.close(format_args!("){tail}"));
     }
 
@@ -193,15 +189,15 @@ impl Source {
             return;
         }
         self.open(format_args!("#[{path}("));
-        self.list(args);
+        self.list(args, false);
         self.close(")]");
     }
 
-    /// `items` one a line, separated by commas, the last without one (as attribute arguments
-    /// are broken).
-    fn list(&mut self, items: &[String]) {
+    /// `items` one a line, each followed by a comma; the last one only with `last_comma`
+    /// (broken call arguments have it, broken attribute arguments do not).
+    fn list(&mut self, items: &[String], last_comma: bool) {
         for (index, item) in items.iter().enumerate() {
-            if index + 1 == items.len() {
+            if index + 1 == items.len() && !last_comma {
                 self.line(item);
             } else {
                 self.line(format_args!("{item},"));
@@ -222,7 +218,7 @@ impl Source {
             self.line(any);
         } else {
             self.open("any(");
-            self.list(conditions);
+            self.list(conditions, false);
             self.close(")");
         }
         self.close(")]");
