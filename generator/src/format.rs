@@ -1,7 +1,7 @@
 //! Stage 4: Rust source laid out (prettyplease), under the generated-file header that `emit`
 //! writes. Most of a crate comes as text already laid out as prettyplease would lay it out
-//! (see `emit::source`), which is copied; the rest, and any text with a line prettyplease
-//! might break, goes through syn and prettyplease.
+//! (see `emit::source`), which is copied; the rest (tokens, and text the writer could not
+//! vouch for) goes through syn and prettyplease.
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -44,8 +44,7 @@ fn unparse(tokens: proc_macro2::TokenStream) -> std::result::Result<String, syn:
     Ok(prettyplease::unparse(&syn::parse2(tokens)?))
 }
 
-/// A piece's text as the formatter lays it out: text itself where it is laid out so and no
-/// line of it might break.
+/// A piece's text as the formatter lays it out: text itself where it is laid out so.
 pub fn piece_text(piece: &Piece) -> std::result::Result<Cow<'_, str>, syn::Error> {
     match piece {
         Piece::Text { text, laid_out } => text_piece(text, *laid_out),
@@ -63,7 +62,7 @@ pub fn piece_text(piece: &Piece) -> std::result::Result<Cow<'_, str>, syn::Error
 }
 
 fn text_piece(text: &str, laid_out: bool) -> std::result::Result<Cow<'_, str>, syn::Error> {
-    if laid_out && !has_long_line(text) {
+    if laid_out {
         return Ok(Cow::Borrowed(text));
     }
     Ok(Cow::Owned(prettyplease::unparse(&syn::parse_file(text)?)))
@@ -71,22 +70,6 @@ fn text_piece(text: &str, laid_out: bool) -> std::result::Result<Cow<'_, str>, s
 
 fn format_error(path: &std::path::Path, error: syn::Error) -> Error {
     Error::Format { file: path.display().to_string(), message: error.to_string() }
-}
-
-/// Whether a piece has a line of code the formatter might break: one longer than it keeps
-/// whole, with somewhere to break. Doc comments are never broken, whatever their length.
-fn has_long_line(text: &str) -> bool {
-    text.lines().any(|line| {
-        let code = line.trim_start();
-        line.len() > crate::emit::WIDTH && !code.starts_with("//") && !unbreakable(code)
-    })
-}
-
-/// A line the formatter has nowhere to break: a name, path or field with no generics, list,
-/// assignment or `for` (`pub struct Name {`, `pub field: types::Name,`).
-fn unbreakable(code: &str) -> bool {
-    let code = code.strip_suffix(',').or_else(|| code.strip_suffix(" {")).unwrap_or(code);
-    !code.contains(['<', '(', '=', ',', '|', '&']) && !code.contains(" for ")
 }
 
 /// Declarations of the same kind that read best as one block.

@@ -241,11 +241,21 @@ fn accessor_method(source: &mut Source, api: &Api, types: Types<'_>, group: &Gro
     } else {
         source.open("Call::new(");
         source.line("self.client.clone(),");
-        source.open(format_args!("{builder} {{"));
-        for init in &inits {
-            source.line(format_args!("{init},"));
+        let open = format!("{builder} {{");
+        if inits.is_empty() && !source.fits(&open) {
+            // The formatter breaks an empty literal's braces apart only where the opening
+            // one fits.
+            source.line(format_args!("{builder} {{}},"));
+        } else {
+            source.open(open);
+            for (index, init) in inits.iter().enumerate() {
+                match init.split_once(": ") {
+                    Some((name, value)) => source.init(name, value, index + 1 == inits.len()),
+                    None => source.line(format_args!("{init},")),
+                }
+            }
+            source.close("},");
         }
-        source.close("},");
         source.close(")");
     }
     source.close("}");
@@ -352,7 +362,7 @@ fn endpoint(api: &Api, op: &Operation, output: &str, read_whole: Option<TokenStr
     source.open("fn request(self) -> Request {");
     request_body(&mut source, api, op);
     source.close("}");
-    source.open(format_args!("fn reply() -> Reply<{output}> {{"));
+    source.signature("fn reply", &[], &format!(" -> Reply<{output}> {{"));
     let reply = reply(api, op);
     source.call(reply.callee, &reply.args, "");
     source.close("}");

@@ -42,13 +42,20 @@ impl Source {
         Self::default()
     }
 
-    /// One line at the current depth.
+    /// One line at the current depth. A line of code too long for the formatter to keep,
+    /// with somewhere it could break it, marks what is written as needing its layout: the
+    /// writer's methods break what they know how to break before it comes to that.
     pub fn line(&mut self, line: impl Display) {
+        let start = self.text.len();
         for _ in 0..self.depth {
             self.text.push_str("    ");
         }
         // Writing to a `String` cannot fail.
         let _ = writeln!(self.text, "{line}");
+        let written = &self.text[start..self.text.len() - 1];
+        if written.len() > WIDTH && might_break(written.trim_start()) {
+            self.needs_layout = true;
+        }
     }
 
     /// A line that opens a block (`struct X {`, `fn f() {`): what follows is one level deeper.
@@ -74,12 +81,21 @@ impl Source {
         4 * self.depth
     }
 
+    /// Whether `line` at the current depth is within the width the formatter keeps.
+    pub fn fits(&self, line: &str) -> bool {
+        self.indent() + line.len() <= WIDTH
+    }
+
     /// A function signature that opens its body (`head(params) -> Self {`): on one line where
     /// it fits, else one parameter a line, as the formatter breaks it.
     pub fn signature(&mut self, head: impl Display, params: &[String], tail: &str) {
         let line = format!("{head}({}){tail}", comma_list(params));
         if self.indent() + line.len() <= WIDTH {
             self.open(line);
+            return;
+        }
+        if params.is_empty() {
+            self.returning(&format!("{head}()"), tail);
             return;
         }
         self.open(format_args!("{head}("));
@@ -89,7 +105,27 @@ impl Source {
                 None => self.line(format_args!("{param},")),
             }
         }
-        self.reopen(format_args!("){tail}"));
+        self.depth -= 1;
+        self.returning(")", tail);
+    }
+
+    /// The end of a signature (`before`, then ` -> Type {`), opening the body: where it does
+    /// not fit, a generic return type is broken into its arguments, a line each.
+    fn returning(&mut self, before: &str, tail: &str) {
+        let line = format!("{before}{tail}");
+        let broken = if self.indent() + line.len() <= WIDTH {
+            None
+        } else {
+            tail.strip_prefix(" -> ").and_then(|tail| tail.strip_suffix(" {")).and_then(generic_arguments)
+        };
+        match broken {
+            Some((outer, arguments)) => {
+                self.open(format_args!("{before} -> {outer}<"));
+                self.list(&arguments, true);
+                self.reopen("> {");
+            }
+            None => self.open(line),
+        }
     }
 
     /// `name: Type,` (a struct's member or a parameter, `name` with what comes before it);
@@ -118,6 +154,26 @@ impl Source {
             }
             None => self.line(line),
         }
+    }
+
+    /// `name: value,` in a struct literal: where it does not fit, a value that calls methods
+    /// is broken before each call, as the formatter breaks a chain. The formatter counts the
+    /// comma in the width, except the `last` member's.
+    pub fn init(&mut self, name: &str, value: &str, last: bool) {
+        let line = format!("{name}: {value},");
+        let width = if last { line.len() - 1 } else { line.len() };
+        let calls = chain(value);
+        if self.indent() + width <= WIDTH || calls.len() < 2 {
+            self.line(line);
+            return;
+        }
+        self.line(format_args!("{name}: {}", calls[0]));
+        self.depth += 1;
+        for (index, call) in calls.iter().enumerate().skip(1) {
+            let comma = if index + 1 == calls.len() { "," } else { "" };
+            self.line(format_args!(".{call}{comma}"));
+        }
+        self.depth -= 1;
     }
 
     /// `impl Trait for Type {`, broken before `for` where it does not fit, as the formatter
@@ -195,7 +251,7 @@ impl Source {
 
     /// `items` one a line, each followed by a comma; the last one only with `last_comma`
     /// (broken call arguments have it, broken attribute arguments do not).
-    fn list(&mut self, items: &[String], last_comma: bool) {
+    fn list<T: Display>(&mut self, items: &[T], last_comma: bool) {
         for (index, item) in items.iter().enumerate() {
             if index + 1 == items.len() && !last_comma {
                 self.line(item);
@@ -279,6 +335,72 @@ impl Source {
     }
 }
 
+/// A method chain's receiver and calls (`a.b().c(d)` is `a`, `b()` and `c(d)`).
+fn chain(value: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (index, byte) in value.bytes().enumerate() {
+        match byte {
+            b'(' | b'<' | b'[' => depth += 1,
+            b')' | b'>' | b']' => depth = depth.saturating_sub(1),
+            b'.' if depth == 0 => {
+                parts.push(&value[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&value[start..]);
+    parts
+}
+
+/// Whether the formatter might break a line of code that is too long for it: one with
+/// generics, a list, an assignment, a pattern or a `for`. A comment, or a name or path (with
+/// the bracket that opens a broken list, or the comma that ends it), a string literal, or a
+/// type alias of a path, it has nowhere to break.
+fn might_break(code: &str) -> bool {
+    if code.starts_with("//") {
+        return false;
+    }
+    let Some(code) = without_string_contents(code) else { return true };
+    let code = code.trim_end_matches([',', ';', '{', '(', '<', ' ']);
+    let code = code.replace(" = \"\"", "");
+    let code = match code.strip_prefix("pub ").unwrap_or(&code).strip_prefix("type ") {
+        Some(alias) => alias.split_once(" = ").map_or(alias, |(_, ty)| ty),
+        None => &code,
+    };
+    code.contains(['<', '(', '=', ',', '|', '&']) || code.contains(" for ")
+}
+
+/// A line with its string literals emptied (`"a(b)"` is `""`); `None` where it is not sure
+/// what a literal holds (a character or a lifetime outside them).
+fn without_string_contents(code: &str) -> Option<String> {
+    if !code.contains(['"', '\'']) {
+        return Some(code.to_owned());
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => return None,
+            '"' => {
+                loop {
+                    match chars.next()? {
+                        '\\' => {
+                            chars.next()?;
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                out.push_str("\"\"");
+            }
+            _ => out.push(c),
+        }
+    }
+    Some(out)
+}
+
 /// A generic type's outer part and its arguments (`Vec<u8>` is `Vec` and `u8`); `None` for a
 /// type that does not end with its arguments.
 fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
@@ -339,6 +461,55 @@ mod tests {
         let list = "impl IntoIterator<Item = impl Into<types::X>>";
         assert_eq!(generic_arguments(list), Some(("impl IntoIterator", vec!["Item = impl Into<types::X>"])));
         assert_eq!(generic_arguments("types::Name"), None);
+    }
+
+    #[test]
+    fn chains_split_into_receiver_and_calls() {
+        assert_eq!(
+            chain("a.into_iter().map(Into::into).collect()"),
+            ["a", "into_iter()", "map(Into::into)", "collect()"]
+        );
+        assert_eq!(chain("f(a.b)"), ["f(a.b)"]);
+    }
+
+    #[test]
+    fn only_lines_the_formatter_could_break_might_break() {
+        for code in [
+            "pub fn a_very_long_name(",
+            ") -> Call<",
+            "path: \"/a/b(c='{d}', e=<f>)\",",
+            "feature = \"a_feature\",",
+            "type Output = types::Name;",
+            "pub field: types::Name,",
+            "/// Docs, (with) <all> = sorts, of | things & more",
+            "Name {},",
+        ] {
+            assert!(!might_break(code), "{code}");
+        }
+        for code in [
+            "fn reply() -> Reply<types::Name> {",
+            "name: name.into(),",
+            "Self::Variant => \"variant\",",
+            "Variant(Box<Name>),",
+            "type Output = Vec<Name>;",
+            "impl Trait for Name {",
+            "#[serde(rename = \"a\")]",
+            "x: &'static str,",
+        ] {
+            assert!(might_break(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_too_long_line_the_writer_could_not_break_needs_layout() {
+        let mut source = Source::new();
+        source.line(format_args!("let x = f({});", "a".repeat(WIDTH)));
+        let Piece::Text { laid_out, .. } = source.finish() else { unreachable!("text") };
+        assert!(!laid_out);
+        let mut source = Source::new();
+        source.line(format_args!("pub fn {}(", "a".repeat(WIDTH)));
+        let Piece::Text { laid_out, .. } = source.finish() else { unreachable!("text") };
+        assert!(laid_out);
     }
 
     #[test]

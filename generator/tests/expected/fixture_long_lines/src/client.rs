@@ -187,6 +187,12 @@ impl Client {
     pub fn echo_entries(&self) -> crate::echo_entries::EchoEntries {
         crate::echo_entries::EchoEntries::new(self.clone())
     }
+
+    /// Operations tagged `foxtrot`.
+    #[cfg(feature = "foxtrot")]
+    pub fn foxtrot(&self) -> crate::foxtrot::Foxtrot {
+        crate::foxtrot::Foxtrot::new(self.clone())
+    }
 }
 
 /// Configures a [`Client`]: base URL, credentials, timeout.

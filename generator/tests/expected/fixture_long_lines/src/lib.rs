@@ -22,6 +22,9 @@ pub mod delta_records;
 #[cfg(feature = "echo_entries")]
 pub mod echo_entries;
 
+#[cfg(feature = "foxtrot")]
+pub mod foxtrot;
+
 pub use client::{Call, Client, ClientBuilder, Endpoint, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error, ErrorBody};
 pub use runtime::auth::{SignError, Signer};

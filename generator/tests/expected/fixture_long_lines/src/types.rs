@@ -2,6 +2,18 @@
 
 //! Request and response types of the Long Lines API.
 
+#[cfg(feature = "foxtrot")]
+/// A name long enough that the reply type, and the accessor's, break.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ChatMessageHostedContentCollectionResponseOfTheTeamChannel {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<String>>,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 #[cfg(feature = "alpha_resources")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
