@@ -341,9 +341,7 @@ impl GetAccessAuthenticationLogs {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::response::error_body::<
-                    types::AccessApiResponseCommonFailure,
-                >(body)
+                runtime::response::error_body(body)
                     .map(Box::new)
                     .map(ErrorBody::AccessApiResponseCommonFailure)
             }

@@ -186,9 +186,7 @@ impl GetLastSeenIdentity {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::response::error_body::<
-                    types::AccessApiResponseCommonFailure,
-                >(body)
+                runtime::response::error_body(body)
                     .map(Box::new)
                     .map(ErrorBody::AccessApiResponseCommonFailure)
             }
@@ -239,9 +237,7 @@ impl GetActiveSessions {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::response::error_body::<
-                    types::AccessApiResponseCommonFailure,
-                >(body)
+                runtime::response::error_body(body)
                     .map(Box::new)
                     .map(ErrorBody::AccessApiResponseCommonFailure)
             }
@@ -294,9 +290,7 @@ impl GetActiveSession {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::response::error_body::<
-                    types::AccessApiResponseCommonFailure,
-                >(body)
+                runtime::response::error_body(body)
                     .map(Box::new)
                     .map(ErrorBody::AccessApiResponseCommonFailure)
             }

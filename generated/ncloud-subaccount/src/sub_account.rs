@@ -88,12 +88,12 @@ impl GetLastAccessSummary {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400 | 403 | 404 | 500 => {
-                runtime::response::error_body::<types::ErrorResponse>(body)
+                runtime::response::error_body(body)
                     .map(Box::new)
                     .map(ErrorBody::ErrorResponse)
             }
             401 => {
-                runtime::response::error_body::<types::ApiGatewayErrorResponse>(body)
+                runtime::response::error_body(body)
                     .map(Box::new)
                     .map(ErrorBody::ApiGatewayErrorResponse)
             }

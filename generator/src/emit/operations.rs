@@ -700,22 +700,20 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
     let arms = merged_arms(&cases).into_iter().map(|(statuses, body)| {
         let body = &api.error_bodies[body];
         let variant = ident(&body.variant);
-        let ty = types.ty(&body.ty);
         let patterns = statuses.iter().map(|status| status_pattern(*status).unwrap_or_else(|| quote!(_)));
         let boxed = body.boxed.then(|| quote!(.map(Box::new)));
-        quote!(#(#patterns)|* => runtime::response::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant),)
+        quote!(#(#patterns)|* => runtime::response::error_body(body)#boxed.map(ErrorBody::#variant),)
     });
     if let [only] = cases.as_slice() {
         if only.status == StatusMatch::Default {
             // One body for every error status: no status to look at.
             let body = &api.error_bodies[only.body];
             let variant = ident(&body.variant);
-            let ty = types.ty(&body.ty);
             let boxed = body.boxed.then(|| quote!(.map(Box::new)));
             return Some(quote! {
                 /// Decodes an error response as the body this operation declares for it.
                 fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
-                    runtime::response::error_body::<#ty>(body)#boxed.map(ErrorBody::#variant)
+                    runtime::response::error_body(body)#boxed.map(ErrorBody::#variant)
                 }
             });
         }

@@ -198,7 +198,7 @@ impl CreateChatCompletion {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             422 => {
-                runtime::response::error_body::<types::ValidationError>(body)
+                runtime::response::error_body(body)
                     .map(Box::new)
                     .map(ErrorBody::ValidationError)
             }

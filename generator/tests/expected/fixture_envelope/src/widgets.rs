@@ -109,9 +109,7 @@ impl GetWidget {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::response::error_body::<types::Failure>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::Failure)
+                runtime::response::error_body(body).map(Box::new).map(ErrorBody::Failure)
             }
             _ => None,
         }
@@ -146,9 +144,7 @@ impl ListWidgets {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             400..=499 => {
-                runtime::response::error_body::<types::Failure>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::Failure)
+                runtime::response::error_body(body).map(Box::new).map(ErrorBody::Failure)
             }
             _ => None,
         }

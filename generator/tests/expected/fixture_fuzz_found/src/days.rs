@@ -91,10 +91,7 @@ impl PostDay {
     /// Decodes an error response as the body this operation declares for its status.
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
-            400 => {
-                runtime::response::error_body::<chrono::DateTime<chrono::Utc>>(body)
-                    .map(ErrorBody::DateTime)
-            }
+            400 => runtime::response::error_body(body).map(ErrorBody::DateTime),
             _ => None,
         }
     }

@@ -93,9 +93,7 @@ impl Endpoint for ListPets {
 impl ListPets {
     /// Decodes an error response as the body this operation declares for it.
     fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
-        runtime::response::error_body::<types::Problem>(body)
-            .map(Box::new)
-            .map(ErrorBody::Problem)
+        runtime::response::error_body(body).map(Box::new).map(ErrorBody::Problem)
     }
 }
 
@@ -129,8 +127,6 @@ impl Endpoint for GetPet {
 impl GetPet {
     /// Decodes an error response as the body this operation declares for it.
     fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
-        runtime::response::error_body::<types::Problem>(body)
-            .map(Box::new)
-            .map(ErrorBody::Problem)
+        runtime::response::error_body(body).map(Box::new).map(ErrorBody::Problem)
     }
 }

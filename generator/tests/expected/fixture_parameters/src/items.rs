@@ -309,19 +309,15 @@ impl PutItem {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             404 => {
-                runtime::response::error_body::<types::Problem>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::Problem)
+                runtime::response::error_body(body).map(Box::new).map(ErrorBody::Problem)
             }
             400..=499 => {
-                runtime::response::error_body::<types::PutItemError4xx>(body)
+                runtime::response::error_body(body)
                     .map(Box::new)
                     .map(ErrorBody::PutItemError4xx)
             }
             _ => {
-                runtime::response::error_body::<types::Problem>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::Problem)
+                runtime::response::error_body(body).map(Box::new).map(ErrorBody::Problem)
             }
         }
     }
@@ -531,19 +527,15 @@ impl PutItem2 {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             404 => {
-                runtime::response::error_body::<types::Problem>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::Problem)
+                runtime::response::error_body(body).map(Box::new).map(ErrorBody::Problem)
             }
             400..=499 => {
-                runtime::response::error_body::<types::PutItemError4xx>(body)
+                runtime::response::error_body(body)
                     .map(Box::new)
                     .map(ErrorBody::PutItemError4xx)
             }
             _ => {
-                runtime::response::error_body::<types::Problem>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::Problem)
+                runtime::response::error_body(body).map(Box::new).map(ErrorBody::Problem)
             }
         }
     }

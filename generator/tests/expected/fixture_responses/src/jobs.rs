@@ -127,9 +127,7 @@ impl StartJob {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             409 => {
-                runtime::response::error_body::<types::Problem>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::Problem)
+                runtime::response::error_body(body).map(Box::new).map(ErrorBody::Problem)
             }
             _ => None,
         }
@@ -193,8 +191,6 @@ impl Endpoint for DeleteJob {
 impl DeleteJob {
     /// Decodes an error response as the body this operation declares for it.
     fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
-        runtime::response::error_body::<types::Problem>(body)
-            .map(Box::new)
-            .map(ErrorBody::Problem)
+        runtime::response::error_body(body).map(Box::new).map(ErrorBody::Problem)
     }
 }

@@ -309,9 +309,7 @@ impl Endpoint for CreatePet {
 impl CreatePet {
     /// Decodes an error response as the body this operation declares for it.
     fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
-        runtime::response::error_body::<types::Error>(body)
-            .map(Box::new)
-            .map(ErrorBody::Error)
+        runtime::response::error_body(body).map(Box::new).map(ErrorBody::Error)
     }
 }
 
@@ -350,9 +348,7 @@ impl GetPet {
     fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
         match status.as_u16() {
             404 => {
-                runtime::response::error_body::<types::Error>(body)
-                    .map(Box::new)
-                    .map(ErrorBody::Error)
+                runtime::response::error_body(body).map(Box::new).map(ErrorBody::Error)
             }
             _ => None,
         }
