@@ -111,18 +111,29 @@ fn visible(text: &str) -> String {
         .collect()
 }
 
-/// Whether rustdoc would find no code block but `text` ones in these lines.
+/// Whether rustdoc would find no code block but `text` ones in these lines, and nothing in
+/// them left open (an HTML block that only `?>` or `-->` ends) takes in what follows them: a
+/// code block after them is still read as one.
 fn runs_no_code(lines: &[String]) -> bool {
-    let text = lines.join("\n");
+    const AFTER: &str = "\n\n```rust\n```\n";
+    let text = lines.join("\n") + AFTER;
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
-    Parser::new_ext(&text, options).all(|event| match event {
-        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => info.as_ref() == "text",
-        Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => false,
-        _ => true,
-    })
+    let mut after_read = false;
+    for event in Parser::new_ext(&text, options) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => match info.as_ref() {
+                "text" if !after_read => {}
+                "rust" if !after_read => after_read = true,
+                _ => return false,
+            },
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => return false,
+            _ => {}
+        }
+    }
+    after_read
 }
 
 /// Every line trimmed and its block marker escaped: prose only, whatever the text was.
@@ -396,6 +407,13 @@ mod tests {
     }
 
     #[test]
+    fn an_html_block_that_would_take_in_what_follows_is_written_as_prose() {
+        assert_eq!(lines("<?"), ["\\<?"]);
+        assert_eq!(lines("Before.\n\n<!-- never closed"), ["Before.", "", "\\<!-- never closed"]);
+        assert_eq!(lines("<!-- closed -->"), ["<!-- closed -->"]);
+    }
+
+    #[test]
     fn what_normalising_cannot_tidy_is_written_as_prose() {
         // A fence inside a quote inside a list item is beyond what normalising follows.
         let nested = lines("- > ```rust\n  > panic!()\n  > ```");
@@ -472,6 +490,8 @@ mod tests {
             Just("\n".to_owned()),
             Just("\n\n".to_owned()),
             Just("<pre>".to_owned()),
+            Just("<?".to_owned()),
+            Just("<!--".to_owned()),
             Just("panic!()".to_owned()),
             Just("`".to_owned()),
             Just("|".to_owned()),
