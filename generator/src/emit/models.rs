@@ -176,7 +176,7 @@ fn enum_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum, ot
     let source = items.item();
     source.line("/// Values compare as they go on the wire: a known value held as `Other` equals its");
     source.line("/// variant.");
-    source.open(format_args!("impl PartialEq for {name} {{"));
+    source.impl_header("impl PartialEq", &format!("for {name} {{"));
     source.open("fn eq(&self, other: &Self) -> bool {");
     source.line("self.as_str() == other.as_str()");
     source.close("}");
@@ -185,7 +185,7 @@ fn enum_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum, ot
     items.item().line(format_args!("impl Eq for {name} {{}}"));
 
     let source = items.item();
-    source.open(format_args!("impl std::hash::Hash for {name} {{"));
+    source.impl_header("impl std::hash::Hash", &format!("for {name} {{"));
     source.open("fn hash<H: std::hash::Hasher>(&self, state: &mut H) {");
     source.line("self.as_str().hash(state);");
     source.close("}");
@@ -199,37 +199,37 @@ fn enum_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum, ot
     source.open("pub fn as_str(&self) -> &str {");
     source.open("match self {");
     for v in &e.variants {
-        source.line(format_args!("Self::{} => {},", v.name, rust_string(&v.wire)));
+        source.arm(&format!("Self::{}", v.name), &rust_string(&v.wire));
     }
-    source.line(format_args!("Self::{other}(value) => value,"));
+    source.arm(&format!("Self::{other}(value)"), "value");
     source.close("}");
     source.close("}");
     source.close("}");
 
     let source = items.item();
-    source.open(format_args!("impl {from}<{string}> for {name} {{"));
+    source.impl_header(&format!("impl {from}<{string}>"), &format!("for {name} {{"));
     source.open(format_args!("fn from(value: {string}) -> Self {{"));
     source.open("match value.as_str() {");
     for v in &e.variants {
-        source.line(format_args!("{} => Self::{},", rust_string(&v.wire), v.name));
+        source.arm(&rust_string(&v.wire), &format!("Self::{}", v.name));
     }
-    source.line(format_args!("_ => Self::{other}(value),"));
+    source.arm("_", &format!("Self::{other}(value)"));
     source.close("}");
     source.close("}");
     source.close("}");
 
     let source = items.item();
-    source.open(format_args!("impl {from}<&str> for {name} {{"));
+    source.impl_header(&format!("impl {from}<&str>"), &format!("for {name} {{"));
     source.open("fn from(value: &str) -> Self {");
     source.line(format_args!("Self::from({string}::from(value))"));
     source.close("}");
     source.close("}");
 
     let source = items.item();
-    source.open(format_args!("impl {from}<{name}> for {string} {{"));
+    source.impl_header(&format!("impl {from}<{name}>"), &format!("for {string} {{"));
     source.open(format_args!("fn from(value: {name}) -> Self {{"));
     source.open("match value {");
-    source.line(format_args!("{name}::{other}(value) => value,"));
+    source.arm(&format!("{name}::{other}(value)"), "value");
     source.line("known => known.as_str().into(),");
     source.close("}");
     source.close("}");
@@ -241,7 +241,7 @@ fn enum_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum, ot
 /// `FromStr`, which never fails: any other value is kept.
 fn from_str_impl(items: &mut Items<'_>, name: &str, result: &str) {
     let source = items.item();
-    source.open(format_args!("impl std::str::FromStr for {name} {{"));
+    source.impl_header("impl std::str::FromStr", &format!("for {name} {{"));
     source.line("type Err = std::convert::Infallible;");
     source.open(format_args!("fn from_str(value: &str) -> {result}<Self, std::convert::Infallible> {{"));
     source.line(format_args!("{result}::Ok(Self::from(value))"));
@@ -252,7 +252,7 @@ fn from_str_impl(items: &mut Items<'_>, name: &str, result: &str) {
 /// `Display`: the value as it goes on the wire.
 fn display_impl(items: &mut Items<'_>, name: &str) {
     let source = items.item();
-    source.open(format_args!("impl std::fmt::Display for {name} {{"));
+    source.impl_header("impl std::fmt::Display", &format!("for {name} {{"));
     source.open("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {");
     source.line("f.write_str(self.as_str())");
     source.close("}");
@@ -292,21 +292,21 @@ fn constants_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enu
     source.close("}");
 
     let source = items.item();
-    source.open(format_args!("impl {from}<{string}> for {name} {{"));
+    source.impl_header(&format!("impl {from}<{string}>"), &format!("for {name} {{"));
     source.open(format_args!("fn from(value: {string}) -> Self {{"));
     source.line("Self(std::borrow::Cow::Owned(value))");
     source.close("}");
     source.close("}");
 
     let source = items.item();
-    source.open(format_args!("impl {from}<&str> for {name} {{"));
+    source.impl_header(&format!("impl {from}<&str>"), &format!("for {name} {{"));
     source.open("fn from(value: &str) -> Self {");
     source.line("Self(std::borrow::Cow::Owned(value.into()))");
     source.close("}");
     source.close("}");
 
     let source = items.item();
-    source.open(format_args!("impl {from}<{name}> for {string} {{"));
+    source.impl_header(&format!("impl {from}<{name}>"), &format!("for {string} {{"));
     source.open(format_args!("fn from(value: {name}) -> Self {{"));
     source.line("value.0.into_owned()");
     source.close("}");
@@ -329,11 +329,11 @@ fn union_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, u: &Union) 
     source.line("#[non_exhaustive]");
     source.open(format_args!("pub enum {name} {{"));
     for v in &u.variants {
-        source.line(format_args!("{}({}),", v.name, types.boxed_text(&v.ty, v.boxed)));
+        source.tuple_variant(&v.name, &types.boxed_text(&v.ty, v.boxed));
     }
     if let Some(fallback) = &u.fallback {
         source.line("/// A value that matches none of the shapes this client knows, kept as sent.");
-        source.line(format_args!("{fallback}(serde_json::Value),"));
+        source.tuple_variant(fallback, "serde_json::Value");
     }
     source.close("}");
     let Some(property) = &u.discriminator else { return };

@@ -315,14 +315,12 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
         Some(stream) => Some(super::stream::stream_methods(types, op, stream, &errors)),
         None => op.download.then(|| super::stream::download_methods(op, &errors)),
     };
-    let error_decoder = error_decoder(api, types, op);
     let paging =
         op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &tokens(&output)));
-    let success_decoder = match &op.response {
+    let by_status = match &op.response {
         Success::ByStatus { name, cases } => {
-            let (definition, decoder) = by_status(types, group, op, name, cases);
-            pieces.push(Piece::Tokens(definition));
-            Some(decoder)
+            pieces.push(by_status_enum(types, group, op, name, cases));
+            Some((name.as_str(), cases.as_slice()))
         }
         _ => None,
     };
@@ -338,14 +336,15 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
         (false, None) => {}
     }
     pieces.push(endpoint(api, op, &output, read_whole));
-    if success_decoder.is_some() || error_decoder.is_some() {
-        pieces.push(Piece::Tokens(quote! {
-            impl #builder {
-                #success_decoder
-
-                #error_decoder
-            }
-        }));
+    if by_status.is_some() || !op.errors.is_empty() {
+        let mut decoders = Source::new();
+        decoders.open(format_args!("impl {} {{", op.builder));
+        if let Some((name, cases)) = by_status {
+            success_decoder(&mut decoders, name, cases);
+        }
+        error_decoder(&mut decoders, api, op);
+        decoders.close("}");
+        pieces.push(decoders.finish());
     }
 }
 
@@ -437,77 +436,90 @@ fn overlap(a: StatusMatch, b: StatusMatch) -> bool {
 }
 
 /// The `match` pattern of a status (`404`, `400..=499`); `None` for `default`.
-fn status_pattern(status: StatusMatch) -> Option<TokenStream> {
+fn status_pattern(status: StatusMatch) -> Option<String> {
     match status {
-        StatusMatch::Code(code) => {
-            let code = proc_macro2::Literal::u16_unsuffixed(code);
-            Some(quote!(#code))
-        }
-        StatusMatch::Range(range) => {
-            let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
-            let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
-            Some(quote!(#low..=#high))
-        }
+        StatusMatch::Code(code) => Some(code.to_string()),
+        StatusMatch::Range(range) => Some(format!("{}..={}", range * 100, range * 100 + 99)),
         StatusMatch::Default => None,
     }
 }
 
-/// The enum of an operation's answers by status, and the function that decodes one.
-fn by_status(
+/// The `match` pattern of an arm's statuses, or-ed in order; statuses that together make one
+/// unbroken range with a range among them, or three or more codes in a row, are that range
+/// (`4XX` and `5XX` are `400..=599`), as clippy would have them.
+fn statuses_pattern(statuses: &[StatusMatch]) -> String {
+    let span = |status: &StatusMatch| match *status {
+        StatusMatch::Code(code) => Some((code, code)),
+        StatusMatch::Range(range) => Some((range * 100, range * 100 + 99)),
+        StatusMatch::Default => None,
+    };
+    let Some(mut spans) = statuses.iter().map(span).collect::<Option<Vec<_>>>() else {
+        return "_".to_owned();
+    };
+    spans.sort_unstable();
+    let any_range = spans.iter().any(|(low, high)| low != high);
+    let Some(mut whole) = spans.first().copied() else { return "_".to_owned() };
+    let unbroken = spans.iter().skip(1).all(|&(low, high)| {
+        let joins = low <= whole.1.saturating_add(1);
+        whole.1 = whole.1.max(high);
+        joins
+    });
+    if unbroken && (any_range || spans.len() >= 3) {
+        return format!("{}..={}", whole.0, whole.1);
+    }
+    let patterns = statuses.iter().filter_map(|status| status_pattern(*status));
+    patterns.collect::<Vec<_>>().join(" | ")
+}
+
+/// The enum of an operation's answers by status.
+fn by_status_enum(
     types: Types<'_>,
     group: &Group,
     op: &Operation,
     name: &str,
     cases: &[SuccessCase],
-) -> (TokenStream, TokenStream) {
-    let name = ident(name);
-    let doc = format!(" The answers of [`{}::{}`], by status.", group.type_name, op.method);
-    let variants = cases.iter().map(|case| {
-        let variant = ident(&case.variant);
-        let status = match case.status {
-            StatusMatch::Code(code) => format!(" `{code}`"),
-            StatusMatch::Range(range) => format!(" `{range}XX`"),
-            StatusMatch::Default => " Any other success status.".to_owned(),
-        };
+) -> Piece {
+    let mut source = Source::new();
+    source.line(format_args!("/// The answers of [`{}::{}`], by status.", group.type_name, op.method));
+    source.line("#[derive(Debug, Clone, PartialEq)]");
+    source.line("#[non_exhaustive]");
+    source.open(format_args!("pub enum {name} {{"));
+    for case in cases {
+        match case.status {
+            StatusMatch::Code(code) => source.line(format_args!("/// `{code}`")),
+            StatusMatch::Range(range) => source.line(format_args!("/// `{range}XX`")),
+            StatusMatch::Default => source.line("/// Any other success status."),
+        }
         match &case.body {
-            Some(ty) => {
-                let ty = types.ty(ty);
-                quote!(#[doc = #status] #variant(#ty),)
-            }
-            None => quote!(#[doc = #status] #variant,),
+            Some(ty) => source.tuple_variant(&case.variant, &types.ty_text(ty)),
+            None => source.line(format_args!("{},", case.variant)),
         }
-    });
-    let definition = quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-        }
+    }
+    source.close("}");
+    source.finish()
+}
+
+/// The function that decodes a success response by its status.
+fn success_decoder(source: &mut Source, name: &str, cases: &[SuccessCase]) {
+    let decode = |case: &SuccessCase| match case.body {
+        Some(_) => format!("runtime::response::json(status, body).map({name}::{})", case.variant),
+        None => format!("Ok({name}::{})", case.variant),
     };
-    let decode = |case: &SuccessCase| {
-        let variant = ident(&case.variant);
-        match case.body {
-            Some(_) => quote!(runtime::response::json(status, body).map(#name::#variant)),
-            None => quote!(Ok(#name::#variant)),
+    source.line("/// Decodes a success response as the body this operation declares for its status.");
+    source.signature(
+        "fn success_body",
+        &["status: reqwest::StatusCode".to_owned(), "body: &[u8]".to_owned()],
+        &format!(" -> Result<{name}, runtime::error::Mismatch> {{"),
+    );
+    source.open("match status.as_u16() {");
+    for case in cases.iter().skip(1) {
+        if let Some(pattern) = status_pattern(case.status) {
+            source.arm(&pattern, &decode(case));
         }
-    };
-    let arms = cases.iter().skip(1).filter_map(|case| {
-        let pattern = status_pattern(case.status)?;
-        let decode = decode(case);
-        Some(quote!(#pattern => #decode,))
-    });
-    let first = decode(&cases[0]);
-    let decoder = quote! {
-        /// Decodes a success response as the body this operation declares for its status.
-        fn success_body(status: reqwest::StatusCode, body: &[u8]) -> Result<#name, runtime::error::Mismatch> {
-            match status.as_u16() {
-                #(#arms)*
-                _ => #first,
-            }
-        }
-    };
-    (definition, decoder)
+    }
+    source.arm("_", &decode(&cases[0]));
+    source.close("}");
+    source.close("}");
 }
 
 /// Setters are named after the API's parameters and take `self` by value. Where such a name
@@ -685,10 +697,11 @@ fn auth(source: &mut Source, api: &Api, op: &Operation) {
     source.close("},");
 }
 
-/// The closure that decodes an error body as the type declared for its status.
-fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStream> {
+/// The function that decodes an error response as the body declared for its status, if the
+/// operation declares any.
+fn error_decoder(source: &mut Source, api: &Api, op: &Operation) {
     if op.errors.is_empty() {
-        return None;
+        return;
     }
     let mut cases: Vec<_> = op.errors.iter().collect();
     // Exact codes before ranges before `default`, so no arm hides another.
@@ -697,38 +710,32 @@ fn error_decoder(api: &Api, types: Types<'_>, op: &Operation) -> Option<TokenStr
         StatusMatch::Range(range) => (1, range),
         StatusMatch::Default => (2, 0),
     });
-    let arms = merged_arms(&cases).into_iter().map(|(statuses, body)| {
+    let decode = |body: ErrorBodyId| {
         let body = &api.error_bodies[body];
-        let variant = ident(&body.variant);
-        let patterns = statuses.iter().map(|status| status_pattern(*status).unwrap_or_else(|| quote!(_)));
-        let boxed = body.boxed.then(|| quote!(.map(Box::new)));
-        quote!(#(#patterns)|* => runtime::response::error_body(body)#boxed.map(ErrorBody::#variant),)
-    });
+        let boxed = if body.boxed { ".map(Box::new)" } else { "" };
+        format!("runtime::response::error_body(body){boxed}.map(ErrorBody::{})", body.variant)
+    };
     if let [only] = cases.as_slice() {
         if only.status == StatusMatch::Default {
             // One body for every error status: no status to look at.
-            let body = &api.error_bodies[only.body];
-            let variant = ident(&body.variant);
-            let boxed = body.boxed.then(|| quote!(.map(Box::new)));
-            return Some(quote! {
-                /// Decodes an error response as the body this operation declares for it.
-                fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
-                    runtime::response::error_body(body)#boxed.map(ErrorBody::#variant)
-                }
-            });
+            source.line("/// Decodes an error response as the body this operation declares for it.");
+            source.open("fn error_body(_status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {");
+            source.expression(&decode(only.body));
+            source.close("}");
+            return;
         }
     }
-    let has_default = cases.iter().any(|c| c.status == StatusMatch::Default);
-    let rest = (!has_default).then(|| quote!(_ => None,));
-    Some(quote! {
-        /// Decodes an error response as the body this operation declares for its status.
-        fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
-            match status.as_u16() {
-                #(#arms)*
-                #rest
-            }
-        }
-    })
+    source.line("/// Decodes an error response as the body this operation declares for its status.");
+    source.open("fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {");
+    source.open("match status.as_u16() {");
+    for (statuses, body) in merged_arms(&cases) {
+        source.arm(&statuses_pattern(&statuses), &decode(body));
+    }
+    if !cases.iter().any(|c| c.status == StatusMatch::Default) {
+        source.line("_ => None,");
+    }
+    source.close("}");
+    source.close("}");
 }
 
 #[cfg(test)]
@@ -741,6 +748,20 @@ mod tests {
             cases.iter().map(|&(status, body)| ErrorCase { status, body: ErrorBodyId(body) }).collect();
         let merged = merged_arms(&cases.iter().collect::<Vec<_>>());
         merged.into_iter().map(|(statuses, body)| (statuses, body.0)).collect()
+    }
+
+    #[test]
+    fn statuses_next_to_each_other_make_one_range() {
+        use StatusMatch::{Code, Default, Range};
+        assert_eq!(statuses_pattern(&[Range(4), Range(5)]), "400..=599");
+        assert_eq!(statuses_pattern(&[Code(404), Range(4)]), "400..=499");
+        assert_eq!(statuses_pattern(&[Code(401), Code(403), Code(402)]), "401..=403");
+        assert_eq!(statuses_pattern(&[Code(499), Range(5)]), "499..=599");
+        // Not one unbroken range, or two codes only: as they are.
+        assert_eq!(statuses_pattern(&[Code(400), Code(403), Code(404), Code(500)]), "400 | 403 | 404 | 500");
+        assert_eq!(statuses_pattern(&[Code(404), Code(403)]), "404 | 403");
+        assert_eq!(statuses_pattern(&[Range(4), Code(600)]), "400..=499 | 600");
+        assert_eq!(statuses_pattern(&[Default]), "_");
     }
 
     #[test]

@@ -47,15 +47,21 @@ impl Source {
     /// writer's methods break what they know how to break before it comes to that.
     pub fn line(&mut self, line: impl Display) {
         let start = self.text.len();
+        self.fitted_line(line);
+        let written = &self.text[start..self.text.len() - 1];
+        if written.len() > WIDTH && might_break(written.trim_start()) {
+            self.needs_layout = true;
+        }
+    }
+
+    /// A line a method of this writer found fits as the formatter measures it (which may
+    /// leave a last comma out of the width).
+    fn fitted_line(&mut self, line: impl Display) {
         for _ in 0..self.depth {
             self.text.push_str("    ");
         }
         // Writing to a `String` cannot fail.
         let _ = writeln!(self.text, "{line}");
-        let written = &self.text[start..self.text.len() - 1];
-        if written.len() > WIDTH && might_break(written.trim_start()) {
-            self.needs_layout = true;
-        }
     }
 
     /// A line that opens a block (`struct X {`, `fn f() {`): what follows is one level deeper.
@@ -99,9 +105,10 @@ impl Source {
             return;
         }
         self.open(format_args!("{head}("));
-        for param in params {
+        for (index, param) in params.iter().enumerate() {
+            let last = index + 1 == params.len();
             match param.split_once(": ") {
-                Some((name, ty)) => self.typed(name, ty, false),
+                Some((name, ty)) => self.typed(&format!("{name}: "), ty, !last),
                 None => self.line(format_args!("{param},")),
             }
         }
@@ -132,24 +139,36 @@ impl Source {
     /// a generic type that makes the line too long is broken as the formatter breaks it, its
     /// arguments a line each.
     pub fn field(&mut self, name: &str, ty: &str) {
-        self.typed(name, ty, true);
+        self.typed(&format!("{name}: "), ty, true);
     }
 
-    /// [`Source::field`], for a member or a parameter: the formatter counts a member's comma
-    /// in its width, not a parameter's.
-    fn typed(&mut self, name: &str, ty: &str, comma_counts: bool) {
-        let line = format!("{name}: {ty},");
+    /// `Name(Type),` in an enum: where it does not fit, the type on a line of its own (itself
+    /// broken as [`Source::field`] breaks a type), as the formatter breaks it.
+    pub fn tuple_variant(&mut self, name: &str, ty: &str) {
+        let line = format!("{name}({ty}),");
+        if self.fits(&line) {
+            self.line(line);
+            return;
+        }
+        self.open(format_args!("{name}("));
+        self.typed("", ty, false);
+        self.close("),");
+    }
+
+    /// A type and its comma after `prefix` (`name: `, or nothing), for a member, a parameter
+    /// or a variant's type: the formatter counts a struct member's comma in its width, and a
+    /// parameter's, but not the last parameter's nor a variant's (the last of a list).
+    fn typed(&mut self, prefix: &str, ty: &str, comma_counts: bool) {
+        let line = format!("{prefix}{ty},");
         let width = if comma_counts { line.len() } else { line.len() - 1 };
         if self.indent() + width <= WIDTH {
-            self.line(line);
+            self.fitted_line(line);
             return;
         }
         match generic_arguments(ty) {
             Some((outer, arguments)) => {
-                self.open(format_args!("{name}: {outer}<"));
-                for argument in arguments {
-                    self.line(format_args!("{argument},"));
-                }
+                self.open(format_args!("{prefix}{outer}<"));
+                self.list(&arguments, true);
                 self.close(">,");
             }
             None => self.line(line),
@@ -163,15 +182,52 @@ impl Source {
         let line = format!("{name}: {value},");
         let width = if last { line.len() - 1 } else { line.len() };
         let calls = chain(value);
-        if self.indent() + width <= WIDTH || calls.len() < 2 {
+        if self.indent() + width <= WIDTH {
+            self.fitted_line(line);
+        } else if calls.len() < 2 {
             self.line(line);
-            return;
+        } else {
+            self.chain(&format!("{name}: "), &calls, ",");
         }
-        self.line(format_args!("{name}: {}", calls[0]));
+    }
+
+    /// The expression that ends a block: on one line where it fits, else a method chain
+    /// broken before each call, as the formatter breaks it.
+    pub fn expression(&mut self, value: &str) {
+        let calls = chain(value);
+        if self.fits(value) || calls.len() < 2 {
+            self.line(value);
+        } else {
+            self.chain("", &calls, "");
+        }
+    }
+
+    /// A match arm (`pattern => value,`): on one line where it fits (its comma not counted),
+    /// else the value in a block of its own, as the formatter breaks it. A pattern too long
+    /// for `pattern => {` is left to the formatter.
+    pub fn arm(&mut self, pattern: &str, value: &str) {
+        let line = format!("{pattern} => {value},");
+        let open = format!("{pattern} => {{");
+        if self.indent() + line.len() - 1 <= WIDTH {
+            self.fitted_line(line);
+        } else if self.fits(&open) {
+            self.open(open);
+            self.expression(value);
+            self.close("}");
+        } else {
+            self.line(line);
+            self.needs_layout();
+        }
+    }
+
+    /// A receiver and its calls (see [`chain`]), each call on a line of its own one level
+    /// deeper; `prefix` before the receiver, `suffix` after the last call.
+    fn chain(&mut self, prefix: &str, calls: &[&str], suffix: &str) {
+        self.line(format_args!("{prefix}{}", calls[0]));
         self.depth += 1;
         for (index, call) in calls.iter().enumerate().skip(1) {
-            let comma = if index + 1 == calls.len() { "," } else { "" };
-            self.line(format_args!(".{call}{comma}"));
+            let end = if index + 1 == calls.len() { suffix } else { "" };
+            self.line(format_args!(".{call}{end}"));
         }
         self.depth -= 1;
     }
@@ -335,12 +391,23 @@ impl Source {
     }
 }
 
-/// A method chain's receiver and calls (`a.b().c(d)` is `a`, `b()` and `c(d)`).
+/// A method chain's receiver and calls (`a.b().c(d)` is `a`, `b()` and `c(d)`); a value
+/// with no call outside brackets and string literals is its receiver alone.
 fn chain(value: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let (mut depth, mut start) = (0usize, 0);
+    let (mut depth, mut start, mut in_string, mut escaped) = (0usize, 0, false, false);
     for (index, byte) in value.bytes().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
         match byte {
+            b'"' => in_string = true,
             b'(' | b'<' | b'[' => depth += 1,
             b')' | b'>' | b']' => depth = depth.saturating_sub(1),
             b'.' if depth == 0 => {
@@ -470,6 +537,7 @@ mod tests {
             ["a", "into_iter()", "map(Into::into)", "collect()"]
         );
         assert_eq!(chain("f(a.b)"), ["f(a.b)"]);
+        assert_eq!(chain("\"v1.2\\\".3\".len()"), ["\"v1.2\\\".3\"", "len()"]);
     }
 
     #[test]
@@ -510,6 +578,77 @@ mod tests {
         source.line(format_args!("pub fn {}(", "a".repeat(WIDTH)));
         let Piece::Text { laid_out, .. } = source.finish() else { unreachable!("text") };
         assert!(laid_out);
+    }
+
+    fn written(write: impl FnOnce(&mut Source)) -> String {
+        let mut source = Source::new();
+        source.depth = 3;
+        write(&mut source);
+        let Piece::Text { text, laid_out } = source.finish() else { unreachable!("text") };
+        assert!(laid_out, "{text}");
+        text
+    }
+
+    #[test]
+    fn an_arm_too_long_for_its_line_takes_a_block_and_then_breaks_its_chain() {
+        let value = "runtime::response::error_body(body).map(ErrorBody::V)";
+        assert_eq!(written(|s| s.arm("400", value)), format!("            400 => {value},\n"));
+        // Its comma is not counted: 90 columns with it still fit.
+        let exact = format!("runtime::response::error_body(body).map(ErrorBody::{})", "V".repeat(18));
+        assert_eq!(written(|s| s.arm("400", &exact)).len(), 91);
+        let long =
+            format!("runtime::response::error_body(body).map(Box::new).map(ErrorBody::{})", "V".repeat(12));
+        assert_eq!(
+            written(|s| s.arm("400 | 500", &long)),
+            format!(
+                "            400 | 500 => {{\n                runtime::response::error_body(body)\n                    .map(Box::new)\n                    .map(ErrorBody::{})\n            }}\n",
+                "V".repeat(12)
+            )
+        );
+    }
+
+    #[test]
+    fn a_pattern_too_long_for_its_block_is_left_to_the_formatter() {
+        let mut source = Source::new();
+        source.arm(&["400"; 20].join(" | "), "None");
+        let Piece::Text { laid_out, .. } = source.finish() else { unreachable!("text") };
+        assert!(!laid_out);
+    }
+
+    #[test]
+    fn a_tuple_variant_too_long_puts_its_type_on_a_line_of_its_own() {
+        let ty = format!("Box<{}>", "X".repeat(67));
+        assert_eq!(
+            written(|s| s.tuple_variant("Name", &ty)),
+            format!("            Name(\n                {ty},\n            ),\n")
+        );
+        assert_eq!(written(|s| s.tuple_variant("Name", "u8")), "            Name(u8),\n");
+    }
+
+    #[test]
+    fn a_too_long_return_type_breaks_into_its_arguments() {
+        let ty = format!("types::{}", "X".repeat(60));
+        assert_eq!(
+            written(|s| s.signature("fn reply", &[], &format!(" -> Reply<{ty}> {{"))),
+            format!("            fn reply() -> Reply<\n                {ty},\n            > {{\n")
+        );
+    }
+
+    #[test]
+    fn a_parameter_s_comma_counts_in_its_width_unless_it_is_the_last() {
+        // `        name: Vec<X..>,` is 90 columns: too wide with its comma, not without.
+        let param = format!("name: Vec<{}>", "X".repeat(70));
+        let mut source = Source::new();
+        source.depth = 1;
+        source.signature("pub fn f", &[param.clone(), "a: u8".to_owned()], " {");
+        source.depth = 1;
+        source.signature("pub fn g", &["a: u8".to_owned(), param.clone()], " {");
+        let Piece::Text { text, laid_out } = source.finish() else { unreachable!("text") };
+        assert!(laid_out);
+        let x = "X".repeat(70);
+        let broken = format!("        name: Vec<\n            {x},\n        >,\n        a: u8,\n");
+        let whole = format!("        a: u8,\n        {param},\n");
+        assert!(text.contains(&broken) && text.contains(&whole), "{text}");
     }
 
     #[test]

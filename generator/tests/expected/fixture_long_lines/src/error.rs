@@ -2,6 +2,8 @@
 
 //! Errors.
 
+use crate::types;
+
 /// Everything that can go wrong with a call. `Error::Api` carries the HTTP status, the
 /// API's error messages, the typed error body and the raw body.
 pub type Error = crate::runtime::error::Error<ErrorBody>;
@@ -13,6 +15,10 @@ pub type ApiError = crate::runtime::error::ApiError<ErrorBody>;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
+    #[cfg(feature = "foxtrot")]
+    MicrosoftGraphODataErrorsODataErrorOfTheService(
+        Box<types::MicrosoftGraphODataErrorsODataErrorOfTheService>,
+    ),
     /// A JSON body of a shape the API does not declare for that status.
     Other(serde_json::Value),
 }

@@ -7,7 +7,7 @@ use crate::runtime;
 use crate::runtime::auth::Auth;
 use crate::runtime::request::{Operation, QueryStyle, Request};
 use crate::types;
-use crate::{Call, Client, Endpoint};
+use crate::{Call, Client, Endpoint, ErrorBody};
 
 /// Operations tagged `foxtrot`.
 #[derive(Debug, Clone)]
@@ -89,6 +89,16 @@ impl Foxtrot {
     }
 }
 
+/// The answers of [`Foxtrot::get`], by status.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetFoxtrotResponse {
+    /// `200`
+    Ok(types::ChatMessageHostedContentCollectionResponseOfTheTeamChannel),
+    /// `202`
+    Accepted(types::ShapeOfAVeryLongNameThatMakesTheVariantOfTheUnionBreak),
+}
+
 /// The parameters of [`Foxtrot::get`]: its [`Call`] sets the optional ones, then sends them.
 #[derive(Debug, Clone)]
 pub struct GetFoxtrot {
@@ -98,7 +108,7 @@ pub struct GetFoxtrot {
 }
 
 impl Endpoint for GetFoxtrot {
-    type Output = types::ChatMessageHostedContentCollectionResponseOfTheTeamChannel;
+    type Output = GetFoxtrotResponse;
 
     fn request(self) -> Request {
         const OPERATION: Operation = Operation {
@@ -129,10 +139,35 @@ impl Endpoint for GetFoxtrot {
         request
     }
 
-    fn reply() -> Reply<
-        types::ChatMessageHostedContentCollectionResponseOfTheTeamChannel,
-    > {
-        Reply::body(|_, _| None, None, runtime::response::json)
+    fn reply() -> Reply<GetFoxtrotResponse> {
+        Reply::body(GetFoxtrot::error_body, None, GetFoxtrot::success_body)
+    }
+}
+
+impl GetFoxtrot {
+    /// Decodes a success response as the body this operation declares for its status.
+    fn success_body(
+        status: reqwest::StatusCode,
+        body: &[u8],
+    ) -> Result<GetFoxtrotResponse, runtime::error::Mismatch> {
+        match status.as_u16() {
+            202 => {
+                runtime::response::json(status, body).map(GetFoxtrotResponse::Accepted)
+            }
+            _ => runtime::response::json(status, body).map(GetFoxtrotResponse::Ok),
+        }
+    }
+
+    /// Decodes an error response as the body this operation declares for its status.
+    fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {
+        match status.as_u16() {
+            400..=599 => {
+                runtime::response::error_body(body)
+                    .map(Box::new)
+                    .map(ErrorBody::MicrosoftGraphODataErrorsODataErrorOfTheService)
+            }
+            _ => None,
+        }
     }
 }
 

@@ -3,6 +3,33 @@
 //! Request and response types of the Long Lines API.
 
 #[cfg(feature = "foxtrot")]
+/// An error whose name makes its decoder's arm a block, and the block a chain.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MicrosoftGraphODataErrorsODataErrorOfTheService {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Box<MicrosoftGraphODataErrorsODataErrorOfTheService>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<MicrosoftGraphODataErrorsODataErrorOfTheServiceCode>,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "foxtrot")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ShapeOfAVeryLongNameThatMakesTheVariantOfTheUnionBreak {
+    List(Vec<ChatMessageHostedContentCollectionResponseOfTheTeamChannel>),
+    MicrosoftGraphODataErrorsODataErrorOfTheService(
+        Box<MicrosoftGraphODataErrorsODataErrorOfTheService>,
+    ),
+    /// A value that matches none of the shapes this client knows, kept as sent.
+    Other(serde_json::Value),
+}
+
+#[cfg(feature = "foxtrot")]
 /// A name long enough that the reply type, and the accessor's, break.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -138,4 +165,95 @@ pub struct SharedByFour {
     /// Members the API sent that this type does not name, kept so nothing is lost.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "foxtrot")]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+#[non_exhaustive]
+pub enum MicrosoftGraphODataErrorsODataErrorOfTheServiceCode {
+    /// `specificConnectedOrganizationUsersAndTheirSponsors`
+    SpecificConnectedOrganizationUsersAndTheirSponsors,
+    /// `short`
+    Short,
+    /// A value this client does not know yet, kept as sent.
+    Other(String),
+}
+
+#[cfg(feature = "foxtrot")]
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl PartialEq for MicrosoftGraphODataErrorsODataErrorOfTheServiceCode {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl Eq for MicrosoftGraphODataErrorsODataErrorOfTheServiceCode {}
+#[cfg(feature = "foxtrot")]
+impl std::hash::Hash for MicrosoftGraphODataErrorsODataErrorOfTheServiceCode {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl std::str::FromStr for MicrosoftGraphODataErrorsODataErrorOfTheServiceCode {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Result::Ok(Self::from(value))
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl MicrosoftGraphODataErrorsODataErrorOfTheServiceCode {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SpecificConnectedOrganizationUsersAndTheirSponsors => {
+                "specificConnectedOrganizationUsersAndTheirSponsors"
+            }
+            Self::Short => "short",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl From<String> for MicrosoftGraphODataErrorsODataErrorOfTheServiceCode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "specificConnectedOrganizationUsersAndTheirSponsors" => {
+                Self::SpecificConnectedOrganizationUsersAndTheirSponsors
+            }
+            "short" => Self::Short,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl From<&str> for MicrosoftGraphODataErrorsODataErrorOfTheServiceCode {
+    fn from(value: &str) -> Self {
+        Self::from(String::from(value))
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl From<MicrosoftGraphODataErrorsODataErrorOfTheServiceCode> for String {
+    fn from(value: MicrosoftGraphODataErrorsODataErrorOfTheServiceCode) -> Self {
+        match value {
+            MicrosoftGraphODataErrorsODataErrorOfTheServiceCode::Other(value) => value,
+            known => known.as_str().into(),
+        }
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl std::fmt::Display for MicrosoftGraphODataErrorsODataErrorOfTheServiceCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
