@@ -151,14 +151,17 @@ pub fn words(raw: &str) -> Vec<String> {
 /// they run together in it (`access-scim-update-logs-list-access-scim-update-logs` under
 /// "Access SCIM update logs" is `list`), as long as something is left.
 pub fn operation_method(operation_id: &str, tag: &str) -> String {
-    let op = words(operation_id);
-    let tag = words(tag);
+    method_of_words(&words(operation_id), &words(tag))
+}
+
+/// [`operation_method`], of the operationId's and the tag's words.
+pub fn method_of_words(op: &[String], tag: &[String]) -> String {
     // `addBook` under `books`: the tag's last word may be singular in the operationId.
-    let one = singular_last(tag.clone());
+    let one = singular_last(tag.to_vec());
     let mut rest: Vec<&str> = Vec::new();
     let mut at = 0;
     while at < op.len() {
-        if !tag.is_empty() && op[at..].starts_with(&tag) {
+        if !tag.is_empty() && op[at..].starts_with(tag) {
             at += tag.len();
         } else if !one.is_empty() && op[at..].starts_with(&one) {
             at += one.len();
@@ -168,7 +171,7 @@ pub fn operation_method(operation_id: &str, tag: &str) -> String {
         }
     }
     if rest.is_empty() {
-        return snake(&without_leading(&op, &tag).join("_"));
+        return snake(&without_leading(op, tag).join("_"));
     }
     snake(&rest.join("_"))
 }
@@ -177,7 +180,12 @@ pub fn operation_method(operation_id: &str, tag: &str) -> String {
 /// ([`operation_method`]) another operation of the tag also has: the operationId's words with
 /// the tag's words removed only where they lead it.
 pub fn operation_full_method(operation_id: &str, tag: &str) -> String {
-    snake(&without_leading(&words(operation_id), &words(tag)).join("_"))
+    full_method_of_words(&words(operation_id), &words(tag))
+}
+
+/// [`operation_full_method`], of the operationId's and the tag's words.
+pub fn full_method_of_words(op: &[String], tag: &[String]) -> String {
+    snake(&without_leading(op, tag).join("_"))
 }
 
 /// The operation's words without the tag's where they lead them, as long as something is left.

@@ -24,8 +24,13 @@ impl Pointer {
 
     /// This pointer extended by one reference token.
     pub fn join(&self, token: impl fmt::Display) -> Self {
-        let token = token.to_string().replace('~', "~0").replace('/', "~1");
-        Self(format!("{}/{token}", self.0))
+        use fmt::Write as _;
+        let mut joined = String::with_capacity(self.0.len() + 24);
+        joined.push_str(&self.0);
+        joined.push('/');
+        // Writing to a `String` cannot fail.
+        let _ = write!(Escaped(&mut joined), "{token}");
+        Self(joined)
     }
 
     /// The pointer without its last token (the root stays the root).
@@ -49,6 +54,26 @@ impl Pointer {
     /// The last token, unescaped (a component's name for `#/components/schemas/Name`).
     pub fn last(&self) -> Option<String> {
         self.tokens().last()
+    }
+}
+
+/// Writes a reference token escaped (`~` as `~0`, `/` as `~1`) into the pointer it extends.
+struct Escaped<'a>(&'a mut String);
+
+impl fmt::Write for Escaped<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        if !text.contains(['~', '/']) {
+            self.0.push_str(text);
+            return Ok(());
+        }
+        for c in text.chars() {
+            match c {
+                '~' => self.0.push_str("~0"),
+                '/' => self.0.push_str("~1"),
+                c => self.0.push(c),
+            }
+        }
+        Ok(())
     }
 }
 

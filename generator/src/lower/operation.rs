@@ -18,7 +18,7 @@ use crate::ir::{
 use crate::load::Spec;
 use crate::media::{essence, is_json};
 use crate::naming::{
-    self, operation_full_method, operation_method, pascal, snake, words, Scope, BUILDER_MEMBERS,
+    self, full_method_of_words, method_of_words, pascal, snake, words, Scope, BUILDER_MEMBERS,
     CLIENT_MEMBERS, GROUP_MEMBERS, MODULE_NAMES,
 };
 use crate::options::StreamSetting;
@@ -112,6 +112,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
     pub fn run(mut self) -> Result<Lowered> {
         let spec = self.spec;
         let mut pending = Vec::new();
+        // Each tag's owner type name, found once for all its operations.
+        let mut owners: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         let non_navigation: std::collections::HashSet<&str> = spec
             .raw(&Pointer::root().join("tags"))
             .and_then(serde_json::Value::as_array)
@@ -173,7 +175,8 @@ impl<'a, 's> OperationLowering<'a, 's> {
                     .clone()
                     .unwrap_or_else(|| fallback_id(&method.to_ascii_lowercase(), path));
                 let shared = (&item.parameters[..], &item_at);
-                let owner = naming::owner(&tag, self.package);
+                let owner =
+                    owners.entry(tag.clone()).or_insert_with(|| naming::owner(&tag, self.package)).clone();
                 let build = self.operation((path, method), op, shared, op_at, &id, &owner)?;
                 pending.push(Pending { tag, id, build });
             }
@@ -927,12 +930,15 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
         let mut methods = Scope::with_reserved(GROUP_MEMBERS.iter().copied());
         let mut builders = Scope::with_reserved(MODULE_NAMES.iter().copied().chain([type_name.as_str()]));
         // A short name two operations of the tag share is neither's: both keep their longer one.
-        let short: Vec<String> = members.iter().map(|p| operation_method(&p.id, &tag)).collect();
+        let tag_words = words(&tag);
+        let id_words: Vec<Vec<String>> = members.iter().map(|p| words(&p.id)).collect();
+        let short: Vec<String> = id_words.iter().map(|id| method_of_words(id, &tag_words)).collect();
         let operations = members
             .into_iter()
             .zip(&short)
-            .map(|(p, name)| {
-                let full = operation_full_method(&p.id, &tag);
+            .zip(&id_words)
+            .map(|((p, name), id)| {
+                let full = full_method_of_words(id, &tag_words);
                 let shared = short.iter().filter(|other| *other == name).count() > 1;
                 let method =
                     if shared || methods.contains(name) { methods.claim(&full) } else { methods.claim(name) };

@@ -52,6 +52,22 @@ fn key(name: &str) -> String {
     words(name).join("_")
 }
 
+/// A member of a response: its name as sent and as compared ([`key`], found once).
+struct Named {
+    wire: String,
+    key: String,
+    member: Member,
+}
+
+fn named(fields: &[crate::ir::Field], types: &[TypeDef]) -> Vec<Named> {
+    let named = |f: &crate::ir::Field| Named {
+        wire: f.wire.clone(),
+        key: key(&f.wire),
+        member: Member::of(f, types),
+    };
+    fields.iter().map(named).collect()
+}
+
 /// The paging of an operation, from its setting or else inferred; `Err` explains a setting
 /// that does not fit the operation.
 pub fn paging(
@@ -78,8 +94,7 @@ fn info_pages(types: &[TypeDef], result_info: Option<&TypeRef>) -> InfoPages {
         return InfoPages::default();
     };
     let TypeKind::Struct(info) = &types[id.0].kind else { return InfoPages::default() };
-    let members: Vec<(String, Member)> =
-        info.fields.iter().map(|f| (f.wire.clone(), Member::of(f, types))).collect();
+    let members = named(&info.fields, types);
     let number = |ty: &TypeRef| matches!(ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64);
     InfoPages {
         total_pages: find(&members, TOTAL_PAGES, number).cloned(),
@@ -91,7 +106,7 @@ fn info_pages(types: &[TypeDef], result_info: Option<&TypeRef>) -> InfoPages {
 /// What the success value is: a list, or a struct with members.
 enum Value {
     List(TypeRef),
-    Struct(Vec<(String, Member)>),
+    Struct(Vec<Named>),
     Other,
 }
 
@@ -104,9 +119,7 @@ fn success_value(op: &Operation, types: &[TypeDef]) -> (Value, bool) {
     let value = match resolve(types, ty) {
         TypeRef::List(item) => Value::List((**item).clone()),
         TypeRef::Named(id) => match &types[id.0].kind {
-            TypeKind::Struct(s) => {
-                Value::Struct(s.fields.iter().map(|f| (f.wire.clone(), Member::of(f, types))).collect())
-            }
+            TypeKind::Struct(s) => Value::Struct(named(&s.fields, types)),
             _ => Value::Other,
         },
         _ => Value::Other,
@@ -114,13 +127,9 @@ fn success_value(op: &Operation, types: &[TypeDef]) -> (Value, bool) {
     (value, envelope)
 }
 
-fn find<'m>(
-    members: &'m [(String, Member)],
-    names: &[&str],
-    fits: impl Fn(&TypeRef) -> bool,
-) -> Option<&'m Member> {
+fn find<'m>(members: &'m [Named], names: &[&str], fits: impl Fn(&TypeRef) -> bool) -> Option<&'m Member> {
     names.iter().find_map(|name| {
-        members.iter().find(|(wire, member)| key(wire) == *name && fits(&member.ty)).map(|(_, member)| member)
+        members.iter().find(|named| named.key == *name && fits(&named.member.ty)).map(|named| &named.member)
     })
 }
 
@@ -130,6 +139,7 @@ fn is_integer(ty: &TypeRef) -> bool {
 
 fn query_param(
     op: &Operation,
+    keys: &[String],
     types: &[TypeDef],
     names: &[&str],
     fits: impl Fn(&TypeRef) -> bool,
@@ -137,9 +147,10 @@ fn query_param(
     names.iter().find_map(|name| {
         op.params
             .iter()
-            .position(|p| {
+            .zip(keys)
+            .position(|(p, key)| {
                 matches!(p.location, ParamLocation::Query(_))
-                    && key(&p.wire) == *name
+                    && key == name
                     && fits(resolve(types, p.ty.non_null()))
             })
             .map(ParamId)
@@ -152,14 +163,14 @@ fn items(value: &Value) -> Option<(Option<Member>, TypeRef)> {
     match value {
         Value::List(item) => Some((None, item.clone())),
         Value::Struct(members) => {
-            let lists: Vec<&(String, Member)> =
-                members.iter().filter(|(_, m)| matches!(m.ty, TypeRef::List(_))).collect();
+            let lists: Vec<&Named> =
+                members.iter().filter(|n| matches!(n.member.ty, TypeRef::List(_))).collect();
             let chosen = match lists.as_slice() {
                 [only] => Some(*only),
-                _ => ITEMS.iter().find_map(|name| lists.iter().find(|(wire, _)| key(wire) == *name).copied()),
+                _ => ITEMS.iter().find_map(|name| lists.iter().find(|n| n.key == *name).copied()),
             }?;
-            let TypeRef::List(item) = &chosen.1.ty else { return None };
-            Some((Some(chosen.1.clone()), (**item).clone()))
+            let TypeRef::List(item) = &chosen.member.ty else { return None };
+            Some((Some(chosen.member.clone()), (**item).clone()))
         }
         Value::Other => None,
     }
@@ -168,17 +179,18 @@ fn items(value: &Value) -> Option<(Option<Member>, TypeRef)> {
 fn inferred(op: &Operation, types: &[TypeDef], info: InfoPages) -> Option<Pagination> {
     let (value, envelope) = success_value(op, types);
     let (items, item) = items(&value)?;
-    let members: &[(String, Member)] = match &value {
+    let members: &[Named] = match &value {
         Value::Struct(members) => members,
         _ => &[],
     };
+    let keys: Vec<String> = op.params.iter().map(|p| key(&p.wire)).collect();
     let string = |ty: &TypeRef| matches!(ty, TypeRef::String);
-    if let Some(param) = query_param(op, types, CURSOR_PARAMS, string) {
+    if let Some(param) = query_param(op, &keys, types, CURSOR_PARAMS, string) {
         if let Some(next) = find(members, NEXT_CURSOR, string) {
             return Some(Pagination { items, item, style: PageStyle::Cursor { param, next: next.clone() } });
         }
     }
-    if let Some(param) = query_param(op, types, PAGE_PARAMS, is_integer) {
+    if let Some(param) = query_param(op, &keys, types, PAGE_PARAMS, is_integer) {
         let next = if let Some(next) = find(members, NEXT_PAGE, is_integer) {
             PageNext::Field(next.clone())
         } else if let Some(more) = find(members, HAS_MORE, |t| *t == TypeRef::Bool) {
@@ -192,7 +204,7 @@ fn inferred(op: &Operation, types: &[TypeDef], info: InfoPages) -> Option<Pagina
         };
         return Some(Pagination { items, item, style: PageStyle::Page { param, next } });
     }
-    let param = query_param(op, types, OFFSET_PARAMS, is_integer)?;
+    let param = query_param(op, &keys, types, OFFSET_PARAMS, is_integer)?;
     Some(Pagination { items, item, style: PageStyle::Offset { param } })
 }
 
@@ -206,15 +218,15 @@ fn configured(
         return Ok(None);
     }
     let (value, envelope) = success_value(op, types);
-    let members: &[(String, Member)] = match &value {
+    let members: &[Named] = match &value {
         Value::Struct(members) => members,
         _ => &[],
     };
     let member = |wire: &str| {
         members
             .iter()
-            .find(|(w, _)| w == wire)
-            .map(|(_, m)| m.clone())
+            .find(|n| n.wire == wire)
+            .map(|n| n.member.clone())
             .ok_or_else(|| format!("the response has no member `{wire}`"))
     };
     let (items, item) = match &setting.items {
