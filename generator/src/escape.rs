@@ -79,6 +79,11 @@ pub fn table_cell_code(text: &str) -> String {
 
 /// A Rust string literal holding `text`.
 pub fn rust_string(text: &str) -> String {
+    // Printable ASCII but the quote and the backslash is written as it is: the common case,
+    // without the literal's escaping pass.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        return format!("\"{text}\"");
+    }
     proc_macro2::Literal::string(text).to_string()
 }
 
@@ -115,6 +120,12 @@ fn visible(text: &str) -> String {
 /// them left open (an HTML block that only `?>` or `-->` ends) takes in what follows them: a
 /// code block after them is still read as one.
 fn runs_no_code(lines: &[String]) -> bool {
+    // Without a fence character, `<`, a tab or four spaces in a row, no line can open a code
+    // block or an HTML block: the common case, decided without parsing.
+    let plain = |line: &String| !line.contains(['`', '~', '<', '\t']) && !line.contains("    ");
+    if lines.iter().all(plain) {
+        return true;
+    }
     const AFTER: &str = "\n\n```rust\n```\n";
     let text = lines.join("\n") + AFTER;
     let options = Options::ENABLE_TABLES
@@ -404,6 +415,15 @@ mod tests {
         assert_eq!(lines("- ```rust\n  panic!()\n  ```"), ["- ```text", "  panic!()", "  ```"]);
         assert_eq!(lines("1. ~~~\n   x\n   ~~~"), ["1. ~~~text", "   x", "   ~~~"]);
         assert_eq!(lines(">     panic!()"), ["> panic!()"]);
+    }
+
+    #[test]
+    fn plain_strings_are_written_as_the_literal_would_write_them() {
+        for text in
+            ["", "a b", "it's ~ok~ {x}", "/paths/{id}", "tab\there", "quote\"", "back\\slash", "é", "\u{7f}"]
+        {
+            assert_eq!(rust_string(text), proc_macro2::Literal::string(text).to_string(), "{text:?}");
+        }
     }
 
     #[test]

@@ -36,19 +36,25 @@ pub fn group_module(api: &Api, group: &Group) -> Vec<Piece> {
     }
     // What the items name, and only that, is imported: paging and streaming name `runtime`,
     // `Error` and `Response`, which other operations leave to `Call`.
-    let mut source = String::new();
+    let names = ["scheme", "runtime", "QueryStyle", "types", "Error", "ErrorBody", "Response"];
+    let mut found = [false; 7];
+    let mut scan = |source: &str| {
+        if !found.iter().all(|f| *f) {
+            let more = mentioned(source, names);
+            found.iter_mut().zip(more).for_each(|(f, more)| *f |= more);
+        }
+    };
     for piece in &items {
         match piece {
-            Piece::Text { text, .. } => source.push_str(text),
-            Piece::Tokens(tokens) => source.push_str(&tokens.to_string()),
+            Piece::Text { text, .. } => scan(text),
+            Piece::Tokens(tokens) => scan(&tokens.to_string()),
             Piece::Continued { text, rest, .. } => {
-                source.push_str(text);
-                source.push_str(&rest.to_string());
+                scan(text);
+                scan(&rest.to_string());
             }
         }
     }
-    let [scheme, runtime, query_style, types, error, error_body, response] =
-        mentioned(&source, ["scheme", "runtime", "QueryStyle", "types", "Error", "ErrorBody", "Response"]);
+    let [scheme, runtime, query_style, types, error, error_body, response] = found;
     let scheme = scheme.then(|| quote!(scheme,));
     let runtime = runtime.then(|| {
         quote!(
