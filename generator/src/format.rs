@@ -22,18 +22,20 @@ pub fn format(files: Vec<EmittedFile>, source: &str) -> Result<Vec<FormattedFile
 
 /// One file's text: Rust sources laid out by prettyplease, under the generated-file header.
 pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
-    let under_header = |text: &str| format!("{}\n\n{text}", header_comment("//", source));
+    let header = || format!("{}\n\n", header_comment("//", source));
     let failed = |e: syn::Error| format_error(&file.path, e);
     let text = match file.content {
         Content::Text(text) => text,
-        Content::RustVerbatim(text) => under_header(&text),
-        Content::Rust(tokens) => under_header(&space_items(&unparse(tokens).map_err(failed)?)),
+        Content::RustVerbatim(text) => header() + &text,
+        Content::Rust(tokens) => space_items(header(), &unparse(tokens).map_err(failed)?),
         Content::RustText(pieces) => {
-            let mut text = String::new();
+            let pieces =
+                pieces.iter().map(piece_text).collect::<std::result::Result<Vec<_>, _>>().map_err(failed)?;
+            let mut text = String::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
             for piece in &pieces {
-                text.push_str(&piece_text(piece).map_err(failed)?);
+                text.push_str(piece);
             }
-            under_header(&space_items(&text))
+            space_items(header(), &text)
         }
     };
     Ok(FormattedFile { path: file.path, text })
@@ -106,13 +108,12 @@ fn starts_item(line: &str) -> bool {
 }
 
 /// prettyplease prints items back to back; a blank line between items (and after the module
-/// docs) makes the output read like hand-formatted code.
-pub fn space_items(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    for (index, line) in lines.iter().enumerate() {
-        if index > 0 {
-            let previous = lines[index - 1];
+/// docs) makes the output read like hand-formatted code. The lines go after `out`.
+pub fn space_items(mut out: String, text: &str) -> String {
+    out.reserve(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(previous) = previous {
             let (prev_trim, trim) = (previous.trim_start(), line.trim_start());
             let same_indent = previous.len() - prev_trim.len() == line.len() - trim.len();
             let after_item = !prev_trim.starts_with("//") && (prev_trim == "}" || prev_trim.ends_with(';'));
@@ -125,6 +126,7 @@ pub fn space_items(text: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
+        previous = Some(line);
     }
     out
 }
@@ -137,6 +139,10 @@ mod tests {
     fn items_are_separated_by_blank_lines() {
         let text = "//! Docs.\nuse a;\nuse b;\nmod c;\npub mod d;\npub struct S {\n    pub a: u8,\n    /// B.\n    pub b: u8,\n}\nimpl S {\n    fn f() {\n        let x = 1;\n        g(x);\n    }\n    fn h() {}\n}\n";
         let expected = "//! Docs.\n\nuse a;\nuse b;\n\nmod c;\npub mod d;\n\npub struct S {\n    pub a: u8,\n    /// B.\n    pub b: u8,\n}\n\nimpl S {\n    fn f() {\n        let x = 1;\n        g(x);\n    }\n\n    fn h() {}\n}\n";
-        assert_eq!(space_items(text), expected);
+        assert_eq!(space_items(String::new(), text), expected);
+        assert_eq!(
+            space_items("// head\n\n".to_owned(), "use a;\nfn b() {}\n"),
+            "// head\n\nuse a;\n\nfn b() {}\n"
+        );
     }
 }
