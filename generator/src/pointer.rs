@@ -48,12 +48,21 @@ impl Pointer {
 
     /// The unescaped reference tokens.
     pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
-        self.0.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~"))
+        self.0.split('/').skip(1).map(unescape)
     }
 
     /// The last token, unescaped (a component's name for `#/components/schemas/Name`).
     pub fn last(&self) -> Option<String> {
-        self.tokens().last()
+        self.0.rsplit_once('/').map(|(_, last)| unescape(last))
+    }
+}
+
+/// A reference token as it reads (`~1` is `/`, `~0` is `~`).
+fn unescape(token: &str) -> String {
+    if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~")
+    } else {
+        token.to_owned()
     }
 }
 
@@ -96,6 +105,8 @@ mod tests {
         assert_eq!(p.last().as_deref(), Some("a~b"));
         assert_eq!(p.parent().to_string(), "#/paths/~1pets~1{id}");
         assert_eq!(Pointer::root().parent(), Pointer::root());
+        assert_eq!(Pointer::root().last(), None);
+        assert_eq!(Pointer::root().join("~1").last().as_deref(), Some("~1"));
     }
 
     #[test]
