@@ -37,7 +37,7 @@ pub fn group_module(api: &Api, group: &Group) -> Vec<Piece> {
     // What the items name, and only that, is imported: paging and streaming name `runtime`,
     // `Error` and `Response`, which other operations leave to `Call`.
     let names = ["scheme", "runtime", "QueryStyle", "types", "Error", "ErrorBody", "Response"];
-    let mut found = [false; 7];
+    let mut found = names.map(|_| false);
     let mut scan = |source: &str| {
         if !found.iter().all(|f| *f) {
             let more = mentioned(source, names);
