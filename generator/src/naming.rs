@@ -150,11 +150,8 @@ pub fn words(raw: &str) -> Vec<String> {
 /// A method name for an operation: the operationId's words without the tag's words wherever
 /// they run together in it (`access-scim-update-logs-list-access-scim-update-logs` under
 /// "Access SCIM update logs" is `list`), as long as something is left.
-pub fn operation_method(operation_id: &str, tag: &str) -> String {
-    method_of_words(&words(operation_id), &words(tag))
-}
-
-/// [`operation_method`], of the operationId's and the tag's words.
+///
+/// It takes the [`words`] of both, so that a tag's operations split the tag once.
 pub fn method_of_words(op: &[String], tag: &[String]) -> String {
     // `addBook` under `books`: the tag's last word may be singular in the operationId.
     let one = singular_last(tag.to_vec());
@@ -177,13 +174,10 @@ pub fn method_of_words(op: &[String], tag: &[String]) -> String {
 }
 
 /// The longer name of an operation, for its builder type and for a method whose short name
-/// ([`operation_method`]) another operation of the tag also has: the operationId's words with
+/// ([`method_of_words`]) another operation of the tag also has: the operationId's words with
 /// the tag's words removed only where they lead it.
-pub fn operation_full_method(operation_id: &str, tag: &str) -> String {
-    full_method_of_words(&words(operation_id), &words(tag))
-}
-
-/// [`operation_full_method`], of the operationId's and the tag's words.
+///
+/// It takes the [`words`] of both.
 pub fn full_method_of_words(op: &[String], tag: &[String]) -> String {
     snake(&without_leading(op, tag).join("_"))
 }
@@ -514,7 +508,7 @@ mod tests {
             ("type", "", "r#type"),
         ];
         for (op, tag, expected) in cases {
-            assert_eq!(operation_method(op, tag), expected, "{op} under {tag}");
+            assert_eq!(method_of_words(&words(op), &words(tag)), expected, "{op} under {tag}");
         }
         let full = [
             (
@@ -526,7 +520,7 @@ mod tests {
             ("pets", "pets", "pets"),
         ];
         for (op, tag, expected) in full {
-            assert_eq!(operation_full_method(op, tag), expected, "{op} under {tag}");
+            assert_eq!(full_method_of_words(&words(op), &words(tag)), expected, "{op} under {tag}");
         }
     }
 

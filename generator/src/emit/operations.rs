@@ -441,25 +441,36 @@ fn overlap(a: StatusMatch, b: StatusMatch) -> bool {
     }
 }
 
-/// The `match` pattern of a status (`404`, `400..=499`); `None` for `default`.
-fn status_pattern(status: StatusMatch) -> Option<String> {
+/// The lowest and the highest status a status matches (`404` is 404 and 404, `4XX` 400 and
+/// 499); `None` for `default`.
+fn status_span(status: StatusMatch) -> Option<(u16, u16)> {
     match status {
-        StatusMatch::Code(code) => Some(code.to_string()),
-        StatusMatch::Range(range) => Some(format!("{}..={}", range * 100, range * 100 + 99)),
+        StatusMatch::Code(code) => Some((code, code)),
+        StatusMatch::Range(range) => Some((range * 100, range * 100 + 99)),
         StatusMatch::Default => None,
     }
+}
+
+/// The `match` pattern of the statuses from `low` to `high` (`404`, `400..=499`).
+fn span_pattern((low, high): (u16, u16)) -> String {
+    if low == high {
+        low.to_string()
+    } else {
+        format!("{low}..={high}")
+    }
+}
+
+/// The `match` pattern of a status; `None` for `default`.
+fn status_pattern(status: StatusMatch) -> Option<String> {
+    status_span(status).map(span_pattern)
 }
 
 /// The `match` pattern of an arm's statuses, or-ed in order; statuses that together make one
 /// unbroken range with a range among them, or three or more codes in a row, are that range
 /// (`4XX` and `5XX` are `400..=599`), as clippy would have them.
 fn statuses_pattern(statuses: &[StatusMatch]) -> String {
-    let span = |status: &StatusMatch| match *status {
-        StatusMatch::Code(code) => Some((code, code)),
-        StatusMatch::Range(range) => Some((range * 100, range * 100 + 99)),
-        StatusMatch::Default => None,
-    };
-    let Some(mut spans) = statuses.iter().map(span).collect::<Option<Vec<_>>>() else {
+    let Some(mut spans) = statuses.iter().map(|status| status_span(*status)).collect::<Option<Vec<_>>>()
+    else {
         return "_".to_owned();
     };
     spans.sort_unstable();
@@ -471,7 +482,7 @@ fn statuses_pattern(statuses: &[StatusMatch]) -> String {
         joins
     });
     if unbroken && (any_range || spans.len() >= 3) {
-        return format!("{}..={}", whole.0, whole.1);
+        return span_pattern(whole);
     }
     let patterns = statuses.iter().filter_map(|status| status_pattern(*status));
     patterns.collect::<Vec<_>>().join(" | ")

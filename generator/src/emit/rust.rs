@@ -78,17 +78,23 @@ fn is_ident_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
-/// Where the literal opened by the quote at `start` ends (just past its closing quote).
-fn literal_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+/// Where the literal opened by the quote at `start` ends (just past its closing quote, or at
+/// the end of the text where it is left open).
+pub(super) fn literal_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+    closed_literal_end(bytes, start, quote).unwrap_or(bytes.len())
+}
+
+/// [`literal_end`], `None` where the text ends before the literal is closed.
+pub(super) fn closed_literal_end(bytes: &[u8], start: usize, quote: u8) -> Option<usize> {
     let mut index = start + 1;
     while index < bytes.len() {
         match bytes[index] {
             b'\\' => index += 2,
-            byte if byte == quote => return index + 1,
+            byte if byte == quote => return Some(index + 1),
             _ => index += 1,
         }
     }
-    bytes.len()
+    None
 }
 
 /// Tokens of Rust the generator wrote as text (a type, a path): text it makes from names the

@@ -8,6 +8,7 @@ use std::fmt::{Display, Write as _};
 
 use proc_macro2::TokenStream;
 
+use super::rust::{closed_literal_end, literal_end};
 use crate::escape;
 
 /// The longest line (indentation included) the formatter keeps whole however it could break
@@ -89,14 +90,20 @@ impl Source {
 
     /// Whether `line` at the current depth is within the width the formatter keeps.
     pub fn fits(&self, line: &str) -> bool {
-        self.indent() + line.len() <= WIDTH
+        self.fits_width(line.len())
+    }
+
+    /// Whether text `width` columns wide at the current depth is within the width the
+    /// formatter keeps.
+    fn fits_width(&self, width: usize) -> bool {
+        self.indent() + width <= WIDTH
     }
 
     /// A function signature that opens its body (`head(params) -> Self {`): on one line where
     /// it fits, else one parameter a line, as the formatter breaks it.
     pub fn signature(&mut self, head: impl Display, params: &[String], tail: &str) {
         let line = format!("{head}({}){tail}", comma_list(params));
-        if self.indent() + line.len() <= WIDTH {
+        if self.fits(&line) {
             self.open(line);
             return;
         }
@@ -120,7 +127,7 @@ impl Source {
     /// not fit, a generic return type is broken into its arguments, a line each.
     fn returning(&mut self, before: &str, tail: &str) {
         let line = format!("{before}{tail}");
-        let broken = if self.indent() + line.len() <= WIDTH {
+        let broken = if self.fits(&line) {
             None
         } else {
             tail.strip_prefix(" -> ").and_then(|tail| tail.strip_suffix(" {")).and_then(generic_arguments)
@@ -161,7 +168,7 @@ impl Source {
     fn typed(&mut self, prefix: &str, ty: &str, comma_counts: bool) {
         let line = format!("{prefix}{ty},");
         let width = if comma_counts { line.len() } else { line.len() - 1 };
-        if self.indent() + width <= WIDTH {
+        if self.fits_width(width) {
             self.fitted_line(line);
             return;
         }
@@ -182,7 +189,7 @@ impl Source {
         let line = format!("{name}: {value},");
         let width = if last { line.len() - 1 } else { line.len() };
         let calls = chain(value);
-        if self.indent() + width <= WIDTH {
+        if self.fits_width(width) {
             self.fitted_line(line);
         } else if calls.len() < 2 {
             self.line(line);
@@ -208,7 +215,7 @@ impl Source {
     pub fn arm(&mut self, pattern: &str, value: &str) {
         let line = format!("{pattern} => {value},");
         let open = format!("{pattern} => {{");
-        if self.indent() + line.len() - 1 <= WIDTH {
+        if self.fits_width(line.len() - 1) {
             self.fitted_line(line);
         } else if self.fits(&open) {
             self.open(open);
@@ -236,7 +243,7 @@ impl Source {
     /// breaks it; it opens the block.
     pub fn impl_header(&mut self, head: &str, tail: &str) {
         let line = format!("{head} {tail}");
-        if self.indent() + line.len() <= WIDTH {
+        if self.fits(&line) {
             self.open(line);
         } else {
             self.line(head);
@@ -248,7 +255,7 @@ impl Source {
     /// formatter breaks it; it opens the block.
     pub fn generic_impl_header(&mut self, outer: &str, ty: &str) {
         let line = format!("impl {outer}<{ty}> {{");
-        if self.indent() + line.len() <= WIDTH {
+        if self.fits(&line) {
             self.open(line);
         } else {
             self.open(format_args!("impl {outer}<"));
@@ -262,13 +269,13 @@ impl Source {
     /// the formatter.
     pub fn method_call(&mut self, receiver: &str, method: &str, args: &[String]) {
         let call = format!("{method}({});", comma_list(args));
-        if self.indent() + receiver.len() + 1 + call.len() <= WIDTH {
+        if self.fits_width(receiver.len() + 1 + call.len()) {
             self.line(format_args!("{receiver}.{call}"));
             return;
         }
         self.line(receiver);
         self.depth += 1;
-        if self.indent() + 1 + call.len() <= WIDTH {
+        if self.fits_width(1 + call.len()) {
             self.line(format_args!(".{call}"));
             self.needs_layout();
         } else {
@@ -283,7 +290,7 @@ impl Source {
     /// line with a trailing comma, as the formatter breaks it.
     pub fn call(&mut self, callee: &str, args: &[String], tail: &str) {
         let line = format!("{callee}({}){tail}", comma_list(args));
-        if self.indent() + line.len() <= WIDTH {
+        if self.fits(&line) {
             self.line(line);
             return;
         }
@@ -296,7 +303,7 @@ impl Source {
     /// fits, else one argument a line, as the formatter breaks it.
     pub fn attribute(&mut self, path: &str, args: &[String]) {
         let line = format!("#[{path}({})]", comma_list(args));
-        if self.indent() + line.len() <= WIDTH {
+        if self.fits(&line) {
             self.line(line);
             return;
         }
@@ -321,12 +328,12 @@ impl Source {
     /// fits, else `any(..)` on a line of its own, else one condition a line.
     pub fn cfg_any(&mut self, conditions: &[String]) {
         let any = format!("any({})", comma_list(conditions));
-        if self.indent() + "#[cfg()]".len() + any.len() <= WIDTH {
+        if self.fits_width("#[cfg()]".len() + any.len()) {
             self.line(format_args!("#[cfg({any})]"));
             return;
         }
         self.open("#[cfg(");
-        if self.indent() + any.len() <= WIDTH {
+        if self.fits(&any) {
             self.line(any);
         } else {
             self.open("any(");
@@ -394,20 +401,15 @@ impl Source {
 /// A method chain's receiver and calls (`a.b().c(d)` is `a`, `b()` and `c(d)`); a value
 /// with no call outside brackets and string literals is its receiver alone.
 fn chain(value: &str) -> Vec<&str> {
+    let bytes = value.as_bytes();
     let mut parts = Vec::new();
-    let (mut depth, mut start, mut in_string, mut escaped) = (0usize, 0, false, false);
-    for (index, byte) in value.bytes().enumerate() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
+    let (mut depth, mut start, mut index) = (0usize, 0, 0);
+    while index < bytes.len() {
+        match bytes[index] {
+            b'"' => {
+                index = literal_end(bytes, index, b'"');
+                continue;
             }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
             b'(' | b'<' | b'[' => depth += 1,
             b')' | b'>' | b']' => depth = depth.saturating_sub(1),
             b'.' if depth == 0 => {
@@ -416,6 +418,7 @@ fn chain(value: &str) -> Vec<&str> {
             }
             _ => {}
         }
+        index += 1;
     }
     parts.push(&value[start..]);
     parts
@@ -440,31 +443,27 @@ fn might_break(code: &str) -> bool {
 }
 
 /// A line with its string literals emptied (`"a(b)"` is `""`); `None` where it is not sure
-/// what a literal holds (a character or a lifetime outside them).
+/// what a literal holds (a character or a lifetime outside them, or a literal left open).
 fn without_string_contents(code: &str) -> Option<String> {
     if !code.contains(['"', '\'']) {
         return Some(code.to_owned());
     }
+    let bytes = code.as_bytes();
     let mut out = String::with_capacity(code.len());
-    let mut chars = code.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => return None,
-            '"' => {
-                loop {
-                    match chars.next()? {
-                        '\\' => {
-                            chars.next()?;
-                        }
-                        '"' => break,
-                        _ => {}
-                    }
-                }
+    let (mut start, mut index) = (0, 0);
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\'' => return None,
+            b'"' => {
+                let end = closed_literal_end(bytes, index, b'"')?;
+                out.push_str(&code[start..index]);
                 out.push_str("\"\"");
+                (start, index) = (end, end);
             }
-            _ => out.push(c),
+            _ => index += 1,
         }
     }
+    out.push_str(&code[start..]);
     Some(out)
 }
 
