@@ -68,10 +68,44 @@ async fn path_parameters_stay_one_segment() {
     request.path("/users/");
     request.path_param("user", "../x");
     request.path("/items/");
-    request.path_param("item", "a/b?c#d%");
+    request.path_text("item", "a/b?c#d%");
     let response: Response<Value> =
         client.send(request, Reply::<Value, Value>::body(no_body, None, json)).await.unwrap();
     assert_eq!(response.value, json!({"ok": true}));
+}
+
+#[tokio::test]
+async fn the_operation_path_follows_the_base_url_s_own() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users/a%20b"))
+        .and(query_param("key", "k"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A path template written with a query in it keeps that query.
+    Mock::given(method("GET"))
+        .and(path("/v1/search"))
+        .and(query_param("kind", "all"))
+        .and(query_param("q", "x"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    for base in [format!("{}/v1", server.uri()), format!("{}/v1/?key=k", server.uri())] {
+        let client = build(CoreBuilder::new(Some(&base), "ua"));
+        let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
+        if base.contains('?') {
+            request.path("/users/");
+            request.path_text("id", "a b");
+        } else {
+            request.path("/search?kind=all");
+            request.query("q", "x", QueryStyle::Form { explode: true });
+        }
+        let reply = Reply::<(), Value>::body(no_body, None, empty);
+        client.send(request, reply).await.unwrap_or_else(|e| panic!("{base}: {e}"));
+    }
 }
 
 /// What a request that is refused before sending is refused with (a client of a server that
@@ -90,6 +124,10 @@ async fn dot_and_empty_path_segments_are_refused() {
         request.path_param("id", value);
         let error = refusal(request).await;
         assert!(error.contains("`id`"), "{error}");
+        let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
+        request.path_text("name", value);
+        let error = refusal(request).await;
+        assert!(error.contains("`name`"), "{error}");
     }
 }
 
@@ -201,6 +239,23 @@ async fn missing_credentials_are_named_and_secrets_never_printed() {
     let debug = format!("{client:?}");
     assert!(!debug.contains("hidden-email"), "{debug}");
     assert!(debug.contains("email"), "{debug}");
+}
+
+#[tokio::test]
+async fn credentials_that_no_header_can_carry_are_refused_when_sent() {
+    let mut builder = CoreBuilder::new(Some("http://127.0.0.1:9"), "ua");
+    builder.credential(TOKEN_SCHEME, Credential::Bearer(Secret::new("t0k\nX-Injected: 1")));
+    let client = build(builder);
+    let reply = Reply::<(), Value>::body(no_body, None, empty);
+    let error = client.send(Request::new(operation("test_op", "GET", TOKEN)), reply).await.unwrap_err();
+    assert_eq!(error.to_string(), "test_op: invalid request: header `token` contains a line break");
+    let mut builder = CoreBuilder::new(Some("http://127.0.0.1:9"), "ua");
+    builder.credential(EMAIL, Credential::Header { name: "X Email", value: Secret::new("e") });
+    builder.credential(KEY, Credential::Header { name: "X-Key", value: Secret::new("k") });
+    let client = build(builder);
+    let reply = Reply::<(), Value>::body(no_body, None, empty);
+    let error = client.send(Request::new(operation("test_op", "GET", TOKEN)), reply).await.unwrap_err();
+    assert_eq!(error.to_string(), "test_op: invalid request: `X Email` is not a valid header name");
 }
 
 #[tokio::test]

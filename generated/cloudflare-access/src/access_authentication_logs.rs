@@ -292,7 +292,7 @@ impl Endpoint for GetAccessAuthenticationLogs {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id);
+        request.path_text("account_id", &self.account_id);
         request.path("/access/logs/access_requests");
         request.query("limit", &self.limit, QueryStyle::Form { explode: true });
         request.query("direction", &self.direction, QueryStyle::Form { explode: true });

@@ -277,7 +277,7 @@ impl Endpoint for ListAccessScimUpdateLogs {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id);
+        request.path_text("account_id", &self.account_id);
         request.path("/access/logs/scim/updates");
         request.query("limit", &self.limit, QueryStyle::Form { explode: true });
         request.query("direction", &self.direction, QueryStyle::Form { explode: true });

@@ -169,9 +169,9 @@ impl Endpoint for GetLastSeenIdentity {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id);
+        request.path_text("account_id", &self.account_id);
         request.path("/access/users/");
-        request.path_param("user_id", &self.user_id);
+        request.path_text("user_id", &self.user_id);
         request.path("/last_seen_identity");
         request
     }
@@ -220,9 +220,9 @@ impl Endpoint for GetActiveSessions {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id);
+        request.path_text("account_id", &self.account_id);
         request.path("/access/users/");
-        request.path_param("user_id", &self.user_id);
+        request.path_text("user_id", &self.user_id);
         request.path("/active_sessions");
         request
     }
@@ -272,11 +272,11 @@ impl Endpoint for GetActiveSession {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id);
+        request.path_text("account_id", &self.account_id);
         request.path("/access/users/");
-        request.path_param("user_id", &self.user_id);
+        request.path_text("user_id", &self.user_id);
         request.path("/active_sessions/");
-        request.path_param("nonce", &self.nonce);
+        request.path_text("nonce", &self.nonce);
         request
     }
 

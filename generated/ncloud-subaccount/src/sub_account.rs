@@ -73,7 +73,7 @@ impl Endpoint for GetLastAccessSummary {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/api/v1/users/");
-        request.path_param("subAccountId", &self.sub_account_id);
+        request.path_text("subAccountId", &self.sub_account_id);
         request.path("/last-access-summary");
         request
     }

@@ -524,16 +524,22 @@ fn call_types(info: &TokenStream) -> TokenStream {
 
         impl<P: Endpoint> Call<P> {
             /// Sends the request and returns the decoded result.
-            pub async fn send(self) -> Result<P::Output, Error> {
-                self.send_with_response().await.map(Response::into_value)
+            pub fn send(self) -> impl std::future::Future<Output = Result<P::Output, Error>> {
+                // Mapped, not awaited in an `async fn`, which would hold the request's whole
+                // state twice and copy it from one to the other.
+                futures_util::FutureExt::map(self.send_with_response(), |answer| {
+                    answer.map(Response::into_value)
+                })
             }
 
             /// Sends the request and returns the result with the response's status, headers and
             /// (for envelopes) messages.
-            pub async fn send_with_response(mut self) -> Result<Response<P::Output>, Error> {
+            pub fn send_with_response(
+                mut self,
+            ) -> impl std::future::Future<Output = Result<Response<P::Output>, Error>> {
                 self.params.read_whole();
                 let (client, request) = self.into_request();
-                client.core().send(request, P::reply()).await
+                async move { client.core().send(request, P::reply()).await }
             }
 
             /// The request as the API expects it, and the client to send it with.

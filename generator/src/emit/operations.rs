@@ -591,7 +591,9 @@ fn request_body(source: &mut Source, api: &Api, op: &Operation) {
             PathPart::Param(index) => {
                 let param = &op.params[*index];
                 let args = [rust_string(&param.wire), format!("&self.{}", param.name)];
-                source.method_call("request", "path_param", &args);
+                // Text is written as it is; other values go through their JSON form.
+                let method = if param.ty == TypeRef::String { "path_text" } else { "path_param" };
+                source.method_call("request", method, &args);
             }
         }
     }

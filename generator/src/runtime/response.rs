@@ -159,13 +159,15 @@ impl<T, B: From<serde_json::Value>, I: DeserializeOwned> Reply<T, B, I> {
         operation: &'static str,
         status: StatusCode,
         headers: HeaderMap,
-        body: Vec<u8>,
+        body: bytes::Bytes,
     ) -> Result<Response<T, I>, Error<B>> {
+        // The body is copied into an error's `Vec` only where there is an error: a small
+        // answer's bytes are a view into the connection's buffer.
         if !status.is_success() {
-            return Err(self.refused(operation, status, headers, body));
+            return Err(self.refused(operation, status, headers, Vec::from(body)));
         }
-        let undecodable = |mismatch: Mismatch, body: Vec<u8>| {
-            Error::Decode(DecodeError::new(operation, status, mismatch, None, body))
+        let undecodable = |mismatch: Mismatch, body: bytes::Bytes| {
+            Error::Decode(DecodeError::new(operation, status, mismatch, None, Vec::from(body)))
         };
         match self.success {
             Success::Body(read) => match read(status, &body) {
@@ -180,14 +182,21 @@ impl<T, B: From<serde_json::Value>, I: DeserializeOwned> Reply<T, B, I> {
                         Ok(result_info) => {
                             Ok(Response { status, headers, value: read.result, messages, result_info })
                         }
-                        Err(_) => self.read_members(envelope, read_result, operation, status, headers, body),
+                        Err(_) => self.read_members(
+                            envelope,
+                            read_result,
+                            operation,
+                            status,
+                            headers,
+                            Vec::from(body),
+                        ),
                     }
                 }
                 Some(read) => {
                     let messages = ApiMessage::parse(read.errors);
-                    Err(self.api_error(operation, status, headers, messages, body))
+                    Err(self.api_error(operation, status, headers, messages, Vec::from(body)))
                 }
-                None => self.read_members(envelope, read_result, operation, status, headers, body),
+                None => self.read_members(envelope, read_result, operation, status, headers, Vec::from(body)),
             },
         }
     }

@@ -120,6 +120,7 @@ impl CoreBuilder {
         Ok(ClientCore {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            base: parsed,
             credentials: self.credentials,
             timeout: self.timeout,
             max_retries: self.max_retries,
@@ -133,6 +134,8 @@ impl CoreBuilder {
 pub struct ClientCore {
     http: reqwest::Client,
     base_url: String,
+    /// The base URL parsed once, so that a request's URL is this with its path set.
+    base: reqwest::Url,
     credentials: Credentials,
     timeout: Duration,
     max_retries: u32,
@@ -162,46 +165,51 @@ impl ClientCore {
     /// Sends a request and reads its answer as `reply` says: retried where that is safe,
     /// each attempt built and signed afresh (so signatures carry a fresh timestamp) and
     /// limited by the timeout.
-    pub async fn send<T, B, I>(
-        &self,
+    pub fn send<'a, T, B, I>(
+        &'a self,
         request: Request,
         reply: Reply<T, B, I>,
-    ) -> Result<Response<T, I>, Error<B>>
+    ) -> impl Future<Output = Result<Response<T, I>, Error<B>>> + 'a
     where
-        B: From<serde_json::Value>,
-        I: serde::de::DeserializeOwned,
+        T: 'a,
+        B: From<serde_json::Value> + 'a,
+        I: serde::de::DeserializeOwned + 'a,
     {
-        let call = Call::start(&request);
-        call.run(self.exchange(request, reply)).await
+        // Not an `async fn`, which would hold the future it returns beside a copy of it.
+        Call::start(&request).run(self.exchange(request, reply))
     }
 
     /// Sends a request and reads its answer whole, for [`Self::send`].
-    async fn exchange<T, B, I>(
-        &self,
+    fn exchange<'a, T, B, I>(
+        &'a self,
         request: Request,
         reply: Reply<T, B, I>,
-    ) -> Result<Response<T, I>, Error<B>>
+    ) -> impl Future<Output = Result<Response<T, I>, Error<B>>> + 'a
     where
-        B: From<serde_json::Value>,
-        I: serde::de::DeserializeOwned,
+        T: 'a,
+        B: From<serde_json::Value> + 'a,
+        I: serde::de::DeserializeOwned + 'a,
     {
         let operation = request.operation;
         let max_retries = self.max_retries(&request);
         let idempotent = is_idempotent(&request.method);
-        let mut attempt = 0;
-        loop {
-            let mut response = self.answer(&request, &mut attempt, max_retries, idempotent).await?;
-            // Taken, not copied: the body is read next and the response is gone after it.
-            let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
-            match response.bytes().await {
-                // A body read whole is one buffer of its own, which becomes the `Vec` uncopied.
-                Ok(body) => return reply.read(operation, status, headers, Vec::from(body)),
-                // The answer broke off: asking again is safe only if asking twice is.
-                Err(_) if idempotent && attempt < max_retries => {
-                    tokio::time::sleep(backoff(attempt)).await;
-                    attempt += 1;
+        // A block, not an `async fn`: the request is held once, where an `async fn` would
+        // keep its argument and a copy of it.
+        async move {
+            let mut attempt = 0;
+            loop {
+                let mut response = self.answer(&request, &mut attempt, max_retries, idempotent).await?;
+                // Taken, not copied: the body is read next and the response is gone after it.
+                let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
+                match response.bytes().await {
+                    Ok(body) => return reply.read(operation, status, headers, body),
+                    // The answer broke off: asking again is safe only if asking twice is.
+                    Err(_) if idempotent && attempt < max_retries => {
+                        tokio::time::sleep(backoff(attempt)).await;
+                        attempt += 1;
+                    }
+                    Err(error) => return Err(transport(operation, error)),
                 }
-                Err(error) => return Err(transport(operation, error)),
             }
         }
     }
@@ -314,8 +322,7 @@ impl ClientCore {
 
     /// The final `reqwest` request: URL, query, credentials, headers, and signatures.
     fn prepare(&self, request: &Request, tokens: &Tokens) -> Result<reqwest::Request, InvalidRequest> {
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, request.path))
-            .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")))?;
+        let mut url = self.url(&request.path)?;
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
         let accept = static_header(request.accept)
@@ -342,25 +349,50 @@ impl ClientCore {
         if let Some((_, media_type)) = &request.body {
             headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(media_type));
         }
-        let mut builder = self.http.request(request.method.clone(), url).headers(headers);
-        if !request.streamed {
-            builder = builder.timeout(request.options.timeout.unwrap_or(self.timeout));
-        }
-        match &request.body {
-            Some((Payload::Bytes(bytes), _)) => builder = builder.body(bytes.clone()),
-            Some((Payload::Upload(upload), _)) => {
-                let (body, length) = upload.body()?;
-                if let Some(length) = length {
-                    builder = builder.header(reqwest::header::CONTENT_LENGTH, length);
-                }
-                builder = builder.body(body);
-            }
-            None => {}
-        }
         // A multipart body holds at least one part (RFC 2046).
         if request.multipart && request.parts.is_empty() {
             return Err(InvalidRequest("the request body is required: set at least one of its parts".into()));
         }
+        let body = match &request.body {
+            Some((Payload::Bytes(bytes), _)) => Some(reqwest::Body::from(bytes.clone())),
+            Some((Payload::Upload(upload), _)) => {
+                let (body, length) = upload.body()?;
+                if let Some(length) = length {
+                    headers.insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                Some(body)
+            }
+            None => None,
+        };
+        // Built directly: a request builder would copy the headers into a map of its own.
+        let mut http_request = reqwest::Request::new(request.method.clone(), url);
+        *http_request.headers_mut() = headers;
+        *http_request.body_mut() = body;
+        if !request.streamed {
+            *http_request.timeout_mut() = Some(request.options.timeout.unwrap_or(self.timeout));
+        }
+        if !request.parts.is_empty() || applied.basic.is_some() {
+            http_request = self.build_form(request, http_request, applied.basic)?;
+        }
+        for hook in &self.hooks {
+            (hook.0)(&mut http_request);
+        }
+        for signer in applied.signers {
+            signer
+                .sign(&mut http_request)
+                .map_err(|e| InvalidRequest(format!("cannot sign the request: {e}")))?;
+        }
+        Ok(http_request)
+    }
+
+    /// Adds what only a request builder writes: the multipart form, basic credentials.
+    fn build_form(
+        &self,
+        request: &Request,
+        http_request: reqwest::Request,
+        basic: Option<(&str, &str)>,
+    ) -> Result<reqwest::Request, InvalidRequest> {
+        let mut builder = reqwest::RequestBuilder::from_parts(self.http.clone(), http_request);
         if !request.parts.is_empty() {
             // Built for every attempt: a multipart form is consumed when it is sent.
             let mut form = reqwest::multipart::Form::new();
@@ -378,21 +410,28 @@ impl ClientCore {
             }
             builder = builder.multipart(form);
         }
-        if let Some((username, password)) = applied.basic {
+        if let Some((username, password)) = basic {
             builder = builder.basic_auth(username, Some(password));
         }
-        let mut http_request = builder
+        builder
             .build()
-            .map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))?;
-        for hook in &self.hooks {
-            (hook.0)(&mut http_request);
+            .map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))
+    }
+
+    /// The request's URL: the base URL with the operation's path after its own.
+    fn url(&self, path: &str) -> Result<reqwest::Url, InvalidRequest> {
+        // A path template written with a query or fragment in it is read as URL text, as
+        // the server would; any other is set on the base URL parsed once.
+        if path.contains(['?', '#']) {
+            return reqwest::Url::parse(&format!("{}{path}", self.base_url))
+                .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")));
         }
-        for signer in applied.signers {
-            signer
-                .sign(&mut http_request)
-                .map_err(|e| InvalidRequest(format!("cannot sign the request: {e}")))?;
+        let mut url = self.base.clone();
+        match self.base.path().trim_end_matches('/') {
+            "" => url.set_path(path),
+            prefix => url.set_path(&format!("{prefix}{path}")),
         }
-        Ok(http_request)
+        Ok(url)
     }
 }
 

@@ -119,7 +119,42 @@ impl Auth {
 /// The credentials a client was given, one slot per scheme.
 #[derive(Clone, Default)]
 pub struct Credentials {
-    slots: Vec<Option<(Scheme, Credential)>>,
+    slots: Vec<Option<Slot>>,
+}
+
+/// One scheme's credential.
+#[derive(Clone)]
+struct Slot {
+    scheme: Scheme,
+    credential: Credential,
+    /// The header a bearer token or an API key in a header sends, written once when it is set
+    /// rather than for every request (or why it cannot be sent, told when a request would).
+    header: Option<Result<(HeaderName, HeaderValue), InvalidRequest>>,
+}
+
+impl Slot {
+    fn new(scheme: Scheme, credential: Credential) -> Self {
+        let header = match &credential {
+            Credential::Bearer(token) => Some(
+                header_value(scheme.setter, &format!("Bearer {}", token.expose()))
+                    .map(|value| (reqwest::header::AUTHORIZATION, sensitive(value))),
+            ),
+            Credential::Header { name, value } => Some(
+                HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))
+                    .and_then(|header| Ok((header, sensitive(header_value(name, value.expose())?)))),
+            ),
+            _ => None,
+        };
+        Slot { scheme, credential, header }
+    }
+
+    /// The header the credential sends.
+    fn header(&self) -> Result<(HeaderName, HeaderValue), InvalidRequest> {
+        self.header.clone().unwrap_or_else(|| {
+            Err(InvalidRequest(format!("`{}` is not sent in a header", self.scheme.setter)))
+        })
+    }
 }
 
 impl Credentials {
@@ -127,7 +162,7 @@ impl Credentials {
     /// only ever sent with (an email without its key). `alternatives` are every combination
     /// of schemes some operation accepts.
     pub fn check(&self, alternatives: &[&[Scheme]]) -> Result<(), String> {
-        for (scheme, _) in self.slots.iter().flatten() {
+        for Slot { scheme, .. } in self.slots.iter().flatten() {
             let with = || alternatives.iter().filter(|schemes| schemes.contains(scheme));
             if with().next().is_none() || with().any(|schemes| self.complete(schemes)) {
                 continue;
@@ -155,11 +190,11 @@ impl Credentials {
         if self.slots.len() <= scheme.index {
             self.slots.resize(scheme.index + 1, None);
         }
-        self.slots[scheme.index] = Some((scheme, credential));
+        self.slots[scheme.index] = Some(Slot::new(scheme, credential));
     }
 
     fn get(&self, scheme: Scheme) -> Option<&Credential> {
-        self.slots.get(scheme.index)?.as_ref().map(|(_, credential)| credential)
+        self.slots.get(scheme.index)?.as_ref().map(|slot| &slot.credential)
     }
 
     /// Whether every one of `schemes` has a credential.
@@ -229,19 +264,14 @@ impl Credentials {
             )));
         };
         for scheme in schemes.iter() {
-            let Some(credential) = self.get(*scheme) else { continue };
-            match credential {
-                Credential::Bearer(token) => {
-                    let value = header_value(scheme.setter, &format!("Bearer {}", token.expose()))?;
-                    headers.insert(reqwest::header::AUTHORIZATION, sensitive(value));
+            let Some(slot) = self.slots.get(scheme.index).and_then(Option::as_ref) else { continue };
+            match &slot.credential {
+                Credential::Bearer(_) | Credential::Header { .. } => {
+                    let (name, value) = slot.header()?;
+                    headers.insert(name, value);
                 }
                 Credential::Basic { username, password } => {
                     applied.basic = Some((username, password.expose()))
-                }
-                Credential::Header { name, value } => {
-                    let header = HeaderName::from_bytes(name.as_bytes())
-                        .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
-                    headers.insert(header, sensitive(header_value(name, value.expose())?));
                 }
                 Credential::Query { name, value } => {
                     query.push(((*name).to_owned(), value.expose().to_owned()))
@@ -267,7 +297,7 @@ impl Credentials {
 impl fmt::Debug for Credentials {
     /// The setters of the schemes that have credentials, never the credentials.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.slots.iter().flatten().map(|(scheme, _)| scheme.setter)).finish()
+        f.debug_list().entries(self.slots.iter().flatten().map(|slot| slot.scheme.setter)).finish()
     }
 }
 

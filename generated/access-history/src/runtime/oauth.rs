@@ -97,7 +97,9 @@ impl TokenSource {
                 return Ok(token.access.clone());
             }
         }
-        let token = self.fetch(&mut state, http, base_url).await?;
+        // Boxed: a fetch is rare, and inline it would make every request's future as large as
+        // a whole token exchange.
+        let token = Box::pin(self.fetch(&mut state, http, base_url)).await?;
         let access = token.access.clone();
         state.token = Some(token);
         Ok(access)

@@ -230,16 +230,26 @@ impl Request {
     /// Appends a path parameter, percent-encoded so it stays one segment.
     #[allow(dead_code, reason = "used by crates with path parameters")]
     pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        let outcome = ParamValue::of(name, value).and_then(|value| {
-            let text = value.simple().unwrap_or_default();
-            // Empty, `.` and `..` segments would change which resource the path names.
-            if text.is_empty() || text == "." || text == ".." {
-                return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}")));
-            }
-            self.path.extend(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT));
-            Ok(())
-        });
+        let outcome = ParamValue::of(name, value)
+            .and_then(|value| self.push_segment(name, &value.simple().unwrap_or_default()));
         self.note(outcome);
+    }
+
+    /// Appends a path parameter that is text, as [`Self::path_param`] does, without first
+    /// making it a JSON value.
+    #[allow(dead_code, reason = "used by crates with text path parameters")]
+    pub fn path_text(&mut self, name: &str, text: &str) {
+        let outcome = self.push_segment(name, text);
+        self.note(outcome);
+    }
+
+    fn push_segment(&mut self, name: &str, text: &str) -> Result<(), InvalidRequest> {
+        // Empty, `.` and `..` segments would change which resource the path names.
+        if text.is_empty() || text == "." || text == ".." {
+            return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}")));
+        }
+        self.path.extend(percent_encoding::utf8_percent_encode(text, PATH_SEGMENT));
+        Ok(())
     }
 
     /// Adds a query parameter; `None` values are left out.

@@ -36,13 +36,13 @@ impl Call {
 
     /// Runs the request's work inside its span.
     #[cfg(feature = "tracing")]
-    pub(super) async fn run<F: Future>(&self, work: F) -> F::Output {
-        tracing::Instrument::instrument(work, self.0.clone()).await
+    pub(super) fn run<F: Future>(self, work: F) -> tracing::instrument::Instrumented<F> {
+        tracing::Instrument::instrument(work, self.0)
     }
 
     #[cfg(not(feature = "tracing"))]
-    pub(super) async fn run<F: Future>(&self, work: F) -> F::Output {
-        work.await
+    pub(super) fn run<F: Future>(self, work: F) -> F {
+        work
     }
 }
 

@@ -58,7 +58,7 @@ impl Endpoint for GetPet {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/pets/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request
     }
 

@@ -234,7 +234,7 @@ impl Endpoint for PutContent {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/files/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request.path("/content");
         request.upload(&self.body, "application/octet-stream");
         request

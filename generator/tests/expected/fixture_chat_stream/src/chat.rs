@@ -285,7 +285,7 @@ impl Endpoint for StreamConversation {
         let mut request = Request::new(&OPERATION);
         request.accept("text/event-stream");
         request.path("/conversations/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request.path("/events");
         request
     }

@@ -183,7 +183,7 @@ impl Endpoint for DownloadFile {
         let mut request = Request::new(&OPERATION);
         request.accept("application/octet-stream");
         request.path("/files/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request.path("/content");
         request
     }
@@ -212,7 +212,7 @@ impl Endpoint for ReplaceFile {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/files/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request.path("/content");
         request.upload(&self.body, "application/octet-stream");
         request

@@ -251,7 +251,7 @@ impl Endpoint for RenewBookLoan {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/books/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request.path("/renew");
         request
     }

@@ -488,7 +488,7 @@ impl Endpoint for DownloadReport {
         let mut request = Request::new(&OPERATION);
         request.accept("application/pdf");
         request.path("/reports/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request
     }
 
@@ -623,7 +623,7 @@ impl Endpoint for GetBoard {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/boards/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request
     }
 
@@ -948,7 +948,7 @@ impl Endpoint for Page {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/pages/");
-        request.path_param("name", &self.name);
+        request.path_text("name", &self.name);
         request.path_param("extension", &self.extension);
         request
     }

@@ -92,7 +92,7 @@ impl Endpoint for GetItem {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/items/");
-        request.path_param("item id", &self.item_id);
+        request.path_text("item id", &self.item_id);
         request
             .query(
                 "q\"uote\\d\n```",

@@ -95,7 +95,7 @@ impl Endpoint for GetWidget {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/widgets/");
-        request.path_param("widget_id", &self.widget_id);
+        request.path_text("widget_id", &self.widget_id);
         request
     }
 

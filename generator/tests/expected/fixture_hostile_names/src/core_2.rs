@@ -94,9 +94,9 @@ impl Endpoint for Twice {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/e/");
-        request.path_param("a", &self.a);
+        request.path_text("a", &self.a);
         request.path("/");
-        request.path_param("a", &self.a);
+        request.path_text("a", &self.a);
         request
     }
 

@@ -120,7 +120,7 @@ impl Endpoint for GetFoxtrot {
         let mut request = Request::new(&OPERATION);
         request.path("/foxtrot/");
         request
-            .path_param(
+            .path_text(
                 "identifierOfTheParentResourceAbcd",
                 &self.identifier_of_the_parent_resource_abcd,
             );

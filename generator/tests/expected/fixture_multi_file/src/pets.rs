@@ -115,7 +115,7 @@ impl Endpoint for GetPet {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id);
+        request.path_text("petId", &self.pet_id);
         request
     }
 

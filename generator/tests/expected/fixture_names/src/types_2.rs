@@ -113,9 +113,9 @@ impl Endpoint for GetThing {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/things/");
-        request.path_param("type", &self.r#type);
+        request.path_text("type", &self.r#type);
         request.path("/");
-        request.path_param("self", &self.self_);
+        request.path_text("self", &self.self_);
         request.query("client", &self.client_2, QueryStyle::Form { explode: true });
         request.query("send", &self.send_2, QueryStyle::Form { explode: true });
         request.query("sub", &self.sub, QueryStyle::Form { explode: true });

@@ -165,7 +165,7 @@ impl Endpoint for DeleteThing {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/things/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request
     }
 

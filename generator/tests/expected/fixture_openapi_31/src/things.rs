@@ -72,7 +72,7 @@ impl Endpoint for GetThing {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/things/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request.query("since", &self.since, QueryStyle::Form { explode: true });
         request
     }

@@ -90,7 +90,7 @@ impl Endpoint for CopyRecord {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/records/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request.header("Destination", &self.destination);
         request
     }
@@ -118,7 +118,7 @@ impl Endpoint for LockRecord {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/records/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request
     }
 

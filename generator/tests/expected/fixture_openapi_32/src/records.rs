@@ -184,7 +184,7 @@ impl Endpoint for DeleteRecord {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/records/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request
     }
 
@@ -260,7 +260,7 @@ impl Endpoint for RecordEvents {
         let mut request = Request::new(&OPERATION);
         request.accept("application/jsonl");
         request.path("/records/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request.path("/events");
         request
     }

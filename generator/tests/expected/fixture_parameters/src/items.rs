@@ -286,7 +286,7 @@ impl Endpoint for PutItem {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id);
+        request.path_text("account_id", &self.account_id);
         request.path("/items/");
         request.path_param("item_id", &self.item_id);
         request.query("ids", &self.ids, QueryStyle::Form { explode: true });
@@ -354,7 +354,7 @@ impl Endpoint for PatchItem {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/accounts/");
-        request.path_param("account_id", &self.account_id);
+        request.path_text("account_id", &self.account_id);
         request.path("/items/");
         request.path_param("item_id", &self.item_id);
         if let Some(body) = &self.body {
@@ -439,7 +439,7 @@ impl Endpoint for Download {
         let mut request = Request::new(&OPERATION);
         request.accept("application/octet-stream");
         request.path("/files/");
-        request.path_param("name", &self.name);
+        request.path_text("name", &self.name);
         request
     }
 
@@ -504,7 +504,7 @@ impl Endpoint for PutItem2 {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/v2/accounts/");
-        request.path_param("account_id", &self.account_id);
+        request.path_text("account_id", &self.account_id);
         request.path("/items/");
         request.path_param("item_id", &self.item_id);
         request.query("ids", &self.ids, QueryStyle::Form { explode: true });
@@ -572,7 +572,7 @@ impl Endpoint for PatchItem2 {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/v2/accounts/");
-        request.path_param("account_id", &self.account_id);
+        request.path_text("account_id", &self.account_id);
         request.path("/items/");
         request.path_param("item_id", &self.item_id);
         if let Some(body) = &self.body {

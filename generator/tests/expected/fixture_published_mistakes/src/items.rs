@@ -84,7 +84,7 @@ impl Endpoint for GetItem {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/items/");
-        request.path_param("itemId", &self.item_id);
+        request.path_text("itemId", &self.item_id);
         request
     }
 
@@ -111,7 +111,7 @@ impl Endpoint for GetItemCopy {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/items/");
-        request.path_param("itemId", &self.item_id);
+        request.path_text("itemId", &self.item_id);
         request.path("/copy");
         request
     }

@@ -152,7 +152,7 @@ impl Endpoint for GetJob {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/jobs/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request
     }
 
@@ -179,7 +179,7 @@ impl Endpoint for DeleteJob {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/jobs/");
-        request.path_param("id", &self.id);
+        request.path_text("id", &self.id);
         request
     }
 

@@ -334,7 +334,7 @@ impl Endpoint for GetPet {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id);
+        request.path_text("petId", &self.pet_id);
         request
     }
 
@@ -377,7 +377,7 @@ impl Endpoint for UpdatePet {
         };
         let mut request = Request::new(&OPERATION);
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id);
+        request.path_text("petId", &self.pet_id);
         request
             .form(
                 &self.body,
@@ -439,7 +439,7 @@ impl Endpoint for GetPhoto {
         let mut request = Request::new(&OPERATION);
         request.accept("image/png");
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id);
+        request.path_text("petId", &self.pet_id);
         request.path("/photo");
         request
     }
@@ -480,7 +480,7 @@ impl Endpoint for UploadPhoto {
         let mut request = Request::new(&OPERATION);
         request.multipart();
         request.path("/pets/");
-        request.path_param("petId", &self.pet_id);
+        request.path_text("petId", &self.pet_id);
         request.path("/photo");
         request.file_part("photo", &self.photo);
         request.part("caption", &self.caption);
