@@ -133,10 +133,9 @@ struct Slot {
 impl Slot {
     fn new(scheme: Scheme, credential: Credential) -> Self {
         let header = match &credential {
-            Credential::Bearer(token) => Some(
-                header_value(scheme.setter, &format!("Bearer {}", token.expose()))
-                    .map(|value| (reqwest::header::AUTHORIZATION, sensitive(value))),
-            ),
+            Credential::Bearer(token) => {
+                Some(bearer(scheme, token).map(|value| (reqwest::header::AUTHORIZATION, value)))
+            }
             Credential::Header { name, value } => Some(
                 HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))
@@ -191,8 +190,12 @@ impl Credentials {
         self.slots[scheme.index] = Some(Slot::new(scheme, credential));
     }
 
+    fn slot(&self, scheme: Scheme) -> Option<&Slot> {
+        self.slots.get(scheme.index)?.as_ref()
+    }
+
     fn get(&self, scheme: Scheme) -> Option<&Credential> {
-        self.slots.get(scheme.index)?.as_ref().map(|slot| &slot.credential)
+        self.slot(scheme).map(|slot| &slot.credential)
     }
 
     /// Whether every one of `schemes` has a credential.
@@ -262,7 +265,7 @@ impl Credentials {
             )));
         };
         for scheme in schemes.iter() {
-            let Some(slot) = self.slots.get(scheme.index).and_then(Option::as_ref) else { continue };
+            let Some(slot) = self.slot(*scheme) else { continue };
             match &slot.credential {
                 Credential::Bearer(_) | Credential::Header { .. } => {
                     let (name, value) = slot.header()?;
@@ -283,8 +286,7 @@ impl Credentials {
                     let token = tokens.0.iter().find(|(index, _)| *index == scheme.index).map(|(_, t)| t);
                     let token =
                         token.ok_or_else(|| InvalidRequest(format!("no token for `{}`", scheme.setter)))?;
-                    let value = header_value(scheme.setter, &format!("Bearer {}", token.expose()))?;
-                    headers.insert(reqwest::header::AUTHORIZATION, sensitive(value));
+                    headers.insert(reqwest::header::AUTHORIZATION, bearer(*scheme, token)?);
                 }
             }
         }
@@ -314,6 +316,11 @@ impl Tokens {
 pub struct Applied<'c> {
     pub basic: Option<(&'c str, &'c str)>,
     pub signers: Vec<&'c dyn Signer>,
+}
+
+/// `Authorization: Bearer <token>`, marked sensitive.
+fn bearer(scheme: Scheme, token: &Secret) -> Result<HeaderValue, InvalidRequest> {
+    header_value(scheme.setter, &format!("Bearer {}", token.expose())).map(sensitive)
 }
 
 fn sensitive(mut value: HeaderValue) -> HeaderValue {

@@ -372,7 +372,7 @@ impl ClientCore {
             *http_request.timeout_mut() = Some(request.options.timeout.unwrap_or(self.timeout));
         }
         if !request.parts.is_empty() || applied.basic.is_some() {
-            http_request = self.build_form(request, http_request, applied.basic)?;
+            http_request = self.through_builder(request, http_request, applied.basic)?;
         }
         for hook in &self.hooks {
             (hook.0)(&mut http_request);
@@ -385,8 +385,8 @@ impl ClientCore {
         Ok(http_request)
     }
 
-    /// Adds what only a request builder writes: the multipart form, basic credentials.
-    fn build_form(
+    /// Adds what only a request builder writes: a multipart form, basic credentials.
+    fn through_builder(
         &self,
         request: &Request,
         http_request: reqwest::Request,
