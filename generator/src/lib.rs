@@ -35,6 +35,8 @@ mod standard_webhooks;
 #[allow(unexpected_cfgs)]
 mod runtime;
 #[cfg(test)]
+mod runtime_model_tests;
+#[cfg(test)]
 mod runtime_oauth_tests;
 #[cfg(test)]
 mod runtime_stream_tests;

@@ -3,38 +3,30 @@
 //! Request and response types of the Access History API.
 
 /// One page of access records, with pagination metadata.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessHistoryPage {
     /// The access records on this page.
     pub docs: Vec<AccessRecord>,
     /// Total number of access records matching the filters.
-    #[serde(rename = "totalDocs")]
     pub total_docs: i64,
     /// Maximum number of records per page.
     pub limit: i64,
     /// Total number of pages.
-    #[serde(rename = "totalPages")]
     pub total_pages: i64,
     /// The current page number.
     pub page: i64,
     /// Position (1-based) of the first record of this page in the full result.
-    #[serde(rename = "pagingCounter")]
     pub paging_counter: i64,
     /// Whether there is a previous page.
-    #[serde(rename = "hasPrevPage")]
     pub has_prev_page: bool,
     /// Whether there is a next page.
-    #[serde(rename = "hasNextPage")]
     pub has_next_page: bool,
     /// Number of the previous page, or null on the first page.
-    #[serde(rename = "prevPage")]
     pub prev_page: Option<i64>,
     /// Number of the next page, or null on the last page.
-    #[serde(rename = "nextPage")]
     pub next_page: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -67,156 +59,585 @@ impl AccessHistoryPage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AccessHistoryPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessHistoryPage")
+    }
+}
+
+impl crate::runtime::model::FromMembers for AccessHistoryPage {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut docs = None;
+        let mut total_docs = None;
+        let mut limit = None;
+        let mut total_pages = None;
+        let mut page = None;
+        let mut paging_counter = None;
+        let mut has_prev_page = None;
+        let mut has_next_page = None;
+        let mut prev_page = None;
+        let mut next_page = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "docs" => members.value(&mut docs, "docs")?,
+                "totalDocs" => members.value(&mut total_docs, "totalDocs")?,
+                "limit" => members.value(&mut limit, "limit")?,
+                "totalPages" => members.value(&mut total_pages, "totalPages")?,
+                "page" => members.value(&mut page, "page")?,
+                "pagingCounter" => members.value(&mut paging_counter, "pagingCounter")?,
+                "hasPrevPage" => members.value(&mut has_prev_page, "hasPrevPage")?,
+                "hasNextPage" => members.value(&mut has_next_page, "hasNextPage")?,
+                "prevPage" => members.value(&mut prev_page, "prevPage")?,
+                "nextPage" => members.value(&mut next_page, "nextPage")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            docs: members.required(docs, "docs")?,
+            total_docs: members.required(total_docs, "totalDocs")?,
+            limit: members.required(limit, "limit")?,
+            total_pages: members.required(total_pages, "totalPages")?,
+            page: members.required(page, "page")?,
+            paging_counter: members.required(paging_counter, "pagingCounter")?,
+            has_prev_page: members.required(has_prev_page, "hasPrevPage")?,
+            has_next_page: members.required(has_next_page, "hasNextPage")?,
+            prev_page: members.optional(prev_page),
+            next_page: members.optional(next_page),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for AccessHistoryPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("docs", &self.docs)?;
+        members.member("totalDocs", &self.total_docs)?;
+        members.member("limit", &self.limit)?;
+        members.member("totalPages", &self.total_pages)?;
+        members.member("page", &self.page)?;
+        members.member("pagingCounter", &self.paging_counter)?;
+        members.member("hasPrevPage", &self.has_prev_page)?;
+        members.member("hasNextPage", &self.has_next_page)?;
+        members.member("prevPage", &self.prev_page)?;
+        members.member("nextPage", &self.next_page)?;
+        members.end(&self.extra)
+    }
+}
+
 /// One recorded access.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessRecord {
     /// The access ID.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<Device>,
     /// ID of the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
     /// ID of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// ID of the API key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Document version key.
-    #[serde(rename = "__v", default, skip_serializing_if = "Option::is_none")]
     pub v: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccessRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessRecord")
+    }
+}
+
+impl crate::runtime::model::FromMembers for AccessRecord {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut signed = None;
+        let mut device = None;
+        let mut project = None;
+        let mut user = None;
+        let mut api_key = None;
+        let mut confidence = None;
+        let mut version = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut v = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "_id" => members.value(&mut id, "_id")?,
+                "signed" => members.value(&mut signed, "signed")?,
+                "device" => members.value(&mut device, "device")?,
+                "project" => members.value(&mut project, "project")?,
+                "user" => members.value(&mut user, "user")?,
+                "api_key" => members.value(&mut api_key, "api_key")?,
+                "confidence" => members.value(&mut confidence, "confidence")?,
+                "version" => members.value(&mut version, "version")?,
+                "createdAt" => members.value(&mut created_at, "createdAt")?,
+                "updatedAt" => members.value(&mut updated_at, "updatedAt")?,
+                "__v" => members.value(&mut v, "__v")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.optional(id),
+            signed: members.optional(signed),
+            device: members.optional(device),
+            project: members.optional(project),
+            user: members.optional(user),
+            api_key: members.optional(api_key),
+            confidence: members.optional(confidence),
+            version: members.optional(version),
+            created_at: members.optional(created_at),
+            updated_at: members.optional(updated_at),
+            v: members.optional(v),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for AccessRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("_id", &self.id)?;
+        members.optional("signed", &self.signed)?;
+        members.optional("device", &self.device)?;
+        members.optional("project", &self.project)?;
+        members.optional("user", &self.user)?;
+        members.optional("api_key", &self.api_key)?;
+        members.optional("confidence", &self.confidence)?;
+        members.optional("version", &self.version)?;
+        members.optional("createdAt", &self.created_at)?;
+        members.optional("updatedAt", &self.updated_at)?;
+        members.optional("__v", &self.v)?;
+        members.end(&self.extra)
+    }
+}
+
 /// The device the access was made from. `identity` is always sent, as null when the device has no identity, so it is required and nullable.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Device {
     /// The device ID.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the user the device belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// ID of the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<DeviceInfo>,
     /// Device status, e.g. "attached".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Free-form metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Document version key.
-    #[serde(rename = "__v", default, skip_serializing_if = "Option::is_none")]
     pub v: Option<i64>,
     /// The device identity, if any.
     pub identity: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Device {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Device")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Device {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user = None;
+        let mut project = None;
+        let mut info = None;
+        let mut status = None;
+        let mut metadata = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut v = None;
+        let mut identity = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "_id" => members.value(&mut id, "_id")?,
+                "user" => members.value(&mut user, "user")?,
+                "project" => members.value(&mut project, "project")?,
+                "info" => members.value(&mut info, "info")?,
+                "status" => members.value(&mut status, "status")?,
+                "metadata" => members.value(&mut metadata, "metadata")?,
+                "createdAt" => members.value(&mut created_at, "createdAt")?,
+                "updatedAt" => members.value(&mut updated_at, "updatedAt")?,
+                "__v" => members.value(&mut v, "__v")?,
+                "identity" => members.value(&mut identity, "identity")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.optional(id),
+            user: members.optional(user),
+            project: members.optional(project),
+            info: members.optional(info),
+            status: members.optional(status),
+            metadata: members.optional(metadata),
+            created_at: members.optional(created_at),
+            updated_at: members.optional(updated_at),
+            v: members.optional(v),
+            identity: members.optional(identity),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Device {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("_id", &self.id)?;
+        members.optional("user", &self.user)?;
+        members.optional("project", &self.project)?;
+        members.optional("info", &self.info)?;
+        members.optional("status", &self.status)?;
+        members.optional("metadata", &self.metadata)?;
+        members.optional("createdAt", &self.created_at)?;
+        members.optional("updatedAt", &self.updated_at)?;
+        members.optional("__v", &self.v)?;
+        members.member("identity", &self.identity)?;
+        members.end(&self.extra)
+    }
 }
 
 /// Information parsed from the device's user agent.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceInfo {
     /// The user-agent string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ua: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<Browser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<Engine>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<OperatingSystem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<DeviceHardware>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Cpu>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DeviceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "DeviceInfo")
+    }
+}
+
+impl crate::runtime::model::FromMembers for DeviceInfo {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut ua = None;
+        let mut browser = None;
+        let mut engine = None;
+        let mut os = None;
+        let mut device = None;
+        let mut cpu = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "ua" => members.value(&mut ua, "ua")?,
+                "browser" => members.value(&mut browser, "browser")?,
+                "engine" => members.value(&mut engine, "engine")?,
+                "os" => members.value(&mut os, "os")?,
+                "device" => members.value(&mut device, "device")?,
+                "cpu" => members.value(&mut cpu, "cpu")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            ua: members.optional(ua),
+            browser: members.optional(browser),
+            engine: members.optional(engine),
+            os: members.optional(os),
+            device: members.optional(device),
+            cpu: members.optional(cpu),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for DeviceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("ua", &self.ua)?;
+        members.optional("browser", &self.browser)?;
+        members.optional("engine", &self.engine)?;
+        members.optional("os", &self.os)?;
+        members.optional("device", &self.device)?;
+        members.optional("cpu", &self.cpu)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Browser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Major version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub major: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Browser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Browser")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Browser {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut version = None;
+        let mut major = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "name" => members.value(&mut name, "name")?,
+                "version" => members.value(&mut version, "version")?,
+                "major" => members.value(&mut major, "major")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            name: members.optional(name),
+            version: members.optional(version),
+            major: members.optional(major),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Browser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("name", &self.name)?;
+        members.optional("version", &self.version)?;
+        members.optional("major", &self.major)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Engine {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Engine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Engine")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Engine {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut version = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "name" => members.value(&mut name, "name")?,
+                "version" => members.value(&mut version, "version")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            name: members.optional(name),
+            version: members.optional(version),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Engine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("name", &self.name)?;
+        members.optional("version", &self.version)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OperatingSystem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for OperatingSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "OperatingSystem")
+    }
+}
+
+impl crate::runtime::model::FromMembers for OperatingSystem {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut version = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "name" => members.value(&mut name, "name")?,
+                "version" => members.value(&mut version, "version")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            name: members.optional(name),
+            version: members.optional(version),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for OperatingSystem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("name", &self.name)?;
+        members.optional("version", &self.version)?;
+        members.end(&self.extra)
+    }
 }
 
 /// Device hardware, as parsed from the user agent. All three members are always sent, as null when unknown, so they are required and nullable.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHardware {
     pub vendor: Option<String>,
     pub model: Option<String>,
     pub r#type: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DeviceHardware {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "DeviceHardware")
+    }
+}
+
+impl crate::runtime::model::FromMembers for DeviceHardware {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut vendor = None;
+        let mut model = None;
+        let mut r#type = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "vendor" => members.value(&mut vendor, "vendor")?,
+                "model" => members.value(&mut model, "model")?,
+                "type" => members.value(&mut r#type, "type")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            vendor: members.optional(vendor),
+            model: members.optional(model),
+            r#type: members.optional(r#type),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for DeviceHardware {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("vendor", &self.vendor)?;
+        members.member("model", &self.model)?;
+        members.member("type", &self.r#type)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Cpu {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Cpu {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Cpu")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Cpu {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut architecture = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "architecture" => members.value(&mut architecture, "architecture")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            architecture: members.optional(architecture),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Cpu {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("architecture", &self.architecture)?;
+        members.end(&self.extra)
+    }
 }

@@ -5,7 +5,7 @@
 pub type AccessMessages = Vec<AccessMessagesItem>;
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessApiResponseCommon {
     pub errors: AccessMessages,
@@ -14,7 +14,6 @@ pub struct AccessApiResponseCommon {
     /// Whether the API call was successful
     pub success: bool,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -37,7 +36,57 @@ impl AccessApiResponseCommon {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for AccessApiResponseCommon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessApiResponseCommon")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for AccessApiResponseCommon {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut errors = None;
+        let mut messages = None;
+        let mut result = None;
+        let mut success = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "errors" => members.value(&mut errors, "errors")?,
+                "messages" => members.value(&mut messages, "messages")?,
+                "result" => members.value(&mut result, "result")?,
+                "success" => members.value(&mut success, "success")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            errors: members.required(errors, "errors")?,
+            messages: members.required(messages, "messages")?,
+            result: members.required(result, "result")?,
+            success: members.required(success, "success")?,
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for AccessApiResponseCommon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("errors", &self.errors)?;
+        members.member("messages", &self.messages)?;
+        members.member("result", &self.result)?;
+        members.member("success", &self.success)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessApiResponseCommonFailure {
     pub errors: AccessMessages,
@@ -46,7 +95,6 @@ pub struct AccessApiResponseCommonFailure {
     /// Whether the API call was successful
     pub success: bool,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -68,27 +116,122 @@ impl AccessApiResponseCommonFailure {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccessApiResponseCommonFailure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(
+            deserializer,
+            "AccessApiResponseCommonFailure",
+        )
+    }
+}
+
+impl crate::runtime::model::FromMembers for AccessApiResponseCommonFailure {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut errors = None;
+        let mut messages = None;
+        let mut result = None;
+        let mut success = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "errors" => members.value(&mut errors, "errors")?,
+                "messages" => members.value(&mut messages, "messages")?,
+                "result" => members.value(&mut result, "result")?,
+                "success" => members.value(&mut success, "success")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            errors: members.required(errors, "errors")?,
+            messages: members.required(messages, "messages")?,
+            result: members.required(result, "result")?,
+            success: members.required(success, "success")?,
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for AccessApiResponseCommonFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("errors", &self.errors)?;
+        members.member("messages", &self.messages)?;
+        members.member("result", &self.result)?;
+        members.member("success", &self.success)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessResultInfo {
     /// Total number of results for the requested service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// Current page within paginated list of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<f64>,
     /// Number of results per page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<f64>,
     /// Total results available without any search parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<f64>,
     /// The number of total pages in the entire result set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccessResultInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessResultInfo")
+    }
+}
+
+impl crate::runtime::model::FromMembers for AccessResultInfo {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut page = None;
+        let mut per_page = None;
+        let mut total_count = None;
+        let mut total_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "count" => members.value(&mut count, "count")?,
+                "page" => members.value(&mut page, "page")?,
+                "per_page" => members.value(&mut per_page, "per_page")?,
+                "total_count" => members.value(&mut total_count, "total_count")?,
+                "total_pages" => members.value(&mut total_pages, "total_pages")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            count: members.optional(count),
+            page: members.optional(page),
+            per_page: members.optional(per_page),
+            total_count: members.optional(total_count),
+            total_pages: members.optional(total_pages),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for AccessResultInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("count", &self.count)?;
+        members.optional("page", &self.page)?;
+        members.optional("per_page", &self.per_page)?;
+        members.optional("total_count", &self.total_count)?;
+        members.optional("total_pages", &self.total_pages)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "access_authentication_logs")]
@@ -181,185 +324,476 @@ impl std::fmt::Display for AccessFilterOperator {
 
 #[cfg(feature = "zero_trust_users")]
 /// The identity of an Access user as last seen by Cloudflare Access (identity claims, device posture, device sessions, mTLS and service token details).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessIdentity {
     /// The account the identity belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Authentication status of the identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_status: Option<String>,
     /// Common name of the client certificate, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Results of device posture checks, keyed by posture rule id (wire name is camelCase).
-    #[serde(rename = "devicePosture", default, skip_serializing_if = "Option::is_none")]
     pub device_posture: Option<
         std::collections::BTreeMap<String, AccessSchemasDevicePostureRule>,
     >,
     /// Identifier of the device the user authenticated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_sessions: Option<AccessStringKeyMapDeviceSession>,
     /// Email address of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo: Option<AccessGeo>,
     /// Issued-at time of the identity (Unix timestamp, seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<f64>,
     /// The identity provider the user authenticated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp: Option<AccessIdentityIdp>,
     /// IP address the user was last seen from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Whether the identity was seen through Cloudflare Gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_gateway: Option<bool>,
     /// Whether the identity was seen through the WARP client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_warp: Option<bool>,
     /// Mutual TLS (client certificate) authentication details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtls_auth: Option<AccessIdentityMtlsAuth>,
     /// Identifier of the service token, if the identity is a service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_token_id: Option<String>,
     /// Whether the identity authenticated with a service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_token_status: Option<bool>,
     /// UUID of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
     /// Version of the identity format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessIdentity")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessIdentity {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut account_id = None;
+        let mut auth_status = None;
+        let mut common_name = None;
+        let mut device_posture = None;
+        let mut device_id = None;
+        let mut device_sessions = None;
+        let mut email = None;
+        let mut geo = None;
+        let mut iat = None;
+        let mut idp = None;
+        let mut ip = None;
+        let mut is_gateway = None;
+        let mut is_warp = None;
+        let mut mtls_auth = None;
+        let mut service_token_id = None;
+        let mut service_token_status = None;
+        let mut user_uuid = None;
+        let mut version = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "account_id" => members.value(&mut account_id, "account_id")?,
+                "auth_status" => members.value(&mut auth_status, "auth_status")?,
+                "common_name" => members.value(&mut common_name, "common_name")?,
+                "devicePosture" => members.value(&mut device_posture, "devicePosture")?,
+                "device_id" => members.value(&mut device_id, "device_id")?,
+                "device_sessions" => {
+                    members.value(&mut device_sessions, "device_sessions")?
+                }
+                "email" => members.value(&mut email, "email")?,
+                "geo" => members.value(&mut geo, "geo")?,
+                "iat" => members.value(&mut iat, "iat")?,
+                "idp" => members.value(&mut idp, "idp")?,
+                "ip" => members.value(&mut ip, "ip")?,
+                "is_gateway" => members.value(&mut is_gateway, "is_gateway")?,
+                "is_warp" => members.value(&mut is_warp, "is_warp")?,
+                "mtls_auth" => members.value(&mut mtls_auth, "mtls_auth")?,
+                "service_token_id" => {
+                    members.value(&mut service_token_id, "service_token_id")?
+                }
+                "service_token_status" => {
+                    members.value(&mut service_token_status, "service_token_status")?
+                }
+                "user_uuid" => members.value(&mut user_uuid, "user_uuid")?,
+                "version" => members.value(&mut version, "version")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            account_id: members.optional(account_id),
+            auth_status: members.optional(auth_status),
+            common_name: members.optional(common_name),
+            device_posture: members.optional(device_posture),
+            device_id: members.optional(device_id),
+            device_sessions: members.optional(device_sessions),
+            email: members.optional(email),
+            geo: members.optional(geo),
+            iat: members.optional(iat),
+            idp: members.optional(idp),
+            ip: members.optional(ip),
+            is_gateway: members.optional(is_gateway),
+            is_warp: members.optional(is_warp),
+            mtls_auth: members.optional(mtls_auth),
+            service_token_id: members.optional(service_token_id),
+            service_token_status: members.optional(service_token_status),
+            user_uuid: members.optional(user_uuid),
+            version: members.optional(version),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("account_id", &self.account_id)?;
+        members.optional("auth_status", &self.auth_status)?;
+        members.optional("common_name", &self.common_name)?;
+        members.optional("devicePosture", &self.device_posture)?;
+        members.optional("device_id", &self.device_id)?;
+        members.optional("device_sessions", &self.device_sessions)?;
+        members.optional("email", &self.email)?;
+        members.optional("geo", &self.geo)?;
+        members.optional("iat", &self.iat)?;
+        members.optional("idp", &self.idp)?;
+        members.optional("ip", &self.ip)?;
+        members.optional("is_gateway", &self.is_gateway)?;
+        members.optional("is_warp", &self.is_warp)?;
+        members.optional("mtls_auth", &self.mtls_auth)?;
+        members.optional("service_token_id", &self.service_token_id)?;
+        members.optional("service_token_status", &self.service_token_status)?;
+        members.optional("user_uuid", &self.user_uuid)?;
+        members.optional("version", &self.version)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "zero_trust_users")]
 /// An active Access session of a user, i.e. the user's identity plus `isActive` (wire name is camelCase).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessActiveSession {
     /// The account the identity belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Authentication status of the identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_status: Option<String>,
     /// Common name of the client certificate, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// Results of device posture checks, keyed by posture rule id (wire name is camelCase).
-    #[serde(rename = "devicePosture", default, skip_serializing_if = "Option::is_none")]
     pub device_posture: Option<
         std::collections::BTreeMap<String, AccessSchemasDevicePostureRule>,
     >,
     /// Identifier of the device the user authenticated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_sessions: Option<AccessStringKeyMapDeviceSession>,
     /// Email address of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo: Option<AccessGeo>,
     /// Issued-at time of the identity (Unix timestamp, seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<f64>,
     /// The identity provider the user authenticated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp: Option<AccessIdentityIdp>,
     /// IP address the user was last seen from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Whether the identity was seen through Cloudflare Gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_gateway: Option<bool>,
     /// Whether the identity was seen through the WARP client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_warp: Option<bool>,
     /// Mutual TLS (client certificate) authentication details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtls_auth: Option<AccessIdentityMtlsAuth>,
     /// Identifier of the service token, if the identity is a service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_token_id: Option<String>,
     /// Whether the identity authenticated with a service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_token_status: Option<bool>,
     /// UUID of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_uuid: Option<String>,
     /// Version of the identity format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
     /// Whether the session is currently active.
-    #[serde(rename = "isActive", default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessActiveSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessActiveSession")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessActiveSession {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut account_id = None;
+        let mut auth_status = None;
+        let mut common_name = None;
+        let mut device_posture = None;
+        let mut device_id = None;
+        let mut device_sessions = None;
+        let mut email = None;
+        let mut geo = None;
+        let mut iat = None;
+        let mut idp = None;
+        let mut ip = None;
+        let mut is_gateway = None;
+        let mut is_warp = None;
+        let mut mtls_auth = None;
+        let mut service_token_id = None;
+        let mut service_token_status = None;
+        let mut user_uuid = None;
+        let mut version = None;
+        let mut is_active = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "account_id" => members.value(&mut account_id, "account_id")?,
+                "auth_status" => members.value(&mut auth_status, "auth_status")?,
+                "common_name" => members.value(&mut common_name, "common_name")?,
+                "devicePosture" => members.value(&mut device_posture, "devicePosture")?,
+                "device_id" => members.value(&mut device_id, "device_id")?,
+                "device_sessions" => {
+                    members.value(&mut device_sessions, "device_sessions")?
+                }
+                "email" => members.value(&mut email, "email")?,
+                "geo" => members.value(&mut geo, "geo")?,
+                "iat" => members.value(&mut iat, "iat")?,
+                "idp" => members.value(&mut idp, "idp")?,
+                "ip" => members.value(&mut ip, "ip")?,
+                "is_gateway" => members.value(&mut is_gateway, "is_gateway")?,
+                "is_warp" => members.value(&mut is_warp, "is_warp")?,
+                "mtls_auth" => members.value(&mut mtls_auth, "mtls_auth")?,
+                "service_token_id" => {
+                    members.value(&mut service_token_id, "service_token_id")?
+                }
+                "service_token_status" => {
+                    members.value(&mut service_token_status, "service_token_status")?
+                }
+                "user_uuid" => members.value(&mut user_uuid, "user_uuid")?,
+                "version" => members.value(&mut version, "version")?,
+                "isActive" => members.value(&mut is_active, "isActive")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            account_id: members.optional(account_id),
+            auth_status: members.optional(auth_status),
+            common_name: members.optional(common_name),
+            device_posture: members.optional(device_posture),
+            device_id: members.optional(device_id),
+            device_sessions: members.optional(device_sessions),
+            email: members.optional(email),
+            geo: members.optional(geo),
+            iat: members.optional(iat),
+            idp: members.optional(idp),
+            ip: members.optional(ip),
+            is_gateway: members.optional(is_gateway),
+            is_warp: members.optional(is_warp),
+            mtls_auth: members.optional(mtls_auth),
+            service_token_id: members.optional(service_token_id),
+            service_token_status: members.optional(service_token_status),
+            user_uuid: members.optional(user_uuid),
+            version: members.optional(version),
+            is_active: members.optional(is_active),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessActiveSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("account_id", &self.account_id)?;
+        members.optional("auth_status", &self.auth_status)?;
+        members.optional("common_name", &self.common_name)?;
+        members.optional("devicePosture", &self.device_posture)?;
+        members.optional("device_id", &self.device_id)?;
+        members.optional("device_sessions", &self.device_sessions)?;
+        members.optional("email", &self.email)?;
+        members.optional("geo", &self.geo)?;
+        members.optional("iat", &self.iat)?;
+        members.optional("idp", &self.idp)?;
+        members.optional("ip", &self.ip)?;
+        members.optional("is_gateway", &self.is_gateway)?;
+        members.optional("is_warp", &self.is_warp)?;
+        members.optional("mtls_auth", &self.mtls_auth)?;
+        members.optional("service_token_id", &self.service_token_id)?;
+        members.optional("service_token_status", &self.service_token_status)?;
+        members.optional("user_uuid", &self.user_uuid)?;
+        members.optional("version", &self.version)?;
+        members.optional("isActive", &self.is_active)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "zero_trust_users")]
 /// Result of one device posture check.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessSchemasDevicePostureRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<AccessDevicePostureCheck>,
     /// Raw data returned by the posture check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
     /// Description of the posture rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Error returned by the posture check, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Identifier of the posture rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the posture rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Whether the posture check succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// When the posture check ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Type of the posture check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessSchemasDevicePostureRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(
+            deserializer,
+            "AccessSchemasDevicePostureRule",
+        )
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessSchemasDevicePostureRule {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut check = None;
+        let mut data = None;
+        let mut description = None;
+        let mut error = None;
+        let mut id = None;
+        let mut rule_name = None;
+        let mut success = None;
+        let mut timestamp = None;
+        let mut r#type = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "check" => members.value(&mut check, "check")?,
+                "data" => members.value(&mut data, "data")?,
+                "description" => members.value(&mut description, "description")?,
+                "error" => members.value(&mut error, "error")?,
+                "id" => members.value(&mut id, "id")?,
+                "rule_name" => members.value(&mut rule_name, "rule_name")?,
+                "success" => members.value(&mut success, "success")?,
+                "timestamp" => members.value(&mut timestamp, "timestamp")?,
+                "type" => members.value(&mut r#type, "type")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            check: members.optional(check),
+            data: members.optional(data),
+            description: members.optional(description),
+            error: members.optional(error),
+            id: members.optional(id),
+            rule_name: members.optional(rule_name),
+            success: members.optional(success),
+            timestamp: members.optional(timestamp),
+            r#type: members.optional(r#type),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessSchemasDevicePostureRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("check", &self.check)?;
+        members.optional("data", &self.data)?;
+        members.optional("description", &self.description)?;
+        members.optional("error", &self.error)?;
+        members.optional("id", &self.id)?;
+        members.optional("rule_name", &self.rule_name)?;
+        members.optional("success", &self.success)?;
+        members.optional("timestamp", &self.timestamp)?;
+        members.optional("type", &self.r#type)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
 /// The check a device posture rule performs.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessDevicePostureCheck {
     /// Whether the checked item must exist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
     /// Path checked on the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessDevicePostureCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessDevicePostureCheck")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessDevicePostureCheck {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut exists = None;
+        let mut path = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "exists" => members.value(&mut exists, "exists")?,
+                "path" => members.value(&mut path, "path")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            exists: members.optional(exists),
+            path: members.optional(path),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessDevicePostureCheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("exists", &self.exists)?;
+        members.optional("path", &self.path)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "zero_trust_users")]
@@ -371,186 +805,526 @@ pub type AccessStringKeyMapDeviceSession = std::collections::BTreeMap<
 
 #[cfg(feature = "zero_trust_users")]
 /// A device session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessDeviceSession {
     /// When the device last authenticated (Unix timestamp, seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessDeviceSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessDeviceSession")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessDeviceSession {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut last_authenticated = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "last_authenticated" => {
+                    members.value(&mut last_authenticated, "last_authenticated")?
+                }
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            last_authenticated: members.optional(last_authenticated),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessDeviceSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("last_authenticated", &self.last_authenticated)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "zero_trust_users")]
 /// Geolocation of the user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessGeo {
     /// Country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessGeo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessGeo")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessGeo {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut country = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "country" => members.value(&mut country, "country")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            country: members.optional(country),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessGeo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("country", &self.country)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "zero_trust_users")]
 /// One entry of the active sessions list of a user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessActiveSessionListItem {
     /// When the session expires (Unix timestamp, seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<AccessActiveSessionMetadata>,
     /// Name of the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessActiveSessionListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessActiveSessionListItem")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessActiveSessionListItem {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut expiration = None;
+        let mut metadata = None;
+        let mut name = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "expiration" => members.value(&mut expiration, "expiration")?,
+                "metadata" => members.value(&mut metadata, "metadata")?,
+                "name" => members.value(&mut name, "name")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            expiration: members.optional(expiration),
+            metadata: members.optional(metadata),
+            name: members.optional(name),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessActiveSessionListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("expiration", &self.expiration)?;
+        members.optional("metadata", &self.metadata)?;
+        members.optional("name", &self.name)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "zero_trust_users")]
 /// Metadata of an active session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessActiveSessionMetadata {
     /// Access applications of the session, keyed by application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apps: Option<std::collections::BTreeMap<String, AccessActiveSessionApp>>,
     /// When the session expires (Unix timestamp, seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<i64>,
     /// When the session was issued (Unix timestamp, seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
     /// Nonce identifying the session; use it with `GET .../active_sessions/{nonce}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     /// Session time to live, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessActiveSessionMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessActiveSessionMetadata")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessActiveSessionMetadata {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut apps = None;
+        let mut expires = None;
+        let mut iat = None;
+        let mut nonce = None;
+        let mut ttl = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "apps" => members.value(&mut apps, "apps")?,
+                "expires" => members.value(&mut expires, "expires")?,
+                "iat" => members.value(&mut iat, "iat")?,
+                "nonce" => members.value(&mut nonce, "nonce")?,
+                "ttl" => members.value(&mut ttl, "ttl")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            apps: members.optional(apps),
+            expires: members.optional(expires),
+            iat: members.optional(iat),
+            nonce: members.optional(nonce),
+            ttl: members.optional(ttl),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessActiveSessionMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("apps", &self.apps)?;
+        members.optional("expires", &self.expires)?;
+        members.optional("iat", &self.iat)?;
+        members.optional("nonce", &self.nonce)?;
+        members.optional("ttl", &self.ttl)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
 /// An Access application used in a session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessActiveSessionApp {
     /// Hostname of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Type of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Unique identifier of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessActiveSessionApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessActiveSessionApp")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessActiveSessionApp {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut hostname = None;
+        let mut name = None;
+        let mut r#type = None;
+        let mut uid = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "hostname" => members.value(&mut hostname, "hostname")?,
+                "name" => members.value(&mut name, "name")?,
+                "type" => members.value(&mut r#type, "type")?,
+                "uid" => members.value(&mut uid, "uid")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            hostname: members.optional(hostname),
+            name: members.optional(name),
+            r#type: members.optional(r#type),
+            uid: members.optional(uid),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessActiveSessionApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("hostname", &self.hostname)?;
+        members.optional("name", &self.name)?;
+        members.optional("type", &self.r#type)?;
+        members.optional("uid", &self.uid)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "access_authentication_logs")]
 /// One Access authentication log entry.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuthenticationLog {
     /// The event that occurred, such as a login attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The result of the authentication event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed: Option<bool>,
     /// The URL of the Access application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_domain: Option<String>,
     /// The unique identifier for the Access application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_uid: Option<String>,
     /// The IdP used to authenticate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<String>,
     /// When the authentication event happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The IP address of the authenticating user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The unique identifier for the request to Cloudflare.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ray_id: Option<String>,
     /// The email address of the authenticating user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "access_authentication_logs")]
+impl<'de> serde::Deserialize<'de> for AuthenticationLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AuthenticationLog")
+    }
+}
+
+#[cfg(feature = "access_authentication_logs")]
+impl crate::runtime::model::FromMembers for AuthenticationLog {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut action = None;
+        let mut allowed = None;
+        let mut app_domain = None;
+        let mut app_uid = None;
+        let mut connection = None;
+        let mut created_at = None;
+        let mut ip_address = None;
+        let mut ray_id = None;
+        let mut user_email = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "action" => members.value(&mut action, "action")?,
+                "allowed" => members.value(&mut allowed, "allowed")?,
+                "app_domain" => members.value(&mut app_domain, "app_domain")?,
+                "app_uid" => members.value(&mut app_uid, "app_uid")?,
+                "connection" => members.value(&mut connection, "connection")?,
+                "created_at" => members.value(&mut created_at, "created_at")?,
+                "ip_address" => members.value(&mut ip_address, "ip_address")?,
+                "ray_id" => members.value(&mut ray_id, "ray_id")?,
+                "user_email" => members.value(&mut user_email, "user_email")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            action: members.optional(action),
+            allowed: members.optional(allowed),
+            app_domain: members.optional(app_domain),
+            app_uid: members.optional(app_uid),
+            connection: members.optional(connection),
+            created_at: members.optional(created_at),
+            ip_address: members.optional(ip_address),
+            ray_id: members.optional(ray_id),
+            user_email: members.optional(user_email),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "access_authentication_logs")]
+impl serde::Serialize for AuthenticationLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("action", &self.action)?;
+        members.optional("allowed", &self.allowed)?;
+        members.optional("app_domain", &self.app_domain)?;
+        members.optional("app_uid", &self.app_uid)?;
+        members.optional("connection", &self.connection)?;
+        members.optional("created_at", &self.created_at)?;
+        members.optional("ip_address", &self.ip_address)?;
+        members.optional("ray_id", &self.ray_id)?;
+        members.optional("user_email", &self.user_email)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "access_scim_update_logs")]
 /// One Access SCIM update log entry.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ScimUpdateLog {
     /// The unique Cloudflare-generated Id of the SCIM resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cf_resource_id: Option<String>,
     /// The error message which is generated when the status of the SCIM request is 'FAILURE'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// The unique Id of the IdP that has SCIM enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_id: Option<String>,
     /// The IdP-generated Id of the SCIM resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_resource_id: Option<String>,
     /// When the SCIM request was logged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logged_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The JSON-encoded string body of the SCIM request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<String>,
     /// The request method of the SCIM request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_method: Option<ScimUpdateLogRequestMethod>,
     /// The display name of the SCIM Group resource if it exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_group_name: Option<String>,
     /// The resource type of the SCIM request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<ScimUpdateLogResourceType>,
     /// The email address of the SCIM User resource if it exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_user_email: Option<String>,
     /// The status of the SCIM request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ScimUpdateLogStatus>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg(feature = "access_scim_update_logs")]
+impl<'de> serde::Deserialize<'de> for ScimUpdateLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ScimUpdateLog")
+    }
+}
+
+#[cfg(feature = "access_scim_update_logs")]
+impl crate::runtime::model::FromMembers for ScimUpdateLog {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut cf_resource_id = None;
+        let mut error_description = None;
+        let mut idp_id = None;
+        let mut idp_resource_id = None;
+        let mut logged_at = None;
+        let mut request_body = None;
+        let mut request_method = None;
+        let mut resource_group_name = None;
+        let mut resource_type = None;
+        let mut resource_user_email = None;
+        let mut status = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "cf_resource_id" => members.value(&mut cf_resource_id, "cf_resource_id")?,
+                "error_description" => {
+                    members.value(&mut error_description, "error_description")?
+                }
+                "idp_id" => members.value(&mut idp_id, "idp_id")?,
+                "idp_resource_id" => {
+                    members.value(&mut idp_resource_id, "idp_resource_id")?
+                }
+                "logged_at" => members.value(&mut logged_at, "logged_at")?,
+                "request_body" => members.value(&mut request_body, "request_body")?,
+                "request_method" => members.value(&mut request_method, "request_method")?,
+                "resource_group_name" => {
+                    members.value(&mut resource_group_name, "resource_group_name")?
+                }
+                "resource_type" => members.value(&mut resource_type, "resource_type")?,
+                "resource_user_email" => {
+                    members.value(&mut resource_user_email, "resource_user_email")?
+                }
+                "status" => members.value(&mut status, "status")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            cf_resource_id: members.optional(cf_resource_id),
+            error_description: members.optional(error_description),
+            idp_id: members.optional(idp_id),
+            idp_resource_id: members.optional(idp_resource_id),
+            logged_at: members.optional(logged_at),
+            request_body: members.optional(request_body),
+            request_method: members.optional(request_method),
+            resource_group_name: members.optional(resource_group_name),
+            resource_type: members.optional(resource_type),
+            resource_user_email: members.optional(resource_user_email),
+            status: members.optional(status),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "access_scim_update_logs")]
+impl serde::Serialize for ScimUpdateLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("cf_resource_id", &self.cf_resource_id)?;
+        members.optional("error_description", &self.error_description)?;
+        members.optional("idp_id", &self.idp_id)?;
+        members.optional("idp_resource_id", &self.idp_resource_id)?;
+        members.optional("logged_at", &self.logged_at)?;
+        members.optional("request_body", &self.request_body)?;
+        members.optional("request_method", &self.request_method)?;
+        members.optional("resource_group_name", &self.resource_group_name)?;
+        members.optional("resource_type", &self.resource_type)?;
+        members.optional("resource_user_email", &self.resource_user_email)?;
+        members.optional("status", &self.status)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessMessagesItem {
     pub code: i64,
     pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<AccessMessagesItemSource>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -567,55 +1341,226 @@ impl AccessMessagesItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccessMessagesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessMessagesItem")
+    }
+}
+
+impl crate::runtime::model::FromMembers for AccessMessagesItem {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut documentation_url = None;
+        let mut source = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "code" => members.value(&mut code, "code")?,
+                "message" => members.value(&mut message, "message")?,
+                "documentation_url" => {
+                    members.value(&mut documentation_url, "documentation_url")?
+                }
+                "source" => members.value(&mut source, "source")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            code: members.required(code, "code")?,
+            message: members.required(message, "message")?,
+            documentation_url: members.optional(documentation_url),
+            source: members.optional(source),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for AccessMessagesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("code", &self.code)?;
+        members.member("message", &self.message)?;
+        members.optional("documentation_url", &self.documentation_url)?;
+        members.optional("source", &self.source)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessMessagesItemSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccessMessagesItemSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessMessagesItemSource")
+    }
+}
+
+impl crate::runtime::model::FromMembers for AccessMessagesItemSource {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pointer = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "pointer" => members.value(&mut pointer, "pointer")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            pointer: members.optional(pointer),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for AccessMessagesItemSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("pointer", &self.pointer)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "zero_trust_users")]
 /// The identity provider the user authenticated with.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessIdentityIdp {
     /// Identifier of the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Type of the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessIdentityIdp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessIdentityIdp")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessIdentityIdp {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "type" => members.value(&mut r#type, "type")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.optional(id),
+            r#type: members.optional(r#type),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessIdentityIdp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("id", &self.id)?;
+        members.optional("type", &self.r#type)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
 /// Mutual TLS (client certificate) authentication details.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessIdentityMtlsAuth {
     /// mTLS authentication status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_status: Option<String>,
     /// Distinguished name of the client certificate issuer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_issuer_dn: Option<String>,
     /// Subject key identifier of the client certificate issuer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_issuer_ski: Option<String>,
     /// Whether a client certificate was presented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_presented: Option<bool>,
     /// Serial number of the client certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_serial: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl<'de> serde::Deserialize<'de> for AccessIdentityMtlsAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessIdentityMtlsAuth")
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl crate::runtime::model::FromMembers for AccessIdentityMtlsAuth {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut auth_status = None;
+        let mut cert_issuer_dn = None;
+        let mut cert_issuer_ski = None;
+        let mut cert_presented = None;
+        let mut cert_serial = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "auth_status" => members.value(&mut auth_status, "auth_status")?,
+                "cert_issuer_dn" => members.value(&mut cert_issuer_dn, "cert_issuer_dn")?,
+                "cert_issuer_ski" => {
+                    members.value(&mut cert_issuer_ski, "cert_issuer_ski")?
+                }
+                "cert_presented" => members.value(&mut cert_presented, "cert_presented")?,
+                "cert_serial" => members.value(&mut cert_serial, "cert_serial")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            auth_status: members.optional(auth_status),
+            cert_issuer_dn: members.optional(cert_issuer_dn),
+            cert_issuer_ski: members.optional(cert_issuer_ski),
+            cert_presented: members.optional(cert_presented),
+            cert_serial: members.optional(cert_serial),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "zero_trust_users")]
+impl serde::Serialize for AccessIdentityMtlsAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("auth_status", &self.auth_status)?;
+        members.optional("cert_issuer_dn", &self.cert_issuer_dn)?;
+        members.optional("cert_issuer_ski", &self.cert_issuer_ski)?;
+        members.optional("cert_presented", &self.cert_presented)?;
+        members.optional("cert_serial", &self.cert_serial)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(any(feature = "access_authentication_logs", feature = "access_scim_update_logs"))]

@@ -5,65 +5,148 @@
 /// Last access information of a sub account.
 ///
 /// Every property is optional.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LastAccessSummary {
     /// Sub account ID.
-    #[serde(rename = "idNo", default, skip_serializing_if = "Option::is_none")]
     pub id_no: Option<String>,
     /// Sub account ID under the alternative name `subAccountId`. The ID is normally returned in `idNo`, so this field may be absent.
-    #[serde(rename = "subAccountId", default, skip_serializing_if = "Option::is_none")]
     pub sub_account_id: Option<String>,
     /// Date and time of the sub account's last login.
-    #[serde(rename = "lastLogin", default, skip_serializing_if = "Option::is_none")]
     pub last_login: Option<chrono::DateTime<chrono::Utc>>,
     /// Date and time of the sub account's last Git (Source Commit) login.
-    #[serde(rename = "lastGitLogin", default, skip_serializing_if = "Option::is_none")]
     pub last_git_login: Option<chrono::DateTime<chrono::Utc>>,
     /// Last usage date and time of each of the sub account's access keys.
-    #[serde(
-        rename = "lastAccessKeyUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_access_key_used: Option<Vec<AccessKeyUsage>>,
     /// Date and time the sub account was last used.
-    #[serde(rename = "lastUsedTime", default, skip_serializing_if = "Option::is_none")]
     pub last_used_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Number of days the sub account has not been used.
-    #[serde(rename = "unusedDays", default, skip_serializing_if = "Option::is_none")]
     pub unused_days: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for LastAccessSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "LastAccessSummary")
+    }
+}
+
+impl crate::runtime::model::FromMembers for LastAccessSummary {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id_no = None;
+        let mut sub_account_id = None;
+        let mut last_login = None;
+        let mut last_git_login = None;
+        let mut last_access_key_used = None;
+        let mut last_used_time = None;
+        let mut unused_days = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "idNo" => members.value(&mut id_no, "idNo")?,
+                "subAccountId" => members.value(&mut sub_account_id, "subAccountId")?,
+                "lastLogin" => members.value(&mut last_login, "lastLogin")?,
+                "lastGitLogin" => members.value(&mut last_git_login, "lastGitLogin")?,
+                "lastAccessKeyUsed" => {
+                    members.value(&mut last_access_key_used, "lastAccessKeyUsed")?
+                }
+                "lastUsedTime" => members.value(&mut last_used_time, "lastUsedTime")?,
+                "unusedDays" => members.value(&mut unused_days, "unusedDays")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id_no: members.optional(id_no),
+            sub_account_id: members.optional(sub_account_id),
+            last_login: members.optional(last_login),
+            last_git_login: members.optional(last_git_login),
+            last_access_key_used: members.optional(last_access_key_used),
+            last_used_time: members.optional(last_used_time),
+            unused_days: members.optional(unused_days),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for LastAccessSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("idNo", &self.id_no)?;
+        members.optional("subAccountId", &self.sub_account_id)?;
+        members.optional("lastLogin", &self.last_login)?;
+        members.optional("lastGitLogin", &self.last_git_login)?;
+        members.optional("lastAccessKeyUsed", &self.last_access_key_used)?;
+        members.optional("lastUsedTime", &self.last_used_time)?;
+        members.optional("unusedDays", &self.unused_days)?;
+        members.end(&self.extra)
+    }
 }
 
 /// Last usage of one access key of the sub account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessKeyUsage {
     /// The access key.
-    #[serde(rename = "accessKey", default, skip_serializing_if = "Option::is_none")]
     pub access_key: Option<String>,
     /// Date and time the access key was last used.
-    #[serde(rename = "lastUsed", default, skip_serializing_if = "Option::is_none")]
     pub last_used: Option<chrono::DateTime<chrono::Utc>>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccessKeyUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AccessKeyUsage")
+    }
+}
+
+impl crate::runtime::model::FromMembers for AccessKeyUsage {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut access_key = None;
+        let mut last_used = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "accessKey" => members.value(&mut access_key, "accessKey")?,
+                "lastUsed" => members.value(&mut last_used, "lastUsed")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            access_key: members.optional(access_key),
+            last_used: members.optional(last_used),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for AccessKeyUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("accessKey", &self.access_key)?;
+        members.optional("lastUsed", &self.last_used)?;
+        members.end(&self.extra)
+    }
+}
+
 /// Error body common to the Sub Account APIs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code.
-    #[serde(rename = "errorCode")]
     pub error_code: i64,
     /// Error message.
     pub message: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -78,31 +161,142 @@ impl ErrorResponse {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ErrorResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ErrorResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        let mut message = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "errorCode" => members.value(&mut error_code, "errorCode")?,
+                "message" => members.value(&mut message, "message")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            error_code: members.required(error_code, "errorCode")?,
+            message: members.required(message, "message")?,
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("errorCode", &self.error_code)?;
+        members.member("message", &self.message)?;
+        members.end(&self.extra)
+    }
+}
+
 /// Error envelope returned by the NCP API Gateway itself (for example when authentication fails).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiGatewayErrorResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ApiGatewayError>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> serde::Deserialize<'de> for ApiGatewayErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ApiGatewayErrorResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ApiGatewayErrorResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut error = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "error" => members.value(&mut error, "error")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            error: members.optional(error),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ApiGatewayErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("error", &self.error)?;
+        members.end(&self.extra)
+    }
+}
+
 /// Error details inside the API Gateway error envelope.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiGatewayError {
     /// Gateway error code, sent as a string, e.g. "200" (Authentication Failed), "210" (Permission Denied), "300" (Not Found), "900" (Unexpected Error).
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Optional human-readable detail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ApiGatewayError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ApiGatewayError")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ApiGatewayError {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        let mut message = None;
+        let mut details = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "errorCode" => members.value(&mut error_code, "errorCode")?,
+                "message" => members.value(&mut message, "message")?,
+                "details" => members.value(&mut details, "details")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            error_code: members.optional(error_code),
+            message: members.optional(message),
+            details: members.optional(details),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ApiGatewayError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("errorCode", &self.error_code)?;
+        members.optional("message", &self.message)?;
+        members.optional("details", &self.details)?;
+        members.end(&self.extra)
+    }
 }

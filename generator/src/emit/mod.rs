@@ -39,6 +39,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("body.rs", include_str!("../runtime/body.rs")),
     ("transport.rs", include_str!("../runtime/transport.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
+    ("model.rs", include_str!("../runtime/model.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("oauth.rs", include_str!("../runtime/oauth.rs")),
     ("paging.rs", include_str!("../runtime/paging.rs")),

@@ -59,33 +59,19 @@ fn optional(field: &crate::ir::Field) -> bool {
 fn struct_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct) {
     let option = types.prelude_text("Option");
     let all_optional = s.fields.iter().all(optional);
-    let any_deprecated = s.fields.iter().any(|f| f.deprecated);
     let source = items.item();
     source.docs([def.doc.as_deref()]);
-    if any_deprecated {
+    if any_deprecated(s) {
         source.line("#[allow(deprecated)]");
     }
-    let default = if all_optional { "Default, " } else { "" };
-    source.line(format_args!(
-        "#[derive(Debug, Clone, PartialEq, {default}serde::Serialize, serde::Deserialize)]"
-    ));
+    let default = if all_optional { ", Default" } else { "" };
+    source.line(format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
     source.line("#[non_exhaustive]");
     source.open(format_args!("pub struct {} {{", def.name));
     for field in &s.fields {
         source.docs([field.doc.as_deref()]);
         if field.deprecated {
             source.line("#[deprecated]");
-        }
-        let mut serde = Vec::new();
-        if crate::naming::bare(&field.name) != field.wire {
-            serde.push(format!("rename = {}", rust_string(&field.wire)));
-        }
-        if !field.required {
-            serde.push("default".to_owned());
-            serde.push(format!("skip_serializing_if = {}", rust_string(&format!("{option}::is_none"))));
-        }
-        if !serde.is_empty() {
-            source.attribute("serde", &serde);
         }
         let ty = types.boxed_text(field.ty.non_null(), field.boxed);
         let ty = if optional(field) { format!("{option}<{ty}>") } else { ty };
@@ -96,12 +82,104 @@ fn struct_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct
         typed => types.ty_text(&TypeRef::Map(Box::new(typed.clone()))),
     };
     source.line("/// Members the API sent that this type does not name, kept so nothing is lost.");
-    source.line("#[serde(flatten)]");
     source.line(format_args!("pub {}: {extra_ty},", s.extra.name));
     source.close("}");
     if !all_optional {
         constructor(types, items, def, s);
     }
+    deserialize_impl(types, items, def, s);
+    serialize_impl(types, items, def, s);
+}
+
+fn any_deprecated(s: &Struct) -> bool {
+    s.fields.iter().any(|f| f.deprecated)
+}
+
+/// `Deserialize`, written out rather than derived: the runtime's `model` reads the object's
+/// members and this impl says where each goes (see the runtime module for why).
+fn deserialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct) {
+    let name = def.name.as_str();
+    let result = types.prelude_text("Result");
+    let source = items.item();
+    source.impl_header("impl<'de> serde::Deserialize<'de>", &format!("for {name} {{"));
+    source.signature(
+        "fn deserialize<D: serde::Deserializer<'de>>",
+        &["deserializer: D".to_owned()],
+        &format!(" -> {result}<Self, D::Error> {{"),
+    );
+    let rust_name = rust_string(crate::naming::bare(name));
+    source.call("crate::runtime::model::deserialize", &["deserializer".to_owned(), rust_name], "");
+    source.close("}");
+    source.close("}");
+
+    // The slots are the members' own names; the reader and the key take names none of them has.
+    let mut locals =
+        crate::naming::Scope::with_reserved(s.fields.iter().map(|f| crate::naming::bare(&f.name)));
+    locals.claim(&s.extra.name);
+    let members = locals.claim("members");
+    let key = locals.claim("key");
+    let source = items.item();
+    if any_deprecated(s) {
+        source.line("#[allow(deprecated)]");
+    }
+    source.impl_header("impl crate::runtime::model::FromMembers", &format!("for {name} {{"));
+    source.signature(
+        "fn from_members<'de, A: serde::de::MapAccess<'de>>",
+        &[format!("mut {members}: crate::runtime::model::Members<'de, A>")],
+        &format!(" -> {result}<Self, A::Error> {{"),
+    );
+    let none = types.prelude_text("None");
+    for field in &s.fields {
+        source.line(format_args!("let mut {} = {none};", field.name));
+    }
+    source.line(format_args!("let mut {} = {}::default();", s.extra.name, types.prelude_text("Default")));
+    source.open(format_args!("while let {}({key}) = {members}.key()? {{", types.prelude_text("Some")));
+    source.open(format_args!("match {key}.as_str() {{"));
+    for field in &s.fields {
+        let wire = rust_string(&field.wire);
+        source.arm(&wire, &format!("{members}.value(&mut {}, {wire})?", field.name));
+    }
+    source.arm("_", &format!("{members}.other(&mut {}, {key})?", s.extra.name));
+    source.close("}");
+    source.close("}");
+    source.open(format_args!("{}(Self {{", types.prelude_text("Ok")));
+    for field in &s.fields {
+        let value = if optional(field) {
+            format!("{members}.optional({})", field.name)
+        } else {
+            format!("{members}.required({}, {})?", field.name, rust_string(&field.wire))
+        };
+        source.init(&field.name, &value, false);
+    }
+    source.line(format_args!("{},", s.extra.name));
+    source.close("})");
+    source.close("}");
+    source.close("}");
+}
+
+/// `Serialize`, written out rather than derived: named members in order (an optional one
+/// only when set), then the extra ones.
+fn serialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct) {
+    let name = def.name.as_str();
+    let result = types.prelude_text("Result");
+    let source = items.item();
+    if any_deprecated(s) {
+        source.line("#[allow(deprecated)]");
+    }
+    source.impl_header("impl serde::Serialize", &format!("for {name} {{"));
+    source.signature(
+        "fn serialize<S: serde::Serializer>",
+        &["&self".to_owned(), "serializer: S".to_owned()],
+        &format!(" -> {result}<S::Ok, S::Error> {{"),
+    );
+    source.line("let mut members = crate::runtime::model::serialize(serializer)?;");
+    for field in &s.fields {
+        let method = if field.required { "member" } else { "optional" };
+        source.line(format_args!("members.{method}({}, &self.{})?;", rust_string(&field.wire), field.name));
+    }
+    source.line(format_args!("members.end(&self.{})", s.extra.name));
+    source.close("}");
+    source.close("}");
 }
 
 /// `new(..)` for a struct with required members: those in order, every other member unset.
@@ -112,7 +190,7 @@ fn constructor(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struc
     for field in &s.fields {
         let name = &field.name;
         if optional(field) {
-            inits.push(format!("{name}: None,"));
+            inits.push(format!("{name}: {},", types.prelude_text("None")));
             continue;
         }
         let inner = field.ty.non_null();
@@ -133,7 +211,7 @@ fn constructor(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struc
     if let Some(allow) = super::rust::many_arguments(arguments.len()) {
         source.line(allow);
     }
-    if s.fields.iter().any(|f| f.deprecated) {
+    if any_deprecated(s) {
         source.line("#[allow(deprecated)]");
     }
     source.signature("pub fn new", &arguments, " -> Self {");
@@ -141,7 +219,7 @@ fn constructor(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struc
     for init in &inits {
         source.line(init);
     }
-    source.line(format_args!("{}: Default::default(),", s.extra.name));
+    source.line(format_args!("{}: {}::default(),", s.extra.name, types.prelude_text("Default")));
     source.close("}");
     source.close("}");
     source.close("}");

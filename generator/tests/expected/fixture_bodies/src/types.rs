@@ -2,14 +2,12 @@
 
 //! Request and response types of the Bodies API.
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTokenBody {
     pub grant_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<String>>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -24,22 +22,127 @@ impl CreateTokenBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateTokenBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "CreateTokenBody")
+    }
+}
+
+impl crate::runtime::model::FromMembers for CreateTokenBody {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut grant_type = None;
+        let mut scope = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "grant_type" => members.value(&mut grant_type, "grant_type")?,
+                "scope" => members.value(&mut scope, "scope")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            grant_type: members.required(grant_type, "grant_type")?,
+            scope: members.optional(scope),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for CreateTokenBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("grant_type", &self.grant_type)?;
+        members.optional("scope", &self.scope)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTokenResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "CreateTokenResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for CreateTokenResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut access_token = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "access_token" => members.value(&mut access_token, "access_token")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            access_token: members.optional(access_token),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for CreateTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("access_token", &self.access_token)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChooseBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ChooseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ChooseBody")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ChooseBody {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut b = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "b" => members.value(&mut b, "b")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            b: members.optional(b),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ChooseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("b", &self.b)?;
+        members.end(&self.extra)
+    }
 }

@@ -3,15 +3,13 @@
 //! Request and response types of the Chat streams API.
 
 #[cfg(feature = "files")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoredFile {
     pub id: String,
     pub bytes: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -28,17 +26,61 @@ impl StoredFile {
     }
 }
 
+#[cfg(feature = "files")]
+impl<'de> serde::Deserialize<'de> for StoredFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "StoredFile")
+    }
+}
+
+#[cfg(feature = "files")]
+impl crate::runtime::model::FromMembers for StoredFile {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut bytes = None;
+        let mut filename = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "bytes" => members.value(&mut bytes, "bytes")?,
+                "filename" => members.value(&mut filename, "filename")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.required(id, "id")?,
+            bytes: members.required(bytes, "bytes")?,
+            filename: members.optional(filename),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "files")]
+impl serde::Serialize for StoredFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("id", &self.id)?;
+        members.member("bytes", &self.bytes)?;
+        members.optional("filename", &self.filename)?;
+        members.end(&self.extra)
+    }
+}
+
 #[cfg(feature = "chat")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatRequest {
     pub model: String,
     pub messages: Vec<Message>,
     /// Whether to send partial results as server-sent events, the stream ending with a data: \[DONE\] message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -56,13 +98,58 @@ impl ChatRequest {
 }
 
 #[cfg(feature = "chat")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ChatRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ChatRequest")
+    }
+}
+
+#[cfg(feature = "chat")]
+impl crate::runtime::model::FromMembers for ChatRequest {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut model = None;
+        let mut messages = None;
+        let mut stream = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "model" => members.value(&mut model, "model")?,
+                "messages" => members.value(&mut messages, "messages")?,
+                "stream" => members.value(&mut stream, "stream")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            model: members.required(model, "model")?,
+            messages: members.required(messages, "messages")?,
+            stream: members.optional(stream),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "chat")]
+impl serde::Serialize for ChatRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("model", &self.model)?;
+        members.member("messages", &self.messages)?;
+        members.optional("stream", &self.stream)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "chat")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     pub role: MessageRole,
     pub content: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -79,13 +166,54 @@ impl Message {
 }
 
 #[cfg(feature = "chat")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Message")
+    }
+}
+
+#[cfg(feature = "chat")]
+impl crate::runtime::model::FromMembers for Message {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut role = None;
+        let mut content = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "role" => members.value(&mut role, "role")?,
+                "content" => members.value(&mut content, "content")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            role: members.required(role, "role")?,
+            content: members.required(content, "content")?,
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "chat")]
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("role", &self.role)?;
+        members.member("content", &self.content)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "chat")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatCompletion {
     pub id: String,
     pub choices: Vec<Message>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -102,13 +230,54 @@ impl ChatCompletion {
 }
 
 #[cfg(feature = "chat")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ChatCompletion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ChatCompletion")
+    }
+}
+
+#[cfg(feature = "chat")]
+impl crate::runtime::model::FromMembers for ChatCompletion {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut choices = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "choices" => members.value(&mut choices, "choices")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.required(id, "id")?,
+            choices: members.required(choices, "choices")?,
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "chat")]
+impl serde::Serialize for ChatCompletion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("id", &self.id)?;
+        members.member("choices", &self.choices)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "chat")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatChunk {
     pub id: String,
     pub delta: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -124,16 +293,56 @@ impl ChatChunk {
     }
 }
 
+#[cfg(feature = "chat")]
+impl<'de> serde::Deserialize<'de> for ChatChunk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ChatChunk")
+    }
+}
+
+#[cfg(feature = "chat")]
+impl crate::runtime::model::FromMembers for ChatChunk {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut delta = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "delta" => members.value(&mut delta, "delta")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.required(id, "id")?,
+            delta: members.required(delta, "delta")?,
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "chat")]
+impl serde::Serialize for ChatChunk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("id", &self.id)?;
+        members.member("delta", &self.delta)?;
+        members.end(&self.extra)
+    }
+}
+
 #[cfg(feature = "logs")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LogLine {
     pub at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     pub message: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -150,15 +359,97 @@ impl LogLine {
     }
 }
 
+#[cfg(feature = "logs")]
+impl<'de> serde::Deserialize<'de> for LogLine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "LogLine")
+    }
+}
+
+#[cfg(feature = "logs")]
+impl crate::runtime::model::FromMembers for LogLine {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut at = None;
+        let mut level = None;
+        let mut message = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "at" => members.value(&mut at, "at")?,
+                "level" => members.value(&mut level, "level")?,
+                "message" => members.value(&mut message, "message")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            at: members.required(at, "at")?,
+            level: members.optional(level),
+            message: members.required(message, "message")?,
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "logs")]
+impl serde::Serialize for LogLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("at", &self.at)?;
+        members.optional("level", &self.level)?;
+        members.member("message", &self.message)?;
+        members.end(&self.extra)
+    }
+}
+
 #[cfg(feature = "chat")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ValidationError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "chat")]
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ValidationError")
+    }
+}
+
+#[cfg(feature = "chat")]
+impl crate::runtime::model::FromMembers for ValidationError {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut detail = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "detail" => members.value(&mut detail, "detail")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            detail: members.optional(detail),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "chat")]
+impl serde::Serialize for ValidationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("detail", &self.detail)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "chat")]
@@ -253,16 +544,13 @@ impl std::fmt::Display for MessageRole {
 }
 
 #[cfg(feature = "chat")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StreamConversationEvent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<StreamConversationEventEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub data: ChatChunk,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -276,6 +564,52 @@ impl StreamConversationEvent {
             data,
             extra: Default::default(),
         }
+    }
+}
+
+#[cfg(feature = "chat")]
+impl<'de> serde::Deserialize<'de> for StreamConversationEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "StreamConversationEvent")
+    }
+}
+
+#[cfg(feature = "chat")]
+impl crate::runtime::model::FromMembers for StreamConversationEvent {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut event = None;
+        let mut id = None;
+        let mut data = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "event" => members.value(&mut event, "event")?,
+                "id" => members.value(&mut id, "id")?,
+                "data" => members.value(&mut data, "data")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            event: members.optional(event),
+            id: members.optional(id),
+            data: members.required(data, "data")?,
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "chat")]
+impl serde::Serialize for StreamConversationEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("event", &self.event)?;
+        members.optional("id", &self.id)?;
+        members.member("data", &self.data)?;
+        members.end(&self.extra)
     }
 }
 

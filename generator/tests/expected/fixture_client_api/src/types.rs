@@ -4,22 +4,18 @@
 
 /// One book of the library.
 #[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Book {
     pub id: String,
     pub title: String,
     /// The lending status of the book.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BookStatus>,
     /// The old ISBN; use `isbn`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isbn10: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isbn: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -38,15 +34,66 @@ impl Book {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Book {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Book")
+    }
+}
+
+#[allow(deprecated)]
+impl crate::runtime::model::FromMembers for Book {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut title = None;
+        let mut status = None;
+        let mut isbn10 = None;
+        let mut isbn = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "title" => members.value(&mut title, "title")?,
+                "status" => members.value(&mut status, "status")?,
+                "isbn10" => members.value(&mut isbn10, "isbn10")?,
+                "isbn" => members.value(&mut isbn, "isbn")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.required(id, "id")?,
+            title: members.required(title, "title")?,
+            status: members.optional(status),
+            isbn10: members.optional(isbn10),
+            isbn: members.optional(isbn),
+            extra,
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl serde::Serialize for Book {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("id", &self.id)?;
+        members.member("title", &self.title)?;
+        members.optional("status", &self.status)?;
+        members.optional("isbn10", &self.isbn10)?;
+        members.optional("isbn", &self.isbn)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewBook {
     pub title: String,
     pub authors: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genre: Option<NewBookGenre>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -59,6 +106,49 @@ impl NewBook {
             genre: None,
             extra: Default::default(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NewBook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "NewBook")
+    }
+}
+
+impl crate::runtime::model::FromMembers for NewBook {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut title = None;
+        let mut authors = None;
+        let mut genre = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "title" => members.value(&mut title, "title")?,
+                "authors" => members.value(&mut authors, "authors")?,
+                "genre" => members.value(&mut genre, "genre")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            title: members.required(title, "title")?,
+            authors: members.required(authors, "authors")?,
+            genre: members.optional(genre),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for NewBook {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("title", &self.title)?;
+        members.member("authors", &self.authors)?;
+        members.optional("genre", &self.genre)?;
+        members.end(&self.extra)
     }
 }
 
@@ -220,14 +310,12 @@ impl std::fmt::Display for BookStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListBooksResponse {
     pub books: Vec<Book>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -239,5 +327,44 @@ impl ListBooksResponse {
             total_pages: None,
             extra: Default::default(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListBooksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ListBooksResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ListBooksResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut books = None;
+        let mut total_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "books" => members.value(&mut books, "books")?,
+                "total_pages" => members.value(&mut total_pages, "total_pages")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            books: members.required(books, "books")?,
+            total_pages: members.optional(total_pages),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ListBooksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("books", &self.books)?;
+        members.optional("total_pages", &self.total_pages)?;
+        members.end(&self.extra)
     }
 }

@@ -42,15 +42,12 @@ impl<'de> serde::Deserialize<'de> for Pet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Cat {
-    #[serde(rename = "petType")]
     pub pet_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -65,15 +62,51 @@ impl Cat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Cat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Cat")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Cat {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pet_type = None;
+        let mut lives = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "petType" => members.value(&mut pet_type, "petType")?,
+                "lives" => members.value(&mut lives, "lives")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            pet_type: members.required(pet_type, "petType")?,
+            lives: members.optional(lives),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Cat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("petType", &self.pet_type)?;
+        members.optional("lives", &self.lives)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Dog {
-    #[serde(rename = "petType")]
     pub pet_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -88,14 +121,51 @@ impl Dog {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Dog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Dog")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Dog {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pet_type = None;
+        let mut barks = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "petType" => members.value(&mut pet_type, "petType")?,
+                "barks" => members.value(&mut barks, "barks")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            pet_type: members.required(pet_type, "petType")?,
+            barks: members.optional(barks),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Dog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("petType", &self.pet_type)?;
+        members.optional("barks", &self.barks)?;
+        members.end(&self.extra)
+    }
+}
+
 /// Not in the mapping, so selected by its schema name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Lizard {
-    #[serde(rename = "petType")]
     pub pet_type: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -106,6 +176,41 @@ impl Lizard {
             pet_type: pet_type.into(),
             extra: Default::default(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lizard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Lizard")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Lizard {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pet_type = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "petType" => members.value(&mut pet_type, "petType")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            pet_type: members.required(pet_type, "petType")?,
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Lizard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("petType", &self.pet_type)?;
+        members.end(&self.extra)
     }
 }
 
@@ -142,23 +247,95 @@ pub type MaybeCat = Cat;
 
 #[cfg(feature = "full")]
 /// circle
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShapeCircle {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub radius: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ShapeCircle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ShapeCircle")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for ShapeCircle {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut radius = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "radius" => members.value(&mut radius, "radius")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            radius: members.optional(radius),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for ShapeCircle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("radius", &self.radius)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "full")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShapeVariant2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for ShapeVariant2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ShapeVariant2")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for ShapeVariant2 {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut side = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "side" => members.value(&mut side, "side")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            side: members.optional(side),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for ShapeVariant2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("side", &self.side)?;
+        members.end(&self.extra)
+    }
 }

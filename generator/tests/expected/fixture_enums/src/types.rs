@@ -135,18 +135,60 @@ pub type Success = bool;
 pub type Mixed = serde_json::Value;
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Flags {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Success>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<FlagsLevel>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for Flags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Flags")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Flags {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut success = None;
+        let mut level = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "status" => members.value(&mut status, "status")?,
+                "success" => members.value(&mut success, "success")?,
+                "level" => members.value(&mut level, "level")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            status: members.optional(status),
+            success: members.optional(success),
+            level: members.optional(level),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Flags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("status", &self.status)?;
+        members.optional("success", &self.success)?;
+        members.optional("level", &self.level)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "full")]

@@ -2,13 +2,12 @@
 
 //! Request and response types of the Envelope API.
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     pub code: i64,
     pub message: String,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -23,8 +22,47 @@ impl Message {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Message")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Message {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "code" => members.value(&mut code, "code")?,
+                "message" => members.value(&mut message, "message")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            code: members.required(code, "code")?,
+            message: members.required(message, "message")?,
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("code", &self.code)?;
+        members.member("message", &self.message)?;
+        members.end(&self.extra)
+    }
+}
+
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Common {
     pub errors: Vec<Message>,
@@ -33,7 +71,6 @@ pub struct Common {
     /// Whether the call succeeded.
     pub success: bool,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -56,7 +93,57 @@ impl Common {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for Common {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Common")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Common {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut errors = None;
+        let mut messages = None;
+        let mut result = None;
+        let mut success = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "errors" => members.value(&mut errors, "errors")?,
+                "messages" => members.value(&mut messages, "messages")?,
+                "result" => members.value(&mut result, "result")?,
+                "success" => members.value(&mut success, "success")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            errors: members.required(errors, "errors")?,
+            messages: members.required(messages, "messages")?,
+            result: members.required(result, "result")?,
+            success: members.required(success, "success")?,
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Common {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("errors", &self.errors)?;
+        members.member("messages", &self.messages)?;
+        members.member("result", &self.result)?;
+        members.member("success", &self.success)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Failure {
     pub errors: Vec<Message>,
@@ -64,7 +151,6 @@ pub struct Failure {
     pub result: serde_json::Value,
     pub success: bool,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -86,51 +172,242 @@ impl Failure {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Failure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Failure")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Failure {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut errors = None;
+        let mut messages = None;
+        let mut result = None;
+        let mut success = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "errors" => members.value(&mut errors, "errors")?,
+                "messages" => members.value(&mut messages, "messages")?,
+                "result" => members.value(&mut result, "result")?,
+                "success" => members.value(&mut success, "success")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            errors: members.required(errors, "errors")?,
+            messages: members.required(messages, "messages")?,
+            result: members.required(result, "result")?,
+            success: members.required(success, "success")?,
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Failure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("errors", &self.errors)?;
+        members.member("messages", &self.messages)?;
+        members.member("result", &self.result)?;
+        members.member("success", &self.success)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Widget {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Widget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Widget")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Widget {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut size = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "size" => members.value(&mut size, "size")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.optional(id),
+            size: members.optional(size),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Widget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("id", &self.id)?;
+        members.optional("size", &self.size)?;
+        members.end(&self.extra)
+    }
 }
 
 /// A result that is itself an allOf stays its own named type.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for WidgetDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "WidgetDetail")
+    }
+}
+
+impl crate::runtime::model::FromMembers for WidgetDetail {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut size = None;
+        let mut owner = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "size" => members.value(&mut size, "size")?,
+                "owner" => members.value(&mut owner, "owner")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.optional(id),
+            size: members.optional(size),
+            owner: members.optional(owner),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for WidgetDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("id", &self.id)?;
+        members.optional("size", &self.size)?;
+        members.optional("owner", &self.owner)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetsListWidgetsResultInfo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for WidgetsListWidgetsResultInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "WidgetsListWidgetsResultInfo")
+    }
+}
+
+impl crate::runtime::model::FromMembers for WidgetsListWidgetsResultInfo {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut page = None;
+        let mut total_count = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "page" => members.value(&mut page, "page")?,
+                "total_count" => members.value(&mut total_count, "total_count")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            page: members.optional(page),
+            total_count: members.optional(total_count),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for WidgetsListWidgetsResultInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("page", &self.page)?;
+        members.optional("total_count", &self.total_count)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetHealthResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetHealthResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "GetHealthResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for GetHealthResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut result = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "result" => members.value(&mut result, "result")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            result: members.optional(result),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for GetHealthResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("result", &self.result)?;
+        members.end(&self.extra)
+    }
 }

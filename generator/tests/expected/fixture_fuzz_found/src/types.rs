@@ -3,48 +3,192 @@
 //! Request and response types of the Fuzz Found API.
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Node {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<Box<Node>>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Node")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Node {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut page = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "page" => members.value(&mut page, "page")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            page: members.optional(page),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("page", &self.page)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "merged")]
 pub type Merged = Merged2;
 
 #[cfg(feature = "merged")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Merged2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<Merged2Page>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "merged")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Merged2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Merged2")
+    }
+}
+
+#[cfg(feature = "merged")]
+impl crate::runtime::model::FromMembers for Merged2 {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut page = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "page" => members.value(&mut page, "page")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            page: members.optional(page),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "merged")]
+impl serde::Serialize for Merged2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("page", &self.page)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "merged")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Merged2Page {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<Merged2PagePage>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "merged")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Merged2Page {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Merged2Page")
+    }
+}
+
+#[cfg(feature = "merged")]
+impl crate::runtime::model::FromMembers for Merged2Page {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut page = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "page" => members.value(&mut page, "page")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            page: members.optional(page),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "merged")]
+impl serde::Serialize for Merged2Page {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("page", &self.page)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "merged")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Merged2PagePage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<Box<Merged2PagePage>>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "merged")]
+impl<'de> serde::Deserialize<'de> for Merged2PagePage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Merged2PagePage")
+    }
+}
+
+#[cfg(feature = "merged")]
+impl crate::runtime::model::FromMembers for Merged2PagePage {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut page = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "page" => members.value(&mut page, "page")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            page: members.optional(page),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "merged")]
+impl serde::Serialize for Merged2PagePage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("page", &self.page)?;
+        members.end(&self.extra)
+    }
 }

@@ -4,16 +4,59 @@
 
 #[cfg(feature = "foxtrot")]
 /// An error whose name makes its decoder's arm a block, and the block a chain.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MicrosoftGraphODataErrorsODataErrorOfTheService {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Box<MicrosoftGraphODataErrorsODataErrorOfTheService>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<MicrosoftGraphODataErrorsODataErrorOfTheServiceCode>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "foxtrot")]
+impl<'de> serde::Deserialize<'de> for MicrosoftGraphODataErrorsODataErrorOfTheService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(
+            deserializer,
+            "MicrosoftGraphODataErrorsODataErrorOfTheService",
+        )
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl crate::runtime::model::FromMembers
+for MicrosoftGraphODataErrorsODataErrorOfTheService {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut error = None;
+        let mut code = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "error" => members.value(&mut error, "error")?,
+                "code" => members.value(&mut code, "code")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            error: members.optional(error),
+            code: members.optional(code),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl serde::Serialize for MicrosoftGraphODataErrorsODataErrorOfTheService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("error", &self.error)?;
+        members.optional("code", &self.code)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "foxtrot")]
@@ -31,14 +74,55 @@ pub enum ShapeOfAVeryLongNameThatMakesTheVariantOfTheUnionBreak {
 
 #[cfg(feature = "foxtrot")]
 /// A name long enough that the reply type, and the accessor's, break.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageHostedContentCollectionResponseOfTheTeamChannel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "foxtrot")]
+impl<'de> serde::Deserialize<'de>
+for ChatMessageHostedContentCollectionResponseOfTheTeamChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(
+            deserializer,
+            "ChatMessageHostedContentCollectionResponseOfTheTeamChannel",
+        )
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl crate::runtime::model::FromMembers
+for ChatMessageHostedContentCollectionResponseOfTheTeamChannel {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut value = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "value" => members.value(&mut value, "value")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            value: members.optional(value),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "foxtrot")]
+impl serde::Serialize for ChatMessageHostedContentCollectionResponseOfTheTeamChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("value", &self.value)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "alpha_resources")]
@@ -132,20 +216,72 @@ impl std::fmt::Display for OrderingOption {
     any(feature = "alpha_resources", feature = "bravo_things", feature = "charlie_item")
 )]
 /// Used by three tags, whose features make a `cfg` too long for one line.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SharedByThree {
-    #[serde(
-        rename = "@odata.nextLinkOfAResourceWithALongName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub odata_next_link_of_a_resource_with_a_long_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(
+    any(feature = "alpha_resources", feature = "bravo_things", feature = "charlie_item")
+)]
+impl<'de> serde::Deserialize<'de> for SharedByThree {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "SharedByThree")
+    }
+}
+
+#[cfg(
+    any(feature = "alpha_resources", feature = "bravo_things", feature = "charlie_item")
+)]
+impl crate::runtime::model::FromMembers for SharedByThree {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut odata_next_link_of_a_resource_with_a_long_name = None;
+        let mut value = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "@odata.nextLinkOfAResourceWithALongName" => {
+                    members
+                        .value(
+                            &mut odata_next_link_of_a_resource_with_a_long_name,
+                            "@odata.nextLinkOfAResourceWithALongName",
+                        )?
+                }
+                "value" => members.value(&mut value, "value")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            odata_next_link_of_a_resource_with_a_long_name: members
+                .optional(odata_next_link_of_a_resource_with_a_long_name),
+            value: members.optional(value),
+            extra,
+        })
+    }
+}
+
+#[cfg(
+    any(feature = "alpha_resources", feature = "bravo_things", feature = "charlie_item")
+)]
+impl serde::Serialize for SharedByThree {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members
+            .optional(
+                "@odata.nextLinkOfAResourceWithALongName",
+                &self.odata_next_link_of_a_resource_with_a_long_name,
+            )?;
+        members.optional("value", &self.value)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(
@@ -157,14 +293,71 @@ pub struct SharedByThree {
     )
 )]
 /// Used by four of the five tags, whose features make a `cfg` broken one a line.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SharedByFour {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "alpha_resources",
+        feature = "bravo_things",
+        feature = "charlie_item",
+        feature = "echo_entries"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for SharedByFour {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "SharedByFour")
+    }
+}
+
+#[cfg(
+    any(
+        feature = "alpha_resources",
+        feature = "bravo_things",
+        feature = "charlie_item",
+        feature = "echo_entries"
+    )
+)]
+impl crate::runtime::model::FromMembers for SharedByFour {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "name" => members.value(&mut name, "name")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            name: members.optional(name),
+            extra,
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "alpha_resources",
+        feature = "bravo_things",
+        feature = "charlie_item",
+        feature = "echo_entries"
+    )
+)]
+impl serde::Serialize for SharedByFour {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("name", &self.name)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "foxtrot")]

@@ -3,25 +3,76 @@
 //! Request and response types of the Maps API.
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Maps {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counts: Option<std::collections::BTreeMap<String, i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<std::collections::BTreeMap<String, MapsSessionsValue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_form: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub untyped: Option<serde_json::Value>,
     /// Named properties plus typed extra members.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<MapsMetadata>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for Maps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Maps")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Maps {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut counts = None;
+        let mut sessions = None;
+        let mut anything = None;
+        let mut free_form = None;
+        let mut untyped = None;
+        let mut metadata = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "counts" => members.value(&mut counts, "counts")?,
+                "sessions" => members.value(&mut sessions, "sessions")?,
+                "anything" => members.value(&mut anything, "anything")?,
+                "free_form" => members.value(&mut free_form, "free_form")?,
+                "untyped" => members.value(&mut untyped, "untyped")?,
+                "metadata" => members.value(&mut metadata, "metadata")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            counts: members.optional(counts),
+            sessions: members.optional(sessions),
+            anything: members.optional(anything),
+            free_form: members.optional(free_form),
+            untyped: members.optional(untyped),
+            metadata: members.optional(metadata),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Maps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("counts", &self.counts)?;
+        members.optional("sessions", &self.sessions)?;
+        members.optional("anything", &self.anything)?;
+        members.optional("free_form", &self.free_form)?;
+        members.optional("untyped", &self.untyped)?;
+        members.optional("metadata", &self.metadata)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "full")]
@@ -29,21 +80,18 @@ pub type Labels = std::collections::BTreeMap<String, String>;
 
 #[cfg(feature = "full")]
 /// Lines about as long as the formatter keeps whole, and longer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ARecordWhoseNameIsLongEnoughToMakeItsLinesLongerThanTheFormatterKeepsWhole {
     pub first_member_with_a_long_name: String,
     pub second_member_with_a_long_name: i64,
     pub kind_of_the_record_with_a_long_name: KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_member_whose_type_is_named_at_length: Option<
         KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_member_whose_type_is_named_at_great_length: Option<
         Vec<KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger>,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_member: Option<
         std::collections::BTreeMap<
             String,
@@ -51,7 +99,6 @@ pub struct ARecordWhoseNameIsLongEnoughToMakeItsLinesLongerThanTheFormatterKeeps
         >,
     >,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -76,18 +123,144 @@ impl ARecordWhoseNameIsLongEnoughToMakeItsLinesLongerThanTheFormatterKeepsWhole 
 }
 
 #[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de>
+for ARecordWhoseNameIsLongEnoughToMakeItsLinesLongerThanTheFormatterKeepsWhole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(
+            deserializer,
+            "ARecordWhoseNameIsLongEnoughToMakeItsLinesLongerThanTheFormatterKeepsWhole",
+        )
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers
+for ARecordWhoseNameIsLongEnoughToMakeItsLinesLongerThanTheFormatterKeepsWhole {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut first_member_with_a_long_name = None;
+        let mut second_member_with_a_long_name = None;
+        let mut kind_of_the_record_with_a_long_name = None;
+        let mut optional_member_whose_type_is_named_at_length = None;
+        let mut list_member_whose_type_is_named_at_great_length = None;
+        let mut map_member = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "first_member_with_a_long_name" => {
+                    members
+                        .value(
+                            &mut first_member_with_a_long_name,
+                            "first_member_with_a_long_name",
+                        )?
+                }
+                "second_member_with_a_long_name" => {
+                    members
+                        .value(
+                            &mut second_member_with_a_long_name,
+                            "second_member_with_a_long_name",
+                        )?
+                }
+                "kind_of_the_record_with_a_long_name" => {
+                    members
+                        .value(
+                            &mut kind_of_the_record_with_a_long_name,
+                            "kind_of_the_record_with_a_long_name",
+                        )?
+                }
+                "optional_member_whose_type_is_named_at_length" => {
+                    members
+                        .value(
+                            &mut optional_member_whose_type_is_named_at_length,
+                            "optional_member_whose_type_is_named_at_length",
+                        )?
+                }
+                "list_member_whose_type_is_named_at_great_length" => {
+                    members
+                        .value(
+                            &mut list_member_whose_type_is_named_at_great_length,
+                            "list_member_whose_type_is_named_at_great_length",
+                        )?
+                }
+                "map_member" => members.value(&mut map_member, "map_member")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            first_member_with_a_long_name: members
+                .required(
+                    first_member_with_a_long_name,
+                    "first_member_with_a_long_name",
+                )?,
+            second_member_with_a_long_name: members
+                .required(
+                    second_member_with_a_long_name,
+                    "second_member_with_a_long_name",
+                )?,
+            kind_of_the_record_with_a_long_name: members
+                .required(
+                    kind_of_the_record_with_a_long_name,
+                    "kind_of_the_record_with_a_long_name",
+                )?,
+            optional_member_whose_type_is_named_at_length: members
+                .optional(optional_member_whose_type_is_named_at_length),
+            list_member_whose_type_is_named_at_great_length: members
+                .optional(list_member_whose_type_is_named_at_great_length),
+            map_member: members.optional(map_member),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize
+for ARecordWhoseNameIsLongEnoughToMakeItsLinesLongerThanTheFormatterKeepsWhole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members
+            .member(
+                "first_member_with_a_long_name",
+                &self.first_member_with_a_long_name,
+            )?;
+        members
+            .member(
+                "second_member_with_a_long_name",
+                &self.second_member_with_a_long_name,
+            )?;
+        members
+            .member(
+                "kind_of_the_record_with_a_long_name",
+                &self.kind_of_the_record_with_a_long_name,
+            )?;
+        members
+            .optional(
+                "optional_member_whose_type_is_named_at_length",
+                &self.optional_member_whose_type_is_named_at_length,
+            )?;
+        members
+            .optional(
+                "list_member_whose_type_is_named_at_great_length",
+                &self.list_member_whose_type_is_named_at_great_length,
+            )?;
+        members.optional("map_member", &self.map_member)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "full")]
 /// Its constructor's arguments are too long for one line; its optional member's type is broken.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AShorterRecordName {
     pub member_with_a_longer_name_a: String,
     pub member_with_a_longer_name_b: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_member_whose_type_is_named_at_length: Option<
         KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonger,
     >,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -104,6 +277,79 @@ impl AShorterRecordName {
             optional_member_whose_type_is_named_at_length: None,
             extra: Default::default(),
         }
+    }
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for AShorterRecordName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "AShorterRecordName")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for AShorterRecordName {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut member_with_a_longer_name_a = None;
+        let mut member_with_a_longer_name_b = None;
+        let mut optional_member_whose_type_is_named_at_length = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "member_with_a_longer_name_a" => {
+                    members
+                        .value(
+                            &mut member_with_a_longer_name_a,
+                            "member_with_a_longer_name_a",
+                        )?
+                }
+                "member_with_a_longer_name_b" => {
+                    members
+                        .value(
+                            &mut member_with_a_longer_name_b,
+                            "member_with_a_longer_name_b",
+                        )?
+                }
+                "optional_member_whose_type_is_named_at_length" => {
+                    members
+                        .value(
+                            &mut optional_member_whose_type_is_named_at_length,
+                            "optional_member_whose_type_is_named_at_length",
+                        )?
+                }
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            member_with_a_longer_name_a: members
+                .required(member_with_a_longer_name_a, "member_with_a_longer_name_a")?,
+            member_with_a_longer_name_b: members
+                .required(member_with_a_longer_name_b, "member_with_a_longer_name_b")?,
+            optional_member_whose_type_is_named_at_length: members
+                .optional(optional_member_whose_type_is_named_at_length),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for AShorterRecordName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members
+            .member("member_with_a_longer_name_a", &self.member_with_a_longer_name_a)?;
+        members
+            .member("member_with_a_longer_name_b", &self.member_with_a_longer_name_b)?;
+        members
+            .optional(
+                "optional_member_whose_type_is_named_at_length",
+                &self.optional_member_whose_type_is_named_at_length,
+            )?;
+        members.end(&self.extra)
     }
 }
 
@@ -199,24 +445,98 @@ impl std::fmt::Display for KindOfARecordWhoseNameIsLongEnoughToMakeItsLinesLonge
 }
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MapsSessionsValue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for MapsSessionsValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "MapsSessionsValue")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for MapsSessionsValue {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut last_authenticated = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "last_authenticated" => {
+                    members.value(&mut last_authenticated, "last_authenticated")?
+                }
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            last_authenticated: members.optional(last_authenticated),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for MapsSessionsValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("last_authenticated", &self.last_authenticated)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "full")]
 /// Named properties plus typed extra members.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MapsMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, String>,
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for MapsMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "MapsMetadata")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for MapsMetadata {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut owner = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "owner" => members.value(&mut owner, "owner")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            owner: members.optional(owner),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for MapsMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("owner", &self.owner)?;
+        members.end(&self.extra)
+    }
 }

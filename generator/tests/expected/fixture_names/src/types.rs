@@ -4,54 +4,22 @@
 
 #[cfg(feature = "types_2")]
 /// A type named like a prelude type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct String {
-    #[serde(rename = "isActive")]
     pub is_active: bool,
-    #[serde(rename = "is_active")]
     pub is_active_2: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "1st",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n1st: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "größe",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub grosse: ::std::option::Option<f64>,
-    #[serde(
-        rename = "naïve-name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub naive_name: ::std::option::Option<::std::string::String>,
     /// Named like the map of unknown members.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vec: ::std::option::Option<Vec>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option: ::std::option::Option<Option>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra_2: serde_json::Map<::std::string::String, serde_json::Value>,
 }
 
@@ -77,17 +45,137 @@ impl String {
 }
 
 #[cfg(feature = "types_2")]
+impl<'de> serde::Deserialize<'de> for String {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "String")
+    }
+}
+
+#[cfg(feature = "types_2")]
+impl crate::runtime::model::FromMembers for String {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut is_active = None;
+        let mut is_active_2 = None;
+        let mut r#type = None;
+        let mut self_ = None;
+        let mut value = None;
+        let mut n1st = None;
+        let mut grosse = None;
+        let mut naive_name = None;
+        let mut extra = None;
+        let mut vec = None;
+        let mut option = None;
+        let mut extra_2 = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "isActive" => members.value(&mut is_active, "isActive")?,
+                "is_active" => members.value(&mut is_active_2, "is_active")?,
+                "type" => members.value(&mut r#type, "type")?,
+                "self" => members.value(&mut self_, "self")?,
+                "" => members.value(&mut value, "")?,
+                "1st" => members.value(&mut n1st, "1st")?,
+                "größe" => members.value(&mut grosse, "größe")?,
+                "naïve-name" => members.value(&mut naive_name, "naïve-name")?,
+                "extra" => members.value(&mut extra, "extra")?,
+                "vec" => members.value(&mut vec, "vec")?,
+                "option" => members.value(&mut option, "option")?,
+                _ => members.other(&mut extra_2, key)?,
+            }
+        }
+        Ok(Self {
+            is_active: members.required(is_active, "isActive")?,
+            is_active_2: members.required(is_active_2, "is_active")?,
+            r#type: members.optional(r#type),
+            self_: members.optional(self_),
+            value: members.optional(value),
+            n1st: members.optional(n1st),
+            grosse: members.optional(grosse),
+            naive_name: members.optional(naive_name),
+            extra: members.optional(extra),
+            vec: members.optional(vec),
+            option: members.optional(option),
+            extra_2,
+        })
+    }
+}
+
+#[cfg(feature = "types_2")]
+impl serde::Serialize for String {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("isActive", &self.is_active)?;
+        members.member("is_active", &self.is_active_2)?;
+        members.optional("type", &self.r#type)?;
+        members.optional("self", &self.self_)?;
+        members.optional("", &self.value)?;
+        members.optional("1st", &self.n1st)?;
+        members.optional("größe", &self.grosse)?;
+        members.optional("naïve-name", &self.naive_name)?;
+        members.optional("extra", &self.extra)?;
+        members.optional("vec", &self.vec)?;
+        members.optional("option", &self.option)?;
+        members.end(&self.extra_2)
+    }
+}
+
+#[cfg(feature = "types_2")]
 pub type Vec = ::std::vec::Vec<::std::string::String>;
 
 #[cfg(feature = "types_2")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Option {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub some: ::std::option::Option<::std::string::String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<::std::string::String, serde_json::Value>,
+}
+
+#[cfg(feature = "types_2")]
+impl<'de> serde::Deserialize<'de> for Option {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Option")
+    }
+}
+
+#[cfg(feature = "types_2")]
+impl crate::runtime::model::FromMembers for Option {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut some = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "some" => members.value(&mut some, "some")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            some: members.optional(some),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "types_2")]
+impl serde::Serialize for Option {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("some", &self.some)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "full")]
@@ -178,14 +266,53 @@ impl std::fmt::Display for Result {
 }
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Client {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<::std::string::String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for Client {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Client")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Client {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut url = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "url" => members.value(&mut url, "url")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            url: members.optional(url),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Client {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("url", &self.url)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "full")]

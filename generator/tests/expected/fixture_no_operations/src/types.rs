@@ -3,14 +3,12 @@
 //! Request and response types of the Schemas only API.
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub born: Option<chrono::NaiveDate>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -23,5 +21,47 @@ impl Pet {
             born: None,
             extra: Default::default(),
         }
+    }
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for Pet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Pet")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Pet {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut born = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "name" => members.value(&mut name, "name")?,
+                "born" => members.value(&mut born, "born")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            name: members.required(name, "name")?,
+            born: members.optional(born),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Pet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("name", &self.name)?;
+        members.optional("born", &self.born)?;
+        members.end(&self.extra)
     }
 }

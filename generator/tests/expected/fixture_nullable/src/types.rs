@@ -3,7 +3,7 @@
 //! Request and response types of the Nullable API.
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// Required and not nullable.
@@ -11,17 +11,12 @@ pub struct Record {
     /// Required and nullable; sent as null.
     pub present_but_null: Option<i64>,
     /// Optional; left out when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_null: Option<bool>,
     pub ref_null: Option<Inner>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_of_nullable: Option<Vec<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable_map: Option<std::collections::BTreeMap<String, i64>>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -43,14 +38,116 @@ impl Record {
 }
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Record")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Record {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut always = None;
+        let mut present_but_null = None;
+        let mut optional = None;
+        let mut optional_null = None;
+        let mut ref_null = None;
+        let mut list_of_nullable = None;
+        let mut nullable_map = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "always" => members.value(&mut always, "always")?,
+                "present_but_null" => {
+                    members.value(&mut present_but_null, "present_but_null")?
+                }
+                "optional" => members.value(&mut optional, "optional")?,
+                "optional_null" => members.value(&mut optional_null, "optional_null")?,
+                "ref_null" => members.value(&mut ref_null, "ref_null")?,
+                "list_of_nullable" => {
+                    members.value(&mut list_of_nullable, "list_of_nullable")?
+                }
+                "nullable_map" => members.value(&mut nullable_map, "nullable_map")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            always: members.required(always, "always")?,
+            present_but_null: members.optional(present_but_null),
+            optional: members.optional(optional),
+            optional_null: members.optional(optional_null),
+            ref_null: members.optional(ref_null),
+            list_of_nullable: members.optional(list_of_nullable),
+            nullable_map: members.optional(nullable_map),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("always", &self.always)?;
+        members.member("present_but_null", &self.present_but_null)?;
+        members.optional("optional", &self.optional)?;
+        members.optional("optional_null", &self.optional_null)?;
+        members.member("ref_null", &self.ref_null)?;
+        members.optional("list_of_nullable", &self.list_of_nullable)?;
+        members.optional("nullable_map", &self.nullable_map)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "full")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Inner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for Inner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Inner")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Inner {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut value = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "value" => members.value(&mut value, "value")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            value: members.optional(value),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Inner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("value", &self.value)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "full")]

@@ -2,24 +2,75 @@
 
 //! Request and response types of the Numbers API.
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Counters {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub small: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plain: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huge: Option<i128>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huge_unsigned: Option<u128>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bounded: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Counters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Counters")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Counters {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut small = None;
+        let mut plain = None;
+        let mut unsigned = None;
+        let mut huge = None;
+        let mut huge_unsigned = None;
+        let mut bounded = None;
+        let mut ratio = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "small" => members.value(&mut small, "small")?,
+                "plain" => members.value(&mut plain, "plain")?,
+                "unsigned" => members.value(&mut unsigned, "unsigned")?,
+                "huge" => members.value(&mut huge, "huge")?,
+                "huge_unsigned" => members.value(&mut huge_unsigned, "huge_unsigned")?,
+                "bounded" => members.value(&mut bounded, "bounded")?,
+                "ratio" => members.value(&mut ratio, "ratio")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            small: members.optional(small),
+            plain: members.optional(plain),
+            unsigned: members.optional(unsigned),
+            huge: members.optional(huge),
+            huge_unsigned: members.optional(huge_unsigned),
+            bounded: members.optional(bounded),
+            ratio: members.optional(ratio),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Counters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("small", &self.small)?;
+        members.optional("plain", &self.plain)?;
+        members.optional("unsigned", &self.unsigned)?;
+        members.optional("huge", &self.huge)?;
+        members.optional("huge_unsigned", &self.huge_unsigned)?;
+        members.optional("bounded", &self.bounded)?;
+        members.optional("ratio", &self.ratio)?;
+        members.end(&self.extra)
+    }
 }

@@ -2,31 +2,21 @@
 
 //! Request and response types of the OpenAPI 3.1 API.
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
     pub id: String,
     pub kind: ThingKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub either: Option<ThingEither>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nothing: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Thing>>,
-    #[serde(rename = "$defs_user", default, skip_serializing_if = "Option::is_none")]
     pub defs_user: Option<ThingDefsUser>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -47,6 +37,81 @@ impl Thing {
             defs_user: None,
             extra: Default::default(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Thing")
+    }
+}
+
+impl crate::runtime::model::FromMembers for Thing {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut kind = None;
+        let mut count = None;
+        let mut ratio = None;
+        let mut label = None;
+        let mut either = None;
+        let mut anything = None;
+        let mut nothing = None;
+        let mut tags = None;
+        let mut parent = None;
+        let mut defs_user = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "kind" => members.value(&mut kind, "kind")?,
+                "count" => members.value(&mut count, "count")?,
+                "ratio" => members.value(&mut ratio, "ratio")?,
+                "label" => members.value(&mut label, "label")?,
+                "either" => members.value(&mut either, "either")?,
+                "anything" => members.value(&mut anything, "anything")?,
+                "nothing" => members.value(&mut nothing, "nothing")?,
+                "tags" => members.value(&mut tags, "tags")?,
+                "parent" => members.value(&mut parent, "parent")?,
+                "$defs_user" => members.value(&mut defs_user, "$defs_user")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.required(id, "id")?,
+            kind: members.required(kind, "kind")?,
+            count: members.optional(count),
+            ratio: members.optional(ratio),
+            label: members.optional(label),
+            either: members.optional(either),
+            anything: members.optional(anything),
+            nothing: members.optional(nothing),
+            tags: members.optional(tags),
+            parent: members.optional(parent),
+            defs_user: members.optional(defs_user),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("id", &self.id)?;
+        members.member("kind", &self.kind)?;
+        members.optional("count", &self.count)?;
+        members.optional("ratio", &self.ratio)?;
+        members.optional("label", &self.label)?;
+        members.optional("either", &self.either)?;
+        members.optional("anything", &self.anything)?;
+        members.optional("nothing", &self.nothing)?;
+        members.optional("tags", &self.tags)?;
+        members.optional("parent", &self.parent)?;
+        members.optional("$defs_user", &self.defs_user)?;
+        members.end(&self.extra)
     }
 }
 
@@ -133,12 +198,45 @@ pub enum ThingEither {
     Other(serde_json::Value),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ThingDefsUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ThingDefsUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ThingDefsUser")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ThingDefsUser {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "name" => members.value(&mut name, "name")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            name: members.optional(name),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ThingDefsUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("name", &self.name)?;
+        members.end(&self.extra)
+    }
 }

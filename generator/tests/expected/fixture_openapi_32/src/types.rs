@@ -3,15 +3,13 @@
 //! Request and response types of the OpenAPI Three Two API.
 
 #[cfg(feature = "records")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     pub id: String,
     pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -25,6 +23,52 @@ impl Record {
             note: None,
             extra: Default::default(),
         }
+    }
+}
+
+#[cfg(feature = "records")]
+impl<'de> serde::Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Record")
+    }
+}
+
+#[cfg(feature = "records")]
+impl crate::runtime::model::FromMembers for Record {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut kind = None;
+        let mut note = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "kind" => members.value(&mut kind, "kind")?,
+                "note" => members.value(&mut note, "note")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.required(id, "id")?,
+            kind: members.required(kind, "kind")?,
+            note: members.optional(note),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "records")]
+impl serde::Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("id", &self.id)?;
+        members.member("kind", &self.kind)?;
+        members.optional("note", &self.note)?;
+        members.end(&self.extra)
     }
 }
 
@@ -70,51 +114,204 @@ impl<'de> serde::Deserialize<'de> for Shape {
 }
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Circle {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub radius: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "full")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Circle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Circle")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Circle {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut kind = None;
+        let mut radius = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "kind" => members.value(&mut kind, "kind")?,
+                "radius" => members.value(&mut radius, "radius")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            kind: members.optional(kind),
+            radius: members.optional(radius),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Circle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("kind", &self.kind)?;
+        members.optional("radius", &self.radius)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "full")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Square {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for Square {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Square")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for Square {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut kind = None;
+        let mut side = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "kind" => members.value(&mut kind, "kind")?,
+                "side" => members.value(&mut side, "side")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            kind: members.optional(kind),
+            side: members.optional(side),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for Square {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("kind", &self.kind)?;
+        members.optional("side", &self.side)?;
+        members.end(&self.extra)
+    }
+}
+
 #[cfg(feature = "records")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RecordFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "records")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "RecordFilter")
+    }
+}
+
+#[cfg(feature = "records")]
+impl crate::runtime::model::FromMembers for RecordFilter {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut owner = None;
+        let mut year = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "owner" => members.value(&mut owner, "owner")?,
+                "year" => members.value(&mut year, "year")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            owner: members.optional(owner),
+            year: members.optional(year),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "records")]
+impl serde::Serialize for RecordFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("owner", &self.owner)?;
+        members.optional("year", &self.year)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "records")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchRecordsBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "records")]
+impl<'de> serde::Deserialize<'de> for SearchRecordsBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "SearchRecordsBody")
+    }
+}
+
+#[cfg(feature = "records")]
+impl crate::runtime::model::FromMembers for SearchRecordsBody {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "text" => members.value(&mut text, "text")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            text: members.optional(text),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "records")]
+impl serde::Serialize for SearchRecordsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("text", &self.text)?;
+        members.end(&self.extra)
+    }
 }

@@ -2,15 +2,13 @@
 
 //! Request and response types of the Pagination API.
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListByNumberResponse {
     pub docs: Vec<String>,
     pub page: i64,
-    #[serde(rename = "nextPage", default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -26,27 +24,108 @@ impl ListByNumberResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListByNumberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ListByNumberResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ListByNumberResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut docs = None;
+        let mut page = None;
+        let mut next_page = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "docs" => members.value(&mut docs, "docs")?,
+                "page" => members.value(&mut page, "page")?,
+                "nextPage" => members.value(&mut next_page, "nextPage")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            docs: members.required(docs, "docs")?,
+            page: members.required(page, "page")?,
+            next_page: members.optional(next_page),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ListByNumberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("docs", &self.docs)?;
+        members.member("page", &self.page)?;
+        members.optional("nextPage", &self.next_page)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListByFlagResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListByFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ListByFlagResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ListByFlagResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "items" => members.value(&mut items, "items")?,
+                "has_more" => members.value(&mut has_more, "has_more")?,
+                "total" => members.value(&mut total, "total")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            items: members.optional(items),
+            has_more: members.optional(has_more),
+            total: members.optional(total),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ListByFlagResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("items", &self.items)?;
+        members.optional("has_more", &self.has_more)?;
+        members.optional("total", &self.total)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListByTotalResponse {
     pub results: Vec<String>,
     pub total_pages: i64,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -61,38 +140,185 @@ impl ListByTotalResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListByTotalResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ListByTotalResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ListByTotalResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut results = None;
+        let mut total_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "results" => members.value(&mut results, "results")?,
+                "total_pages" => members.value(&mut total_pages, "total_pages")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            results: members.required(results, "results")?,
+            total_pages: members.required(total_pages, "total_pages")?,
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ListByTotalResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("results", &self.results)?;
+        members.member("total_pages", &self.total_pages)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListByCursorResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListByCursorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ListByCursorResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ListByCursorResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        let mut links = None;
+        let mut next_cursor = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "data" => members.value(&mut data, "data")?,
+                "links" => members.value(&mut links, "links")?,
+                "next_cursor" => members.value(&mut next_cursor, "next_cursor")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            data: members.optional(data),
+            links: members.optional(links),
+            next_cursor: members.optional(next_cursor),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ListByCursorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("data", &self.data)?;
+        members.optional("links", &self.links)?;
+        members.optional("next_cursor", &self.next_cursor)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListInEnvelopeResultInfo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<f64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListInEnvelopeResultInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "ListInEnvelopeResultInfo")
+    }
+}
+
+impl crate::runtime::model::FromMembers for ListInEnvelopeResultInfo {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut page = None;
+        let mut total_pages = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "page" => members.value(&mut page, "page")?,
+                "total_pages" => members.value(&mut total_pages, "total_pages")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            page: members.optional(page),
+            total_pages: members.optional(total_pages),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for ListInEnvelopeResultInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("page", &self.page)?;
+        members.optional("total_pages", &self.total_pages)?;
+        members.end(&self.extra)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetSummaryResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSummaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "GetSummaryResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for GetSummaryResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "count" => members.value(&mut count, "count")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            count: members.optional(count),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for GetSummaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("count", &self.count)?;
+        members.end(&self.extra)
+    }
 }

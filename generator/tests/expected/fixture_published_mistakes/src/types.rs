@@ -2,16 +2,55 @@
 
 //! Request and response types of the Published mistakes API.
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetItemResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuple: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<bool>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "GetItemResponse")
+    }
+}
+
+impl crate::runtime::model::FromMembers for GetItemResponse {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut tuple = None;
+        let mut flag = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "id" => members.value(&mut id, "id")?,
+                "tuple" => members.value(&mut tuple, "tuple")?,
+                "flag" => members.value(&mut flag, "flag")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            id: members.optional(id),
+            tuple: members.optional(tuple),
+            flag: members.optional(flag),
+            extra,
+        })
+    }
+}
+
+impl serde::Serialize for GetItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("id", &self.id)?;
+        members.optional("tuple", &self.tuple)?;
+        members.optional("flag", &self.flag)?;
+        members.end(&self.extra)
+    }
 }

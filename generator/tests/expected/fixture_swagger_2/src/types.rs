@@ -3,20 +3,16 @@
 //! Request and response types of the Swagger Two API.
 
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     pub name: String,
     pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// Bytes of a picture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<PetState>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -36,27 +32,156 @@ impl Pet {
 }
 
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Pet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Pet")
+    }
+}
+
+#[cfg(feature = "pets")]
+impl crate::runtime::model::FromMembers for Pet {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut kind = None;
+        let mut owner = None;
+        let mut picture = None;
+        let mut state = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "name" => members.value(&mut name, "name")?,
+                "kind" => members.value(&mut kind, "kind")?,
+                "owner" => members.value(&mut owner, "owner")?,
+                "picture" => members.value(&mut picture, "picture")?,
+                "state" => members.value(&mut state, "state")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            name: members.required(name, "name")?,
+            kind: members.required(kind, "kind")?,
+            owner: members.optional(owner),
+            picture: members.optional(picture),
+            state: members.optional(state),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "pets")]
+impl serde::Serialize for Pet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("name", &self.name)?;
+        members.member("kind", &self.kind)?;
+        members.optional("owner", &self.owner)?;
+        members.optional("picture", &self.picture)?;
+        members.optional("state", &self.state)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "pets")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Owner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Owner")
+    }
+}
+
+#[cfg(feature = "pets")]
+impl crate::runtime::model::FromMembers for Owner {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "name" => members.value(&mut name, "name")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            name: members.optional(name),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "pets")]
+impl serde::Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("name", &self.name)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "pets")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Error {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "Error")
+    }
+}
+
+#[cfg(feature = "pets")]
+impl crate::runtime::model::FromMembers for Error {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "code" => members.value(&mut code, "code")?,
+                "message" => members.value(&mut message, "message")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            code: members.optional(code),
+            message: members.optional(message),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "pets")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.optional("code", &self.code)?;
+        members.optional("message", &self.message)?;
+        members.end(&self.extra)
+    }
 }
 
 #[cfg(feature = "pets")]
@@ -151,14 +276,12 @@ impl std::fmt::Display for PetState {
 }
 
 #[cfg(feature = "pets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePetBody {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nicknames: Option<Vec<String>>,
     /// Members the API sent that this type does not name, kept so nothing is lost.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -171,5 +294,47 @@ impl UpdatePetBody {
             nicknames: None,
             extra: Default::default(),
         }
+    }
+}
+
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for UpdatePetBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "UpdatePetBody")
+    }
+}
+
+#[cfg(feature = "pets")]
+impl crate::runtime::model::FromMembers for UpdatePetBody {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut nicknames = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "name" => members.value(&mut name, "name")?,
+                "nicknames" => members.value(&mut nicknames, "nicknames")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            name: members.required(name, "name")?,
+            nicknames: members.optional(nicknames),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "pets")]
+impl serde::Serialize for UpdatePetBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("name", &self.name)?;
+        members.optional("nicknames", &self.nicknames)?;
+        members.end(&self.extra)
     }
 }

@@ -12,6 +12,7 @@
 //! - [`oauth`]: OAuth2 tokens the client fetches and renews itself;
 //! - [`transport`]: the client itself, sending with timeouts and retries;
 //! - [`response`]: reading an answer into the operation's typed result;
+//! - [`model`]: how the models of the `types` module read and write their members;
 //! - [`error`]: everything that can go wrong, with the server's own words;
 //! - [`paging`]: the pages and items of a paginated listing, as streams;
 //! - [`received`]: the requests the API sends (webhooks, callbacks), read from their bodies;
@@ -25,6 +26,8 @@
 pub(crate) mod auth;
 pub(crate) mod body;
 pub(crate) mod error;
+#[allow(dead_code, reason = "used as far as a crate's models go: objects, required and optional members")]
+pub(crate) mod model;
 pub(crate) mod oauth;
 pub(crate) mod paging;
 pub(crate) mod received;
