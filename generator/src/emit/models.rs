@@ -13,13 +13,16 @@ pub fn types_module(api: &Api, compiled: &Features) -> Vec<Piece> {
     let doc = format!("Request and response types of the {}.", escape::inline(&api.display_name()));
     module.inner_docs([Some(doc.as_str())]);
     let mut pieces = vec![module.finish()];
-    pieces
-        .extend(api.types.iter().zip(&compiled.types).map(|(def, needed)| type_def(api, types, def, needed)));
+    for (def, needed) in api.types.iter().zip(&compiled.types) {
+        type_def(api, types, def, needed, &mut pieces);
+    }
     pieces
 }
 
-/// Writes items, each under the same `cfg` attribute (when only some builds need them).
+/// Writes items, each under the same `cfg` attribute (when only some builds need them), and
+/// each a piece of its own: one the formatter has to lay out costs only its own time.
 struct Items<'a> {
+    pieces: &'a mut Vec<Piece>,
     source: Source,
     api: &'a Api,
     needed: &'a Needed,
@@ -28,13 +31,20 @@ struct Items<'a> {
 impl Items<'_> {
     /// Starts an item: its `cfg` first, before its docs and attributes.
     fn item(&mut self) -> &mut Source {
+        self.finish_item();
         super::features::write_cfg(&mut self.source, self.api, self.needed);
         &mut self.source
     }
+
+    fn finish_item(&mut self) {
+        if !self.source.is_empty() {
+            self.pieces.push(std::mem::take(&mut self.source).finish());
+        }
+    }
 }
 
-fn type_def(api: &Api, types: Types<'_>, def: &TypeDef, needed: &Needed) -> Piece {
-    let mut items = Items { source: Source::new(), api, needed };
+fn type_def(api: &Api, types: Types<'_>, def: &TypeDef, needed: &Needed, pieces: &mut Vec<Piece>) {
+    let mut items = Items { pieces, source: Source::new(), api, needed };
     let name = def.name.as_str();
     match &def.kind {
         TypeKind::Struct(s) => struct_def(types, &mut items, def, s),
@@ -49,7 +59,7 @@ fn type_def(api: &Api, types: Types<'_>, def: &TypeDef, needed: &Needed) -> Piec
             source.line(format_args!("pub type {name} = {};", types.ty_text(target)));
         }
     }
-    items.source.finish()
+    items.finish_item();
 }
 
 fn optional(field: &crate::ir::Field) -> bool {
@@ -175,7 +185,11 @@ fn serialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &St
     source.line("let mut members = crate::runtime::model::serialize(serializer)?;");
     for field in &s.fields {
         let method = if field.required { "member" } else { "optional" };
-        source.line(format_args!("members.{method}({}, &self.{})?;", rust_string(&field.wire), field.name));
+        source.method_statement(
+            "members",
+            &format!("{method}({}, &self.{})", rust_string(&field.wire), field.name),
+            "?;",
+        );
     }
     source.line(format_args!("members.end(&self.{})", s.extra.name));
     source.close("}");

@@ -234,8 +234,41 @@ impl Source {
         self.depth += 1;
         for (index, call) in calls.iter().enumerate().skip(1) {
             let end = if index + 1 == calls.len() { suffix } else { "" };
-            self.line(format_args!(".{call}{end}"));
+            self.chained_call(call, end);
         }
+        self.depth -= 1;
+    }
+
+    /// One call of a broken chain (`.name(args)?`, then `end`): on one line where it fits,
+    /// else its arguments a line each, as the formatter breaks them.
+    fn chained_call(&mut self, call: &str, end: &str) {
+        let line = format!(".{call}{end}");
+        if self.fits(&line) {
+            self.fitted_line(line);
+            return;
+        }
+        match call_arguments(call) {
+            Some((name, arguments, after)) if !arguments.is_empty() => {
+                self.open(format_args!(".{name}("));
+                self.list(&arguments, true);
+                self.close(format_args!("){after}{end}"));
+            }
+            _ => self.line(line),
+        }
+    }
+
+    /// A statement that calls a method and ends with `tail` (`receiver.name(args)?;`): on one
+    /// line where it fits, else the call on a line of its own, broken as
+    /// [`Source::chained_call`] breaks it.
+    pub fn method_statement(&mut self, receiver: &str, call: &str, tail: &str) {
+        let line = format!("{receiver}.{call}{tail}");
+        if self.fits(&line) {
+            self.fitted_line(line);
+            return;
+        }
+        self.line(receiver);
+        self.depth += 1;
+        self.chained_call(call, tail);
         self.depth -= 1;
     }
 
@@ -383,6 +416,10 @@ impl Source {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
     /// Marks what is written as needing the formatter's layout.
     pub fn needs_layout(&mut self) {
         self.needs_layout = true;
@@ -401,7 +438,25 @@ impl Source {
 /// A method chain's receiver and calls (`a.b().c(d)` is `a`, `b()` and `c(d)`); a value
 /// with no call outside brackets and string literals is its receiver alone.
 fn chain(value: &str) -> Vec<&str> {
-    let bytes = value.as_bytes();
+    top_level_split(value, b'.', false).0
+}
+
+/// A call's name, its top-level arguments and what follows its closing parenthesis
+/// (`value(a, "b")?` is `value`, `a` and `"b"`, and `?`).
+fn call_arguments(call: &str) -> Option<(&str, Vec<&str>, &str)> {
+    let open = call.find('(')?;
+    let inside = &call[open + 1..];
+    let (mut arguments, close) = top_level_split(inside, b',', true);
+    let close = close?;
+    arguments.iter_mut().for_each(|argument| *argument = argument.trim());
+    arguments.retain(|argument| !argument.is_empty());
+    Some((&call[..open], arguments, &inside[close + 1..]))
+}
+
+/// `text` split at each `separator` outside brackets and string literals; with `to_close`, up
+/// to a closing bracket it did not open (whose index comes second), else to the end.
+fn top_level_split(text: &str, separator: u8, to_close: bool) -> (Vec<&str>, Option<usize>) {
+    let bytes = text.as_bytes();
     let mut parts = Vec::new();
     let (mut depth, mut start, mut index) = (0usize, 0, 0);
     while index < bytes.len() {
@@ -411,17 +466,21 @@ fn chain(value: &str) -> Vec<&str> {
                 continue;
             }
             b'(' | b'<' | b'[' => depth += 1,
+            b')' | b']' if depth == 0 && to_close => {
+                parts.push(&text[start..index]);
+                return (parts, Some(index));
+            }
             b')' | b'>' | b']' => depth = depth.saturating_sub(1),
-            b'.' if depth == 0 => {
-                parts.push(&value[start..index]);
+            byte if byte == separator && depth == 0 => {
+                parts.push(&text[start..index]);
                 start = index + 1;
             }
             _ => {}
         }
         index += 1;
     }
-    parts.push(&value[start..]);
-    parts
+    parts.push(&text[start..]);
+    (parts, None)
 }
 
 /// Whether the formatter might break a line of code that is too long for it: one with

@@ -360,6 +360,178 @@ impl serde::Serialize for SharedByFour {
     }
 }
 
+#[cfg(feature = "full")]
+/// Members whose names break the lines that read and write them, each a step further.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MemberNamesOfEveryLength {
+    pub quite_long_member_name: String,
+    pub a_longer_member_name_than_the_first: Option<String>,
+    pub a_member_name_long_enough_to_break_its_match_arm: String,
+    pub a_member_name_long_enough_to_break_the_calls_of_its_reading_and_writing: Option<
+        String,
+    >,
+    pub a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_when_it_is_read: String,
+    pub a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_whe_64871e2ebf559876: Option<
+        String,
+    >,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl MemberNamesOfEveryLength {
+    /// A value with the required members, every optional one unset.
+    pub fn new(
+        quite_long_member_name: impl Into<String>,
+        a_member_name_long_enough_to_break_its_match_arm: impl Into<String>,
+        a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_when_it_is_read: impl Into<
+            String,
+        >,
+    ) -> Self {
+        Self {
+            quite_long_member_name: quite_long_member_name.into(),
+            a_longer_member_name_than_the_first: None,
+            a_member_name_long_enough_to_break_its_match_arm: a_member_name_long_enough_to_break_its_match_arm
+                .into(),
+            a_member_name_long_enough_to_break_the_calls_of_its_reading_and_writing: None,
+            a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_when_it_is_read: a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_when_it_is_read
+                .into(),
+            a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_whe_64871e2ebf559876: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for MemberNamesOfEveryLength {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "MemberNamesOfEveryLength")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for MemberNamesOfEveryLength {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut quite_long_member_name = None;
+        let mut a_longer_member_name_than_the_first = None;
+        let mut a_member_name_long_enough_to_break_its_match_arm = None;
+        let mut a_member_name_long_enough_to_break_the_calls_of_its_reading_and_writing = None;
+        let mut a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_when_it_is_read = None;
+        let mut a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_whe_64871e2ebf559876 = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "quiteLongMemberName" => {
+                    members.value(&mut quite_long_member_name, "quiteLongMemberName")?
+                }
+                "aLongerMemberNameThanTheFirst" => {
+                    members
+                        .value(
+                            &mut a_longer_member_name_than_the_first,
+                            "aLongerMemberNameThanTheFirst",
+                        )?
+                }
+                "aMemberNameLongEnoughToBreakItsMatchArm" => {
+                    members
+                        .value(
+                            &mut a_member_name_long_enough_to_break_its_match_arm,
+                            "aMemberNameLongEnoughToBreakItsMatchArm",
+                        )?
+                }
+                "aMemberNameLongEnoughToBreakTheCallsOfItsReadingAndWriting" => {
+                    members
+                        .value(
+                            &mut a_member_name_long_enough_to_break_the_calls_of_its_reading_and_writing,
+                            "aMemberNameLongEnoughToBreakTheCallsOfItsReadingAndWriting",
+                        )?
+                }
+                "aMemberNameSoLongThatEvenTheArgumentsOfItsCallsGoOneToALineWhenItIsRead" => {
+                    members
+                        .value(
+                            &mut a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_when_it_is_read,
+                            "aMemberNameSoLongThatEvenTheArgumentsOfItsCallsGoOneToALineWhenItIsRead",
+                        )?
+                }
+                "aMemberNameSoLongThatEvenTheArgumentsOfItsCallsGoOneToALineWhenItIsReadOrWrittenBack" => {
+                    members
+                        .value(
+                            &mut a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_whe_64871e2ebf559876,
+                            "aMemberNameSoLongThatEvenTheArgumentsOfItsCallsGoOneToALineWhenItIsReadOrWrittenBack",
+                        )?
+                }
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            quite_long_member_name: members
+                .required(quite_long_member_name, "quiteLongMemberName")?,
+            a_longer_member_name_than_the_first: members
+                .optional(a_longer_member_name_than_the_first),
+            a_member_name_long_enough_to_break_its_match_arm: members
+                .required(
+                    a_member_name_long_enough_to_break_its_match_arm,
+                    "aMemberNameLongEnoughToBreakItsMatchArm",
+                )?,
+            a_member_name_long_enough_to_break_the_calls_of_its_reading_and_writing: members
+                .optional(
+                    a_member_name_long_enough_to_break_the_calls_of_its_reading_and_writing,
+                ),
+            a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_when_it_is_read: members
+                .required(
+                    a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_when_it_is_read,
+                    "aMemberNameSoLongThatEvenTheArgumentsOfItsCallsGoOneToALineWhenItIsRead",
+                )?,
+            a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_whe_64871e2ebf559876: members
+                .optional(
+                    a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_whe_64871e2ebf559876,
+                ),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for MemberNamesOfEveryLength {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("quiteLongMemberName", &self.quite_long_member_name)?;
+        members
+            .optional(
+                "aLongerMemberNameThanTheFirst",
+                &self.a_longer_member_name_than_the_first,
+            )?;
+        members
+            .member(
+                "aMemberNameLongEnoughToBreakItsMatchArm",
+                &self.a_member_name_long_enough_to_break_its_match_arm,
+            )?;
+        members
+            .optional(
+                "aMemberNameLongEnoughToBreakTheCallsOfItsReadingAndWriting",
+                &self
+                    .a_member_name_long_enough_to_break_the_calls_of_its_reading_and_writing,
+            )?;
+        members
+            .member(
+                "aMemberNameSoLongThatEvenTheArgumentsOfItsCallsGoOneToALineWhenItIsRead",
+                &self
+                    .a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_when_it_is_read,
+            )?;
+        members
+            .optional(
+                "aMemberNameSoLongThatEvenTheArgumentsOfItsCallsGoOneToALineWhenItIsReadOrWrittenBack",
+                &self
+                    .a_member_name_so_long_that_even_the_arguments_of_its_calls_go_one_to_a_line_whe_64871e2ebf559876,
+            )?;
+        members.end(&self.extra)
+    }
+}
+
 #[cfg(feature = "foxtrot")]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
