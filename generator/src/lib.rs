@@ -93,10 +93,13 @@ pub fn generate_spec(spec: &load::Spec, options: &Options) -> Result<Generated> 
 fn finish(lowered: lower::Lowered, inputs: Vec<std::path::PathBuf>, options: &Options) -> Result<Generated> {
     use rayon::prelude::*;
     // Each file is made and formatted in one go, on whichever thread is free: its tokens are
-    // dropped as soon as its text exists, so memory holds one file's tokens per thread.
+    // dropped as soon as its text exists, so memory holds one file's tokens per thread. One
+    // file a task: files differ in size by a thousand times (the types module, a small tag),
+    // and rayon would otherwise give each thread half of the files to run through in order.
     let plan = emit::Plan::new(&lowered.api);
     let mut files = (0..plan.len())
         .into_par_iter()
+        .with_max_len(1)
         .map(|index| format::format_file(plan.file(index), &options.source))
         .collect::<Result<Vec<_>>>()?;
     let api = &lowered.api;
