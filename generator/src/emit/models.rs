@@ -24,15 +24,16 @@ pub fn types_module(api: &Api, compiled: &Features) -> Vec<Piece> {
 struct Items<'a> {
     pieces: &'a mut Vec<Piece>,
     source: Source,
-    api: &'a Api,
-    needed: &'a Needed,
+    /// The `cfg` attribute every item takes, written once (a type many tags reach has one
+    /// feature a line).
+    cfg: Source,
 }
 
 impl Items<'_> {
     /// Starts an item: its `cfg` first, before its docs and attributes.
     fn item(&mut self) -> &mut Source {
         self.finish_item();
-        super::features::write_cfg(&mut self.source, self.api, self.needed);
+        self.source.extend(&self.cfg);
         &mut self.source
     }
 
@@ -44,7 +45,9 @@ impl Items<'_> {
 }
 
 fn type_def(api: &Api, types: Types<'_>, def: &TypeDef, needed: &Needed, pieces: &mut Vec<Piece>) {
-    let mut items = Items { pieces, source: Source::new(), api, needed };
+    let mut cfg = Source::new();
+    super::features::write_cfg(&mut cfg, api, needed);
+    let mut items = Items { pieces, source: Source::new(), cfg };
     let name = def.name.as_str();
     match &def.kind {
         TypeKind::Struct(s) => struct_def(types, &mut items, def, s),

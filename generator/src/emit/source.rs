@@ -416,6 +416,12 @@ impl Source {
         }
     }
 
+    /// What `other` wrote (at the top level), written again here.
+    pub fn extend(&mut self, other: &Source) {
+        self.text.push_str(&other.text);
+        self.needs_layout |= other.needs_layout;
+    }
+
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
     }
