@@ -364,8 +364,8 @@ impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for OnePassSeed<T> {
         let (mut failed, mut errors, mut messages, mut result_info, mut result) =
             (false, None, None, None, None);
         let text = |raw: &'de RawValue| Some(raw.get()).filter(|text| *text != "null");
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match key.as_ref() {
+        while let Some(key) = map.next_key::<super::model::Key<'de>>()? {
+            match key.as_str() {
                 name if name == e.result => result = Some(map.next_value::<T>()?),
                 name if name == e.success => failed = map.next_value::<&RawValue>()?.get() == "false",
                 name if name == e.errors => errors = text(map.next_value()?),
