@@ -74,9 +74,7 @@ fn struct_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct
     let all_optional = s.fields.iter().all(optional);
     let source = items.item();
     source.docs([def.doc.as_deref()]);
-    if any_deprecated(s) {
-        source.line("#[allow(deprecated)]");
-    }
+    allow_deprecated(source, s);
     let default = if all_optional { ", Default" } else { "" };
     source.line(format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
     source.line("#[non_exhaustive]");
@@ -104,8 +102,11 @@ fn struct_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct
     serialize_impl(types, items, def, s);
 }
 
-fn any_deprecated(s: &Struct) -> bool {
-    s.fields.iter().any(|f| f.deprecated)
+/// `#[allow(deprecated)]` on an item that names the struct's members, when one is deprecated.
+fn allow_deprecated(source: &mut Source, s: &Struct) {
+    if s.fields.iter().any(|f| f.deprecated) {
+        source.line("#[allow(deprecated)]");
+    }
 }
 
 /// `Deserialize`, written out rather than derived: the runtime's `model` reads the object's
@@ -132,9 +133,7 @@ fn deserialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &
     let members = locals.claim("members");
     let key = locals.claim("key");
     let source = items.item();
-    if any_deprecated(s) {
-        source.line("#[allow(deprecated)]");
-    }
+    allow_deprecated(source, s);
     source.impl_header("impl crate::runtime::model::FromMembers", &format!("for {name} {{"));
     source.signature(
         "fn from_members<'de, A: serde::de::MapAccess<'de>>",
@@ -176,9 +175,7 @@ fn serialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &St
     let name = def.name.as_str();
     let result = types.prelude_text("Result");
     let source = items.item();
-    if any_deprecated(s) {
-        source.line("#[allow(deprecated)]");
-    }
+    allow_deprecated(source, s);
     source.impl_header("impl serde::Serialize", &format!("for {name} {{"));
     source.signature(
         "fn serialize<S: serde::Serializer>",
@@ -228,9 +225,7 @@ fn constructor(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struc
     if let Some(allow) = super::rust::many_arguments(arguments.len()) {
         source.line(allow);
     }
-    if any_deprecated(s) {
-        source.line("#[allow(deprecated)]");
-    }
+    allow_deprecated(source, s);
     source.signature("pub fn new", &arguments, " -> Self {");
     source.open("Self {");
     for init in &inits {
