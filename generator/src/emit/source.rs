@@ -297,26 +297,10 @@ impl Source {
         }
     }
 
-    /// A statement that calls a method (`receiver.method(args);`): on one line where it fits,
-    /// else broken as the formatter breaks it; where this writer does not know how, left to
-    /// the formatter.
+    /// A statement that calls a method (`receiver.method(args);`), broken as
+    /// [`Source::method_statement`] breaks it.
     pub fn method_call(&mut self, receiver: &str, method: &str, args: &[String]) {
-        let call = format!("{method}({});", comma_list(args));
-        if self.fits_width(receiver.len() + 1 + call.len()) {
-            self.line(format_args!("{receiver}.{call}"));
-            return;
-        }
-        self.line(receiver);
-        self.depth += 1;
-        if self.fits_width(1 + call.len()) {
-            self.line(format_args!(".{call}"));
-            self.needs_layout();
-        } else {
-            self.open(format_args!(".{method}("));
-            self.list(args, true);
-            self.close(");");
-        }
-        self.depth -= 1;
+        self.method_statement(receiver, &format!("{method}({})", comma_list(args)), ";");
     }
 
     /// A call (`callee(args)`, then `tail`): on one line where it fits, else one argument a
