@@ -771,37 +771,86 @@ fn union_keyword(schema: &Schema) -> &'static str {
 /// and different descriptions are one enum). Members named like those keywords (a property
 /// called `description`) and values (an `enum` of objects) are part of the shape.
 fn shape_key(schema: &Schema) -> String {
-    /// Strips a schema object's documenting keywords, and those of the schemas inside it.
-    fn strip(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                map.retain(|key, _| {
-                    !matches!(
-                        key.as_str(),
-                        "description" | "example" | "examples" | "externalDocs" | "default"
-                    ) && !key.starts_with("x-")
-                });
-                for (key, member) in map.iter_mut() {
-                    match key.as_str() {
-                        // Data, not schemas.
-                        "enum" | "const" | "required" => {}
-                        // Maps of names to schemas: the names stay.
-                        "properties" | "patternProperties" => {
-                            if let Value::Object(schemas) = member {
-                                schemas.values_mut().for_each(strip);
-                            }
-                        }
-                        _ => strip(member),
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
+    // Copied without its documentation and written once: a tree of `Value`s for each inline
+    // type cost more than the rest of lowering the component schemas.
+    serde_json::to_string(&undocumented(schema)).unwrap_or_default()
+}
+
+/// A copy of a schema without what documents it, or the schemas inside it.
+fn undocumented(schema: &Schema) -> Schema {
+    use openapiv3::{AdditionalProperties, AnySchema, ArrayType, ObjectType, SchemaData, SchemaKind, Type};
+    fn boxed(node: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Box<Schema>> {
+        match node {
+            ReferenceOr::Item(schema) => ReferenceOr::Item(Box::new(undocumented(schema))),
+            reference => reference.clone(),
         }
     }
-    let mut value = serde_json::to_value(schema).unwrap_or_default();
-    strip(&mut value);
-    value.to_string()
+    fn plain(node: &ReferenceOr<Schema>) -> ReferenceOr<Schema> {
+        match node {
+            ReferenceOr::Item(schema) => ReferenceOr::Item(undocumented(schema)),
+            reference => reference.clone(),
+        }
+    }
+    fn properties(
+        map: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+    ) -> IndexMap<String, ReferenceOr<Box<Schema>>> {
+        map.iter().map(|(name, node)| (name.clone(), boxed(node))).collect()
+    }
+    fn additional(node: &Option<AdditionalProperties>) -> Option<AdditionalProperties> {
+        match node {
+            Some(AdditionalProperties::Schema(schema)) => {
+                Some(AdditionalProperties::Schema(Box::new(plain(schema))))
+            }
+            other => other.clone(),
+        }
+    }
+    let all = |members: &[ReferenceOr<Schema>]| members.iter().map(plain).collect::<Vec<_>>();
+    let data = &schema.schema_data;
+    let schema_data = SchemaData {
+        nullable: data.nullable,
+        read_only: data.read_only,
+        write_only: data.write_only,
+        deprecated: data.deprecated,
+        title: data.title.clone(),
+        discriminator: data.discriminator.as_ref().map(|discriminator| openapiv3::Discriminator {
+            property_name: discriminator.property_name.clone(),
+            mapping: discriminator.mapping.clone(),
+            extensions: IndexMap::new(),
+        }),
+        ..SchemaData::default()
+    };
+    let schema_kind = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => SchemaKind::Type(Type::Object(ObjectType {
+            properties: properties(&object.properties),
+            required: object.required.clone(),
+            additional_properties: additional(&object.additional_properties),
+            ..*object
+        })),
+        SchemaKind::Type(Type::Array(array)) => {
+            SchemaKind::Type(Type::Array(ArrayType { items: array.items.as_ref().map(boxed), ..*array }))
+        }
+        SchemaKind::OneOf { one_of } => SchemaKind::OneOf { one_of: all(one_of) },
+        SchemaKind::AllOf { all_of } => SchemaKind::AllOf { all_of: all(all_of) },
+        SchemaKind::AnyOf { any_of } => SchemaKind::AnyOf { any_of: all(any_of) },
+        SchemaKind::Not { not } => SchemaKind::Not { not: Box::new(plain(not)) },
+        SchemaKind::Any(any) => SchemaKind::Any(AnySchema {
+            properties: properties(&any.properties),
+            items: any.items.as_ref().map(boxed),
+            additional_properties: additional(&any.additional_properties),
+            one_of: all(&any.one_of),
+            all_of: all(&any.all_of),
+            any_of: all(&any.any_of),
+            not: any.not.as_ref().map(|not| Box::new(plain(not))),
+            typ: any.typ.clone(),
+            pattern: any.pattern.clone(),
+            required: any.required.clone(),
+            enumeration: any.enumeration.clone(),
+            format: any.format.clone(),
+            ..*any
+        }),
+        kind => kind.clone(),
+    };
+    Schema { schema_data, schema_kind }
 }
 
 fn into_owned<'a, T: Clone>(resolved: Resolved<'_, T>) -> Resolved<'a, T> {
