@@ -562,53 +562,39 @@ impl Walker<'_> {
     }
 
     /// Keywords whose value has the wrong kind stop the typed reader; the generator does not
-    /// need them, so they are dropped with a note.
+    /// need them, so they are dropped with a note. One pass over the schema's members (a
+    /// lookup for each keyword cost more than the rest of normalizing), its notes in the order
+    /// of [`KEYWORD_KINDS`].
     fn check_kinds(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
-        let non_negative = |v: &Value| v.as_u64().is_some();
-        let checks: [(&str, KindCheck, &str); 17] = [
-            ("pattern", Value::is_string, "a string"),
-            ("format", Value::is_string, "a string"),
-            ("minLength", non_negative, "a count"),
-            ("maxLength", non_negative, "a count"),
-            ("minItems", non_negative, "a count"),
-            ("maxItems", non_negative, "a count"),
-            ("minProperties", non_negative, "a count"),
-            ("maxProperties", non_negative, "a count"),
-            ("minimum", Value::is_number, "a number"),
-            ("maximum", Value::is_number, "a number"),
-            ("multipleOf", Value::is_number, "a number"),
-            ("exclusiveMinimum", Value::is_boolean, "true or false"),
-            ("exclusiveMaximum", Value::is_boolean, "true or false"),
-            ("uniqueItems", Value::is_boolean, "true or false"),
-            ("nullable", Value::is_boolean, "true or false"),
-            ("enum", Value::is_array, "a list"),
-            (
-                "discriminator",
-                |v| v.get("propertyName").is_some_and(Value::is_string),
-                "an object with `propertyName`",
-            ),
-        ];
-        for (key, fits, expected) in checks {
-            if map.get(key).is_some_and(|value| !fits(value)) {
-                map.remove(key);
-                self.note(&at.join(key), format!("`{key}` is not {expected}; dropped"));
+        let mut dropped: Vec<(usize, String)> = Vec::new();
+        for (key, value) in map.iter_mut() {
+            match key.as_str() {
+                flag @ ("readOnly" | "writeOnly" | "deprecated") if !value.is_boolean() => {
+                    let rank = QUIETLY_DROPPED.iter().position(|quiet| *quiet == flag).unwrap_or_default();
+                    dropped.push((KEYWORD_KINDS.len() + rank, key.clone()));
+                }
+                "description" | "title" if !value.is_string() => *value = Value::String(value.to_string()),
+                "required" => match value {
+                    Value::Array(required) => required.retain(Value::is_string),
+                    _ => dropped.push((REQUIRED_RANK, key.clone())),
+                },
+                key => {
+                    let rank = KEYWORD_KINDS.iter().position(|(keyword, ..)| *keyword == key);
+                    if let Some(rank) = rank.filter(|&rank| !(KEYWORD_KINDS[rank].1)(value)) {
+                        dropped.push((rank, key.to_owned()));
+                    }
+                }
             }
         }
-        for key in ["readOnly", "writeOnly", "deprecated"] {
-            if map.get(key).is_some_and(|v| !v.is_boolean()) {
-                map.remove(key);
-            }
-        }
-        for key in ["description", "title"] {
-            if let Some(value) = map.get_mut(key).filter(|v| !v.is_string()) {
-                *value = Value::String(value.to_string());
-            }
-        }
-        if let Some(Value::Array(required)) = map.get_mut("required") {
-            required.retain(Value::is_string);
-        } else if map.get("required").is_some_and(|v| !v.is_array()) {
-            map.remove("required");
-            self.note(&at.join("required"), "`required` of a schema is a list of names; dropped");
+        dropped.sort_unstable_by_key(|(rank, _)| *rank);
+        for (rank, key) in dropped {
+            map.remove(&key);
+            let message = match KEYWORD_KINDS.get(rank) {
+                Some((_, _, expected)) => format!("`{key}` is not {expected}; dropped"),
+                None if rank == REQUIRED_RANK => "`required` of a schema is a list of names; dropped".into(),
+                None => continue,
+            };
+            self.note(&at.join(&key), message);
         }
         for key in ["properties", "allOf", "anyOf", "oneOf"] {
             let fits = if key == "properties" { Value::is_object } else { Value::is_array };
@@ -618,6 +604,41 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// The keywords of a schema whose value must be of one kind, and what they take.
+const KEYWORD_KINDS: [(&str, KindCheck, &str); 17] = [
+    ("pattern", Value::is_string, "a string"),
+    ("format", Value::is_string, "a string"),
+    ("minLength", is_count, "a count"),
+    ("maxLength", is_count, "a count"),
+    ("minItems", is_count, "a count"),
+    ("maxItems", is_count, "a count"),
+    ("minProperties", is_count, "a count"),
+    ("maxProperties", is_count, "a count"),
+    ("minimum", Value::is_number, "a number"),
+    ("maximum", Value::is_number, "a number"),
+    ("multipleOf", Value::is_number, "a number"),
+    ("exclusiveMinimum", Value::is_boolean, "true or false"),
+    ("exclusiveMaximum", Value::is_boolean, "true or false"),
+    ("uniqueItems", Value::is_boolean, "true or false"),
+    ("nullable", Value::is_boolean, "true or false"),
+    ("enum", Value::is_array, "a list"),
+    ("discriminator", is_discriminator, "an object with `propertyName`"),
+];
+
+/// Flags dropped without a note when they are not `true` or `false`, after those above.
+const QUIETLY_DROPPED: [&str; 3] = ["readOnly", "writeOnly", "deprecated"];
+
+/// Where a `required` that is not a list is dropped, after all of the above.
+const REQUIRED_RANK: usize = KEYWORD_KINDS.len() + QUIETLY_DROPPED.len();
+
+fn is_count(value: &Value) -> bool {
+    value.as_u64().is_some()
+}
+
+fn is_discriminator(value: &Value) -> bool {
+    value.get("propertyName").is_some_and(Value::is_string)
 }
 
 #[cfg(test)]
