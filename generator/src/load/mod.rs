@@ -3,7 +3,8 @@
 //!
 //! The steps, private modules each: `source` reads each file; `bundle` makes a spec of many
 //! files one document; `swagger2` converts Swagger 2.0; `normalize` brings 3.1 and 3.2 to 3.0
-//! and corrects what published specs get wrong; then the document is typed. Each step that
+//! and corrects what published specs get wrong; then the document is typed (its component
+//! schemas by `schema_reader`, the rest by `openapiv3`'s reader). Each step that
 //! moves nodes records where they were (`origin`), so a diagnostic names the file and pointer a
 //! user can open.
 
@@ -13,6 +14,7 @@ mod locate;
 mod normalize;
 mod origin;
 mod refs;
+mod schema_reader;
 mod shape;
 mod source;
 mod swagger2;
@@ -204,7 +206,12 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
         || {
             rayon::join(
                 || entries(path_items),
-                || rayon::join(|| entries(component("schemas")), || entries(component("examples"))),
+                || {
+                    rayon::join(
+                        || entries_read(component("schemas"), component_schema),
+                        || entries(component("examples")),
+                    )
+                },
             )
         },
     );
@@ -223,13 +230,24 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
 fn entries<'a, T: DeserializeOwned + Send>(
     members: Option<impl Iterator<Item = (&'a String, &'a serde_json::Value)>>,
 ) -> Option<indexmap::IndexMap<String, T>> {
+    entries_read(members, |value| T::deserialize(value).ok())
+}
+
+/// A component schema: read straight from the tree where it can be, else by its typed reader.
+fn component_schema(value: &serde_json::Value) -> Option<openapiv3::ReferenceOr<openapiv3::Schema>> {
+    schema_reader::schema_or_reference(value).or_else(|| openapiv3::ReferenceOr::deserialize(value).ok())
+}
+
+/// [`entries`], each read with `read`.
+fn entries_read<'a, T: Send>(
+    members: Option<impl Iterator<Item = (&'a String, &'a serde_json::Value)>>,
+    read: impl Fn(&serde_json::Value) -> Option<T> + Sync,
+) -> Option<indexmap::IndexMap<String, T>> {
     use rayon::prelude::*;
     let Some(members) = members else { return Some(indexmap::IndexMap::new()) };
     let members: Vec<(&String, &serde_json::Value)> = members.collect();
-    let typed: Option<Vec<(String, T)>> = members
-        .par_iter()
-        .map(|(key, value)| T::deserialize(*value).ok().map(|t| ((*key).clone(), t)))
-        .collect();
+    let typed: Option<Vec<(String, T)>> =
+        members.par_iter().map(|(key, value)| read(value).map(|t| ((*key).clone(), t))).collect();
     typed.map(|typed| typed.into_iter().collect())
 }
 
