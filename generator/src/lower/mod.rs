@@ -9,6 +9,7 @@ mod operation;
 mod pagination;
 mod schema;
 mod security;
+mod shape;
 mod stream;
 mod view;
 

@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
+use super::shape::{shape, Shape};
 use super::view::View;
 use crate::error::Diagnostic;
 use crate::ir::{
@@ -36,8 +37,10 @@ pub struct TypeSpace<'s> {
     types: Vec<TypeDef>,
     /// Types already assigned to a node of the document.
     by_pointer: HashMap<Pointer, TypeRef>,
-    /// Inline schemas with the same JSON share one type.
-    by_shape: HashMap<String, TypeId>,
+    /// Inline schemas of the same shape share one type.
+    by_shape: HashMap<Shape, TypeId>,
+    /// Properties that merge the same objects (by their pointers) share one type.
+    merged: HashMap<String, TypeId>,
     names: Scope,
     /// Nodes being lowered without a name, to cut cycles that never pass a named type.
     inlining: HashSet<Pointer>,
@@ -81,6 +84,7 @@ impl<'s> TypeSpace<'s> {
             types: Vec::new(),
             by_pointer: HashMap::new(),
             by_shape: HashMap::new(),
+            merged: HashMap::new(),
             names: Scope::new(),
             inlining: HashSet::new(),
             depth: 0,
@@ -233,7 +237,7 @@ impl<'s> TypeSpace<'s> {
                 ty?
             }
             class => {
-                let shape = resolved.component.is_none().then(|| shape_key(&resolved.item));
+                let shape = resolved.component.is_none().then(|| shape(&resolved.item));
                 if let Some(&id) = shape.as_ref().and_then(|key| self.by_shape.get(key)) {
                     self.share_name(id, hint);
                     TypeRef::Named(id)
@@ -596,13 +600,12 @@ impl<'s> TypeSpace<'s> {
             let first = members.into_iter().next().expect("a property has a node");
             return self.lower_resolved(first, hint);
         }
-        let key =
-            format!("merge:{}", objects.iter().map(|m| m.pointer.to_string()).collect::<Vec<_>>().join("|"));
-        if let Some(id) = self.by_shape.get(&key) {
+        let key = objects.iter().map(|m| m.pointer.to_string()).collect::<Vec<_>>().join("|");
+        if let Some(id) = self.merged.get(&key) {
             return Ok(TypeRef::Named(*id));
         }
         let id = self.declare(hint);
-        self.by_shape.insert(key, id);
+        self.merged.insert(key, id);
         let name = self.name_of(id);
         let doc = objects.iter().find_map(|m| View(&m.item).doc()).map(str::to_owned);
         let kind = TypeKind::Struct(self.build_struct(&objects, &name)?);
@@ -766,93 +769,6 @@ fn union_keyword(schema: &Schema) -> &'static str {
     }
 }
 
-/// The key under which inline schemas of the same shape share a type: the schema's JSON
-/// without the keywords that only document it (two `direction` parameters with the same values
-/// and different descriptions are one enum). Members named like those keywords (a property
-/// called `description`) and values (an `enum` of objects) are part of the shape.
-fn shape_key(schema: &Schema) -> String {
-    // Copied without its documentation and written once: a tree of `Value`s for each inline
-    // type cost more than the rest of lowering the component schemas.
-    serde_json::to_string(&undocumented(schema)).unwrap_or_default()
-}
-
-/// A copy of a schema without what documents it, or the schemas inside it.
-fn undocumented(schema: &Schema) -> Schema {
-    use openapiv3::{AdditionalProperties, AnySchema, ArrayType, ObjectType, SchemaData, SchemaKind, Type};
-    fn boxed(node: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Box<Schema>> {
-        match node {
-            ReferenceOr::Item(schema) => ReferenceOr::Item(Box::new(undocumented(schema))),
-            reference => reference.clone(),
-        }
-    }
-    fn plain(node: &ReferenceOr<Schema>) -> ReferenceOr<Schema> {
-        match node {
-            ReferenceOr::Item(schema) => ReferenceOr::Item(undocumented(schema)),
-            reference => reference.clone(),
-        }
-    }
-    fn properties(
-        map: &IndexMap<String, ReferenceOr<Box<Schema>>>,
-    ) -> IndexMap<String, ReferenceOr<Box<Schema>>> {
-        map.iter().map(|(name, node)| (name.clone(), boxed(node))).collect()
-    }
-    fn additional(node: &Option<AdditionalProperties>) -> Option<AdditionalProperties> {
-        match node {
-            Some(AdditionalProperties::Schema(schema)) => {
-                Some(AdditionalProperties::Schema(Box::new(plain(schema))))
-            }
-            other => other.clone(),
-        }
-    }
-    let all = |members: &[ReferenceOr<Schema>]| members.iter().map(plain).collect::<Vec<_>>();
-    let data = &schema.schema_data;
-    let schema_data = SchemaData {
-        nullable: data.nullable,
-        read_only: data.read_only,
-        write_only: data.write_only,
-        deprecated: data.deprecated,
-        title: data.title.clone(),
-        discriminator: data.discriminator.as_ref().map(|discriminator| openapiv3::Discriminator {
-            property_name: discriminator.property_name.clone(),
-            mapping: discriminator.mapping.clone(),
-            extensions: IndexMap::new(),
-        }),
-        ..SchemaData::default()
-    };
-    let schema_kind = match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => SchemaKind::Type(Type::Object(ObjectType {
-            properties: properties(&object.properties),
-            required: object.required.clone(),
-            additional_properties: additional(&object.additional_properties),
-            ..*object
-        })),
-        SchemaKind::Type(Type::Array(array)) => {
-            SchemaKind::Type(Type::Array(ArrayType { items: array.items.as_ref().map(boxed), ..*array }))
-        }
-        SchemaKind::OneOf { one_of } => SchemaKind::OneOf { one_of: all(one_of) },
-        SchemaKind::AllOf { all_of } => SchemaKind::AllOf { all_of: all(all_of) },
-        SchemaKind::AnyOf { any_of } => SchemaKind::AnyOf { any_of: all(any_of) },
-        SchemaKind::Not { not } => SchemaKind::Not { not: Box::new(plain(not)) },
-        SchemaKind::Any(any) => SchemaKind::Any(AnySchema {
-            properties: properties(&any.properties),
-            items: any.items.as_ref().map(boxed),
-            additional_properties: additional(&any.additional_properties),
-            one_of: all(&any.one_of),
-            all_of: all(&any.all_of),
-            any_of: all(&any.any_of),
-            not: any.not.as_ref().map(|not| Box::new(plain(not))),
-            typ: any.typ.clone(),
-            pattern: any.pattern.clone(),
-            required: any.required.clone(),
-            enumeration: any.enumeration.clone(),
-            format: any.format.clone(),
-            ..*any
-        }),
-        kind => kind.clone(),
-    };
-    Schema { schema_data, schema_kind }
-}
-
 fn into_owned<'a, T: Clone>(resolved: Resolved<'_, T>) -> Resolved<'a, T> {
     Resolved {
         item: std::borrow::Cow::Owned(resolved.item.into_owned()),
@@ -930,29 +846,4 @@ fn kind_word(ty: &TypeRef) -> String {
         TypeRef::Json | TypeRef::Nullable(_) => "Value",
     }
     .to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn schema(json: &str) -> Schema {
-        serde_json::from_str(json).expect("a schema")
-    }
-
-    #[test]
-    fn shapes_ignore_what_documents_them_but_not_members_named_so() {
-        let plain = schema(r#"{"type": "object", "properties": {"name": {"type": "string"}}}"#);
-        let documented = schema(
-            r#"{"type": "object", "description": "A thing.", "properties": {"name": {"type": "string", "description": "Its name.", "x-note": 1}}}"#,
-        );
-        assert_eq!(shape_key(&plain), shape_key(&documented));
-        let described = schema(
-            r#"{"type": "object", "properties": {"name": {"type": "string"}, "description": {"type": "string"}}}"#,
-        );
-        assert_ne!(shape_key(&plain), shape_key(&described));
-        let a = schema(r#"{"enum": [{"description": "a"}]}"#);
-        let b = schema(r#"{"enum": [{"description": "b"}]}"#);
-        assert_ne!(shape_key(&a), shape_key(&b));
-    }
 }
