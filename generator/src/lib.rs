@@ -97,15 +97,22 @@ fn finish(lowered: lower::Lowered, inputs: Vec<std::path::PathBuf>, options: &Op
     // file a task: files differ in size by a thousand times (the types module, a small tag),
     // and rayon would otherwise give each thread half of the files to run through in order.
     let plan = emit::Plan::new(&lowered.api);
-    let mut files = (0..plan.len())
+    // Each file's lines are counted where it is made, on its thread.
+    let (mut files, line_counts): (Vec<_>, Vec<usize>) = (0..plan.len())
         .into_par_iter()
         .with_max_len(1)
-        .map(|index| format::format_file(plan.file(index), &options.source))
-        .collect::<Result<Vec<_>>>()?;
+        .map(|index| {
+            let file = format::format_file(plan.file(index), &options.source)?;
+            let lines = file.text.lines().count();
+            Ok((file, lines))
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let api = &lowered.api;
     let lines = |part: fn(emit::Part) -> bool| {
-        let lines = files.iter().enumerate().filter(|(index, _)| part(plan.part(*index)));
-        lines.map(|(_, file)| file.text.lines().count()).sum()
+        let parts = line_counts.iter().enumerate().filter(|(index, _)| part(plan.part(*index)));
+        parts.map(|(_, lines)| lines).sum()
     };
     let counts = Counts {
         operations: api.groups.iter().map(|group| group.operations.len()).sum(),
