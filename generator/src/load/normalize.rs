@@ -94,7 +94,7 @@ pub enum EventKind {
 type KindCheck = fn(&Value) -> bool;
 
 /// Walks one kind of node.
-type Walk<'n> = fn(&mut Walker<'n>, &mut Value, &Pointer);
+type Walk = for<'n> fn(&mut Walker<'n>, &mut Value, &Pointer);
 
 struct Walker<'n> {
     dialect: Dialect,
@@ -108,6 +108,17 @@ struct Walker<'n> {
     /// Callbacks that are `$ref`s, read once the document is walked: name, target, place.
     callbacks_by_ref: Vec<(String, String, Pointer)>,
 }
+
+/// What a walker found in one item, in the order it found it.
+struct Found {
+    notes: Notes,
+    named_enums: Vec<(Pointer, String)>,
+    events: Vec<Event>,
+    callbacks_by_ref: Vec<(String, String, Pointer)>,
+}
+
+/// How many items one task of [`Walker::walk_all`] walks at least.
+const ITEMS_A_TASK: usize = 16;
 
 /// Each member of an object value but its extensions (the Paths and Responses objects).
 fn members<'v>(value: &'v mut Value, at: &Pointer) -> Vec<(&'v mut Value, Pointer)> {
@@ -175,9 +186,7 @@ impl Walker<'_> {
         }
         if let Some((paths, at)) = member(document, "paths", &root) {
             self.rooted_paths(paths, &at);
-            for (item, at) in members(paths, &at) {
-                self.path_item(item, &at);
-            }
+            self.walk_all(members(paths, &at), |walker, node, at| walker.path_item(node, at));
         }
         // Callbacks given by `$ref` are read from the components they name.
         for (name, reference, at) in std::mem::take(&mut self.callbacks_by_ref) {
@@ -195,21 +204,51 @@ impl Walker<'_> {
                 map.remove("callbacks");
             }
             self.leave_out(components, "links", &at);
-            let sections: [(&str, Walk<'_>); 6] = [
-                ("schemas", Self::schema),
-                ("parameters", Self::parameter),
-                ("responses", Self::response),
-                ("requestBodies", Self::request_body),
-                ("headers", Self::header),
-                ("pathItems", Self::path_item),
+            let sections: [(&str, Walk); 6] = [
+                ("schemas", |walker, node, at| walker.schema(node, at)),
+                ("parameters", |walker, node, at| walker.parameter(node, at)),
+                ("responses", |walker, node, at| walker.response(node, at)),
+                ("requestBodies", |walker, node, at| walker.request_body(node, at)),
+                ("headers", |walker, node, at| walker.header(node, at)),
+                ("pathItems", |walker, node, at| walker.path_item(node, at)),
             ];
             for (section, walk) in sections {
                 if let Some((items, at)) = member(components, section, &at) {
-                    for (item, at) in named(items, &at) {
-                        walk(self, item, &at);
-                    }
+                    self.walk_all(named(items, &at), walk);
                 }
             }
+        }
+    }
+
+    /// Walks each of `items` (the path items, a section of the components: most of a large
+    /// document) on whichever core is free, each with a walker of its own, and takes what
+    /// they found in the items' order: the same as walking them one after the other.
+    fn walk_all(&mut self, items: Vec<(&mut Value, Pointer)>, walk: Walk) {
+        use rayon::prelude::*;
+        let found: Vec<Found> = items
+            .into_par_iter()
+            .with_min_len(ITEMS_A_TASK)
+            .map(|(item, at)| {
+                let mut notes = Notes::new();
+                let mut walker = Walker {
+                    dialect: self.dialect,
+                    openapi_31: self.openapi_31,
+                    notes: &mut notes,
+                    named_enums: Vec::new(),
+                    events: Vec::new(),
+                    callbacks_by_ref: Vec::new(),
+                };
+                walk(&mut walker, item, &at);
+                let (named_enums, events, callbacks_by_ref) =
+                    (walker.named_enums, walker.events, walker.callbacks_by_ref);
+                Found { notes, named_enums, events, callbacks_by_ref }
+            })
+            .collect();
+        for found in found {
+            self.notes.extend(found.notes);
+            self.named_enums.extend(found.named_enums);
+            self.events.extend(found.events);
+            self.callbacks_by_ref.extend(found.callbacks_by_ref);
         }
     }
 
