@@ -4,7 +4,8 @@
 //! The steps, private modules each: `source` reads each file; `bundle` makes a spec of many
 //! files one document; `swagger2` converts Swagger 2.0; `normalize` brings 3.1 and 3.2 to 3.0
 //! and corrects what published specs get wrong; then the document is typed (its component
-//! schemas by `schema_reader`, the rest by `openapiv3`'s reader). Each step that
+//! schemas by `schema_reader` and its path items by `path_reader`, straight from the tree;
+//! the rest by `openapiv3`'s reader). Each step that
 //! moves nodes records where they were (`origin`), so a diagnostic names the file and pointer a
 //! user can open.
 
@@ -13,6 +14,7 @@ mod enum_names;
 mod locate;
 mod normalize;
 mod origin;
+mod path_reader;
 mod refs;
 mod schema_reader;
 mod shape;
@@ -205,7 +207,7 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
         || openapiv3::OpenAPI::deserialize(&Value::Object(shell)).ok(),
         || {
             rayon::join(
-                || entries(path_items),
+                || entries_read(path_items, path_item),
                 || {
                     rayon::join(
                         || entries_read(component("schemas"), component_schema),
@@ -236,6 +238,11 @@ fn entries<'a, T: DeserializeOwned + Send>(
 /// A component schema: read straight from the tree where it can be, else by its typed reader.
 fn component_schema(value: &serde_json::Value) -> Option<openapiv3::ReferenceOr<openapiv3::Schema>> {
     schema_reader::schema_or_reference(value).or_else(|| openapiv3::ReferenceOr::deserialize(value).ok())
+}
+
+/// A path item: read straight from the tree where it can be, else by its typed reader.
+fn path_item(value: &serde_json::Value) -> Option<openapiv3::ReferenceOr<openapiv3::PathItem>> {
+    path_reader::path_item_or_reference(value).or_else(|| openapiv3::ReferenceOr::deserialize(value).ok())
 }
 
 /// [`entries`], each read with `read`.

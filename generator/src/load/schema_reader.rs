@@ -31,7 +31,7 @@ fn boxed_or_reference(value: &Value) -> Option<ReferenceOr<Box<Schema>>> {
 
 /// The target of a `$ref` (a string `$ref` member: its siblings are ignored), or the object
 /// to read as a schema; `None` for anything but an object.
-fn reference(value: &Value) -> Option<Result<String, &Map<String, Value>>> {
+pub(super) fn reference(value: &Value) -> Option<Result<String, &Map<String, Value>>> {
     let map = value.as_object()?;
     Some(match map.get("$ref") {
         Some(Value::String(reference)) => Ok(reference.clone()),
@@ -132,7 +132,7 @@ impl<'v> Keywords<'v> {
 
 /// The readers of a keyword give `Some(None)` where it is absent or `null` (which the typed
 /// reader reads alike, for an optional keyword) and `None` where it is of the wrong kind.
-fn string(value: Option<&Value>) -> Option<Option<String>> {
+pub(super) fn string(value: Option<&Value>) -> Option<Option<String>> {
     match value {
         None | Some(Value::Null) => Some(None),
         Some(Value::String(text)) => Some(Some(text.clone())),
@@ -140,7 +140,7 @@ fn string(value: Option<&Value>) -> Option<Option<String>> {
     }
 }
 
-fn flag(value: Option<&Value>) -> Option<Option<bool>> {
+pub(super) fn flag(value: Option<&Value>) -> Option<Option<bool>> {
     match value {
         None | Some(Value::Null) => Some(None),
         Some(Value::Bool(flag)) => Some(Some(*flag)),
@@ -149,7 +149,7 @@ fn flag(value: Option<&Value>) -> Option<Option<bool>> {
 }
 
 /// A flag that is `false` when absent, and must not be `null`.
-fn set(value: Option<&Value>) -> Option<bool> {
+pub(super) fn set(value: Option<&Value>) -> Option<bool> {
     match value {
         None => Some(false),
         Some(value) => value.as_bool(),
@@ -180,7 +180,10 @@ fn list(value: Option<&Value>) -> Option<Option<&Vec<Value>>> {
 }
 
 /// Reads a present, non-`null` keyword with `read`.
-fn optional<'v, T>(value: Option<&'v Value>, read: impl FnOnce(&'v Value) -> Option<T>) -> Option<Option<T>> {
+pub(super) fn optional<'v, T>(
+    value: Option<&'v Value>,
+    read: impl FnOnce(&'v Value) -> Option<T>,
+) -> Option<Option<T>> {
     match value {
         None | Some(Value::Null) => Some(None),
         Some(value) => read(value).map(Some),
@@ -194,7 +197,7 @@ fn members(value: Option<&Value>) -> Option<Option<Vec<ReferenceOr<Schema>>>> {
     }
 }
 
-fn typed<T: serde::de::DeserializeOwned>(value: Option<&Value>) -> Option<Option<T>> {
+pub(super) fn typed<T: serde::de::DeserializeOwned>(value: Option<&Value>) -> Option<Option<T>> {
     optional(value, |value| T::deserialize(value).ok())
 }
 
