@@ -37,7 +37,9 @@ pub fn markdown_lines<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>)
         out.extend(lines);
         sources.push(paragraph);
     }
-    if runs_no_code(&out) {
+    // One paragraph is its own lines, checked above (or, where they were not safe, its lines
+    // as prose, which are what the check below would fall back to).
+    if sources.len() < 2 || runs_no_code(&out) {
         return out;
     }
     // Paragraphs that are safe alone can still combine (an open list item, say).
