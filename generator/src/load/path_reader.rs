@@ -14,19 +14,11 @@ use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::schema_reader::{flag, optional, reference, schema_or_reference, set, string, typed};
+use super::schema_reader::{flag, optional, reference_or, schema_or_reference, set, string, typed};
 
 /// A path item or a `$ref` to one, as `ReferenceOr::<PathItem>::deserialize` reads it.
 pub fn path_item_or_reference(value: &Value) -> Option<ReferenceOr<PathItem>> {
     reference_or(value, path_item)
-}
-
-/// A `$ref`, or the object read with `read`.
-fn reference_or<T>(value: &Value, read: fn(&Map<String, Value>) -> Option<T>) -> Option<ReferenceOr<T>> {
-    match reference(value)? {
-        Ok(reference) => Some(ReferenceOr::Reference { reference }),
-        Err(map) => Some(ReferenceOr::Item(read(map)?)),
-    }
 }
 
 /// The members of an object named in `names`, each in its place, and its extensions.

@@ -16,27 +16,24 @@ use serde_json::{Map, Number, Value};
 
 /// A schema or a `$ref` to one, as `ReferenceOr::<Schema>::deserialize` reads it.
 pub fn schema_or_reference(value: &Value) -> Option<ReferenceOr<Schema>> {
-    match reference(value)? {
-        Ok(reference) => Some(ReferenceOr::Reference { reference }),
-        Err(map) => Some(ReferenceOr::Item(schema(map)?)),
-    }
+    reference_or(value, schema)
 }
 
 fn boxed_or_reference(value: &Value) -> Option<ReferenceOr<Box<Schema>>> {
-    match reference(value)? {
-        Ok(reference) => Some(ReferenceOr::Reference { reference }),
-        Err(map) => Some(ReferenceOr::Item(Box::new(schema(map)?))),
-    }
+    reference_or(value, |map| schema(map).map(Box::new))
 }
 
-/// The target of a `$ref` (a string `$ref` member: its siblings are ignored), or the object
-/// to read as a schema; `None` for anything but an object.
-pub(super) fn reference(value: &Value) -> Option<Result<String, &Map<String, Value>>> {
+/// A `$ref` (a string `$ref` member: its siblings are ignored), or the object read with
+/// `read`; `None` for anything but an object, as for any `ReferenceOr` the typed reader reads.
+pub(super) fn reference_or<T>(
+    value: &Value,
+    read: fn(&Map<String, Value>) -> Option<T>,
+) -> Option<ReferenceOr<T>> {
     let map = value.as_object()?;
-    Some(match map.get("$ref") {
-        Some(Value::String(reference)) => Ok(reference.clone()),
-        _ => Err(map),
-    })
+    match map.get("$ref") {
+        Some(Value::String(reference)) => Some(ReferenceOr::Reference { reference: reference.clone() }),
+        _ => Some(ReferenceOr::Item(read(map)?)),
+    }
 }
 
 /// The keywords a schema object may hold, each as written.
@@ -133,19 +130,11 @@ impl<'v> Keywords<'v> {
 /// The readers of a keyword give `Some(None)` where it is absent or `null` (which the typed
 /// reader reads alike, for an optional keyword) and `None` where it is of the wrong kind.
 pub(super) fn string(value: Option<&Value>) -> Option<Option<String>> {
-    match value {
-        None | Some(Value::Null) => Some(None),
-        Some(Value::String(text)) => Some(Some(text.clone())),
-        Some(_) => None,
-    }
+    optional(value, |value| value.as_str().map(str::to_owned))
 }
 
 pub(super) fn flag(value: Option<&Value>) -> Option<Option<bool>> {
-    match value {
-        None | Some(Value::Null) => Some(None),
-        Some(Value::Bool(flag)) => Some(Some(*flag)),
-        Some(_) => None,
-    }
+    optional(value, Value::as_bool)
 }
 
 /// A flag that is `false` when absent, and must not be `null`.
@@ -157,26 +146,18 @@ pub(super) fn set(value: Option<&Value>) -> Option<bool> {
 }
 
 fn count(value: Option<&Value>) -> Option<Option<usize>> {
-    match value {
-        None | Some(Value::Null) => Some(None),
-        Some(value) => Some(Some(usize::try_from(value.as_u64()?).ok()?)),
-    }
+    optional(value, |value| usize::try_from(value.as_u64()?).ok())
 }
 
 fn number(value: Option<&Value>) -> Option<Option<&Number>> {
-    match value {
-        None | Some(Value::Null) => Some(None),
-        Some(Value::Number(number)) => Some(Some(number)),
-        Some(_) => None,
-    }
+    optional(value, |value| match value {
+        Value::Number(number) => Some(number),
+        _ => None,
+    })
 }
 
 fn list(value: Option<&Value>) -> Option<Option<&Vec<Value>>> {
-    match value {
-        None | Some(Value::Null) => Some(None),
-        Some(Value::Array(items)) => Some(Some(items)),
-        Some(_) => None,
-    }
+    optional(value, Value::as_array)
 }
 
 /// Reads a present, non-`null` keyword with `read`.
@@ -191,10 +172,7 @@ pub(super) fn optional<'v, T>(
 }
 
 fn members(value: Option<&Value>) -> Option<Option<Vec<ReferenceOr<Schema>>>> {
-    match list(value)? {
-        None => Some(None),
-        Some(items) => Some(Some(items.iter().map(schema_or_reference).collect::<Option<_>>()?)),
-    }
+    optional(value, |value| value.as_array()?.iter().map(schema_or_reference).collect())
 }
 
 pub(super) fn typed<T: serde::de::DeserializeOwned>(value: Option<&Value>) -> Option<Option<T>> {
