@@ -8,6 +8,7 @@
 //! digests of different shapes agree with a chance of about 2^-128 for each pair, far below
 //! anything a spec's few thousand inline schemas could meet.
 
+use std::borrow::Borrow;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
@@ -88,7 +89,7 @@ fn write_schema(schema: &Schema, h: &mut Digest) {
         }
         SchemaKind::Type(Type::Array(array)) => {
             h.write_u8(15);
-            write_optional_boxed(&array.items, h);
+            write_optional(array.items.as_ref(), h);
             (array.min_items, array.max_items, array.unique_items).hash(h);
         }
         SchemaKind::OneOf { one_of } => write_members(16, one_of, h),
@@ -108,7 +109,7 @@ fn write_schema(schema: &Schema, h: &mut Digest) {
             any.required.hash(h);
             write_additional(&any.additional_properties, h);
             (any.min_properties, any.max_properties).hash(h);
-            write_optional_boxed(&any.items, h);
+            write_optional(any.items.as_ref(), h);
             (any.min_items, any.max_items, any.unique_items).hash(h);
             h.write_usize(any.enumeration.len());
             any.enumeration.iter().for_each(|value| write_value(value, h));
@@ -116,13 +117,7 @@ fn write_schema(schema: &Schema, h: &mut Digest) {
             write_members(21, &any.one_of, h);
             write_members(22, &any.all_of, h);
             write_members(23, &any.any_of, h);
-            match &any.not {
-                Some(not) => {
-                    h.write_u8(1);
-                    write_node(not, h);
-                }
-                None => h.write_u8(0),
-            }
+            write_optional(any.not.as_deref(), h);
         }
     }
 }
@@ -141,7 +136,8 @@ fn write_format<T: Copy>(format: &VariantOrUnknownOrEmpty<T>, h: &mut Digest) {
     }
 }
 
-fn write_node(node: &ReferenceOr<Schema>, h: &mut Digest) {
+/// A schema or a `$ref` (held as is or boxed: the same to the shape).
+fn write_node<S: Borrow<Schema>>(node: &ReferenceOr<S>, h: &mut Digest) {
     match node {
         ReferenceOr::Reference { reference } => {
             h.write_u8(1);
@@ -149,27 +145,14 @@ fn write_node(node: &ReferenceOr<Schema>, h: &mut Digest) {
         }
         ReferenceOr::Item(schema) => {
             h.write_u8(2);
-            write_schema(schema, h);
+            write_schema(schema.borrow(), h);
         }
     }
 }
 
-fn write_boxed(node: &ReferenceOr<Box<Schema>>, h: &mut Digest) {
+fn write_optional<S: Borrow<Schema>>(node: Option<&ReferenceOr<S>>, h: &mut Digest) {
     match node {
-        ReferenceOr::Reference { reference } => {
-            h.write_u8(1);
-            reference.hash(h);
-        }
-        ReferenceOr::Item(schema) => {
-            h.write_u8(2);
-            write_schema(schema, h);
-        }
-    }
-}
-
-fn write_optional_boxed(node: &Option<ReferenceOr<Box<Schema>>>, h: &mut Digest) {
-    match node {
-        Some(node) => write_boxed(node, h),
+        Some(node) => write_node(node, h),
         None => h.write_u8(0),
     }
 }
@@ -184,7 +167,7 @@ fn write_properties(properties: &indexmap::IndexMap<String, ReferenceOr<Box<Sche
     h.write_usize(properties.len());
     for (name, node) in properties {
         name.hash(h);
-        write_boxed(node, h);
+        write_node(node, h);
     }
 }
 
