@@ -56,14 +56,7 @@ const DROPPED_KEYWORDS: &[&str] = &[
 /// Normalizes a 3.x document (Swagger 2.0 is converted to 3.0 before).
 pub fn normalize(document: &mut Value, dialect: Dialect) -> (Notes, Vec<Event>) {
     let mut notes = Notes::new();
-    let mut walker = Walker {
-        dialect,
-        openapi_31: matches!(dialect, Dialect::OpenApi31 | Dialect::OpenApi32),
-        notes: &mut notes,
-        named_enums: Vec::new(),
-        events: Vec::new(),
-        callbacks_by_ref: Vec::new(),
-    };
+    let mut walker = Walker::new(dialect, &mut notes);
     walker.document(document);
     let named_enums = std::mem::take(&mut walker.named_enums);
     let events = std::mem::take(&mut walker.events);
@@ -148,6 +141,19 @@ fn member<'v>(value: &'v mut Value, key: &str, at: &Pointer) -> Option<(&'v mut 
     value.as_object_mut()?.get_mut(key).map(|child| (child, at.join(key)))
 }
 
+impl<'n> Walker<'n> {
+    fn new(dialect: Dialect, notes: &'n mut Notes) -> Self {
+        Walker {
+            dialect,
+            openapi_31: matches!(dialect, Dialect::OpenApi31 | Dialect::OpenApi32),
+            notes,
+            named_enums: Vec::new(),
+            events: Vec::new(),
+            callbacks_by_ref: Vec::new(),
+        }
+    }
+}
+
 impl Walker<'_> {
     fn note(&mut self, at: &Pointer, message: impl Into<String>) {
         self.notes.push((at.clone(), message.into()));
@@ -230,14 +236,7 @@ impl Walker<'_> {
             .with_min_len(ITEMS_A_TASK)
             .map(|(item, at)| {
                 let mut notes = Notes::new();
-                let mut walker = Walker {
-                    dialect: self.dialect,
-                    openapi_31: self.openapi_31,
-                    notes: &mut notes,
-                    named_enums: Vec::new(),
-                    events: Vec::new(),
-                    callbacks_by_ref: Vec::new(),
-                };
+                let mut walker = Walker::new(self.dialect, &mut notes);
                 walk(&mut walker, item, &at);
                 let (named_enums, events, callbacks_by_ref) =
                     (walker.named_enums, walker.events, walker.callbacks_by_ref);
