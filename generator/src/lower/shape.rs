@@ -4,41 +4,26 @@
 //! (descriptions, examples, defaults, external docs, extensions). Members named like those
 //! keywords (a property called `description`) and values (an `enum` of objects) are part of it.
 //!
-//! A shape is kept as a 128-bit digest, taken in one walk without copying the schema: two
-//! digests of different shapes agree with a chance of about 2^-128 for each pair, far below
-//! anything a spec's few thousand inline schemas could meet.
+//! A shape is kept as a 128-bit digest (XXH3), taken in one walk without copying the schema:
+//! two digests of different shapes agree with a chance of about 2^-128 for each pair, far
+//! below anything a spec's few thousand inline schemas could meet.
 
 use std::borrow::Borrow;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
+use xxhash_rust::xxh3::Xxh3 as Digest;
 
 /// The digest of a schema's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Shape(u64, u64);
+pub struct Shape(u128);
 
 /// The shape of `schema`.
 pub fn shape(schema: &Schema) -> Shape {
-    let mut digest = Digest(DefaultHasher::new(), DefaultHasher::new());
-    // The two halves read the same walk from different starting states.
-    digest.1.write_u8(0xA5);
+    let mut digest = Digest::new();
     write_schema(schema, &mut digest);
-    Shape(digest.0.finish(), digest.1.finish())
-}
-
-/// Two hashers fed the same bytes.
-struct Digest(DefaultHasher, DefaultHasher);
-
-impl Hasher for Digest {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.write(bytes);
-        self.1.write(bytes);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0.finish()
-    }
+    Shape(digest.digest128())
 }
 
 /// Each part is written after a tag of its own, and each list after its length, so that
