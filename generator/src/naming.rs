@@ -74,17 +74,58 @@ fn shorten(name: String) -> String {
 
 /// `snake_case` name for a field, parameter, method or module.
 pub fn snake(raw: &str) -> String {
-    finish(ascii_words(raw).to_snake_case(), "value", "n")
+    converted(Case::Snake, raw, |raw| finish(snake_words(raw), "value", "n"))
 }
 
 /// `PascalCase` name for a type or enum variant.
 pub fn pascal(raw: &str) -> String {
-    finish(ascii_words(raw).to_upper_camel_case(), "Value", "N")
+    converted(Case::Pascal, raw, |raw| finish(ascii_words(raw).to_upper_camel_case(), "Value", "N"))
 }
 
 /// `SCREAMING_SNAKE_CASE` name for a constant.
 pub fn shouty(raw: &str) -> String {
-    finish(ascii_words(raw).to_shouty_snake_case(), "VALUE", "N")
+    converted(Case::Shouty, raw, |raw| finish(ascii_words(raw).to_shouty_snake_case(), "VALUE", "N"))
+}
+
+/// A name's ASCII words in `snake_case`, before it is made an identifier.
+fn snake_words(raw: &str) -> String {
+    converted(Case::Words, raw, |raw| ascii_words(raw).to_snake_case())
+}
+
+/// The conversions [`converted`] keeps.
+#[derive(Clone, Copy)]
+enum Case {
+    Snake,
+    Pascal,
+    Shouty,
+    Words,
+}
+
+/// How many converted names of one case a thread keeps before starting over: far more than
+/// a spec has distinct names, and a bound on what a long-lived process holds.
+const KEPT_NAMES: usize = 1 << 16;
+
+/// `convert(raw)`, kept for the next time: a spec names the same properties and values in
+/// hundreds of schemas, and transliterating and case-converting a name costs far more than
+/// looking it up.
+fn converted(case: Case, raw: &str, convert: impl FnOnce(&str) -> String) -> String {
+    thread_local! {
+        static CONVERTED: std::cell::RefCell<[HashMap<String, String>; 4]> = Default::default();
+    }
+    let found = CONVERTED.with(|kept| kept.borrow()[case as usize].get(raw).cloned());
+    if let Some(name) = found {
+        return name;
+    }
+    // Converted outside the borrow: one conversion may use another.
+    let name = convert(raw);
+    CONVERTED.with(|kept| {
+        let kept = &mut kept.borrow_mut()[case as usize];
+        if kept.len() >= KEPT_NAMES {
+            kept.clear();
+        }
+        kept.insert(raw.to_owned(), name.clone());
+    });
+    name
 }
 
 /// `PascalCase` name for a type named in the spec: like [`pascal`], with a word repeated
@@ -144,7 +185,7 @@ pub fn bare(ident: &str) -> &str {
 /// The words of a name, lowercased, for comparing names across styles
 /// (`Zero Trust users` and `zero-trust-users` have the same words).
 pub fn words(raw: &str) -> Vec<String> {
-    ascii_words(raw).to_snake_case().split('_').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    snake_words(raw).split('_').filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
 /// A method name for an operation: the operationId's words without the tag's words wherever
@@ -370,6 +411,18 @@ pub fn crate_name(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_converted_again_is_converted_the_same_in_each_case() {
+        for _ in 0..2 {
+            assert_eq!(snake("userID type"), "user_id_type");
+            assert_eq!(pascal("userID type"), "UserIdType");
+            assert_eq!(shouty("userID type"), "USER_ID_TYPE");
+            assert_eq!(words("userID type"), ["user", "id", "type"]);
+            assert_eq!(snake("type"), "r#type");
+            assert_eq!(pascal("type"), "Type");
+        }
+    }
 
     #[test]
     fn every_keyword_becomes_a_valid_snake_identifier() {
