@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use super::shape::{shape, Shape};
@@ -30,20 +31,22 @@ struct Definition {
     kind: TypeKind,
 }
 
-/// All named types of one API, built up as schemas are lowered.
+/// All named types of one API, built up as schemas are lowered. Its maps are keyed by the
+/// document's pointers and digests and looked up for every schema node: a fast hash (Fx),
+/// as no key is chosen to collide.
 pub struct TypeSpace<'s> {
     spec: &'s Spec,
     /// Declared types; each starts as a placeholder and is filled in when its schema is lowered.
     types: Vec<TypeDef>,
     /// Types already assigned to a node of the document.
-    by_pointer: HashMap<Pointer, TypeRef>,
+    by_pointer: FxHashMap<Pointer, TypeRef>,
     /// Inline schemas of the same shape share one type.
-    by_shape: HashMap<Shape, TypeId>,
+    by_shape: FxHashMap<Shape, TypeId>,
     /// Properties that merge the same objects (by their pointers) share one type.
-    merged: HashMap<String, TypeId>,
+    merged: FxHashMap<String, TypeId>,
     names: Scope,
     /// Nodes being lowered without a name, to cut cycles that never pass a named type.
-    inlining: HashSet<Pointer>,
+    inlining: FxHashSet<Pointer>,
     /// How many schemas are being lowered inside each other right now.
     depth: usize,
 }
@@ -82,11 +85,11 @@ impl<'s> TypeSpace<'s> {
         let mut space = Self {
             spec,
             types: Vec::new(),
-            by_pointer: HashMap::new(),
-            by_shape: HashMap::new(),
-            merged: HashMap::new(),
+            by_pointer: FxHashMap::default(),
+            by_shape: FxHashMap::default(),
+            merged: FxHashMap::default(),
             names: Scope::new(),
-            inlining: HashSet::new(),
+            inlining: FxHashSet::default(),
             depth: 0,
         };
         let Some(components) = &spec.api.components else { return Ok(space) };
