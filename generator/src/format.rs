@@ -31,11 +31,14 @@ pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
         Content::RustText(pieces) => {
             let pieces =
                 pieces.iter().map(piece_text).collect::<std::result::Result<Vec<_>, _>>().map_err(failed)?;
-            let mut text = String::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
-            for piece in &pieces {
-                text.push_str(piece);
+            // Pieces of whole lines are spaced as they are; others are joined first, as a
+            // line may run on from one piece into the next.
+            if pieces.iter().all(|piece| piece.is_empty() || piece.ends_with('\n')) {
+                let size = pieces.iter().map(|piece| piece.len()).sum();
+                space_lines(header(), size, pieces.iter().flat_map(|piece| piece.lines()))
+            } else {
+                space_items(header(), &pieces.concat())
             }
-            space_items(header(), &text)
         }
     };
     Ok(FormattedFile { path: file.path, text })
@@ -109,31 +112,63 @@ fn starts_item(line: &str) -> bool {
 
 /// prettyplease prints items back to back; a blank line between items (and after the module
 /// docs) makes the output read like hand-formatted code. The lines go after `out`.
-pub fn space_items(mut out: String, text: &str) -> String {
-    out.reserve(text.len() + text.len() / 16);
-    let mut previous: Option<&str> = None;
-    for line in text.lines() {
-        if let Some(previous) = previous {
-            let (prev_trim, trim) = (previous.trim_start(), line.trim_start());
-            let same_indent = previous.len() - prev_trim.len() == line.len() - trim.len();
-            let after_item = !prev_trim.starts_with("//") && (prev_trim == "}" || prev_trim.ends_with(';'));
-            let same_block = declaration_kind(prev_trim).is_some()
-                && declaration_kind(prev_trim) == declaration_kind(trim);
-            let after_module_docs = prev_trim.starts_with("//!") && !trim.starts_with("//!");
-            if after_module_docs || (same_indent && after_item && starts_item(trim) && !same_block) {
+pub fn space_items(out: String, text: &str) -> String {
+    space_lines(out, text.len(), text.lines())
+}
+
+/// [`space_items`] for lines `size` bytes long in all.
+fn space_lines<'a>(mut out: String, size: usize, lines: impl Iterator<Item = &'a str>) -> String {
+    out.reserve(size + size / 16);
+    // What decides a blank line before the next, of the line before it.
+    let mut previous: Option<(usize, bool, Option<&str>, bool)> = None;
+    for line in lines {
+        let trim = trim_indent(line);
+        let indent = line.len() - trim.len();
+        let kind = declaration_kind(trim);
+        if let Some((prev_indent, after_item, prev_kind, module_docs)) = previous {
+            let after_module_docs = module_docs && !trim.starts_with("//!");
+            let same_block = || prev_kind.is_some() && prev_kind == kind;
+            if after_module_docs || (prev_indent == indent && after_item && starts_item(trim) && !same_block()) {
                 out.push('\n');
             }
         }
+        let after_item = !trim.starts_with("//") && (trim == "}" || trim.ends_with(';'));
+        previous = Some((indent, after_item, kind, trim.starts_with("//!")));
         out.push_str(line);
         out.push('\n');
-        previous = Some(line);
     }
     out
+}
+
+/// `line.trim_start()`, quicker for the usual indentation of spaces.
+fn trim_indent(line: &str) -> &str {
+    let rest = line.trim_start_matches(' ');
+    match rest.as_bytes().first() {
+        Some(byte) if byte.is_ascii_graphic() => rest,
+        None => rest,
+        Some(_) => rest.trim_start(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indentation_is_trimmed_as_trim_start_trims_it() {
+        for line in ["", "    ", "    fn f() {}", "\tx", "  \u{b}x", "  \u{a0}x", "   \u{2003}}", "}"] {
+            assert_eq!(trim_indent(line), line.trim_start(), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn pieces_of_whole_lines_are_spaced_as_their_text_is() {
+        let pieces = ["use a;\n", "", "fn b() {}\nfn c() {}\n", "    x;\n}\n"];
+        let joined = pieces.concat();
+        let spaced = space_lines(String::new(), joined.len(), pieces.iter().flat_map(|p| p.lines()));
+        assert_eq!(spaced, space_items(String::new(), &joined));
+        assert_eq!(spaced, "use a;\n\nfn b() {}\nfn c() {}\n    x;\n}\n");
+    }
 
     #[test]
     fn items_are_separated_by_blank_lines() {
