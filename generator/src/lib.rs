@@ -78,10 +78,12 @@ pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated> {
         let spec = load::load(spec_path)?;
         let lowered = lower::lower(&spec, options);
         let inputs = spec.files.clone();
-        // The IR owns all it needs: the document (the largest thing held) is freed on another
-        // thread while this one goes on.
+        let generated = finish(lowered?, inputs, options);
+        // The document (the largest thing held) is freed on one of the threads once the files
+        // are made, not while they are: freeing it is not on the way to them, and the threads
+        // finish it before they end.
         rayon::spawn(move || drop(spec));
-        finish(lowered?, inputs, options)
+        generated
     })
 }
 
