@@ -128,7 +128,9 @@ fn space_lines<'a>(mut out: String, size: usize, lines: impl Iterator<Item = &'a
         if let Some((prev_indent, after_item, prev_kind, module_docs)) = previous {
             let after_module_docs = module_docs && !trim.starts_with("//!");
             let same_block = || prev_kind.is_some() && prev_kind == kind;
-            if after_module_docs || (prev_indent == indent && after_item && starts_item(trim) && !same_block()) {
+            if after_module_docs
+                || (prev_indent == indent && after_item && starts_item(trim) && !same_block())
+            {
                 out.push('\n');
             }
         }

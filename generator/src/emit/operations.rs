@@ -276,7 +276,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
     // What the operation's `Call` adds, if anything: setters first.
     let mut setters = Source::new();
     setters.generic_impl_header("Call", &op.builder);
-    let mut any_setter = false;
+    let mut call_methods = false;
     for (id, param) in op.params_with_ids() {
         let name = param.name.as_str();
         let arg = argument(types, name, &param.ty, is_file(param));
@@ -285,7 +285,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
             continue;
         }
         fields.push((name, format!("Option<{}>", arg.stored)));
-        any_setter = true;
+        call_methods = true;
         setters.docs([param.doc.as_deref()]);
         if param.deprecated {
             setters.line("#[deprecated]");
@@ -302,7 +302,7 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
             fields.push((name, arg.stored.clone()));
         } else {
             fields.push((name, format!("Option<{}>", arg.stored)));
-            any_setter = true;
+            call_methods = true;
             setters.docs([body.doc.as_deref().or(Some("The request body."))]);
             setter(&mut setters, name, &arg);
         }
@@ -321,8 +321,6 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
         Some(stream) => Some(super::stream::stream_methods(types, op, stream, &errors)),
         None => op.download.then(|| super::stream::download_methods(op, &errors)),
     };
-    let paging =
-        op.pagination.as_ref().map(|p| super::paging::paging_methods(types, op, p, &tokens(&output)));
     let by_status = match &op.response {
         Success::ByStatus { name, cases } => {
             pieces.push(by_status_enum(types, group, op, name, cases));
@@ -331,11 +329,14 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
         _ => None,
     };
     pieces.push(parameters(group, op, &fields));
+    // Paging follows the setters in the same block; streaming, as tokens, follows them both.
+    if let Some(pagination) = &op.pagination {
+        call_methods = true;
+        super::paging::paging_methods(&mut setters, types, op, pagination, &output);
+    }
     setters.close("}");
-    // Paging and streaming are tokens, in the same block after the setters.
-    let more =
-        (paging.is_some() || streaming.is_some()).then(|| quote!(impl Call<#builder> { #paging #streaming }));
-    match (any_setter, more) {
+    let more = streaming.map(|streaming| quote!(impl Call<#builder> { #streaming }));
+    match (call_methods, more) {
         (true, None) => pieces.push(setters.finish()),
         (true, Some(more)) => pieces.push(setters.finish_with(more)),
         (false, Some(more)) => pieces.push(Piece::Tokens(more)),
