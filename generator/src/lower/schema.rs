@@ -271,14 +271,13 @@ impl<'s> TypeSpace<'s> {
         's: 'a,
     {
         let spec: &'a Spec = self.spec;
-        let mut current = into_owned(spec.resolve(node, at)?);
+        let mut current = spec.resolve(node, at)?;
         for _ in 0..64 {
-            let next = match self.classify(&current)?.0 {
-                Class::Object(members) => return Ok(Some(members.into_iter().map(into_owned).collect())),
-                Class::Same(member) => into_owned(*member),
+            current = match self.classify(&current)?.0 {
+                Class::Object(members) => return Ok(Some(members)),
+                Class::Same(member) => *member,
                 _ => return Ok(None),
             };
-            current = next;
         }
         Ok(None)
     }
@@ -373,14 +372,15 @@ impl<'s> TypeSpace<'s> {
         }
     }
 
-    /// Decides what a schema becomes; the flag says a `null` member made it nullable.
-    fn classify<'a>(&self, resolved: &'a Resolved<'_, Schema>) -> Result<(Class<'a>, bool)>
+    /// Decides what a schema becomes; the flag says a `null` member made it nullable. The
+    /// members it names are borrowed from the document as the schema is (copied where the
+    /// schema is a copy), not from `resolved` itself.
+    fn classify<'a>(&self, resolved: &Resolved<'a, Schema>) -> Result<(Class<'a>, bool)>
     where
         's: 'a,
     {
-        let schema: &'a Schema = &resolved.item;
+        let schema: &Schema = &resolved.item;
         let view = View(schema);
-        let spec: &'a Spec = self.spec;
         if !view.all_of().is_empty() {
             return Ok((self.classify_all_of(resolved)?, false));
         }
@@ -388,9 +388,9 @@ impl<'s> TypeSpace<'s> {
         if !alternatives.is_empty() && view.properties().is_none() {
             let mut members = Vec::new();
             let mut null_member = false;
-            for (index, node) in alternatives.iter().enumerate() {
+            for index in 0..alternatives.len() {
                 let at = resolved.pointer.join(union_keyword(schema)).join(index);
-                let member = spec.resolve(node, &at)?;
+                let member = self.member(resolved, |schema| View(schema).alternatives(), index, &at)?;
                 if View(&member.item).typ() == Some("null") {
                     null_member = true;
                 } else {
@@ -429,18 +429,18 @@ impl<'s> TypeSpace<'s> {
         Ok((Class::Plain, false))
     }
 
-    fn classify_all_of<'a>(&self, resolved: &'a Resolved<'_, Schema>) -> Result<Class<'a>>
+    fn classify_all_of<'a>(&self, resolved: &Resolved<'a, Schema>) -> Result<Class<'a>>
     where
         's: 'a,
     {
         let view = View(&resolved.item);
-        let spec: &'a Spec = self.spec;
         // `allOf: [$ref: X]`, with or without a description or a bare type beside it, is X
         // itself, not a copy of X's merged members.
         if view.properties().is_none() && view.additional_schema().is_none() {
             let mut direct = Vec::new();
-            for (index, node) in view.all_of().iter().enumerate() {
-                direct.push(spec.resolve(node, &resolved.pointer.join("allOf").join(index))?);
+            for index in 0..view.all_of().len() {
+                let at = resolved.pointer.join("allOf").join(index);
+                direct.push(self.member(resolved, |schema| View(schema).all_of(), index, &at)?);
             }
             let mut strong = direct.into_iter().filter(|m| !View(&m.item).is_unconstrained());
             if let (Some(only), None) = (strong.next(), strong.next()) {
@@ -484,23 +484,38 @@ impl<'s> TypeSpace<'s> {
         if view.properties().is_some() || view.additional_schema().is_some() {
             out.push(resolved.clone());
         }
-        let spec: &'a Spec = self.spec;
-        let count = view.all_of().len();
-        for index in 0..count {
+        for index in 0..view.all_of().len() {
             let at = resolved.pointer.join("allOf").join(index);
-            let member = match &resolved.item {
-                std::borrow::Cow::Borrowed(schema) => spec.resolve(&View(schema).all_of()[index], &at)?,
-                std::borrow::Cow::Owned(schema) => {
-                    let node = View(schema).all_of()[index].clone();
-                    into_owned(spec.resolve(&node, &at)?)
-                }
-            };
+            let member = self.member(&resolved, |schema| View(schema).all_of(), index, &at)?;
             if out.iter().any(|seen| seen.pointer == member.pointer) {
                 continue;
             }
             self.flatten_all_of(member, out, depth + 1)?;
         }
         Ok(())
+    }
+
+    /// Member `index` of the list `list` finds in a schema (its `allOf`, `oneOf`/`anyOf`),
+    /// resolved at `at`: borrowed from the document where the schema is, a copy where the
+    /// schema is one.
+    fn member<'a>(
+        &self,
+        resolved: &Resolved<'a, Schema>,
+        list: fn(&Schema) -> &[ReferenceOr<Schema>],
+        index: usize,
+        at: &Pointer,
+    ) -> Result<Resolved<'a, Schema>>
+    where
+        's: 'a,
+    {
+        let spec: &'a Spec = self.spec;
+        match &resolved.item {
+            std::borrow::Cow::Borrowed(schema) => spec.resolve(&list(schema)[index], at),
+            std::borrow::Cow::Owned(schema) => {
+                let node = list(schema)[index].clone();
+                Ok(into_owned(spec.resolve(&node, at)?))
+            }
+        }
     }
 
     fn build(&mut self, class: Class<'_>, resolved: &Resolved<'_, Schema>, name: &str) -> Result<Definition> {
