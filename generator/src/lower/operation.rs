@@ -909,8 +909,9 @@ fn permissions(spec: &Spec, op: &openapiv3::Operation) -> Vec<String> {
 /// order of appearance. Names accessor, module, method and builder of each.
 fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
     let mut order: Vec<String> = spec.api.tags.iter().map(|t| t.name.clone()).collect();
+    let mut ordered: HashSet<String> = order.iter().cloned().collect();
     for p in &pending {
-        if !order.contains(&p.tag) {
+        if ordered.insert(p.tag.clone()) {
             order.push(p.tag.clone());
         }
     }
@@ -933,13 +934,17 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
         let tag_words = words(&tag);
         let id_words: Vec<Vec<String>> = members.iter().map(|p| words(&p.id)).collect();
         let short: Vec<String> = id_words.iter().map(|id| method_of_words(id, &tag_words)).collect();
+        let mut uses: HashMap<&str, usize> = HashMap::new();
+        for name in &short {
+            *uses.entry(name.as_str()).or_default() += 1;
+        }
         let operations = members
             .into_iter()
             .zip(&short)
             .zip(&id_words)
             .map(|((p, name), id)| {
                 let full = full_method_of_words(id, &tag_words);
-                let shared = short.iter().filter(|other| *other == name).count() > 1;
+                let shared = uses[name.as_str()] > 1;
                 let method =
                     if shared || methods.contains(name) { methods.claim(&full) } else { methods.claim(name) };
                 let builder = builders.claim(&pascal(&full));
