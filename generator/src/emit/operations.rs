@@ -329,13 +329,22 @@ fn builder(api: &Api, types: Types<'_>, group: &Group, op: &Operation, pieces: &
         _ => None,
     };
     pieces.push(parameters(group, op, &fields));
-    // Paging follows the setters in the same block; streaming, as tokens, follows them both.
+    // Paging follows the setters in the same block, where it is laid out as the formatter
+    // lays it out; else it goes to the formatter as tokens after them, as streaming does.
+    let mut paging_tokens = None;
     if let Some(pagination) = &op.pagination {
-        call_methods = true;
-        super::paging::paging_methods(&mut setters, types, op, pagination, &output);
+        let mut paging = Source::within(1);
+        super::paging::paging_methods(&mut paging, types, op, pagination, &output);
+        if paging.laid_out() {
+            call_methods = true;
+            setters.extend(&paging);
+        } else {
+            paging_tokens = Some(tokens(paging.text()));
+        }
     }
     setters.close("}");
-    let more = streaming.map(|streaming| quote!(impl Call<#builder> { #streaming }));
+    let more = (paging_tokens.is_some() || streaming.is_some())
+        .then(|| quote!(impl Call<#builder> { #paging_tokens #streaming }));
     match (call_methods, more) {
         (true, None) => pieces.push(setters.finish()),
         (true, Some(more)) => pieces.push(setters.finish_with(more)),

@@ -43,6 +43,11 @@ impl Source {
         Self::default()
     }
 
+    /// A writer whose lines start `depth` levels deep: items for a block another writer opens.
+    pub fn within(depth: usize) -> Self {
+        Self { depth, ..Self::default() }
+    }
+
     /// One line at the current depth. A line of code too long for the formatter to keep,
     /// with somewhere it could break it, marks what is written as needing its layout: the
     /// writer's methods break what they know how to break before it comes to that.
@@ -422,6 +427,16 @@ impl Source {
 
     pub fn finish(self) -> Piece {
         Piece::Text { text: self.text, laid_out: !self.needs_layout }
+    }
+
+    /// Whether what was written is laid out as the formatter would lay it out.
+    pub fn laid_out(&self) -> bool {
+        !self.needs_layout
+    }
+
+    /// What was written.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 }
 
