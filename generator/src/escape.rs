@@ -122,12 +122,26 @@ fn visible(text: &str) -> String {
 /// them left open (an HTML block that only `?>` or `-->` ends) takes in what follows them: a
 /// code block after them is still read as one.
 fn runs_no_code(lines: &[String]) -> bool {
-    // Without a fence character, `<`, a tab or four spaces in a row, no line can open a code
-    // block or an HTML block: the common case, decided without parsing.
-    let plain = |line: &String| !line.contains(['`', '~', '<', '\t']) && !line.contains("    ");
-    if lines.iter().all(plain) {
-        return true;
-    }
+    lines.iter().all(|line| cannot_open_block(line)) || parser_finds_no_code(lines)
+}
+
+/// Whether a line can open no code block and no HTML block, seen without parsing: the
+/// common case. A fence takes three backticks or tildes; an indented block, a tab or four
+/// spaces in a row; an HTML block, a `<` with nothing before it on its line but
+/// indentation and the markers of quotes and list items. Inline code and inline HTML do
+/// not open blocks.
+fn cannot_open_block(line: &str) -> bool {
+    let opens_html =
+        |at: usize| line[..at].chars().all(|c| c == ' ' || c.is_ascii_digit() || ">-*+.)".contains(c));
+    !line.contains('\t')
+        && !line.contains("    ")
+        && !line.contains("```")
+        && !line.contains("~~~")
+        && line.find('<').is_none_or(|at| !opens_html(at))
+}
+
+/// [`runs_no_code`] as rustdoc's Markdown parser reads the lines.
+fn parser_finds_no_code(lines: &[String]) -> bool {
     const AFTER: &str = "\n\n```rust\n```\n";
     let text = lines.join("\n") + AFTER;
     let options = Options::ENABLE_TABLES
@@ -400,6 +414,34 @@ fn escape_line_brackets(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_seen_to_open_no_block_are_those_the_parser_finds_none_in() {
+        let cases = [
+            "Use `repo` scope, or ``a`b`` spans, and a <b>bold</b> word.",
+            "x < y and ~a~ struck",
+            "<pre>",
+            "   <div>",
+            "> <!-- open",
+            "- <?php",
+            "10. <![CDATA[",
+            "* > <div>",
+            "```",
+            "~~~",
+            "text ``` fence in the middle",
+            "    indented",
+            "\tcode",
+            "-     code in an item",
+        ];
+        for line in cases {
+            let lines = vec!["Before.".to_owned(), line.to_owned(), "After.".to_owned()];
+            if cannot_open_block(line) {
+                assert!(parser_finds_no_code(&lines), "{line:?} is seen as plain but opens a block");
+            }
+        }
+        assert!(cannot_open_block(cases[0]) && cannot_open_block(cases[1]));
+        assert!(cases[2..].iter().all(|line| !cannot_open_block(line)));
+    }
     use proptest::prelude::*;
 
     fn lines(text: &str) -> Vec<String> {
