@@ -11,6 +11,7 @@
 
 mod bundle;
 mod enum_names;
+mod json_parts;
 mod locate;
 mod normalize;
 mod origin;

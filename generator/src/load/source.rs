@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use super::Pointer;
+use super::{json_parts, Pointer};
 use crate::error::Diagnostic;
 
 /// How a file's text is written.
@@ -60,54 +60,16 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
         message,
     };
     let value = match format {
-        Format::Json => {
-            // serde_json refuses a number beyond f64 before any visitor sees it; such a number
-            // is replaced in the text by the largest float and the text read again.
-            let mut text = std::borrow::Cow::Borrowed(text);
-            let mut replaced = 0;
-            let mut clamped = Vec::new();
-            loop {
-                // Each pass notes afresh what it reads.
-                notes.borrow_mut().clear();
-                let mut de = serde_json::Deserializer::from_str(&text);
-                let result = Node { path: None, file, notes: &notes }.deserialize(&mut de).and_then(|v| {
-                    de.end()?;
-                    Ok(v)
-                });
-                match result {
-                    Ok(value) => {
-                        notes.borrow_mut().splice(0..0, clamped);
-                        break value;
-                    }
-                    Err(e)
-                        if e.to_string().starts_with("number out of range")
-                            && replaced < MAX_HUGE_NUMBERS =>
-                    {
-                        let Some(fixed) = clamp_number_at(&text, e.line(), e.column()) else {
-                            return Err(note(
-                                Pointer::root(),
-                                Some((e.line(), e.column())),
-                                syntax_message("JSON", &e),
-                            ));
-                        };
-                        clamped.push(note(
-                            Pointer::root(),
-                            Some((e.line(), e.column())),
-                            "a number beyond the range of a 64-bit float; read as the largest float of its sign".into(),
-                        ));
-                        text = std::borrow::Cow::Owned(fixed);
-                        replaced += 1;
-                    }
-                    Err(e) => {
-                        return Err(note(
-                            Pointer::root(),
-                            Some((e.line(), e.column())),
-                            syntax_message("JSON", &e),
-                        ))
-                    }
+        Format::Json if text.len() >= json_parts::LARGE_FILE => {
+            let read = |part: &str, keys: &[String]| read_part(file, part, keys);
+            match json_parts::parse(text, read) {
+                Some((value, found)) => {
+                    return Ok(Parsed { value, format, notes: found });
                 }
+                None => read_json(text, &notes, &note, file)?,
             }
         }
+        Format::Json => read_json(text, &notes, &note, file)?,
         Format::Yaml => {
             let de = serde_yaml::Deserializer::from_str(text);
             Node { path: None, file, notes: &notes }.deserialize(de).map_err(|e| {
@@ -117,6 +79,78 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
         }
     };
     Ok(Parsed { value, format, notes: notes.into_inner() })
+}
+
+/// A part of a JSON file (see `json_parts`) read on its own, the keys of the members it is
+/// in before its notes' places; `None` where it does not read.
+fn read_part(file: &Path, text: &str, keys: &[String]) -> Option<(Value, Vec<Diagnostic>)> {
+    fn within<R>(
+        keys: &[String],
+        parent: Option<&KeyPath<'_>>,
+        read: impl FnOnce(Option<&KeyPath<'_>>) -> R,
+    ) -> R {
+        match keys.split_first() {
+            None => read(parent),
+            Some((key, rest)) => within(rest, Some(&KeyPath { key: Step::Key(key), parent }), read),
+        }
+    }
+    let notes = RefCell::new(Vec::new());
+    let value = within(keys, None, |path| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = Node { path, file, notes: &notes }.deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        Some(value)
+    })?;
+    Some((value, notes.into_inner()))
+}
+
+/// A JSON file read whole.
+fn read_json(
+    text: &str,
+    notes: &RefCell<Vec<Diagnostic>>,
+    note: &impl Fn(Pointer, Option<(usize, usize)>, String) -> Diagnostic,
+    file: &Path,
+) -> Result<Value, Diagnostic> {
+    // serde_json refuses a number beyond f64 before any visitor sees it; such a number is
+    // replaced in the text by the largest float and the text read again.
+    let mut text = std::borrow::Cow::Borrowed(text);
+    let mut replaced = 0;
+    let mut clamped = Vec::new();
+    loop {
+        // Each pass notes afresh what it reads.
+        notes.borrow_mut().clear();
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let result = Node { path: None, file, notes }.deserialize(&mut de).and_then(|v| {
+            de.end()?;
+            Ok(v)
+        });
+        match result {
+            Ok(value) => {
+                notes.borrow_mut().splice(0..0, clamped);
+                return Ok(value);
+            }
+            Err(e) if e.to_string().starts_with("number out of range") && replaced < MAX_HUGE_NUMBERS => {
+                let Some(fixed) = clamp_number_at(&text, e.line(), e.column()) else {
+                    return Err(note(
+                        Pointer::root(),
+                        Some((e.line(), e.column())),
+                        syntax_message("JSON", &e),
+                    ));
+                };
+                clamped.push(note(
+                    Pointer::root(),
+                    Some((e.line(), e.column())),
+                    "a number beyond the range of a 64-bit float; read as the largest float of its sign"
+                        .into(),
+                ));
+                text = std::borrow::Cow::Owned(fixed);
+                replaced += 1;
+            }
+            Err(e) => {
+                return Err(note(Pointer::root(), Some((e.line(), e.column())), syntax_message("JSON", &e)))
+            }
+        }
+    }
 }
 
 /// Both parsers stop at this many nested levels rather than exhaust the stack.
