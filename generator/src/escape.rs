@@ -413,6 +413,8 @@ fn escape_line_brackets(line: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -442,7 +444,6 @@ mod tests {
         assert!(cannot_open_block(cases[0]) && cannot_open_block(cases[1]));
         assert!(cases[2..].iter().all(|line| !cannot_open_block(line)));
     }
-    use proptest::prelude::*;
 
     fn lines(text: &str) -> Vec<String> {
         markdown_lines([Some(text)])
