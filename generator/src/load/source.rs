@@ -64,7 +64,8 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
             let read = |part: &str, keys: &[String]| read_part(file, part, keys);
             match json_parts::parse(text, read) {
                 Some((value, found)) => {
-                    return Ok(Parsed { value, format, notes: found });
+                    notes.replace(found);
+                    value
                 }
                 None => read_json(text, &notes, &note, file)?,
             }
