@@ -9,7 +9,7 @@ use openapiv3::{ReferenceOr, Schema};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
-use super::shape::{shape, Shape};
+use super::shape::{Shape, Shapes};
 use super::view::View;
 use crate::error::Diagnostic;
 use crate::ir::{
@@ -42,6 +42,8 @@ pub struct TypeSpace<'s> {
     by_pointer: FxHashMap<Pointer, TypeRef>,
     /// Inline schemas of the same shape share one type.
     by_shape: FxHashMap<Shape, TypeId>,
+    /// The shapes of the component schemas and the schemas inside them.
+    shapes: Shapes<'s>,
     /// Properties that merge the same objects (by their pointers) share one type.
     merged: FxHashMap<String, TypeId>,
     names: Scope,
@@ -87,12 +89,15 @@ impl<'s> TypeSpace<'s> {
             types: Vec::new(),
             by_pointer: FxHashMap::default(),
             by_shape: FxHashMap::default(),
+            shapes: Shapes::default(),
             merged: FxHashMap::default(),
             names: Scope::new(),
             inlining: FxHashSet::default(),
             depth: 0,
         };
         let Some(components) = &spec.api.components else { return Ok(space) };
+        let schemas: Vec<&Schema> = components.schemas.values().filter_map(ReferenceOr::as_item).collect();
+        space.shapes = Shapes::of(&schemas);
         let at = |name: &str| Pointer::root().join("components").join("schemas").join(name);
         let declared: Vec<(TypeId, &String)> = components
             .schemas
@@ -240,7 +245,7 @@ impl<'s> TypeSpace<'s> {
                 ty?
             }
             class => {
-                let shape = resolved.component.is_none().then(|| shape(&resolved.item));
+                let shape = resolved.component.is_none().then(|| self.shapes.shape(&resolved.item));
                 if let Some(&id) = shape.as_ref().and_then(|key| self.by_shape.get(key)) {
                     self.share_name(id, hint);
                     TypeRef::Named(id)
