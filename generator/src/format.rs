@@ -34,8 +34,7 @@ pub fn format_file(file: EmittedFile, source: &str) -> Result<FormattedFile> {
             // Pieces of whole lines are spaced as they are; others are joined first, as a
             // line may run on from one piece into the next.
             if pieces.iter().all(|piece| piece.is_empty() || piece.ends_with('\n')) {
-                let size = pieces.iter().map(|piece| piece.len()).sum();
-                space_lines(header(), size, pieces.iter().flat_map(|piece| piece.lines()))
+                space_pieces(header(), &pieces, BYTES_A_TASK)
             } else {
                 space_items(header(), &pieces.concat())
             }
@@ -113,29 +112,99 @@ fn starts_item(line: &str) -> bool {
 /// prettyplease prints items back to back; a blank line between items (and after the module
 /// docs) makes the output read like hand-formatted code. The lines go after `out`.
 pub fn space_items(out: String, text: &str) -> String {
-    space_lines(out, text.len(), text.lines())
+    space_lines(out, text.len(), text.lines(), None)
 }
 
-/// [`space_items`] for lines `size` bytes long in all.
-fn space_lines<'a>(mut out: String, size: usize, lines: impl Iterator<Item = &'a str>) -> String {
+/// Bytes of a file's pieces spaced in one task, at least.
+const BYTES_A_TASK: usize = 1 << 18;
+
+/// [`space_items`] for pieces of whole lines, after `out`. Whether a line has a blank line
+/// before it depends on the line before it alone, so a large file's pieces are spaced in
+/// runs of about `bytes_a_task` bytes on whichever thread is free, each run after the last
+/// line of the one before, and the runs put in order.
+fn space_pieces<S: AsRef<str> + Sync>(out: String, pieces: &[S], bytes_a_task: usize) -> String {
+    use rayon::prelude::*;
+    let (mut runs, mut start, mut size) = (Vec::new(), 0, 0);
+    for (index, piece) in pieces.iter().enumerate() {
+        size += piece.as_ref().len();
+        if size >= bytes_a_task {
+            runs.push(start..index + 1);
+            (start, size) = (index + 1, 0);
+        }
+    }
+    if start < pieces.len() || runs.is_empty() {
+        runs.push(start..pieces.len());
+    }
+    fn last_line<S: AsRef<str>>(pieces: &[S]) -> Option<&str> {
+        pieces.iter().rev().find_map(|piece| piece.as_ref().lines().next_back())
+    }
+    let spaced: Vec<String> = runs
+        .par_iter()
+        .enumerate()
+        .map(|(index, run)| {
+            let run_pieces = &pieces[run.clone()];
+            let size = run_pieces.iter().map(|piece| piece.as_ref().len()).sum();
+            let lines = run_pieces.iter().flat_map(|piece| piece.as_ref().lines());
+            match index {
+                0 => space_lines(String::new(), size, lines, None),
+                _ => space_lines(String::new(), size, lines, last_line(&pieces[..run.start]).map(Before::of)),
+            }
+        })
+        .collect();
+    let mut out = out;
+    out.reserve(spaced.iter().map(String::len).sum());
+    spaced.iter().for_each(|run| out.push_str(run));
+    out
+}
+
+/// What decides whether a blank line goes before a line, of the line before it.
+#[derive(Clone, Copy)]
+struct Before {
+    indent: usize,
+    /// The line ends an item.
+    after_item: bool,
+    kind: Option<&'static str>,
+    /// The line is of the module's docs.
+    module_docs: bool,
+}
+
+impl Before {
+    fn of(line: &str) -> Self {
+        let trim = trim_indent(line);
+        Before::trimmed(line, trim)
+    }
+
+    fn trimmed(line: &str, trim: &str) -> Self {
+        Before {
+            indent: line.len() - trim.len(),
+            after_item: !trim.starts_with("//") && (trim == "}" || trim.ends_with(';')),
+            kind: declaration_kind(trim),
+            module_docs: trim.starts_with("//!"),
+        }
+    }
+}
+
+/// [`space_items`] for lines `size` bytes long in all, the first after `previous`.
+fn space_lines<'a>(
+    mut out: String,
+    size: usize,
+    lines: impl Iterator<Item = &'a str>,
+    mut previous: Option<Before>,
+) -> String {
     out.reserve(size + size / 16);
-    // What decides a blank line before the next, of the line before it.
-    let mut previous: Option<(usize, bool, Option<&str>, bool)> = None;
     for line in lines {
         let trim = trim_indent(line);
-        let indent = line.len() - trim.len();
-        let kind = declaration_kind(trim);
-        if let Some((prev_indent, after_item, prev_kind, module_docs)) = previous {
-            let after_module_docs = module_docs && !trim.starts_with("//!");
-            let same_block = || prev_kind.is_some() && prev_kind == kind;
+        let this = Before::trimmed(line, trim);
+        if let Some(before) = previous {
+            let after_module_docs = before.module_docs && !this.module_docs;
+            let same_block = || before.kind.is_some() && before.kind == this.kind;
             if after_module_docs
-                || (prev_indent == indent && after_item && starts_item(trim) && !same_block())
+                || (before.indent == this.indent && before.after_item && starts_item(trim) && !same_block())
             {
                 out.push('\n');
             }
         }
-        let after_item = !trim.starts_with("//") && (trim == "}" || trim.ends_with(';'));
-        previous = Some((indent, after_item, kind, trim.starts_with("//!")));
+        previous = Some(this);
         out.push_str(line);
         out.push('\n');
     }
@@ -167,9 +236,25 @@ mod tests {
     fn pieces_of_whole_lines_are_spaced_as_their_text_is() {
         let pieces = ["use a;\n", "", "fn b() {}\nfn c() {}\n", "    x;\n}\n"];
         let joined = pieces.concat();
-        let spaced = space_lines(String::new(), joined.len(), pieces.iter().flat_map(|p| p.lines()));
+        let spaced = space_pieces(String::new(), &pieces, BYTES_A_TASK);
         assert_eq!(spaced, space_items(String::new(), &joined));
         assert_eq!(spaced, "use a;\n\nfn b() {}\nfn c() {}\n    x;\n}\n");
+    }
+
+    #[test]
+    fn pieces_spaced_in_runs_are_spaced_as_in_one() {
+        let text = "//! Docs.\nuse a;\nuse b;\nmod c;\npub mod d;\npub struct S {\n    pub a: u8,\n    /// B.\n    pub b: u8,\n}\nimpl S {\n    fn f() {\n        let x = 1;\n        g(x);\n    }\n    fn h() {}\n}\ntype T = u8;\n";
+        let whole = space_items("// head\n\n".to_owned(), text);
+        // A piece a line, and empty pieces between, spaced in runs of every size.
+        let lines: Vec<String> = text.lines().map(|line| format!("{line}\n")).collect();
+        let pieces: Vec<&str> = lines.iter().flat_map(|line| ["", line.as_str()]).collect();
+        for bytes_a_task in 0..text.len() {
+            assert_eq!(
+                space_pieces("// head\n\n".to_owned(), &pieces, bytes_a_task),
+                whole,
+                "{bytes_a_task}"
+            );
+        }
     }
 
     #[test]

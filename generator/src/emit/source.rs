@@ -29,6 +29,20 @@ pub enum Piece {
     Continued { text: String, laid_out: bool, rest: TokenStream },
 }
 
+/// What a [`Source`] wrote, as a [`Piece::Text`] becomes: text alone, which (unlike tokens)
+/// can be written on one thread and laid out on another.
+#[derive(Debug)]
+pub struct Written {
+    pub text: String,
+    pub laid_out: bool,
+}
+
+impl From<Written> for Piece {
+    fn from(written: Written) -> Self {
+        Piece::Text { text: written.text, laid_out: written.laid_out }
+    }
+}
+
 /// Writes lines of Rust source at an indentation of four spaces a level.
 #[derive(Debug, Default)]
 pub struct Source {
@@ -426,7 +440,12 @@ impl Source {
     }
 
     pub fn finish(self) -> Piece {
-        Piece::Text { text: self.text, laid_out: !self.needs_layout }
+        self.written().into()
+    }
+
+    /// [`Source::finish`], to be sent to another thread.
+    pub fn written(self) -> Written {
+        Written { text: self.text, laid_out: !self.needs_layout }
     }
 
     /// Whether what was written is laid out as the formatter would lay it out.
