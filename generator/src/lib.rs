@@ -105,7 +105,7 @@ fn finish(lowered: lower::Lowered, inputs: Vec<std::path::PathBuf>, options: &Op
         .with_max_len(1)
         .map(|index| {
             let file = format::format_file(plan.file(index), &options.source)?;
-            let lines = file.text.lines().count();
+            let lines = line_count(&file.text);
             Ok((file, lines))
         })
         .collect::<Result<Vec<_>>>()?
@@ -126,6 +126,13 @@ fn finish(lowered: lower::Lowered, inputs: Vec<std::path::PathBuf>, options: &Op
     Ok(Generated { files, warnings: lowered.warnings, counts, inputs })
 }
 
+/// How many lines `text` has, as `text.lines().count()` counts them, counted a vector of bytes
+/// at a time: the largest file is the last to be made, and its count was the last thing to wait for.
+pub fn line_count(text: &str) -> usize {
+    let breaks = text.bytes().filter(|&byte| byte == b'\n').count();
+    breaks + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
 /// The stack every generation runs on, whoever calls it: the command, a `build.rs`, a test
 /// or a small worker thread. Every recursion over a spec is bounded (parsers nest at most 128
 /// levels, schemas at most `lower::MAX_SCHEMA_DEPTH`), and the bounds are chosen to fit in
@@ -144,5 +151,15 @@ fn on_pipeline_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     match pool {
         Ok(pool) => pool.install(work),
         Err(error) => panic!("cannot start the generation threads: {error}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lines_are_counted_as_lines_counts_them() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\n\nb\n", "a\r\nb\r\n", "\n\n", "a\rb"] {
+            assert_eq!(super::line_count(text), text.lines().count(), "{text:?}");
+        }
     }
 }

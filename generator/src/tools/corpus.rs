@@ -199,7 +199,7 @@ pub fn run(
                 let (mut lines, mut warning_count) = (0, 0);
                 let (outcome, first_message) = match generated {
                     Ok((files, warnings)) => {
-                        lines = files.iter().map(|f| f.text.lines().count()).sum();
+                        lines = files.iter().map(|f| generator::line_count(&f.text)).sum();
                         warning_count = warnings.len();
                         if settings.check_dir.is_some() {
                             crates.lock().expect("no panics while locked").push((index, name, files));

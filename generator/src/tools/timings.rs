@@ -94,7 +94,7 @@ pub fn measure(spec: &Path, what: Measure) -> Result<Measured> {
             let options = Options::new(crate_name(&name, 0), spec.display().to_string());
             let generated = generator::generate(spec, &options)?;
             let nanos = started.elapsed().as_nanos();
-            let lines = generated.files.iter().map(|f| f.text.lines().count()).sum();
+            let lines = generated.files.iter().map(|f| generator::line_count(&f.text)).sum();
             (nanos, lines, generated.counts)
         }
     };
