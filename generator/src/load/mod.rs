@@ -178,34 +178,38 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
     let root = raw.as_object()?;
     let components = root.get("components").and_then(Value::as_object);
     let paths = root.get("paths").and_then(Value::as_object);
-    // Everything else, copied: the path items' and large components' entries are left out
-    // (a path item is a member of `paths` that starts with `/`, as the typed reader has it).
-    let mut shell = Map::new();
-    for (key, value) in root {
-        let value = match (key.as_str(), value) {
-            ("paths", Value::Object(paths)) => Value::Object(
-                paths
-                    .iter()
-                    .filter(|(k, _)| !k.starts_with('/'))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-            ("components", Value::Object(components)) => Value::Object(
-                components
-                    .iter()
-                    .filter(|(k, _)| !LARGE_COMPONENTS.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-            _ => value.clone(),
-        };
-        shell.insert(key.clone(), value);
-    }
+    // Everything else, copied (on one thread while the other reads entries): the path items'
+    // and large components' entries are left out (a path item is a member of `paths` that
+    // starts with `/`, as the typed reader has it).
+    let shell = || {
+        let mut shell = Map::new();
+        for (key, value) in root {
+            let value = match (key.as_str(), value) {
+                ("paths", Value::Object(paths)) => Value::Object(
+                    paths
+                        .iter()
+                        .filter(|(k, _)| !k.starts_with('/'))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                ("components", Value::Object(components)) => Value::Object(
+                    components
+                        .iter()
+                        .filter(|(k, _)| !LARGE_COMPONENTS.contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                _ => value.clone(),
+            };
+            shell.insert(key.clone(), value);
+        }
+        Value::Object(shell)
+    };
     let path_items = paths.map(|paths| paths.iter().filter(|(k, _)| k.starts_with('/')));
     let component =
         |name: &str| components.and_then(|c| c.get(name)).and_then(Value::as_object).map(|m| m.iter());
     let (api, (path_items, (schemas, examples))) = rayon::join(
-        || openapiv3::OpenAPI::deserialize(&Value::Object(shell)).ok(),
+        || openapiv3::OpenAPI::deserialize(&shell()).ok(),
         || {
             rayon::join(
                 || entries_read(path_items, path_item),
