@@ -5,9 +5,8 @@
 //! them into valid, idiomatic Rust identifiers and keeps them unique within a scope. The wire
 //! name always stays with the caller (for `#[serde(rename)]`), so nothing is lost.
 
-use std::collections::{BTreeSet, HashMap};
-
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Words that can never be used as plain identifiers (strict and reserved keywords of the
 /// 2021 and 2024 editions; `gen` is reserved from 2024 on, so it is treated as a keyword too).
@@ -110,7 +109,7 @@ const KEPT_NAMES: usize = 1 << 16;
 /// looking it up.
 fn converted(case: Case, raw: &str, convert: impl FnOnce(&str) -> String) -> String {
     thread_local! {
-        static CONVERTED: std::cell::RefCell<[HashMap<String, String>; 4]> = Default::default();
+        static CONVERTED: std::cell::RefCell<[FxHashMap<String, String>; 4]> = Default::default();
     }
     let found = CONVERTED.with(|kept| kept.borrow()[case as usize].get(raw).cloned());
     if let Some(name) = found {
@@ -235,10 +234,10 @@ fn without_leading<'w>(op: &'w [String], tag: &[String]) -> &'w [String] {
 /// parameters). Claiming a taken name yields the next free numbered form (`name_2`, `Name2`).
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
-    taken: BTreeSet<String>,
+    taken: FxHashSet<String>,
     /// Per collided name, the number to try next, so that many names colliding on one
     /// name are numbered in linear time.
-    next: HashMap<String, usize>,
+    next: FxHashMap<String, usize>,
 }
 
 impl Scope {
@@ -249,7 +248,7 @@ impl Scope {
     /// A scope whose names must also avoid `reserved` (names the generated code itself uses
     /// there, such as a builder's `send` method).
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
-        Self { taken: reserved.into_iter().map(str::to_owned).collect(), next: HashMap::new() }
+        Self { taken: reserved.into_iter().map(str::to_owned).collect(), next: FxHashMap::default() }
     }
 
     pub fn contains(&self, ident: &str) -> bool {
