@@ -4,6 +4,7 @@
 mod cycles;
 mod envelope;
 mod events;
+mod hint;
 mod listings;
 mod operation;
 mod pagination;

@@ -9,6 +9,7 @@ use openapiv3::{ReferenceOr, Schema};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
+use super::hint::Hint;
 use super::shape::{Shape, Shapes};
 use super::view::View;
 use crate::error::Diagnostic;
@@ -114,7 +115,8 @@ impl<'s> TypeSpace<'s> {
                 node @ ReferenceOr::Reference { .. } => {
                     let target = spec.resolve(node, &pointer)?;
                     let doc = View(&target.item).doc().map(str::to_owned);
-                    let ty = space.lower_resolved(target, &space.name_of(id))?;
+                    let name = space.name_of(id);
+                    let ty = space.lower_resolved(target, Hint::text(&name))?;
                     Definition { doc, kind: TypeKind::Alias(ty) }
                 }
                 ReferenceOr::Item(schema) => {
@@ -170,6 +172,10 @@ impl<'s> TypeSpace<'s> {
 
     /// The type for a schema node at `at`; `hint` names it if it needs a name of its own.
     pub fn lower(&mut self, node: &ReferenceOr<Schema>, at: &Pointer, hint: &str) -> Result<TypeRef> {
+        self.lower_hinted(node, at, Hint::text(hint))
+    }
+
+    fn lower_hinted(&mut self, node: &ReferenceOr<Schema>, at: &Pointer, hint: Hint<'_>) -> Result<TypeRef> {
         let spec = self.spec;
         let resolved = spec.resolve(node, at)?;
         self.lower_resolved(resolved, hint)
@@ -203,12 +209,21 @@ impl<'s> TypeSpace<'s> {
         at: &Pointer,
         hint: &str,
     ) -> Result<TypeRef> {
+        self.lower_boxed_hinted(node, at, Hint::text(hint))
+    }
+
+    fn lower_boxed_hinted(
+        &mut self,
+        node: &ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+        hint: Hint<'_>,
+    ) -> Result<TypeRef> {
         let spec = self.spec;
         let resolved = spec.resolve_boxed(node, at)?;
         self.lower_resolved(resolved, hint)
     }
 
-    fn lower_resolved(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<TypeRef> {
+    fn lower_resolved(&mut self, resolved: Resolved<'_, Schema>, hint: Hint<'_>) -> Result<TypeRef> {
         if self.depth >= MAX_SCHEMA_DEPTH {
             return Err(self.spec.error(
                 &resolved.pointer,
@@ -221,7 +236,7 @@ impl<'s> TypeSpace<'s> {
         lowered
     }
 
-    fn lower_nested(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<TypeRef> {
+    fn lower_nested(&mut self, resolved: Resolved<'_, Schema>, hint: Hint<'_>) -> Result<TypeRef> {
         let view = View(&resolved.item);
         let nullable = view.nullable();
         if let Some(known) = self.by_pointer.get(&resolved.pointer) {
@@ -247,10 +262,10 @@ impl<'s> TypeSpace<'s> {
             class => {
                 let shape = resolved.component.is_none().then(|| self.shapes.shape(&resolved.item));
                 if let Some(&id) = shape.as_ref().and_then(|key| self.by_shape.get(key)) {
-                    self.share_name(id, hint);
+                    self.share_name(id, &hint.spelled());
                     TypeRef::Named(id)
                 } else {
-                    let id = self.declare(hint);
+                    let id = self.declare(&hint.spelled());
                     self.by_pointer.insert(resolved.pointer.clone(), TypeRef::Named(id));
                     if let Some(key) = shape {
                         self.by_shape.insert(key, id);
@@ -309,6 +324,7 @@ impl<'s> TypeSpace<'s> {
         }
         let spec = self.spec;
         let mut properties = Vec::with_capacity(names.len());
+        let owner = Hint::text(hint);
         for wire in names {
             let inline = members
                 .iter()
@@ -323,7 +339,7 @@ impl<'s> TypeSpace<'s> {
                 }
                 None => (false, None, false),
             };
-            let ty = match self.property_type(&members, &wire, &format!("{hint}{}", pascal(&wire)))? {
+            let ty = match self.property_type_hinted(&members, &wire, owner.member(&wire))? {
                 Some(_) if binary => TypeRef::Binary,
                 Some(ty) => ty,
                 None => TypeRef::Json,
@@ -346,6 +362,15 @@ impl<'s> TypeSpace<'s> {
         wire: &str,
         hint: &str,
     ) -> Result<Option<TypeRef>> {
+        self.property_type_hinted(members, wire, Hint::text(hint))
+    }
+
+    fn property_type_hinted(
+        &mut self,
+        members: &[Resolved<'_, Schema>],
+        wire: &str,
+        hint: Hint<'_>,
+    ) -> Result<Option<TypeRef>> {
         let nodes: PropertyNodes<'_> = members
             .iter()
             .filter_map(|m| {
@@ -366,11 +391,11 @@ impl<'s> TypeSpace<'s> {
         let wrap = |ty: TypeRef| if null_member { ty.nullable() } else { ty };
         match class {
             Class::Plain => {
-                let ty = self.plain(View(&resolved.item), &resolved.pointer, name)?;
+                let ty = self.plain(View(&resolved.item), &resolved.pointer, Hint::text(name))?;
                 Ok(Definition { doc, kind: TypeKind::Alias(wrap(ty)) })
             }
             Class::Same(member) => {
-                let ty = self.lower_resolved(*member, name)?;
+                let ty = self.lower_resolved(*member, Hint::text(name))?;
                 Ok(Definition { doc, kind: TypeKind::Alias(wrap(ty)) })
             }
             class => self.build(class, &resolved, name),
@@ -552,10 +577,10 @@ impl<'s> TypeSpace<'s> {
         }
         let mut scope = Scope::new();
         let mut fields = Vec::with_capacity(properties.len());
+        let owner = Hint::text(name);
         for (wire, nodes) in properties {
             let field_name = scope.claim(&snake(wire));
-            let hint = format!("{name}{}", pascal(wire));
-            let ty = self.lower_property(&nodes, &hint)?;
+            let ty = self.lower_property(&nodes, owner.member(wire))?;
             let inline = nodes.iter().filter_map(|(node, _)| match node {
                 ReferenceOr::Item(schema) => Some(View(schema)),
                 ReferenceOr::Reference { .. } => None,
@@ -574,7 +599,7 @@ impl<'s> TypeSpace<'s> {
         }
         let extra_name = scope.claim("extra");
         let value = match additional {
-            Some((node, at)) => self.lower(node, &at, &format!("{name}Value"))?,
+            Some((node, at)) => self.lower_hinted(node, &at, owner.then("Value"))?,
             None => TypeRef::Json,
         };
         Ok(Struct { fields, extra: Extra { name: extra_name, value } })
@@ -593,9 +618,9 @@ impl<'s> TypeSpace<'s> {
 
     /// A property named by several `allOf` members: members without structure are dropped,
     /// several objects merge, otherwise the first member that says something wins.
-    fn lower_property(&mut self, nodes: &PropertyNodes<'_>, hint: &str) -> Result<TypeRef> {
+    fn lower_property(&mut self, nodes: &PropertyNodes<'_>, hint: Hint<'_>) -> Result<TypeRef> {
         if let [(node, at)] = nodes.as_slice() {
-            return self.lower_boxed(node, at, hint);
+            return self.lower_boxed_hinted(node, at, hint);
         }
         let spec = self.spec;
         let resolved =
@@ -627,7 +652,7 @@ impl<'s> TypeSpace<'s> {
         if let Some(id) = self.merged.get(&key) {
             return Ok(TypeRef::Named(*id));
         }
-        let id = self.declare(hint);
+        let id = self.declare(&hint.spelled());
         self.merged.insert(key, id);
         let name = self.name_of(id);
         let doc = objects.iter().find_map(|m| View(&m.item).doc()).map(str::to_owned);
@@ -683,7 +708,7 @@ impl<'s> TypeSpace<'s> {
                 Pointer::from_ref(target).as_ref() == Some(&member.pointer)
                     || member.component.as_deref() == Some(target)
             });
-            let ty = self.lower_resolved(member, &hint)?;
+            let ty = self.lower_resolved(member, Hint::text(&hint))?;
             let variant_name = scope.claim(&if label.is_empty() { kind_word(&ty) } else { label });
             if is_default {
                 default = Some(variant_name.clone());
@@ -702,7 +727,7 @@ impl<'s> TypeSpace<'s> {
     }
 
     /// Primitives, lists, maps and free-form JSON.
-    fn plain(&mut self, view: View<'_>, at: &Pointer, hint: &str) -> Result<TypeRef> {
+    fn plain(&mut self, view: View<'_>, at: &Pointer, hint: Hint<'_>) -> Result<TypeRef> {
         let values = view.enumeration();
         if !view.alternatives().is_empty() || view.is_not() {
             return Ok(TypeRef::Json);
@@ -737,14 +762,13 @@ impl<'s> TypeSpace<'s> {
             Some("boolean") => TypeRef::Bool,
             Some("array") | None if view.items().is_some() => {
                 let items = view.items().expect("checked above");
-                let item = self.lower_boxed(items, &at.join("items"), &format!("{hint}Item"))?;
+                let item = self.lower_boxed_hinted(items, &at.join("items"), hint.then("Item"))?;
                 TypeRef::List(Box::new(item))
             }
             Some("array") => TypeRef::List(Box::new(TypeRef::Json)),
             Some("object") | None => match view.additional_schema() {
                 Some(node) => {
-                    let value =
-                        self.lower(node, &at.join("additionalProperties"), &format!("{hint}Value"))?;
+                    let value = self.lower_hinted(node, &at.join("additionalProperties"), hint.then("Value"))?;
                     TypeRef::Map(Box::new(value))
                 }
                 None if view.typ() == Some("object") || view.additional().is_some() => TypeRef::JsonObject,
