@@ -31,7 +31,7 @@ use crate::error::{Diagnostic, Error, Result};
 pub use crate::pointer::Pointer;
 pub use normalize::{Event, EventKind};
 use origin::Origins;
-pub use refs::Resolved;
+pub use refs::{Item, Resolved};
 pub use shape::Dialect;
 use source::Format;
 

@@ -15,10 +15,30 @@ use crate::error::Diagnostic;
 /// A resolved node: the item and the pointer where it actually lives.
 #[derive(Debug, Clone)]
 pub struct Resolved<'a, T: Clone> {
-    pub item: Cow<'a, T>,
+    pub item: Item<'a, T>,
     pub pointer: Pointer,
     /// The component name when the item was reached through `#/components/<kind>/<name>`.
     pub component: Option<String>,
+}
+
+/// An item a node resolves to: borrowed from the typed document, or typed from the raw one
+/// (where a `$ref` points outside the components). A copy is boxed: items are large (a
+/// schema is a kilobyte), and a resolved node is handed on by value at every level of a schema.
+#[derive(Debug, Clone)]
+pub enum Item<'a, T> {
+    Borrowed(&'a T),
+    Owned(Box<T>),
+}
+
+impl<T> std::ops::Deref for Item<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match self {
+            Item::Borrowed(item) => item,
+            Item::Owned(item) => item,
+        }
+    }
 }
 
 /// The kinds of items a `$ref` can name, each with its components section.
@@ -77,7 +97,7 @@ impl Spec {
     ) -> Result<Resolved<'a, T>, Diagnostic> {
         match node {
             ReferenceOr::Item(item) => {
-                Ok(Resolved { item: Cow::Borrowed(&**item), pointer: at.clone(), component: None })
+                Ok(Resolved { item: Item::Borrowed(&**item), pointer: at.clone(), component: None })
             }
             ReferenceOr::Reference { reference } => {
                 self.follow(Cow::Owned(ReferenceOr::Reference { reference: reference.clone() }), at)
@@ -96,10 +116,10 @@ impl Spec {
         for _ in 0..MAX_REF_CHAIN {
             let reference = match current {
                 Cow::Borrowed(ReferenceOr::Item(item)) => {
-                    return Ok(Resolved { item: Cow::Borrowed(item), pointer, component });
+                    return Ok(Resolved { item: Item::Borrowed(item), pointer, component });
                 }
                 Cow::Owned(ReferenceOr::Item(item)) => {
-                    return Ok(Resolved { item: Cow::Owned(item), pointer, component });
+                    return Ok(Resolved { item: Item::Owned(Box::new(item)), pointer, component });
                 }
                 Cow::Borrowed(ReferenceOr::Reference { reference }) => reference.clone(),
                 Cow::Owned(ReferenceOr::Reference { reference }) => reference,

@@ -17,7 +17,7 @@ use crate::ir::{
     Enum, EnumRepr, ErrorBody, Extra, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant,
     Variant,
 };
-use crate::load::{Resolved, Spec};
+use crate::load::{Item, Resolved, Spec};
 use crate::naming::{self, pascal, shouty, snake, Scope};
 use crate::pointer::Pointer;
 
@@ -121,7 +121,7 @@ impl<'s> TypeSpace<'s> {
                 }
                 ReferenceOr::Item(schema) => {
                     let resolved = Resolved {
-                        item: std::borrow::Cow::Borrowed(schema),
+                        item: Item::Borrowed(schema),
                         pointer: pointer.clone(),
                         component: Some(name.clone()),
                     };
@@ -142,12 +142,16 @@ impl<'s> TypeSpace<'s> {
     /// An inline enum met again under another name (`direction` of two listings) is named
     /// for what the names share (`AuthenticationLogDirection` and `ScimUpdateLogDirection`
     /// make `Direction`), where that name is free.
-    fn share_name(&mut self, id: TypeId, hint: &str) {
+    fn share_name(&mut self, id: TypeId, hint: Hint<'_>) {
         let def = &self.types[id.0];
-        if !matches!(def.kind, TypeKind::Enum(_)) || def.name == hint {
+        if !matches!(def.kind, TypeKind::Enum(_)) {
             return;
         }
-        let (mine, theirs) = (naming::words(&def.name), naming::words(hint));
+        let hint = hint.spelled();
+        if def.name == hint {
+            return;
+        }
+        let (mine, theirs) = (naming::words(&def.name), naming::words(&hint));
         let common = mine.iter().rev().zip(theirs.iter().rev()).take_while(|(a, b)| a == b).count();
         if common == 0 || common == mine.len() {
             return;
@@ -262,7 +266,7 @@ impl<'s> TypeSpace<'s> {
             class => {
                 let shape = resolved.component.is_none().then(|| self.shapes.shape(&resolved.item));
                 if let Some(&id) = shape.as_ref().and_then(|key| self.by_shape.get(key)) {
-                    self.share_name(id, &hint.spelled());
+                    self.share_name(id, hint);
                     TypeRef::Named(id)
                 } else {
                     let id = self.declare(&hint.spelled());
@@ -540,8 +544,8 @@ impl<'s> TypeSpace<'s> {
     {
         let spec: &'a Spec = self.spec;
         match &resolved.item {
-            std::borrow::Cow::Borrowed(schema) => spec.resolve(&list(schema)[index], at),
-            std::borrow::Cow::Owned(schema) => {
+            Item::Borrowed(schema) => spec.resolve(&list(schema)[index], at),
+            Item::Owned(schema) => {
                 let node = list(schema)[index].clone();
                 Ok(into_owned(spec.resolve(&node, at)?))
             }
@@ -817,8 +821,12 @@ fn union_keyword(schema: &Schema) -> &'static str {
 }
 
 fn into_owned<'a, T: Clone>(resolved: Resolved<'_, T>) -> Resolved<'a, T> {
+    let item = match resolved.item {
+        Item::Borrowed(item) => Box::new(item.clone()),
+        Item::Owned(item) => item,
+    };
     Resolved {
-        item: std::borrow::Cow::Owned(resolved.item.into_owned()),
+        item: Item::Owned(item),
         pointer: resolved.pointer,
         component: resolved.component,
     }
