@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use super::hint::Hint;
@@ -249,6 +249,11 @@ impl<'s> TypeSpace<'s> {
         }
         let (class, null_member) = self.classify(&resolved)?;
         let ty = match class {
+            // Most schemas: a string, a number, an enum of them; nothing inside to come back
+            // through, so no cycle to watch for.
+            Class::Plain if view.items().is_none() && view.additional_schema().is_none() => {
+                self.plain(view, &resolved.pointer, hint)?
+            }
             Class::Plain | Class::Same(_) if !self.inlining.insert(resolved.pointer.clone()) => {
                 // A cycle that never passes a named type (`A: {items: {$ref: A}}`).
                 TypeRef::Json
@@ -316,7 +321,7 @@ impl<'s> TypeSpace<'s> {
     ) -> Result<Option<Vec<Property>>> {
         let Some(members) = self.object_members(node, at)? else { return Ok(None) };
         let mut names: Vec<String> = Vec::new();
-        let mut required = HashSet::new();
+        let mut required = FxHashSet::default();
         for member in &members {
             let view = View(&member.item);
             for name in view.properties().into_iter().flat_map(|p| p.keys()) {
@@ -564,8 +569,8 @@ impl<'s> TypeSpace<'s> {
     }
 
     fn build_struct(&mut self, members: &[Resolved<'_, Schema>], name: &str) -> Result<Struct> {
-        let mut properties: IndexMap<&str, PropertyNodes<'_>> = IndexMap::new();
-        let mut required: HashSet<&str> = HashSet::new();
+        let mut properties: IndexMap<&str, PropertyNodes<'_>, FxBuildHasher> = IndexMap::default();
+        let mut required: FxHashSet<&str> = FxHashSet::default();
         let mut additional = None;
         for member in members {
             let view = View(&member.item);
@@ -641,7 +646,7 @@ impl<'s> TypeSpace<'s> {
         }
         // A schema merged twice (two members reaching it) is one member: merges of merges
         // then come back to a combination already built instead of growing forever.
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         members.retain(|m| seen.insert(m.pointer.clone()));
         let strong: Vec<_> = members.iter().filter(|m| !View(&m.item).is_unconstrained()).cloned().collect();
         let objects: Vec<_> = strong.iter().filter(|m| View(&m.item).is_object_like()).cloned().collect();
