@@ -114,8 +114,10 @@ fn struct_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct
     if !all_optional {
         constructor(types, items, def, s);
     }
-    deserialize_impl(types, items, def, s);
-    serialize_impl(types, items, def, s);
+    // Each member's name as a Rust string, written three times below.
+    let wires: Vec<String> = s.fields.iter().map(|field| rust_string(&field.wire)).collect();
+    deserialize_impl(types, items, def, s, &wires);
+    serialize_impl(types, items, def, s, &wires);
 }
 
 /// `#[allow(deprecated)]` on an item that names the struct's members, when one is deprecated.
@@ -127,7 +129,7 @@ fn allow_deprecated(source: &mut Source, s: &Struct) {
 
 /// `Deserialize`, written out rather than derived: the runtime's `model` reads the object's
 /// members and this impl says where each goes (see the runtime module for why).
-fn deserialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct) {
+fn deserialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct, wires: &[String]) {
     let name = def.name.as_str();
     let result = types.prelude_text("Result");
     let source = items.item();
@@ -163,19 +165,18 @@ fn deserialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &
     source.line(format_args!("let mut {} = {}::default();", s.extra.name, types.prelude_text("Default")));
     source.open(format_args!("while let {}({key}) = {members}.key()? {{", types.prelude_text("Some")));
     source.open(format_args!("match {key}.as_str() {{"));
-    for field in &s.fields {
-        let wire = rust_string(&field.wire);
-        source.arm(&wire, &format!("{members}.value(&mut {}, {wire})?", field.name));
+    for (field, wire) in s.fields.iter().zip(wires) {
+        source.arm(wire, &format!("{members}.value(&mut {}, {wire})?", field.name));
     }
     source.arm("_", &format!("{members}.other(&mut {}, {key})?", s.extra.name));
     source.close("}");
     source.close("}");
     source.open(format_args!("{}(Self {{", types.prelude_text("Ok")));
-    for field in &s.fields {
+    for (field, wire) in s.fields.iter().zip(wires) {
         let value = if optional(field) {
             format!("{members}.optional({})", field.name)
         } else {
-            format!("{members}.required({}, {})?", field.name, rust_string(&field.wire))
+            format!("{members}.required({}, {wire})?", field.name)
         };
         source.init(&field.name, &value, false);
     }
@@ -187,7 +188,7 @@ fn deserialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &
 
 /// `Serialize`, written out rather than derived: named members in order (an optional one
 /// only when set), then the extra ones.
-fn serialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct) {
+fn serialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct, wires: &[String]) {
     let name = def.name.as_str();
     let result = types.prelude_text("Result");
     let source = items.item();
@@ -199,13 +200,9 @@ fn serialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &St
         &format!(" -> {result}<S::Ok, S::Error> {{"),
     );
     source.line("let mut members = crate::runtime::model::serialize(serializer)?;");
-    for field in &s.fields {
+    for (field, wire) in s.fields.iter().zip(wires) {
         let method = if field.required { "member" } else { "optional" };
-        source.method_statement(
-            "members",
-            &format!("{method}({}, &self.{})", rust_string(&field.wire), field.name),
-            "?;",
-        );
+        source.method_statement("members", &format!("{method}({wire}, &self.{})", field.name), "?;");
     }
     source.line(format_args!("members.end(&self.{})", s.extra.name));
     source.close("}");

@@ -77,11 +77,22 @@ impl Source {
     /// A line a method of this writer found fits as the formatter measures it (which may
     /// leave a last comma out of the width).
     fn fitted_line(&mut self, line: impl Display) {
+        self.push_indent();
+        // Writing to a `String` cannot fail.
+        let _ = writeln!(self.text, "{line}");
+    }
+
+    /// [`Source::fitted_line`] for text already made: copied, not formatted.
+    fn fitted_text(&mut self, line: &str) {
+        self.push_indent();
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
+
+    fn push_indent(&mut self) {
         for _ in 0..self.depth {
             self.text.push_str("    ");
         }
-        // Writing to a `String` cannot fail.
-        let _ = writeln!(self.text, "{line}");
     }
 
     /// A line that opens a block (`struct X {`, `fn f() {`): what follows is one level deeper.
@@ -188,7 +199,7 @@ impl Source {
         let line = format!("{prefix}{ty},");
         let width = if comma_counts { line.len() } else { line.len() - 1 };
         if self.fits_width(width) {
-            self.fitted_line(line);
+            self.fitted_text(&line);
             return;
         }
         match generic_arguments(ty) {
@@ -207,10 +218,12 @@ impl Source {
     pub fn init(&mut self, name: &str, value: &str, last: bool) {
         let line = format!("{name}: {value},");
         let width = if last { line.len() - 1 } else { line.len() };
-        let calls = chain(value);
         if self.fits_width(width) {
-            self.fitted_line(line);
-        } else if calls.len() < 2 {
+            self.fitted_text(&line);
+            return;
+        }
+        let calls = chain(value);
+        if calls.len() < 2 {
             self.line(line);
         } else {
             self.chain(&format!("{name}: "), &calls, ",");
@@ -233,10 +246,12 @@ impl Source {
     /// for `pattern => {` is left to the formatter.
     pub fn arm(&mut self, pattern: &str, value: &str) {
         let line = format!("{pattern} => {value},");
-        let open = format!("{pattern} => {{");
         if self.fits_width(line.len() - 1) {
-            self.fitted_line(line);
-        } else if self.fits(&open) {
+            self.fitted_text(&line);
+            return;
+        }
+        let open = format!("{pattern} => {{");
+        if self.fits(&open) {
             self.open(open);
             self.expression(value);
             self.close("}");
@@ -263,7 +278,7 @@ impl Source {
     fn chained_call(&mut self, call: &str, end: &str) {
         let line = format!(".{call}{end}");
         if self.fits(&line) {
-            self.fitted_line(line);
+            self.fitted_text(&line);
             return;
         }
         match call_arguments(call) {
@@ -282,7 +297,7 @@ impl Source {
     pub fn method_statement(&mut self, receiver: &str, call: &str, tail: &str) {
         let line = format!("{receiver}.{call}{tail}");
         if self.fits(&line) {
-            self.fitted_line(line);
+            self.fitted_text(&line);
             return;
         }
         self.line(receiver);

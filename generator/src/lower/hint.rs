@@ -61,6 +61,9 @@ mod tests {
         assert_eq!(owner.spelled(), "Pet");
         assert_eq!(member.spelled(), "PetTagList");
         assert_eq!(item.spelled(), "PetTagListItem");
-        assert_eq!(item.member("x-y").then("Value").spelled(), format!("PetTagListItem{}Value", pascal("x-y")));
+        assert_eq!(
+            item.member("x-y").then("Value").spelled(),
+            format!("PetTagListItem{}Value", pascal("x-y"))
+        );
     }
 }

@@ -777,7 +777,8 @@ impl<'s> TypeSpace<'s> {
             Some("array") => TypeRef::List(Box::new(TypeRef::Json)),
             Some("object") | None => match view.additional_schema() {
                 Some(node) => {
-                    let value = self.lower_hinted(node, &at.join("additionalProperties"), hint.then("Value"))?;
+                    let value =
+                        self.lower_hinted(node, &at.join("additionalProperties"), hint.then("Value"))?;
                     TypeRef::Map(Box::new(value))
                 }
                 None if view.typ() == Some("object") || view.additional().is_some() => TypeRef::JsonObject,
@@ -830,11 +831,7 @@ fn into_owned<'a, T: Clone>(resolved: Resolved<'_, T>) -> Resolved<'a, T> {
         Item::Borrowed(item) => Box::new(item.clone()),
         Item::Owned(item) => item,
     };
-    Resolved {
-        item: Item::Owned(item),
-        pointer: resolved.pointer,
-        component: resolved.component,
-    }
+    Resolved { item: Item::Owned(item), pointer: resolved.pointer, component: resolved.component }
 }
 
 /// Names and descriptions the spec gives enum values (`x-enum-varnames` and
