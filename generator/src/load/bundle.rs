@@ -66,7 +66,9 @@ pub fn bundle(entry: &Path, document: Value, dialect: Dialect) -> Result<Bundled
     let root = Rc::clone(&bundler.files[ENTRY].value);
     let mut edits = Vec::new();
     let top = Pointer::root();
-    bundler.walk(&root, Shape::One(Kind::Document), &Place::root(&top), ENTRY, &mut edits)?;
+    if changes_in_entry(dialect, &root, Shape::One(Kind::Document), 0) {
+        bundler.walk(&root, Shape::One(Kind::Document), &Place::root(&top), ENTRY, &mut edits)?;
+    }
     while let Some(import) = bundler.queue.pop_front() {
         let value = bundler.import(&import)?;
         bundler.imports.push((import.section, import.name, value));
@@ -188,6 +190,123 @@ impl<'a> Place<'a> {
 }
 
 /// The target of a `$ref` object (`{"$ref": "..."}`), if `node` is one.
+/// The shape a node of `shape` has as it is written (one, or a list where either may be),
+/// or `None` for data, which holds no `$ref`s to follow.
+fn settled(shape: Shape, node: &Value) -> Option<Shape> {
+    if shape.kind() == Kind::Data {
+        return None;
+    }
+    Some(match (shape, node) {
+        (Shape::OneOrList(kind), Value::Array(_)) => Shape::List(kind),
+        (Shape::OneOrList(kind), _) => Shape::One(kind),
+        (shape, _) => shape,
+    })
+}
+
+/// Where a `$ref` in a node of `shape` may point: a container (a map or list of a kind) is
+/// never a `$ref` itself.
+fn ref_rule(dialect: Dialect, shape: Shape) -> RefRule {
+    match shape {
+        Shape::One(kind) => dialect.ref_rule(kind),
+        _ => RefRule::NotAllowed,
+    }
+}
+
+/// How a child is reached from its parent.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Calls `visit` with each child of a node of (settled) `shape` that can hold `$ref`s, with
+/// the child's shape, in document order; the first error stops it.
+fn each_child<'v, E>(
+    dialect: Dialect,
+    shape: Shape,
+    node: &'v Value,
+    mut visit: impl FnMut(Step<'v>, &'v Value, Shape) -> Result<(), E>,
+) -> Result<(), E> {
+    match (shape, node) {
+        (Shape::One(kind), Value::Object(members)) => {
+            for (key, child) in members {
+                visit(Step::Key(key), child, dialect.member(kind, key))?;
+            }
+        }
+        (Shape::One(Kind::Plain), Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                visit(Step::Index(index), item, Shape::One(Kind::Plain))?;
+            }
+        }
+        (Shape::Map(kind), Value::Object(members)) => {
+            for (key, child) in members {
+                visit(Step::Key(key), child, Shape::One(kind))?;
+            }
+        }
+        (Shape::Extensible(kind), Value::Object(members)) => {
+            for (key, child) in members.iter().filter(|(key, _)| !key.starts_with("x-")) {
+                visit(Step::Key(key), child, Shape::One(kind))?;
+            }
+        }
+        (Shape::List(kind), Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                visit(Step::Index(index), item, Shape::One(kind))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Levels of the tree checked on all cores by [`changes_in_entry`] (the document, its
+/// sections, their entries); below that, one task checks a whole subtree.
+const CHECKED_IN_PARALLEL: usize = 3;
+
+/// Whether walking `node` (of `shape`) in the entry document would change anything: a
+/// `$ref` anywhere but to a component of this document in a place for one, or a
+/// discriminator's mapping that names a file. Most specs are one file with neither, and
+/// their walk is skipped: this reads the same nodes, on all cores, and takes nothing down.
+fn changes_in_entry(dialect: Dialect, node: &Value, shape: Shape, depth: usize) -> bool {
+    use rayon::prelude::*;
+    let Some(shape) = settled(shape, node) else { return false };
+    if let Some(reference) = reference_of(node) {
+        // As `Bundler::reference` has it: such a `$ref` is left as it is.
+        let local_component =
+            reference.starts_with('#') && matches!(ref_rule(dialect, shape), RefRule::Component(_));
+        return !local_component;
+    }
+    if shape == Shape::One(Kind::Discriminator) && maps_a_file(node) {
+        return true;
+    }
+    let changes = |child: &Value, child_shape| changes_in_entry(dialect, child, child_shape, depth + 1);
+    if depth < CHECKED_IN_PARALLEL {
+        let mut children = Vec::new();
+        let _ = each_child(dialect, shape, node, |_, child, child_shape| {
+            children.push((child, child_shape));
+            Ok::<(), ()>(())
+        });
+        return children.par_iter().any(|&(child, child_shape)| changes(child, child_shape));
+    }
+    each_child(dialect, shape, node, |_, child, child_shape| match changes(child, child_shape) {
+        true => Err(()),
+        false => Ok(()),
+    })
+    .is_err()
+}
+
+/// Whether a discriminator's mapping names a schema in another file (see `Bundler::mapping`).
+fn maps_a_file(discriminator: &Value) -> bool {
+    let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) else { return false };
+    mapping.values().filter_map(Value::as_str).any(names_a_file)
+}
+
+/// Whether a discriminator mapping's target names a file (a bare name is a schema of this
+/// document).
+fn names_a_file(reference: &str) -> bool {
+    !reference.starts_with('#')
+        && (reference.contains('/') || reference.contains('#') || has_spec_extension(reference))
+}
+
 fn reference_of(node: &Value) -> Option<&str> {
     node.as_object()?.get("$ref")?.as_str()
 }
@@ -374,54 +493,20 @@ impl Bundler {
         base: FileId,
         edits: &mut Edits,
     ) -> Result<(), Diagnostic> {
-        let kind = shape.kind();
-        if kind == Kind::Data {
-            return Ok(());
-        }
-        let shape = match (shape, node) {
-            (Shape::OneOrList(kind), Value::Array(_)) => Shape::List(kind),
-            (Shape::OneOrList(kind), _) => Shape::One(kind),
-            (shape, _) => shape,
-        };
+        let Some(shape) = settled(shape, node) else { return Ok(()) };
         if let Some(reference) = reference_of(node) {
-            // A container (a map or list of a kind) is never a `$ref` itself.
-            let rule = match shape {
-                Shape::One(kind) => self.dialect.ref_rule(kind),
-                _ => RefRule::NotAllowed,
-            };
+            let rule = ref_rule(self.dialect, shape);
             return self.reference(node, reference, rule, shape, place, base, edits);
         }
-        match (shape, node) {
-            (Shape::One(kind), Value::Object(members)) => {
-                for (key, child) in members {
-                    let child_shape = self.dialect.member(kind, key);
-                    self.walk(child, child_shape, &place.key(key), base, edits)?;
-                }
-                if kind == Kind::Discriminator {
-                    self.mapping(node, place, base, edits)?;
-                }
-            }
-            (Shape::One(Kind::Plain), Value::Array(items)) => {
-                for (index, item) in items.iter().enumerate() {
-                    self.walk(item, Shape::One(Kind::Plain), &place.index(index), base, edits)?;
-                }
-            }
-            (Shape::Map(kind), Value::Object(members)) => {
-                for (key, child) in members {
-                    self.walk(child, Shape::One(kind), &place.key(key), base, edits)?;
-                }
-            }
-            (Shape::Extensible(kind), Value::Object(members)) => {
-                for (key, child) in members.iter().filter(|(key, _)| !key.starts_with("x-")) {
-                    self.walk(child, Shape::One(kind), &place.key(key), base, edits)?;
-                }
-            }
-            (Shape::List(kind), Value::Array(items)) => {
-                for (index, item) in items.iter().enumerate() {
-                    self.walk(item, Shape::One(kind), &place.index(index), base, edits)?;
-                }
-            }
-            _ => {}
+        each_child(self.dialect, shape, node, |step, child, child_shape| {
+            let child_place = match step {
+                Step::Key(key) => place.key(key),
+                Step::Index(index) => place.index(index),
+            };
+            self.walk(child, child_shape, &child_place, base, edits)
+        })?;
+        if shape == Shape::One(Kind::Discriminator) && node.is_object() {
+            self.mapping(node, place, base, edits)?;
         }
         Ok(())
     }
@@ -625,8 +710,7 @@ impl Bundler {
         for (value, target) in mapping {
             let Some(reference) = target.as_str() else { continue };
             // A bare name is a schema of this document, not a file.
-            let is_file_ref = !reference.starts_with('#')
-                && (reference.contains('/') || reference.contains('#') || has_spec_extension(reference));
+            let is_file_ref = names_a_file(reference);
             if !(is_file_ref || (base != ENTRY && reference.starts_with('#'))) {
                 continue;
             }
@@ -766,6 +850,31 @@ mod tests {
         assert_eq!(doc["components"]["responses"]["Ok"], json!({"description": "fine"}));
         let places: Vec<String> = bundled.notes.iter().map(|n| n.pointer.to_string()).collect();
         assert_eq!(places, ["#/tags/0/description", "#/paths/~1b/get"], "{:?}", bundled.notes);
+    }
+
+    #[test]
+    fn the_walk_is_skipped_where_it_would_change_nothing() {
+        let changes = |text: &str| {
+            let document = source::parse(Path::new("openapi.yaml"), text).unwrap().value;
+            changes_in_entry(Dialect::OpenApi30, &document, Shape::One(Kind::Document), 0)
+        };
+        let head = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:";
+        let local = format!("{head} {{$ref: '#/components/schemas/S'}}\ncomponents:\n  schemas:\n    S: {{type: object, properties: {{t: {{$ref: '#/components/schemas/T'}}}}}}\n    T: {{type: string}}\n");
+        assert!(!changes(&local));
+        // A local `$ref` anywhere a component may be named is left as it is.
+        assert!(!changes(&format!("{head} {{$ref: '#/paths/~1b'}}\n")));
+        // A file, however deep; a mapping that names a file.
+        assert!(changes(&format!("{head} {{$ref: 'schemas.yaml#/S'}}\n")));
+        assert!(changes(
+            &local.replace("T: {type: string}", "T: {type: string, items: {$ref: 'items.yaml'}}")
+        ));
+        let mapped = |target: &str| {
+            format!("{head} {{oneOf: [{{$ref: '#/components/schemas/S'}}], discriminator: {{propertyName: k, mapping: {{s: '{target}'}}}}}}\n")
+        };
+        assert!(!changes(&mapped("#/components/schemas/S")));
+        assert!(!changes(&mapped("S")));
+        assert!(changes(&mapped("s.yaml")));
+        assert!(changes(&mapped("./models/s.json#/S")));
     }
 
     #[test]
