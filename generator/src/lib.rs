@@ -99,18 +99,24 @@ fn finish(lowered: lower::Lowered, inputs: Vec<std::path::PathBuf>, options: &Op
     // file a task: files differ in size by a thousand times (the types module, a small tag),
     // and rayon would otherwise give each thread half of the files to run through in order.
     let plan = emit::Plan::new(&lowered.api);
+    // The types module is begun first: it is the largest file by far, and its last steps
+    // (joining its parts, counting its lines) run on one thread; begun among the others,
+    // they were what one thread ended alone with while the other had nothing left.
+    let mut order: Vec<usize> = (0..plan.len()).collect();
+    order.sort_by_key(|&index| !matches!(plan.part(index), emit::Part::Types));
     // Each file's lines are counted where it is made, on its thread.
-    let (mut files, line_counts): (Vec<_>, Vec<usize>) = (0..plan.len())
+    let mut made = order
         .into_par_iter()
         .with_max_len(1)
         .map(|index| {
             let file = format::format_file(plan.file(index), &options.source)?;
             let lines = line_count(&file.text);
-            Ok((file, lines))
+            Ok((index, file, lines))
         })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .unzip();
+        .collect::<Result<Vec<_>>>()?;
+    made.sort_unstable_by_key(|(index, ..)| *index);
+    let (mut files, line_counts): (Vec<_>, Vec<usize>) =
+        made.into_iter().map(|(_, file, lines)| (file, lines)).unzip();
     let api = &lowered.api;
     let lines = |part: fn(emit::Part) -> bool| {
         let parts = line_counts.iter().enumerate().filter(|(index, _)| part(plan.part(*index)));
