@@ -501,12 +501,21 @@ impl Walker<'_> {
             }
         }
         let Value::Object(map) = schema else { return };
-        if map.contains_key("$ref") {
+        if Present::of(map).has(Present::REF) {
             // 3.0 ignores the siblings of a `$ref`; 3.1 allows them but they only annotate.
             return;
         }
         self.keywords(map, at);
+        // Most schemas hold none of these (a string, a number): one pass over the members
+        // says which to look up (each lookup hashes the key).
+        let present = Present::of(map);
+        if !present.has(Present::INNER) {
+            return;
+        }
         for key in ["items", "not", "additionalProperties", "$defs", "definitions"] {
+            if !present.has(Present::key(key)) {
+                continue;
+            }
             let Some(child) = map.get_mut(key) else { continue };
             let child_at = at.join(key);
             match (key, child) {
@@ -527,12 +536,17 @@ impl Walker<'_> {
                 (_, child) => self.schema(child, &child_at),
             }
         }
-        if let Some(properties) = map.get_mut("properties") {
+        if let Some(properties) =
+            map.get_mut("properties").filter(|_| present.has(Present::key("properties")))
+        {
             for (property, at) in named(properties, &at.join("properties")) {
                 self.schema(property, &at);
             }
         }
         for key in ["allOf", "anyOf", "oneOf"] {
+            if !present.has(Present::key(key)) {
+                continue;
+            }
             if let Some(Value::Array(items)) = map.get_mut(key) {
                 for (index, item) in items.iter_mut().enumerate() {
                     self.schema(item, &at.join(key).join(index));
@@ -543,7 +557,8 @@ impl Walker<'_> {
 
     /// The keywords of one schema object (not its subschemas).
     fn keywords(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
-        if let Some(name) = enum_names::read(map) {
+        let present = Present::of(map);
+        if let Some(name) = present.has(Present::key("x-ms-enum")).then(|| enum_names::read(map)).flatten() {
             self.named_enums.push((at.clone(), name));
         }
         if self.openapi_31 {
@@ -565,7 +580,9 @@ impl Walker<'_> {
                 }
             }
         }
-        self.types(map, at);
+        if present.has(Present::key("type")) {
+            self.types(map, at);
+        }
         self.check_kinds(map, at);
     }
 
@@ -634,13 +651,55 @@ impl Walker<'_> {
             };
             self.note(&at.join(&key), message);
         }
+        let present = Present::of(map);
         for key in ["properties", "allOf", "anyOf", "oneOf"] {
             let fits = if key == "properties" { Value::is_object } else { Value::is_array };
-            if map.get(key).is_some_and(|v| !fits(v)) {
+            if present.has(Present::key(key)) && map.get(key).is_some_and(|v| !fits(v)) {
                 map.remove(key);
                 self.note(&at.join(key), format!("`{key}` has the wrong form; dropped"));
             }
         }
+    }
+}
+
+/// Which of the keywords the walk looks up a schema holds, found in one pass over its
+/// members: a lookup hashes its key, and most schemas hold none of them.
+#[derive(Clone, Copy)]
+struct Present(u16);
+
+impl Present {
+    /// The keywords, each a bit by its place here.
+    const KEYS: [&'static str; 12] = [
+        "$ref",
+        "items",
+        "not",
+        "additionalProperties",
+        "$defs",
+        "definitions",
+        "properties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "x-ms-enum",
+        "type",
+    ];
+    const REF: u16 = 1;
+    /// The keywords that hold schemas.
+    const INNER: u16 = 0b11_1111_1110;
+
+    fn of(map: &Map<String, Value>) -> Self {
+        let bits = map.keys().filter_map(|key| Self::KEYS.iter().position(|known| known == key));
+        Present(bits.fold(0, |present, bit| present | 1 << bit))
+    }
+
+    /// The bit of `key`, one of [`Present::KEYS`].
+    fn key(key: &str) -> u16 {
+        Self::KEYS.iter().position(|known| *known == key).map_or(0, |bit| 1 << bit)
+    }
+
+    /// Whether any of `keys` (bits) is present.
+    fn has(self, keys: u16) -> bool {
+        self.0 & keys != 0
     }
 }
 
@@ -692,6 +751,36 @@ mod tests {
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(document["openapi"], "3.0.3");
         document["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn the_keywords_looked_for_are_each_a_bit_of_their_own() {
+        let map: Map<String, Value> = Present::KEYS.iter().map(|key| (key.to_string(), json!(1))).collect();
+        let all = Present::of(&map);
+        for (index, key) in Present::KEYS.iter().enumerate() {
+            assert_eq!(Present::key(key), 1 << index, "{key}");
+            assert!(all.has(Present::key(key)));
+            let one: Map<String, Value> =
+                [(key.to_string(), json!(1)), ("x".into(), json!(2))].into_iter().collect();
+            assert_eq!(Present::of(&one).0, 1 << index, "{key}");
+        }
+        assert_eq!(
+            Present::INNER,
+            [
+                "items",
+                "not",
+                "additionalProperties",
+                "$defs",
+                "definitions",
+                "properties",
+                "allOf",
+                "anyOf",
+                "oneOf"
+            ]
+            .iter()
+            .fold(0, |bits, key| bits | Present::key(key))
+        );
+        assert!(!Present::of(&Map::new()).has(u16::MAX));
     }
 
     #[test]
