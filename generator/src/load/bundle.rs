@@ -308,7 +308,7 @@ fn names_a_file(reference: &str) -> bool {
 }
 
 fn reference_of(node: &Value) -> Option<&str> {
-    node.as_object()?.get("$ref")?.as_str()
+    super::member_of(node.as_object()?, "$ref")?.as_str()
 }
 
 fn ensure_object(node: &mut Value) -> &mut Map<String, Value> {

@@ -168,6 +168,22 @@ fn typed_document(raw: &serde_json::Value) -> std::result::Result<openapiv3::Ope
     }
 }
 
+/// Mappings of up to this many members are searched by comparing keys (see [`member_of`]).
+const SMALL_MAPPING: usize = 8;
+
+/// The member `key` of a mapping. Most nodes of a spec have a few members, and comparing
+/// their keys costs less than hashing `key` (serde_json's maps hash with SipHash).
+pub(crate) fn member_of<'m>(
+    map: &'m serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<&'m serde_json::Value> {
+    if map.len() <= SMALL_MAPPING {
+        map.iter().find_map(|(name, value)| (name == key).then_some(value))
+    } else {
+        map.get(key)
+    }
+}
+
 /// The component maps read entry by entry.
 const LARGE_COMPONENTS: [&str; 2] = ["schemas", "examples"];
 
@@ -370,6 +386,17 @@ mod tests {
         match result {
             Err(Error::Spec(d)) => *d,
             other => panic!("expected a spec error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn members_are_found_as_a_lookup_finds_them() {
+        for size in [0, 1, SMALL_MAPPING, SMALL_MAPPING + 1, 3 * SMALL_MAPPING] {
+            let map: serde_json::Map<String, serde_json::Value> =
+                (0..size).map(|index| (format!("k{index}"), serde_json::json!(index))).collect();
+            for key in (0..=size).map(|index| format!("k{index}")).chain(["".into(), "k".into()]) {
+                assert_eq!(member_of(&map, &key), map.get(&key), "{size} {key}");
+            }
         }
     }
 

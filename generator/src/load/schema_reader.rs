@@ -30,7 +30,7 @@ pub(super) fn reference_or<T>(
     read: fn(&Map<String, Value>) -> Option<T>,
 ) -> Option<ReferenceOr<T>> {
     let map = value.as_object()?;
-    match map.get("$ref") {
+    match super::member_of(map, "$ref") {
         Some(Value::String(reference)) => Some(ReferenceOr::Reference { reference: reference.clone() }),
         _ => Some(ReferenceOr::Item(read(map)?)),
     }
