@@ -196,10 +196,13 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
     let paths = root.get("paths").and_then(Value::as_object);
     // Everything else, copied (on one thread while the other reads entries): the path items'
     // and large components' entries are left out (a path item is a member of `paths` that
-    // starts with `/`, as the typed reader has it).
+    // starts with `/`, as the typed reader has it), and so are the root's extensions, which
+    // the typed reader would buffer whole before taking them as they are (they are copied
+    // in below).
+    let is_extension = |key: &String| key.starts_with("x-");
     let shell = || {
         let mut shell = Map::new();
-        for (key, value) in root {
+        for (key, value) in root.iter().filter(|(key, _)| !is_extension(key)) {
             let value = match (key.as_str(), value) {
                 ("paths", Value::Object(paths)) => Value::Object(
                     paths
@@ -239,6 +242,8 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
         },
     );
     let mut api = api?;
+    api.extensions =
+        root.iter().filter(|(key, _)| is_extension(key)).map(|(k, v)| (k.clone(), v.clone())).collect();
     api.paths.paths = path_items?;
     let (schemas, examples) = (schemas?, examples?);
     // Without `components` (or with `components: null`) there are no entries to put back.
@@ -440,11 +445,12 @@ mod tests {
 
     #[test]
     fn a_document_read_in_parts_is_the_document_read_whole() {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  x-note: kept\n  /a: {get: {responses: {'200': {description: ok}}}}\n  /b: {$ref: '#/x-paths/b'}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}}}\n    B: {type: string}\n  examples:\n    E: {value: 1}\n  responses:\n    R: {description: r}\nx-paths:\n  b: {get: {responses: {'204': {description: none}}}}\n";
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  x-note: kept\n  /a: {get: {responses: {'200': {description: ok}}}}\n  /b: {$ref: '#/x-paths/b'}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}}}\n    B: {type: string}\n  examples:\n    E: {value: 1}\n  responses:\n    R: {description: r}\nx-paths:\n  b: {get: {responses: {'204': {description: none}}}}\nx-n: [1.5, -2, {a: null}]\n";
         let raw: serde_json::Value = serde_yaml::from_str(text).unwrap();
         let whole = typed::<openapiv3::OpenAPI>(&raw).unwrap();
         let parts = typed_in_parts(&raw).expect("the document fits");
         assert_eq!(parts, whole);
+        assert_eq!(parts.extensions.keys().collect::<Vec<_>>(), ["x-paths", "x-n"]);
         assert_eq!(parts.paths.paths.keys().collect::<Vec<_>>(), ["/a", "/b"]);
         assert_eq!(parts.paths.extensions.len(), 1);
         // A part that does not fit is left to the whole reading, which says where.
