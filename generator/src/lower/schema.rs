@@ -98,13 +98,24 @@ impl<'s> TypeSpace<'s> {
         };
         let Some(components) = &spec.api.components else { return Ok(space) };
         let schemas: Vec<&Schema> = components.schemas.values().filter_map(ReferenceOr::as_item).collect();
-        space.shapes = Shapes::of(&schemas);
+        // What needs no type space, on both cores: the shapes, and the components' names
+        // (claimed below in order, so that a clash numbers the same one).
+        let (shapes, type_names) = rayon::join(
+            || Shapes::of(&schemas),
+            || {
+                use rayon::prelude::*;
+                let names: Vec<&String> = components.schemas.keys().collect();
+                names.par_iter().map(|name| naming::type_name(name)).collect::<Vec<_>>()
+            },
+        );
+        space.shapes = shapes;
         let at = |name: &str| Pointer::root().join("components").join("schemas").join(name);
         let declared: Vec<(TypeId, &String)> = components
             .schemas
             .keys()
-            .map(|name| {
-                let id = space.declare(&naming::type_name(name));
+            .zip(&type_names)
+            .map(|(name, type_name)| {
+                let id = space.declare(type_name);
                 space.by_pointer.insert(at(name), TypeRef::Named(id));
                 (id, name)
             })
