@@ -907,7 +907,30 @@ fn permissions(spec: &Spec, op: &openapiv3::Operation) -> Vec<String> {
 
 /// Groups operations by tag: declared tags first, in declaration order, then the rest in
 /// order of appearance. Names accessor, module, method and builder of each.
+/// The names an operation may take in its tag's module, from its id and tag alone.
+struct Candidates {
+    /// The method name without the tag's words ([`method_of_words`]).
+    short: String,
+    /// The longer method name ([`full_method_of_words`]), and the builder type named after it.
+    full: String,
+    builder: String,
+}
+
+impl Candidates {
+    fn of(id: &str, tag: &str) -> Self {
+        let (id_words, tag_words) = (words(id), words(tag));
+        let full = full_method_of_words(&id_words, &tag_words);
+        let builder = pascal(&full);
+        Candidates { short: method_of_words(&id_words, &tag_words), full, builder }
+    }
+}
+
 fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
+    use rayon::prelude::*;
+    // The names each operation may take need nothing but its id and tag: made on both cores,
+    // then claimed in order below.
+    let keys: Vec<(&str, &str)> = pending.iter().map(|p| (p.id.as_str(), p.tag.as_str())).collect();
+    let candidates: Vec<Candidates> = keys.par_iter().map(|(id, tag)| Candidates::of(id, tag)).collect();
     let mut order: Vec<String> = spec.api.tags.iter().map(|t| t.name.clone()).collect();
     let mut ordered: HashSet<String> = order.iter().cloned().collect();
     for p in &pending {
@@ -915,9 +938,9 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
             order.push(p.tag.clone());
         }
     }
-    let mut by_tag: HashMap<String, Vec<Pending>> = HashMap::new();
-    for p in pending {
-        by_tag.entry(p.tag.clone()).or_default().push(p);
+    let mut by_tag: HashMap<String, Vec<(Pending, Candidates)>> = HashMap::new();
+    for (p, names) in pending.into_iter().zip(candidates) {
+        by_tag.entry(p.tag.clone()).or_default().push((p, names));
     }
     let mut accessors = Scope::with_reserved(CLIENT_MEMBERS.iter().copied());
     let mut modules = Scope::with_reserved(naming::root_module_names());
@@ -931,23 +954,20 @@ fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
         let mut methods = Scope::with_reserved(GROUP_MEMBERS.iter().copied());
         let mut builders = Scope::with_reserved(MODULE_NAMES.iter().copied().chain([type_name.as_str()]));
         // A short name two operations of the tag share is neither's: both keep their longer one.
-        let tag_words = words(&tag);
-        let id_words: Vec<Vec<String>> = members.iter().map(|p| words(&p.id)).collect();
-        let short: Vec<String> = id_words.iter().map(|id| method_of_words(id, &tag_words)).collect();
-        let mut uses: HashMap<&str, usize> = HashMap::new();
-        for name in &short {
-            *uses.entry(name.as_str()).or_default() += 1;
+        let mut uses: HashMap<String, usize> = HashMap::new();
+        for (_, names) in &members {
+            *uses.entry(names.short.clone()).or_default() += 1;
         }
         let operations = members
             .into_iter()
-            .zip(&short)
-            .zip(&id_words)
-            .map(|((p, name), id)| {
-                let full = full_method_of_words(id, &tag_words);
-                let shared = uses[name.as_str()] > 1;
-                let method =
-                    if shared || methods.contains(name) { methods.claim(&full) } else { methods.claim(name) };
-                let builder = builders.claim(&pascal(&full));
+            .map(|(p, names)| {
+                let shared = uses[&names.short] > 1;
+                let method = if shared || methods.contains(&names.short) {
+                    methods.claim(&names.full)
+                } else {
+                    methods.claim(&names.short)
+                };
+                let builder = builders.claim(&names.builder);
                 (p.build)(OperationNames { method, builder, types: &mut builders })
             })
             .collect();
