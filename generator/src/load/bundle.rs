@@ -189,7 +189,6 @@ impl<'a> Place<'a> {
     }
 }
 
-/// The target of a `$ref` object (`{"$ref": "..."}`), if `node` is one.
 /// The shape a node of `shape` has as it is written (one, or a list where either may be),
 /// or `None` for data, which holds no `$ref`s to follow.
 fn settled(shape: Shape, node: &Value) -> Option<Shape> {
@@ -307,6 +306,7 @@ fn names_a_file(reference: &str) -> bool {
         && (reference.contains('/') || reference.contains('#') || has_spec_extension(reference))
 }
 
+/// The target of a `$ref` object (`{"$ref": "..."}`), if `node` is one.
 fn reference_of(node: &Value) -> Option<&str> {
     super::member_of(node.as_object()?, "$ref")?.as_str()
 }

@@ -905,8 +905,6 @@ fn permissions(spec: &Spec, op: &openapiv3::Operation) -> Vec<String> {
     permissions
 }
 
-/// Groups operations by tag: declared tags first, in declaration order, then the rest in
-/// order of appearance. Names accessor, module, method and builder of each.
 /// The names an operation may take in its tag's module, from its id and tag alone.
 struct Candidates {
     /// The method name without the tag's words ([`method_of_words`]).
@@ -925,6 +923,8 @@ impl Candidates {
     }
 }
 
+/// Groups operations by tag: declared tags first, in declaration order, then the rest in
+/// order of appearance. Names accessor, module, method and builder of each.
 fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
     use rayon::prelude::*;
     // The names each operation may take need nothing but its id and tag: made on both cores,
