@@ -140,15 +140,12 @@ fn space_pieces<S: AsRef<str> + Sync>(out: String, pieces: &[S], bytes_a_task: u
     }
     let spaced: Vec<String> = runs
         .par_iter()
-        .enumerate()
-        .map(|(index, run)| {
+        .map(|run| {
             let run_pieces = &pieces[run.clone()];
             let size = run_pieces.iter().map(|piece| piece.as_ref().len()).sum();
             let lines = run_pieces.iter().flat_map(|piece| piece.as_ref().lines());
-            match index {
-                0 => space_lines(String::new(), size, lines, None),
-                _ => space_lines(String::new(), size, lines, last_line(&pieces[..run.start]).map(Before::of)),
-            }
+            // The first run has no line before it.
+            space_lines(String::new(), size, lines, last_line(&pieces[..run.start]).map(Before::of))
         })
         .collect();
     let mut out = out;

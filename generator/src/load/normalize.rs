@@ -501,18 +501,19 @@ impl Walker<'_> {
             }
         }
         let Value::Object(map) = schema else { return };
-        if Present::of(map).has(Present::REF) {
+        let present = Present::of(map);
+        if present.has(Present::REF) {
             // 3.0 ignores the siblings of a `$ref`; 3.1 allows them but they only annotate.
             return;
         }
-        self.keywords(map, at);
+        self.keywords(map, present, at);
         // Most schemas hold none of these (a string, a number): one pass over the members
         // says which to look up (each lookup hashes the key).
         let present = Present::of(map);
         if !present.has(Present::INNER) {
             return;
         }
-        for key in ["items", "not", "additionalProperties", "$defs", "definitions"] {
+        for key in SUBSCHEMAS {
             if !present.has(Present::key(key)) {
                 continue;
             }
@@ -543,7 +544,7 @@ impl Walker<'_> {
                 self.schema(property, &at);
             }
         }
-        for key in ["allOf", "anyOf", "oneOf"] {
+        for key in COMPOSITIONS {
             if !present.has(Present::key(key)) {
                 continue;
             }
@@ -555,9 +556,8 @@ impl Walker<'_> {
         }
     }
 
-    /// The keywords of one schema object (not its subschemas).
-    fn keywords(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
-        let present = Present::of(map);
+    /// The keywords of one schema object (not its subschemas), `present` as it holds them.
+    fn keywords(&mut self, map: &mut Map<String, Value>, present: Present, at: &Pointer) {
         if let Some(name) = present.has(Present::key("x-ms-enum")).then(|| enum_names::read(map)).flatten() {
             self.named_enums.push((at.clone(), name));
         }
@@ -662,6 +662,13 @@ impl Walker<'_> {
     }
 }
 
+/// A schema's members that hold a schema or a map of them, walked in this order (then
+/// `properties`, then [`COMPOSITIONS`]).
+const SUBSCHEMAS: [&str; 5] = ["items", "not", "additionalProperties", "$defs", "definitions"];
+
+/// A schema's members that list schemas.
+const COMPOSITIONS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
+
 /// Which of the keywords the walk looks up a schema holds, found in one pass over its
 /// members: a lookup hashes its key, and most schemas hold none of them.
 #[derive(Clone, Copy)]
@@ -764,22 +771,8 @@ mod tests {
                 [(key.to_string(), json!(1)), ("x".into(), json!(2))].into_iter().collect();
             assert_eq!(Present::of(&one).0, 1 << index, "{key}");
         }
-        assert_eq!(
-            Present::INNER,
-            [
-                "items",
-                "not",
-                "additionalProperties",
-                "$defs",
-                "definitions",
-                "properties",
-                "allOf",
-                "anyOf",
-                "oneOf"
-            ]
-            .iter()
-            .fold(0, |bits, key| bits | Present::key(key))
-        );
+        let walked = SUBSCHEMAS.iter().chain(&["properties"]).chain(&COMPOSITIONS);
+        assert_eq!(Present::INNER, walked.fold(0, |bits, key| bits | Present::key(key)));
         assert!(!Present::of(&Map::new()).has(u16::MAX));
     }
 
