@@ -235,7 +235,7 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
                 || {
                     rayon::join(
                         || entries_read(component("schemas"), component_schema),
-                        || entries(component("examples")),
+                        || entries_read(component("examples"), component_example),
                     )
                 },
             )
@@ -254,16 +254,14 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
     Some(api)
 }
 
-/// The entries of a map, each read into its typed form on whichever core is free, in order.
-fn entries<'a, T: DeserializeOwned + Send>(
-    members: Option<impl Iterator<Item = (&'a String, &'a serde_json::Value)>>,
-) -> Option<indexmap::IndexMap<String, T>> {
-    entries_read(members, |value| T::deserialize(value).ok())
-}
-
 /// A component schema: read straight from the tree where it can be, else by its typed reader.
 fn component_schema(value: &serde_json::Value) -> Option<openapiv3::ReferenceOr<openapiv3::Schema>> {
     schema_reader::schema_or_reference(value).or_else(|| openapiv3::ReferenceOr::deserialize(value).ok())
+}
+
+/// A component example: read straight from the tree where it can be, else by its typed reader.
+fn component_example(value: &serde_json::Value) -> Option<openapiv3::ReferenceOr<openapiv3::Example>> {
+    path_reader::example_or_reference(value).or_else(|| openapiv3::ReferenceOr::deserialize(value).ok())
 }
 
 /// A path item: read straight from the tree where it can be, else by its typed reader.
@@ -271,7 +269,7 @@ fn path_item(value: &serde_json::Value) -> Option<openapiv3::ReferenceOr<openapi
     path_reader::path_item_or_reference(value).or_else(|| openapiv3::ReferenceOr::deserialize(value).ok())
 }
 
-/// [`entries`], each read with `read`.
+/// The entries of a map, each read with `read` on whichever core is free, in order.
 fn entries_read<'a, T: Send>(
     members: Option<impl Iterator<Item = (&'a String, &'a serde_json::Value)>>,
     read: impl Fn(&serde_json::Value) -> Option<T> + Sync,

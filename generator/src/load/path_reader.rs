@@ -1,14 +1,14 @@
 //! Path items typed straight from the tree, as `openapiv3`'s own reader types them (see
 //! `schema_reader`, whose rules this follows): operations, their parameters, bodies and
-//! responses, and the schemas in them, in one pass. What carries no schema and is rare
-//! (servers, examples, links, encodings, callbacks, security requirements) is read by the
-//! crate's reader, node by node. A node in any form this does not read makes it give `None`,
+//! responses, and the schemas in them, in one pass; examples too, which large specs hold
+//! by the thousand. What carries no schema and is rare (servers, links, encodings,
+//! callbacks, security requirements) is read by the crate's reader, node by node. A node in any form this does not read makes it give `None`,
 //! and the crate's reader then reads the whole path item, with its error where it has one.
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Header, MediaType, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    RequestBody, Response, Responses, StatusCode,
+    Example, Header, MediaType, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
+    ReferenceOr, RequestBody, Response, Responses, StatusCode,
 };
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde::Deserialize;
@@ -19,6 +19,25 @@ use super::schema_reader::{flag, optional, reference_or, schema_or_reference, se
 /// A path item or a `$ref` to one, as `ReferenceOr::<PathItem>::deserialize` reads it.
 pub fn path_item_or_reference(value: &Value) -> Option<ReferenceOr<PathItem>> {
     reference_or(value, path_item)
+}
+
+/// An example or a `$ref` to one, as `ReferenceOr::<Example>::deserialize` reads it. That
+/// reader buffers an untagged node whole before reading it, so each example's value was
+/// copied twice; here it is copied once.
+pub fn example_or_reference(value: &Value) -> Option<ReferenceOr<Example>> {
+    reference_or(value, example)
+}
+
+fn example(map: &Map<String, Value>) -> Option<Example> {
+    let ([summary, description, value, external_value], extensions) =
+        fields(map, ["summary", "description", "value", "externalValue"]);
+    Some(Example {
+        summary: string(summary)?,
+        description: string(description)?,
+        value: value.filter(|value| !value.is_null()).cloned(),
+        external_value: string(external_value)?,
+        extensions,
+    })
 }
 
 /// The members of an object named in `names`, each in its place, and its extensions.
@@ -188,7 +207,7 @@ fn media_type(value: &Value) -> Option<MediaType> {
     Some(MediaType {
         schema: optional(schema, schema_or_reference)?,
         example: example.filter(|value| !value.is_null()).cloned(),
-        examples: map_of(examples, crate_read)?,
+        examples: map_of(examples, example_or_reference)?,
         encoding: map_of(encoding, crate_read)?,
         extensions,
     })
@@ -228,7 +247,7 @@ fn parameter(map: &Map<String, Value>) -> Option<Parameter> {
         deprecated: flag(deprecated)?,
         format: schema_or_content(map)?,
         example: example.filter(|value| !value.is_null()).cloned(),
-        examples: map_of(examples, crate_read)?,
+        examples: map_of(examples, example_or_reference)?,
         explode: flag(explode)?,
         extensions,
     };
@@ -256,7 +275,7 @@ fn header(map: &Map<String, Value>) -> Option<Header> {
         deprecated: flag(deprecated)?,
         format: schema_or_content(map)?,
         example: example.filter(|value| !value.is_null()).cloned(),
-        examples: map_of(examples, crate_read)?,
+        examples: map_of(examples, example_or_reference)?,
         extensions,
     })
 }
@@ -328,6 +347,29 @@ mod tests {
                 assert_eq!(derived(&node).as_ref(), Some(&read), "{text}");
             }
         }
+    }
+
+    /// Examples of each form the typed reader tells apart.
+    const EXAMPLES: &[&str] = &[
+        r##"{"$ref": "#/components/examples/A", "summary": "ignored"}"##,
+        r##"{"summary": "S", "description": "D", "value": {"a": [1, "b", null]}, "x-e": 1, "other": 2}"##,
+        r##"{"externalValue": "https://example.com/e.json", "value": null, "summary": null}"##,
+        r##"{"value": "text"}"##,
+        r##"{}"##,
+        r##"{"summary": 1}"##,
+        r##"{"externalValue": ["a"]}"##,
+        r##""text""##,
+    ];
+
+    #[test]
+    fn examples_read_as_the_typed_reader_reads_them() {
+        let derived = |value: &Value| ReferenceOr::<Example>::deserialize(value).ok();
+        for text in EXAMPLES {
+            let node = node(text);
+            assert_eq!(example_or_reference(&node), derived(&node), "{text}");
+        }
+        let refused = EXAMPLES.iter().filter(|text| derived(&node(text)).is_none()).count();
+        assert_eq!(refused, 3);
     }
 
     #[test]
