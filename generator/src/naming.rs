@@ -245,6 +245,14 @@ impl Scope {
         Self::default()
     }
 
+    /// An empty scope with room for `names` names: a struct's members, an enum's values.
+    pub fn with_capacity(names: usize) -> Self {
+        Self {
+            taken: FxHashSet::with_capacity_and_hasher(names, Default::default()),
+            next: FxHashMap::default(),
+        }
+    }
+
     /// A scope whose names must also avoid `reserved` (names the generated code itself uses
     /// there, such as a builder's `send` method).
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {

@@ -2,8 +2,6 @@
 //! converted, so forward references and cycles need no special cases; inline schemas that
 //! need a name (objects, enums, unions) get one from where they appear.
 
-use std::collections::{HashMap, HashSet};
-
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
@@ -463,11 +461,17 @@ impl<'s> TypeSpace<'s> {
             };
             return Ok((class, null_member));
         }
-        let values = view.enumeration();
-        if !values.is_empty() && matches!(view.typ(), None | Some("string")) {
-            let strings: Option<Vec<String>> =
-                values.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned)).collect();
+        if view.is_enumerated() && matches!(view.typ(), None | Some("string")) {
+            let values = view.enumeration();
             let null_member = values.iter().any(Value::is_null);
+            let strings: Option<Vec<String>> = values
+                .into_iter()
+                .filter(|v| !v.is_null())
+                .map(|v| match v {
+                    Value::String(text) => Some(text),
+                    _ => None,
+                })
+                .collect();
             return Ok(match strings {
                 Some(strings) if !strings.is_empty() => (Class::Enum(strings), null_member),
                 _ => (Class::Plain, null_member),
@@ -595,7 +599,8 @@ impl<'s> TypeSpace<'s> {
                     view.additional_schema().map(|node| (node, member.pointer.join("additionalProperties")));
             }
         }
-        let mut scope = Scope::new();
+        // The members' names and `extra`.
+        let mut scope = Scope::with_capacity(properties.len() + 1);
         let mut fields = Vec::with_capacity(properties.len());
         let owner = Hint::text(name);
         for (wire, nodes) in properties {
@@ -847,17 +852,21 @@ fn into_owned<'a, T: Clone>(resolved: Resolved<'_, T>) -> Resolved<'a, T> {
 
 /// Names and descriptions the spec gives enum values (`x-enum-varnames` and
 /// `x-enum-descriptions`, lists in the order of `enum`), by value.
-fn value_labels(schema: &Schema) -> HashMap<String, (Option<String>, Option<String>)> {
+fn value_labels(schema: &Schema) -> FxHashMap<String, (Option<String>, Option<String>)> {
     let extensions = &schema.schema_data.extensions;
-    let list = |key: &str| extensions.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let list =
+        |key: &str| extensions.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let (names, docs) = (list("x-enum-varnames"), list("x-enum-descriptions"));
+    if names.is_empty() && docs.is_empty() {
+        return FxHashMap::default();
+    }
     let text =
         |v: Option<&Value>| v.and_then(Value::as_str).filter(|t| !t.trim().is_empty()).map(str::to_owned);
     View(schema)
-        .enumeration()
-        .iter()
+        .enum_texts()
+        .into_iter()
         .enumerate()
-        .filter_map(|(i, value)| Some((value.as_str()?.to_owned(), (text(names.get(i)), text(docs.get(i))))))
+        .filter_map(|(i, value)| Some((value?.to_owned(), (text(names.get(i)), text(docs.get(i))))))
         .collect()
 }
 
@@ -866,10 +875,11 @@ fn value_labels(schema: &Schema) -> HashMap<String, (Option<String>, Option<Stri
 /// seconds, of 50,000 in minutes.
 pub const LARGE_ENUM: usize = 1_000;
 
-fn build_enum(values: &[String], labels: &HashMap<String, (Option<String>, Option<String>)>) -> Enum {
-    let mut scope = Scope::new();
-    let mut seen = HashSet::new();
+fn build_enum(values: &[String], labels: &FxHashMap<String, (Option<String>, Option<String>)>) -> Enum {
+    let mut seen = FxHashSet::default();
     let distinct: Vec<&String> = values.iter().filter(|value| seen.insert(value.as_str())).collect();
+    // The values' names and the catch-all's.
+    let mut scope = Scope::with_capacity(distinct.len() + 1);
     let constants = distinct.len() > LARGE_ENUM;
     let case = if constants { shouty } else { pascal };
     let variants = distinct

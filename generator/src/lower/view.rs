@@ -115,6 +115,27 @@ impl<'a> View<'a> {
         }
     }
 
+    /// Whether the schema lists `enum` values ([`View::enumeration`] without copying them).
+    pub fn is_enumerated(self) -> bool {
+        match &self.0.schema_kind {
+            SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+            SchemaKind::Type(Type::Integer(i)) => !i.enumeration.is_empty(),
+            SchemaKind::Type(Type::Number(n)) => !n.enumeration.is_empty(),
+            SchemaKind::Type(Type::Boolean(b)) => !b.enumeration.is_empty(),
+            SchemaKind::Any(any) => !any.enumeration.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Each `enum` value's text where it is a string, in order (`None` for any other value).
+    pub fn enum_texts(self) -> Vec<Option<&'a str>> {
+        match &self.0.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.iter().map(Option::as_deref).collect(),
+            SchemaKind::Any(any) => any.enumeration.iter().map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn all_of(self) -> &'a [ReferenceOr<Schema>] {
         match &self.0.schema_kind {
             SchemaKind::AllOf { all_of } => all_of,
@@ -172,7 +193,7 @@ impl<'a> View<'a> {
         };
         self.properties().is_none()
             && self.additional_schema().is_none()
-            && self.enumeration().is_empty()
+            && !self.is_enumerated()
             && self.format().is_none()
             && self.all_of().is_empty()
             && !self.is_not()
