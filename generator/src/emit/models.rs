@@ -101,8 +101,12 @@ fn struct_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struct
             source.line("#[deprecated]");
         }
         let ty = types.boxed_text(field.ty.non_null(), field.boxed);
-        let ty = if optional(field) { format!("{option}<{ty}>") } else { ty };
-        source.field(&format!("pub {}", field.name), &ty);
+        let name = format_args!("pub {}", field.name);
+        if optional(field) {
+            source.field(name, format_args!("{option}<{ty}>"));
+        } else {
+            source.field(name, ty);
+        }
     }
     let extra_ty = match &s.extra.value {
         TypeRef::Json => types.ty_text(&TypeRef::JsonObject),
@@ -166,19 +170,18 @@ fn deserialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &
     source.open(format_args!("while let {}({key}) = {members}.key()? {{", types.prelude_text("Some")));
     source.open(format_args!("match {key}.as_str() {{"));
     for (field, wire) in s.fields.iter().zip(wires) {
-        source.arm(wire, &format!("{members}.value(&mut {}, {wire})?", field.name));
+        source.arm(wire, format_args!("{members}.value(&mut {}, {wire})?", field.name));
     }
-    source.arm("_", &format!("{members}.other(&mut {}, {key})?", s.extra.name));
+    source.arm("_", format_args!("{members}.other(&mut {}, {key})?", s.extra.name));
     source.close("}");
     source.close("}");
     source.open(format_args!("{}(Self {{", types.prelude_text("Ok")));
     for (field, wire) in s.fields.iter().zip(wires) {
-        let value = if optional(field) {
-            format!("{members}.optional({})", field.name)
+        if optional(field) {
+            source.init(&field.name, format_args!("{members}.optional({})", field.name), false);
         } else {
-            format!("{members}.required({}, {wire})?", field.name)
-        };
-        source.init(&field.name, &value, false);
+            source.init(&field.name, format_args!("{members}.required({}, {wire})?", field.name), false);
+        }
     }
     source.line(format_args!("{},", s.extra.name));
     source.close("})");
@@ -202,7 +205,7 @@ fn serialize_impl(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &St
     source.line("let mut members = crate::runtime::model::serialize(serializer)?;");
     for (field, wire) in s.fields.iter().zip(wires) {
         let method = if field.required { "member" } else { "optional" };
-        source.method_statement("members", &format!("{method}({wire}, &self.{})", field.name), "?;");
+        source.method_statement("members", format_args!("{method}({wire}, &self.{})", field.name), "?;");
     }
     source.line(format_args!("members.end(&self.{})", s.extra.name));
     source.close("}");

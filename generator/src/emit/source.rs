@@ -89,6 +89,37 @@ impl Source {
         self.text.push('\n');
     }
 
+    /// `parts` written one after another as a line at the current depth, where it fits (the
+    /// formatter leaving its last `uncounted` bytes out of the width); otherwise nothing is
+    /// written, and each part's text is given back for the caller to break. Most lines fit:
+    /// they are written in place, with no text made for them first.
+    fn fitting_line<const N: usize>(
+        &mut self,
+        parts: [&dyn Display; N],
+        uncounted: usize,
+    ) -> Option<[String; N]> {
+        let start = self.text.len();
+        self.push_indent();
+        let mut ends = [0; N];
+        for (part, end) in parts.iter().zip(&mut ends) {
+            // Writing to a `String` cannot fail.
+            let _ = write!(self.text, "{part}");
+            *end = self.text.len();
+        }
+        if self.text.len() - start - uncounted <= WIDTH {
+            self.text.push('\n');
+            return None;
+        }
+        let mut from = start + self.indent();
+        let texts = ends.map(|end| {
+            let text = self.text[from..end].to_owned();
+            from = end;
+            text
+        });
+        self.text.truncate(start);
+        Some(texts)
+    }
+
     fn push_indent(&mut self) {
         for _ in 0..self.depth {
             self.text.push_str("    ");
@@ -175,8 +206,8 @@ impl Source {
     /// `name: Type,` (a struct's member or a parameter, `name` with what comes before it);
     /// a generic type that makes the line too long is broken as the formatter breaks it, its
     /// arguments a line each.
-    pub fn field(&mut self, name: &str, ty: &str) {
-        self.typed(&format!("{name}: "), ty, true);
+    pub fn field(&mut self, name: impl Display, ty: impl Display) {
+        self.typed(format_args!("{name}: "), ty, true);
     }
 
     /// `Name(Type),` in an enum: where it does not fit, the type on a line of its own (itself
@@ -195,36 +226,28 @@ impl Source {
     /// A type and its comma after `prefix` (`name: `, or nothing), for a member, a parameter
     /// or a variant's type: the formatter counts a struct member's comma in its width, and a
     /// parameter's, but not the last parameter's nor a variant's (the last of a list).
-    fn typed(&mut self, prefix: &str, ty: &str, comma_counts: bool) {
-        let line = format!("{prefix}{ty},");
-        let width = if comma_counts { line.len() } else { line.len() - 1 };
-        if self.fits_width(width) {
-            self.fitted_text(&line);
-            return;
-        }
-        match generic_arguments(ty) {
+    fn typed(&mut self, prefix: impl Display, ty: impl Display, comma_counts: bool) {
+        let parts: [&dyn Display; 3] = [&prefix, &ty, &","];
+        let Some([prefix, ty, _]) = self.fitting_line(parts, usize::from(!comma_counts)) else { return };
+        match generic_arguments(&ty) {
             Some((outer, arguments)) => {
                 self.open(format_args!("{prefix}{outer}<"));
                 self.list(&arguments, true);
                 self.close(">,");
             }
-            None => self.line(line),
+            None => self.line(format_args!("{prefix}{ty},")),
         }
     }
 
     /// `name: value,` in a struct literal: where it does not fit, a value that calls methods
     /// is broken before each call, as the formatter breaks a chain. The formatter counts the
     /// comma in the width, except the `last` member's.
-    pub fn init(&mut self, name: &str, value: &str, last: bool) {
-        let line = format!("{name}: {value},");
-        let width = if last { line.len() - 1 } else { line.len() };
-        if self.fits_width(width) {
-            self.fitted_text(&line);
-            return;
-        }
-        let calls = chain(value);
+    pub fn init(&mut self, name: impl Display, value: impl Display, last: bool) {
+        let parts: [&dyn Display; 4] = [&name, &": ", &value, &","];
+        let Some([name, _, value, _]) = self.fitting_line(parts, usize::from(last)) else { return };
+        let calls = chain(&value);
         if calls.len() < 2 {
-            self.line(line);
+            self.line(format_args!("{name}: {value},"));
         } else {
             self.chain(&format!("{name}: "), &calls, ",");
         }
@@ -244,19 +267,16 @@ impl Source {
     /// A match arm (`pattern => value,`): on one line where it fits (its comma not counted),
     /// else the value in a block of its own, as the formatter breaks it. A pattern too long
     /// for `pattern => {` is left to the formatter.
-    pub fn arm(&mut self, pattern: &str, value: &str) {
-        let line = format!("{pattern} => {value},");
-        if self.fits_width(line.len() - 1) {
-            self.fitted_text(&line);
-            return;
-        }
+    pub fn arm(&mut self, pattern: impl Display, value: impl Display) {
+        let parts: [&dyn Display; 4] = [&pattern, &" => ", &value, &","];
+        let Some([pattern, _, value, _]) = self.fitting_line(parts, 1) else { return };
         let open = format!("{pattern} => {{");
         if self.fits(&open) {
             self.open(open);
-            self.expression(value);
+            self.expression(&value);
             self.close("}");
         } else {
-            self.line(line);
+            self.line(format_args!("{pattern} => {value},"));
             self.needs_layout();
         }
     }
@@ -294,15 +314,12 @@ impl Source {
     /// A statement that calls a method and ends with `tail` (`receiver.name(args)?;`): on one
     /// line where it fits, else the call on a line of its own, broken as
     /// [`Source::chained_call`] breaks it.
-    pub fn method_statement(&mut self, receiver: &str, call: &str, tail: &str) {
-        let line = format!("{receiver}.{call}{tail}");
-        if self.fits(&line) {
-            self.fitted_text(&line);
-            return;
-        }
+    pub fn method_statement(&mut self, receiver: impl Display, call: impl Display, tail: &str) {
+        let parts: [&dyn Display; 4] = [&receiver, &".", &call, &tail];
+        let Some([receiver, _, call, _]) = self.fitting_line(parts, 0) else { return };
         self.line(receiver);
         self.depth += 1;
-        self.chained_call(call, tail);
+        self.chained_call(&call, tail);
         self.depth -= 1;
     }
 
