@@ -8,6 +8,8 @@
 //! blocks, then checked with the Markdown parser rustdoc uses; a paragraph that still holds
 //! any other code block is written with every block marker escaped.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 
 /// Characters `rustc` refuses in literals and comments (`text_direction_codepoint_in_*`):
@@ -133,11 +135,33 @@ fn runs_no_code(lines: &[String]) -> bool {
 fn cannot_open_block(line: &str) -> bool {
     let opens_html =
         |at: usize| line[..at].chars().all(|c| c == ' ' || c.is_ascii_digit() || ">-*+.)".contains(c));
-    !line.contains('\t')
-        && !line.contains("    ")
-        && !line.contains("```")
-        && !line.contains("~~~")
-        && line.find('<').is_none_or(|at| !opens_html(at))
+    // One pass over the bytes (a doc's every line comes through here): runs of spaces,
+    // backticks and tildes counted, tabs refused, and the first `<` (which has nothing before
+    // it that a later one could not also have) looked behind.
+    let (mut run_of, mut run) = (0, 0);
+    let mut seen_angle = false;
+    for (at, &byte) in line.as_bytes().iter().enumerate() {
+        match byte {
+            b'\t' => return false,
+            b' ' | b'`' | b'~' => {
+                run = if run_of == byte { run + 1 } else { 1 };
+                run_of = byte;
+                if run == if byte == b' ' { 4 } else { 3 } {
+                    return false;
+                }
+            }
+            _ => {
+                run_of = 0;
+                if byte == b'<' && !seen_angle {
+                    seen_angle = true;
+                    if opens_html(at) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+    true
 }
 
 /// [`runs_no_code`] as rustdoc's Markdown parser reads the lines.
@@ -218,7 +242,11 @@ fn fence_marker(text: &str) -> Option<String> {
 /// Descriptions as readable rustdoc: code fenced as `text` (also in quotes), indentation that
 /// would make a code block dropped, list continuations indented under their item.
 fn normalise(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let text: Cow<'_, str> = if text.contains(['\r', '\t']) {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    "))
+    } else {
+        Cow::Borrowed(text)
+    };
     let mut out = Vec::new();
     // An open fence: its marker and the prefix its lines carry (`> ` in a quote, the item's
     // indentation in a list).
@@ -362,6 +390,10 @@ fn escape_brackets(lines: Vec<String>) -> Vec<String> {
 }
 
 fn escape_line_brackets(line: &str) -> String {
+    // Only brackets are escaped: a line without any is itself.
+    if !line.contains(['[', ']']) {
+        return line.to_owned();
+    }
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
     let mut at = 0;
@@ -575,6 +607,18 @@ mod tests {
             let out = markdown_lines(paragraphs.iter().map(|p| Some(p.as_str())));
             prop_assert!(runs_no_code(&out), "{paragraphs:?} -> {out:?}");
             prop_assert!(out.iter().all(|line| !line.contains(BIDI) && !line.contains(['\n', '\r'])));
+        }
+
+        #[test]
+        fn lines_are_seen_to_open_no_block_as_their_substrings_say(line in "( |  |`|``|~|~~|\t|<|>|\\*|1\\.|-|a){0,10}") {
+            let opens_html =
+                |at: usize| line[..at].chars().all(|c| c == ' ' || c.is_ascii_digit() || ">-*+.)".contains(c));
+            let by_substrings = !line.contains('\t')
+                && !line.contains("    ")
+                && !line.contains("```")
+                && !line.contains("~~~")
+                && line.find('<').is_none_or(|at| !opens_html(at));
+            prop_assert_eq!(cannot_open_block(&line), by_substrings, "{:?}", line);
         }
 
         #[test]
