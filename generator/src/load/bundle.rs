@@ -219,42 +219,57 @@ enum Step<'a> {
 }
 
 /// Calls `visit` with each child of a node of (settled) `shape` that can hold `$ref`s, with
-/// the child's shape, in document order; the first error stops it.
+/// the child's shape, in document order; the first error stops it. A string, number, flag
+/// or `null` holds none (most members of a spec are such), so only mappings and lists are
+/// visited.
 fn each_child<'v, E>(
     dialect: Dialect,
     shape: Shape,
     node: &'v Value,
     mut visit: impl FnMut(Step<'v>, &'v Value, Shape) -> Result<(), E>,
 ) -> Result<(), E> {
-    match (shape, node) {
-        (Shape::One(kind), Value::Object(members)) => {
-            for (key, child) in members {
+    let members = |node: &'v Value| {
+        let members = node.as_object().into_iter().flatten();
+        members.filter(|(_, child)| holds_refs(child))
+    };
+    let items = |node: &'v Value| {
+        let items = node.as_array().into_iter().flatten().enumerate();
+        items.filter(|(_, item)| holds_refs(item))
+    };
+    match shape {
+        Shape::One(kind) if node.is_object() => {
+            for (key, child) in members(node) {
                 visit(Step::Key(key), child, dialect.member(kind, key))?;
             }
         }
-        (Shape::One(Kind::Plain), Value::Array(items)) => {
-            for (index, item) in items.iter().enumerate() {
+        Shape::One(Kind::Plain) => {
+            for (index, item) in items(node) {
                 visit(Step::Index(index), item, Shape::One(Kind::Plain))?;
             }
         }
-        (Shape::Map(kind), Value::Object(members)) => {
-            for (key, child) in members {
+        Shape::Map(kind) => {
+            for (key, child) in members(node) {
                 visit(Step::Key(key), child, Shape::One(kind))?;
             }
         }
-        (Shape::Extensible(kind), Value::Object(members)) => {
-            for (key, child) in members.iter().filter(|(key, _)| !key.starts_with("x-")) {
+        Shape::Extensible(kind) => {
+            for (key, child) in members(node).filter(|(key, _)| !key.starts_with("x-")) {
                 visit(Step::Key(key), child, Shape::One(kind))?;
             }
         }
-        (Shape::List(kind), Value::Array(items)) => {
-            for (index, item) in items.iter().enumerate() {
+        Shape::List(kind) => {
+            for (index, item) in items(node) {
                 visit(Step::Index(index), item, Shape::One(kind))?;
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// Whether a node can hold a `$ref`: a mapping or a list.
+fn holds_refs(node: &Value) -> bool {
+    matches!(node, Value::Object(_) | Value::Array(_))
 }
 
 /// Levels of the tree checked on all cores by [`changes_in_entry`] (the document, its
