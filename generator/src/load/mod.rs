@@ -198,7 +198,7 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
     // and large components' entries are left out (a path item is a member of `paths` that
     // starts with `/`, as the typed reader has it), and so are the root's extensions, which
     // the typed reader would buffer whole before taking them as they are (they are copied
-    // in below).
+    // as they are, by the same task: GitHub's `x-webhooks` is half a megabyte).
     let is_extension = |key: &String| key.starts_with("x-");
     let shell = || {
         let mut shell = Map::new();
@@ -227,8 +227,9 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
     let path_items = paths.map(|paths| paths.iter().filter(|(k, _)| k.starts_with('/')));
     let component =
         |name: &str| components.and_then(|c| c.get(name)).and_then(Value::as_object).map(|m| m.iter());
-    let (api, (path_items, (schemas, examples))) = rayon::join(
-        || openapiv3::OpenAPI::deserialize(&shell()).ok(),
+    let extensions = || root.iter().filter(|(key, _)| is_extension(key)).map(|(k, v)| (k.clone(), v.clone()));
+    let ((api, extensions), (path_items, (schemas, examples))) = rayon::join(
+        || (openapiv3::OpenAPI::deserialize(&shell()).ok(), extensions().collect()),
         || {
             rayon::join(
                 || entries_read(path_items, path_item),
@@ -242,8 +243,7 @@ fn typed_in_parts(raw: &serde_json::Value) -> Option<openapiv3::OpenAPI> {
         },
     );
     let mut api = api?;
-    api.extensions =
-        root.iter().filter(|(key, _)| is_extension(key)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    api.extensions = extensions;
     api.paths.paths = path_items?;
     let (schemas, examples) = (schemas?, examples?);
     // Without `components` (or with `components: null`) there are no entries to put back.
@@ -277,8 +277,13 @@ fn entries_read<'a, T: Send>(
     use rayon::prelude::*;
     let Some(members) = members else { return Some(indexmap::IndexMap::new()) };
     let members: Vec<(&String, &serde_json::Value)> = members.collect();
-    let typed: Option<Vec<(String, T)>> =
-        members.par_iter().map(|(key, value)| read(value).map(|t| ((*key).clone(), t))).collect();
+    // One entry a task: entries differ in size by a hundred times, and large ones sit together
+    // (GitHub's webhook payloads), so runs of entries left one core reading alone.
+    let typed: Option<Vec<(String, T)>> = members
+        .par_iter()
+        .with_max_len(1)
+        .map(|(key, value)| read(value).map(|t| ((*key).clone(), t)))
+        .collect();
     typed.map(|typed| typed.into_iter().collect())
 }
 
