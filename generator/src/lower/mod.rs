@@ -29,7 +29,12 @@ pub struct Lowered {
 
 pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
     let mut warnings = spec.notes.clone();
-    let mut space = schema::TypeSpace::new(spec)?;
+    let mut space = schema::TypeSpace::new(spec);
+    // The operations are found and named from their ids while the component schemas are
+    // lowered (on one core): neither needs the other.
+    let (defined, surveyed) =
+        rayon::join(|| space.define_components(), || operation::survey(spec, &options.package));
+    defined?;
     let schemes = security::Schemes::lower(spec, &mut warnings)?;
     let envelope = options.envelope.fields();
     let mut operations = operation::OperationLowering::new(
@@ -39,9 +44,8 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
         envelope.clone(),
         &mut warnings,
         &options.streams,
-        &options.package,
     )
-    .run()?;
+    .run(surveyed)?;
     let (events, signed) = events::lower(spec, &mut space, &mut warnings)?;
     let types = space.finish(&mut operations.error_bodies);
     let mut groups = operations.groups;

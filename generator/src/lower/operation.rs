@@ -15,7 +15,7 @@ use crate::ir::{
     Body, BodyEncoding, EnvelopeFields, ErrorBody, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamId,
     ParamLocation, PathPart, QueryStyle, StatusMatch, Stream, Success, SuccessCase, TypeRef,
 };
-use crate::load::Spec;
+use crate::load::{Item, Spec};
 use crate::media::{essence, is_json};
 use crate::naming::{
     self, full_method_of_words, method_of_words, pascal, snake, words, Scope, BUILDER_MEMBERS,
@@ -47,8 +47,6 @@ pub struct OperationLowering<'a, 's> {
     pub warnings: &'a mut Vec<Diagnostic>,
     /// Streams set by hand, by operationId.
     pub streams: &'a BTreeMap<String, StreamSetting>,
-    /// The crate's name, whose words the names of operations' own types leave out.
-    pub package: &'a str,
     error_bodies: Vec<ErrorBody>,
     error_names: Scope,
     uses_envelope: bool,
@@ -63,7 +61,6 @@ pub struct OperationLowering<'a, 's> {
 /// every operation is grouped, and `build` makes the operation with them.
 struct Pending {
     tag: String,
-    id: String,
     build: Unnamed,
 }
 
@@ -91,7 +88,6 @@ impl<'a, 's> OperationLowering<'a, 's> {
         envelope: Option<EnvelopeFields>,
         warnings: &'a mut Vec<Diagnostic>,
         streams: &'a BTreeMap<String, StreamSetting>,
-        package: &'a str,
     ) -> Self {
         Self {
             spec,
@@ -100,7 +96,6 @@ impl<'a, 's> OperationLowering<'a, 's> {
             envelope,
             warnings,
             streams,
-            package,
             error_bodies: Vec::new(),
             error_names: Scope::with_reserved(["Other"]),
             uses_envelope: false,
@@ -109,76 +104,19 @@ impl<'a, 's> OperationLowering<'a, 's> {
         }
     }
 
-    pub fn run(mut self) -> Result<Lowered> {
+    /// Lowers the operations [`survey`] found, in order, with what it noted between them.
+    pub fn run(mut self, surveyed: Vec<Surveyed<'s>>) -> Result<Lowered> {
         let spec = self.spec;
         let mut pending = Vec::new();
-        // Each tag's owner type name, found once for all its operations.
-        let mut owners: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-        let non_navigation: std::collections::HashSet<&str> = spec
-            .raw(&Pointer::root().join("tags"))
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|tag| tag.get("kind").and_then(serde_json::Value::as_str).is_some_and(|k| k != "nav"))
-            .filter_map(|tag| tag.get("name").and_then(serde_json::Value::as_str))
-            .collect();
-        for (path, item_node) in spec.api.paths.iter() {
-            let at = Pointer::root().join("paths").join(path);
-            let (item, item_at) = match spec.resolve(item_node, &at) {
-                Ok(resolved) => (resolved.item, resolved.pointer),
-                Err(problem) => {
-                    self.warnings.push(
-                        spec.error(&problem.pointer, format!("{}; the path is left out", problem.message)),
-                    );
-                    continue;
+        for entry in surveyed {
+            match entry {
+                Surveyed::Noted(warning) => self.warnings.push(warning),
+                Surveyed::Failed(error) => return Err(error),
+                Surveyed::Operation(found) => {
+                    let build = self.operation(&found)?;
+                    let Found { tag, names, .. } = *found;
+                    pending.push((Pending { tag, build }, names));
                 }
-            };
-            let mut operations: Vec<(String, Cow<'_, openapiv3::Operation>, Pointer)> = item
-                .iter()
-                .map(|(method, op)| (method.to_ascii_uppercase(), Cow::Borrowed(op), item_at.join(method)))
-                .collect();
-            for (method, op, op_at) in spec.additional_operations(&item_at)? {
-                if !is_http_token(&method) {
-                    self.warnings.push(spec.error(&op_at, format!(
-                        "`{method}` is not an HTTP method name (letters, digits and `!#$%&'*+-.^_`|~`); the operation is left out"
-                    )));
-                    continue;
-                }
-                if operations.iter().any(|(known, _, _)| known.eq_ignore_ascii_case(&method)) {
-                    self.warnings.push(spec.error(
-                        &op_at,
-                        format!(
-                            "`{method}` is also defined as a fixed method of this path; this one is left out"
-                        ),
-                    ));
-                    continue;
-                }
-                operations.push((method, Cow::Owned(op), op_at));
-            }
-            let own_servers = |servers: &[openapiv3::Server]| {
-                !servers.is_empty()
-                    && !servers.iter().map(|s| &s.url).eq(spec.api.servers.iter().map(|s| &s.url))
-            };
-            if own_servers(&item.servers) {
-                self.warnings.push(spec.error(&item_at.join("servers"), OWN_SERVERS));
-            }
-            for (method, op, op_at) in &operations {
-                if own_servers(&op.servers) {
-                    self.warnings.push(spec.error(&op_at.join("servers"), OWN_SERVERS));
-                }
-                // OpenAPI 3.2 tags of another kind than navigation (badges, audiences) do not
-                // make a group while the operation has a navigation tag.
-                let tag = op.tags.iter().find(|t| !non_navigation.contains(t.as_str())).or(op.tags.first());
-                let tag = tag.cloned().unwrap_or_else(|| fallback_tag(path));
-                let id = op
-                    .operation_id
-                    .clone()
-                    .unwrap_or_else(|| fallback_id(&method.to_ascii_lowercase(), path));
-                let shared = (&item.parameters[..], &item_at);
-                let owner =
-                    owners.entry(tag.clone()).or_insert_with(|| naming::owner(&tag, self.package)).clone();
-                let build = self.operation((path, method), op, shared, op_at, &id, &owner)?;
-                pending.push(Pending { tag, id, build });
             }
         }
         let groups = group(spec, pending);
@@ -193,26 +131,20 @@ impl<'a, 's> OperationLowering<'a, 's> {
         })
     }
 
-    fn operation(
-        &mut self,
-        (path, method): (&str, &str),
-        op: &openapiv3::Operation,
-        shared: (&[ReferenceOr<Parameter>], &Pointer),
-        at: &Pointer,
-        id: &str,
-        owner: &str,
-    ) -> Result<Unnamed> {
-        let builder_hint = pascal(id);
+    fn operation(&mut self, found: &Found<'_>) -> Result<Unnamed> {
+        let Found { path, method, op, at, owner, id, hint: builder_hint, .. } = found;
+        let (op, at) = (op.as_ref(), &at);
+        let shared = (found.shared.as_ref(), &found.shared_at);
         let mut names = Scope::with_reserved(BUILDER_MEMBERS.iter().copied());
         let mut params = self.parameters(shared, &op.parameters, at, &mut names, owner)?;
         let mut security = self.schemes.requirement(self.spec, op.security.as_ref(), at, self.warnings);
         self.schemes.take_credentials(&mut params, &mut security);
         let path_parts = self.path(path, at, &mut params, &mut names);
         let mut multipart_required = false;
-        let body = self.body(op, at, &builder_hint, &mut params, &mut names, &mut multipart_required)?;
-        let (answer, errors, accept, stream) = self.responses(op, at, &builder_hint, self.streams.get(id))?;
+        let body = self.body(op, at, builder_hint, &mut params, &mut names, &mut multipart_required)?;
+        let (answer, errors, accept, stream) = self.responses(op, at, builder_hint, self.streams.get(id))?;
         let required_one_of = self.required_one_of(op, at, &params)?;
-        let (id, http_method, path_template) = (id.to_owned(), method.to_owned(), path.to_owned());
+        let (id, http_method, path_template) = (id.clone(), method.clone(), (*path).to_owned());
         let (summary, description, deprecated) = (op.summary.clone(), op.description.clone(), op.deprecated);
         let permissions = permissions(self.spec, op);
         Ok(Box::new(move |names: OperationNames<'_>| {
@@ -905,7 +837,159 @@ fn permissions(spec: &Spec, op: &openapiv3::Operation) -> Vec<String> {
     permissions
 }
 
+/// An operation of the paths, with what lowering it takes but the type space: found while
+/// the component schemas are lowered (see [`survey`]).
+pub struct Found<'s> {
+    path: &'s str,
+    /// The HTTP method, in capitals.
+    method: String,
+    op: Cow<'s, openapiv3::Operation>,
+    at: Pointer,
+    /// The parameters of its path item, which it shares, and the path item's pointer.
+    shared: Cow<'s, [ReferenceOr<Parameter>]>,
+    shared_at: Pointer,
+    tag: String,
+    id: String,
+    /// The type name its tag's types are owned by (see [`naming::owner`]).
+    owner: String,
+    /// What its own types are named after.
+    hint: String,
+    names: Candidates,
+}
+
+/// The paths' operations in document order, with what was noted about them in its place (a
+/// path or method left out, servers not followed); a path that cannot be read ends it.
+pub enum Surveyed<'s> {
+    Operation(Box<Found<'s>>),
+    Noted(Diagnostic),
+    Failed(Diagnostic),
+}
+
+/// Finds the operations of the paths and what they are called, which needs nothing of the
+/// type space: this runs beside the lowering of the component schemas, and the names made
+/// from each operation's id and tag are made on whichever core is free.
+pub fn survey<'s>(spec: &'s Spec, package: &str) -> Vec<Surveyed<'s>> {
+    use rayon::prelude::*;
+    let found = find_operations(spec, package);
+    found
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|entry| match entry {
+            Surveyed::Operation(mut found) => {
+                found.hint = pascal(&found.id);
+                found.names = Candidates::of(&found.id, &found.tag);
+                Surveyed::Operation(found)
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// The operations of the paths, their names not yet made.
+fn find_operations<'s>(spec: &'s Spec, package: &str) -> Vec<Surveyed<'s>> {
+    let mut found = Vec::new();
+    // Each tag's owner type name, found once for all its operations.
+    let mut owners: HashMap<String, String> = HashMap::new();
+    let non_navigation: HashSet<&str> = spec
+        .raw(&Pointer::root().join("tags"))
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|tag| tag.get("kind").and_then(serde_json::Value::as_str).is_some_and(|k| k != "nav"))
+        .filter_map(|tag| tag.get("name").and_then(serde_json::Value::as_str))
+        .collect();
+    for (path, item_node) in spec.api.paths.iter() {
+        let at = Pointer::root().join("paths").join(path);
+        let (item, item_at) = match spec.resolve(item_node, &at) {
+            Ok(resolved) => (resolved.item, resolved.pointer),
+            Err(problem) => {
+                let message = format!("{}; the path is left out", problem.message);
+                found.push(Surveyed::Noted(spec.error(&problem.pointer, message)));
+                continue;
+            }
+        };
+        // A path item read from elsewhere in the document is a copy: its operations are too.
+        let (mut operations, shared): (Vec<(String, Cow<'s, openapiv3::Operation>, Pointer)>, _) = match &item
+        {
+            Item::Borrowed(item) => (
+                item.iter()
+                    .map(|(method, op)| {
+                        (method.to_ascii_uppercase(), Cow::Borrowed(op), item_at.join(method))
+                    })
+                    .collect(),
+                Cow::Borrowed(&item.parameters[..]),
+            ),
+            Item::Owned(item) => (
+                item.iter()
+                    .map(|(method, op)| {
+                        (method.to_ascii_uppercase(), Cow::Owned(op.clone()), item_at.join(method))
+                    })
+                    .collect(),
+                Cow::Owned(item.parameters.clone()),
+            ),
+        };
+        let additional = match spec.additional_operations(&item_at) {
+            Ok(additional) => additional,
+            Err(error) => {
+                found.push(Surveyed::Failed(error));
+                return found;
+            }
+        };
+        for (method, op, op_at) in additional {
+            if !is_http_token(&method) {
+                found.push(Surveyed::Noted(spec.error(&op_at, format!(
+                    "`{method}` is not an HTTP method name (letters, digits and `!#$%&'*+-.^_`|~`); the operation is left out"
+                ))));
+                continue;
+            }
+            if operations.iter().any(|(known, _, _)| known.eq_ignore_ascii_case(&method)) {
+                found.push(Surveyed::Noted(spec.error(
+                    &op_at,
+                    format!(
+                        "`{method}` is also defined as a fixed method of this path; this one is left out"
+                    ),
+                )));
+                continue;
+            }
+            operations.push((method, Cow::Owned(op), op_at));
+        }
+        let own_servers = |servers: &[openapiv3::Server]| {
+            !servers.is_empty() && !servers.iter().map(|s| &s.url).eq(spec.api.servers.iter().map(|s| &s.url))
+        };
+        if own_servers(&item.servers) {
+            found.push(Surveyed::Noted(spec.error(&item_at.join("servers"), OWN_SERVERS)));
+        }
+        for (method, op, op_at) in operations {
+            if own_servers(&op.servers) {
+                found.push(Surveyed::Noted(spec.error(&op_at.join("servers"), OWN_SERVERS)));
+            }
+            // OpenAPI 3.2 tags of another kind than navigation (badges, audiences) do not
+            // make a group while the operation has a navigation tag.
+            let tag = op.tags.iter().find(|t| !non_navigation.contains(t.as_str())).or(op.tags.first());
+            let tag = tag.cloned().unwrap_or_else(|| fallback_tag(path));
+            let id =
+                op.operation_id.clone().unwrap_or_else(|| fallback_id(&method.to_ascii_lowercase(), path));
+            let owner = owners.entry(tag.clone()).or_insert_with(|| naming::owner(&tag, package)).clone();
+            found.push(Surveyed::Operation(Box::new(Found {
+                path,
+                method,
+                op,
+                at: op_at,
+                shared: shared.clone(),
+                shared_at: item_at.clone(),
+                tag,
+                id,
+                owner,
+                hint: String::new(),
+                names: Candidates::default(),
+            })));
+        }
+    }
+    found
+}
+
 /// The names an operation may take in its tag's module, from its id and tag alone.
+#[derive(Default)]
 struct Candidates {
     /// The method name without the tag's words ([`method_of_words`]).
     short: String,
@@ -925,21 +1009,16 @@ impl Candidates {
 
 /// Groups operations by tag: declared tags first, in declaration order, then the rest in
 /// order of appearance. Names accessor, module, method and builder of each.
-fn group(spec: &Spec, pending: Vec<Pending>) -> Vec<Group> {
-    use rayon::prelude::*;
-    // The names each operation may take need nothing but its id and tag: made on both cores,
-    // then claimed in order below.
-    let keys: Vec<(&str, &str)> = pending.iter().map(|p| (p.id.as_str(), p.tag.as_str())).collect();
-    let candidates: Vec<Candidates> = keys.par_iter().map(|(id, tag)| Candidates::of(id, tag)).collect();
+fn group(spec: &Spec, pending: Vec<(Pending, Candidates)>) -> Vec<Group> {
     let mut order: Vec<String> = spec.api.tags.iter().map(|t| t.name.clone()).collect();
     let mut ordered: HashSet<String> = order.iter().cloned().collect();
-    for p in &pending {
+    for (p, _) in &pending {
         if ordered.insert(p.tag.clone()) {
             order.push(p.tag.clone());
         }
     }
     let mut by_tag: HashMap<String, Vec<(Pending, Candidates)>> = HashMap::new();
-    for (p, names) in pending.into_iter().zip(candidates) {
+    for (p, names) in pending {
         by_tag.entry(p.tag.clone()).or_default().push((p, names));
     }
     let mut accessors = Scope::with_reserved(CLIENT_MEMBERS.iter().copied());

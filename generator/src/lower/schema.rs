@@ -81,8 +81,9 @@ enum Class<'a> {
 }
 
 impl<'s> TypeSpace<'s> {
-    /// Declares every component schema (names first, then bodies).
-    pub fn new(spec: &'s Spec) -> Result<Self> {
+    /// Declares every component schema: each gets its id and name (its body is lowered by
+    /// [`TypeSpace::define_components`]).
+    pub fn new(spec: &'s Spec) -> Self {
         let mut space = Self {
             spec,
             types: Vec::new(),
@@ -94,7 +95,7 @@ impl<'s> TypeSpace<'s> {
             inlining: FxHashSet::default(),
             depth: 0,
         };
-        let Some(components) = &spec.api.components else { return Ok(space) };
+        let Some(components) = &spec.api.components else { return space };
         let schemas: Vec<&Schema> = components.schemas.values().filter_map(ReferenceOr::as_item).collect();
         // What needs no type space, on both cores: the shapes, and the components' names
         // (claimed below in order, so that a clash numbers the same one).
@@ -108,24 +109,28 @@ impl<'s> TypeSpace<'s> {
         );
         space.shapes = shapes;
         let at = |name: &str| Pointer::root().join("components").join("schemas").join(name);
-        let declared: Vec<(TypeId, &String)> = components
-            .schemas
-            .keys()
-            .zip(&type_names)
-            .map(|(name, type_name)| {
-                let id = space.declare(type_name);
-                space.by_pointer.insert(at(name), TypeRef::Named(id));
-                (id, name)
-            })
-            .collect();
-        for (id, name) in declared {
+        for (name, type_name) in components.schemas.keys().zip(&type_names) {
+            let id = space.declare(type_name);
+            space.by_pointer.insert(at(name), TypeRef::Named(id));
+        }
+        space
+    }
+
+    /// Lowers the body of every component schema [`TypeSpace::new`] declared, in order.
+    pub fn define_components(&mut self) -> Result<()> {
+        let spec = self.spec;
+        let Some(components) = &spec.api.components else { return Ok(()) };
+        let at = |name: &str| Pointer::root().join("components").join("schemas").join(name);
+        // The components were declared first, in order: the nth has the nth id.
+        for (index, (name, node)) in components.schemas.iter().enumerate() {
+            let id = TypeId(index);
             let pointer = at(name);
-            let def = match &components.schemas[name] {
+            let def = match node {
                 node @ ReferenceOr::Reference { .. } => {
                     let target = spec.resolve(node, &pointer)?;
                     let doc = View(&target.item).doc().map(str::to_owned);
-                    let name = space.name_of(id);
-                    let ty = space.lower_resolved(target, Hint::text(&name))?;
+                    let name = self.name_of(id);
+                    let ty = self.lower_resolved(target, Hint::text(&name))?;
                     Definition { doc, kind: TypeKind::Alias(ty) }
                 }
                 ReferenceOr::Item(schema) => {
@@ -134,12 +139,12 @@ impl<'s> TypeSpace<'s> {
                         pointer: pointer.clone(),
                         component: Some(name.clone()),
                     };
-                    space.define(resolved, &space.name_of(id))?
+                    self.define(resolved, &self.name_of(id))?
                 }
             };
-            space.fill(id, def);
+            self.fill(id, def);
         }
-        Ok(space)
+        Ok(())
     }
 
     fn declare(&mut self, candidate: &str) -> TypeId {
