@@ -305,9 +305,9 @@ fn enum_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum, ot
     source.open("pub fn as_str(&self) -> &str {");
     source.open("match self {");
     for v in &e.variants {
-        source.arm(&format!("Self::{}", v.name), &rust_string(&v.wire));
+        source.arm(format_args!("Self::{}", v.name), rust_string(&v.wire));
     }
-    source.arm(&format!("Self::{other}(value)"), "value");
+    source.arm(format_args!("Self::{other}(value)"), "value");
     source.close("}");
     source.close("}");
     source.close("}");
@@ -317,9 +317,9 @@ fn enum_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum, ot
     source.open(format_args!("fn from(value: {string}) -> Self {{"));
     source.open("match value.as_str() {");
     for v in &e.variants {
-        source.arm(&rust_string(&v.wire), &format!("Self::{}", v.name));
+        source.arm(rust_string(&v.wire), format_args!("Self::{}", v.name));
     }
-    source.arm("_", &format!("Self::{other}(value)"));
+    source.arm("_", format_args!("Self::{other}(value)"));
     source.close("}");
     source.close("}");
     source.close("}");
@@ -335,7 +335,7 @@ fn enum_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum, ot
     source.impl_header(&format!("impl {from}<{name}>"), &format!("for {string} {{"));
     source.open(format_args!("fn from(value: {name}) -> Self {{"));
     source.open("match value {");
-    source.arm(&format!("{name}::{other}(value)"), "value");
+    source.arm(format_args!("{name}::{other}(value)"), "value");
     source.line("known => known.as_str().into(),");
     source.close("}");
     source.close("}");

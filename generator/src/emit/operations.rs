@@ -541,10 +541,10 @@ fn success_decoder(source: &mut Source, name: &str, cases: &[SuccessCase]) {
     source.open("match status.as_u16() {");
     for case in cases.iter().skip(1) {
         if let Some(pattern) = status_pattern(case.status) {
-            source.arm(&pattern, &decode(case));
+            source.arm(&pattern, decode(case));
         }
     }
-    source.arm("_", &decode(&cases[0]));
+    source.arm("_", decode(&cases[0]));
     source.close("}");
     source.close("}");
 }
@@ -758,7 +758,7 @@ fn error_decoder(source: &mut Source, api: &Api, op: &Operation) {
     source.open("fn error_body(status: reqwest::StatusCode, body: &[u8]) -> Option<ErrorBody> {");
     source.open("match status.as_u16() {");
     for (statuses, body) in merged_arms(&cases) {
-        source.arm(&statuses_pattern(&statuses), &decode(body));
+        source.arm(statuses_pattern(&statuses), decode(body));
     }
     if !cases.iter().any(|c| c.status == StatusMatch::Default) {
         source.line("_ => None,");

@@ -250,7 +250,7 @@ fn next_page(
         PageStyle::Offset { param } => {
             let param = param_of(*param);
             let current = param.current(0);
-            source.method_statement(&format!("let received = i64::try_from({count})"), "ok()?", ";");
+            source.method_statement(format_args!("let received = i64::try_from({count})"), "ok()?", ";");
             stop_if(source, "received == 0");
             source.line(param.set(&format!("{current} + received")));
         }

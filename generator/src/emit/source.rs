@@ -176,7 +176,7 @@ impl Source {
         for (index, param) in params.iter().enumerate() {
             let last = index + 1 == params.len();
             match param.split_once(": ") {
-                Some((name, ty)) => self.typed(&format!("{name}: "), ty, !last),
+                Some((name, ty)) => self.typed(format_args!("{name}: "), ty, !last),
                 None => self.line(format_args!("{param},")),
             }
         }
@@ -351,7 +351,7 @@ impl Source {
     /// A statement that calls a method (`receiver.method(args);`), broken as
     /// [`Source::method_statement`] breaks it.
     pub fn method_call(&mut self, receiver: &str, method: &str, args: &[String]) {
-        self.method_statement(receiver, &format!("{method}({})", comma_list(args)), ";");
+        self.method_statement(receiver, format_args!("{method}({})", comma_list(args)), ";");
     }
 
     /// A call (`callee(args)`, then `tail`): on one line where it fits, else one argument a
@@ -724,7 +724,7 @@ mod tests {
     #[test]
     fn a_pattern_too_long_for_its_block_is_left_to_the_formatter() {
         let mut source = Source::new();
-        source.arm(&["400"; 20].join(" | "), "None");
+        source.arm(["400"; 20].join(" | "), "None");
         let Piece::Text { laid_out, .. } = source.finish() else { unreachable!("text") };
         assert!(!laid_out);
     }
