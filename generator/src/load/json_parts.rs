@@ -8,7 +8,10 @@
 //! document nests deeply) it gives `None`, and the file is read whole, which says what is
 //! wrong and where.
 
+use std::sync::{Mutex, PoisonError};
+
 use memchr::memchr2;
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
 use crate::error::Diagnostic;
@@ -34,55 +37,45 @@ enum Part {
 }
 
 /// The tree of `text` (JSON) and the notes reading it gave, or `None` where it is not
-/// plainly split. `read` reads one part, given the keys of the members it is in.
+/// plainly split. `read` reads one part, given the keys of the members it is in. Parts are
+/// read on the other cores while the text is still being split (the split is one pass over
+/// the whole text, on one core).
 pub fn parse(
     text: &str,
     read: impl Fn(&str, &[String]) -> Option<(Value, Vec<Diagnostic>)> + Sync,
 ) -> Option<(Value, Vec<Diagnostic>)> {
-    use rayon::prelude::*;
     let bytes = text.as_bytes();
     let start = skip_space(bytes, 0);
-    let (root, end, _) = split(bytes, start, 0)?;
+    let read = &read;
+    let values: Mutex<Values> = Mutex::default();
+    let values_ref = &values;
+    let split = rayon::scope(|scope| {
+        let mut hand_over = |keys: Vec<String>, start: usize, end: usize| {
+            scope.spawn(move |_| {
+                let value = read(&text[start..end], &keys);
+                values_ref.lock().unwrap_or_else(PoisonError::into_inner).insert(start, value);
+            });
+        };
+        split(bytes, start, 0, &mut Vec::new(), &mut hand_over)
+    });
+    let (root, end, _) = split?;
     if skip_space(bytes, end) != bytes.len() {
         return None;
     }
-    let mut leaves = Vec::new();
-    collect(&root, &mut Vec::new(), &mut leaves);
-    let read = &read;
-    let mut values: Vec<Option<(Value, Vec<Diagnostic>)>> = leaves
-        .par_iter()
-        .with_max_len(1)
-        .map(|(keys, (start, end))| read(&text[*start..*end], keys))
-        .collect();
+    let mut values = values.into_inner().unwrap_or_else(PoisonError::into_inner);
     let mut notes = Vec::new();
-    let mut next = values.iter_mut();
-    let value = assemble(root, &mut next, &mut notes)?;
+    let value = assemble(root, &mut values, &mut notes)?;
     Some((value, notes))
 }
 
-/// The leaves of a part, in order, with the keys that lead to each.
-fn collect(part: &Part, keys: &mut Vec<String>, out: &mut Vec<(Vec<String>, (usize, usize))>) {
-    match part {
-        Part::Whole(start, end) => out.push((keys.clone(), (*start, *end))),
-        Part::Mapping(members) => {
-            for (key, member) in members {
-                keys.push(key.clone());
-                collect(member, keys, out);
-                keys.pop();
-            }
-        }
-    }
-}
+/// What each part read to, by where the part starts in the text.
+type Values = FxHashMap<usize, Option<(Value, Vec<Diagnostic>)>>;
 
 /// The tree of a part, its leaves' values taken in order.
-fn assemble(
-    part: Part,
-    values: &mut std::slice::IterMut<'_, Option<(Value, Vec<Diagnostic>)>>,
-    notes: &mut Vec<Diagnostic>,
-) -> Option<Value> {
+fn assemble(part: Part, values: &mut Values, notes: &mut Vec<Diagnostic>) -> Option<Value> {
     match part {
-        Part::Whole(..) => {
-            let (value, found) = values.next()?.take()?;
+        Part::Whole(start, _) => {
+            let (value, found) = values.remove(&start)??;
             notes.extend(found);
             Some(value)
         }
@@ -100,13 +93,28 @@ fn assemble(
     }
 }
 
-/// The mapping that opens at `start`, split into its members where they are large; where it
-/// ends, and how many levels it nests. Each byte is looked at once.
-fn split(bytes: &[u8], start: usize, depth: usize) -> Option<(Part, usize, usize)> {
+/// Takes a part to be read: the keys of the members it is in, where it starts and ends.
+type HandOver<'h> = dyn FnMut(Vec<String>, usize, usize) + 'h;
+
+/// The mapping that opens at `start` (inside the members `keys` name), split into its members
+/// where they are large; where it ends, and how many levels it nests. Each byte is looked at
+/// once. The parts are handed over to be read as soon as they are known to be parts: at
+/// once in the root; in a mapping once it is larger than [`LARGE_PART`] (a smaller one is
+/// read whole, as a part of the mapping it is in).
+fn split(
+    bytes: &[u8],
+    start: usize,
+    depth: usize,
+    keys: &mut Vec<String>,
+    hand_over: &mut HandOver<'_>,
+) -> Option<(Part, usize, usize)> {
     if bytes.get(start) != Some(&b'{') {
         return None;
     }
-    let mut members = Vec::new();
+    let mut members: Vec<(String, Part)> = Vec::new();
+    // Members read whole, not yet handed over.
+    let mut held = Vec::new();
+    let mut handing = depth == 0;
     let mut deepest = 0;
     let mut at = skip_space(bytes, start + 1);
     if bytes.get(at) == Some(&b'}') {
@@ -121,7 +129,10 @@ fn split(bytes: &[u8], start: usize, depth: usize) -> Option<(Part, usize, usize
         }
         let value_start = skip_space(bytes, at + 1);
         let (part, value_end, nesting) = if bytes.get(value_start) == Some(&b'{') && depth + 1 < SPLIT_DEPTH {
-            match split(bytes, value_start, depth + 1)? {
+            keys.push(key.clone());
+            let split = split(bytes, value_start, depth + 1, keys, hand_over);
+            keys.pop();
+            match split? {
                 (_, end, nesting) if end - value_start <= LARGE_PART => {
                     (Part::Whole(value_start, end), end, nesting)
                 }
@@ -135,12 +146,30 @@ fn split(bytes: &[u8], start: usize, depth: usize) -> Option<(Part, usize, usize
             return None;
         }
         deepest = deepest.max(nesting);
+        if matches!(part, Part::Whole(..)) {
+            held.push(members.len());
+        }
         members.push((key, part));
         at = skip_space(bytes, value_end);
-        match bytes.get(at) {
-            Some(b',') => at = skip_space(bytes, at + 1),
-            Some(b'}') => return Some((Part::Mapping(members), at + 1, deepest + 1)),
+        let end = match bytes.get(at) {
+            Some(b',') => None,
+            Some(b'}') => Some(at + 1),
             _ => return None,
+        };
+        // Larger than a part, whatever follows: its parent will not read it whole.
+        handing |= end.unwrap_or(at) - start > LARGE_PART;
+        if handing {
+            for index in held.drain(..) {
+                if let (key, Part::Whole(part_start, part_end)) = &members[index] {
+                    let mut path = keys.clone();
+                    path.push(key.clone());
+                    hand_over(path, *part_start, *part_end);
+                }
+            }
+        }
+        match end {
+            None => at = skip_space(bytes, at + 1),
+            Some(end) => return Some((Part::Mapping(members), end, deepest + 1)),
         }
     }
 }
@@ -274,6 +303,23 @@ mod tests {
             .map(|i| format!("#/components/schemas/S{i}/d this key is given twice; the last value is kept"))
             .collect();
         assert_eq!(notes, expected);
+    }
+
+    #[test]
+    fn mappings_about_as_large_as_a_part_are_read_once() {
+        // A mapping two levels down whose size crosses `LARGE_PART` within its last member,
+        // between it and the closing brace, or not at all.
+        for size in super::LARGE_PART - 8..super::LARGE_PART + 8 {
+            for spaces in 0..3 {
+                let filler = "z".repeat(size - r#"{"x": 1, "y": ""}"#.len() - spaces);
+                let inner = format!(r#"{{"x": 1, "y": "{filler}"{}}}"#, " ".repeat(spaces));
+                let text = format!(r#"{{"a": {{"b": {inner}, "c": 2}}, "d": [3]}}"#);
+                let parts =
+                    super::parse(&text, |part, _| Some((serde_json::from_str(part).ok()?, Vec::new())));
+                let whole: Value = serde_json::from_str(&text).expect("JSON");
+                assert_eq!(parts.map(|(value, _)| value), Some(whole), "{} bytes", inner.len());
+            }
+        }
     }
 
     #[test]
