@@ -129,7 +129,11 @@ fn finish(lowered: lower::Lowered, inputs: Vec<std::path::PathBuf>, options: &Op
         model_lines: lines(|part| matches!(part, emit::Part::Types)),
     };
     files.push(write::marker_file(&files, &options.source));
-    Ok(Generated { files, warnings: lowered.warnings, counts, inputs })
+    // The IR is freed on one of the threads, as the document is (see `generate`).
+    drop(plan);
+    let lower::Lowered { api, warnings } = lowered;
+    rayon::spawn(move || drop(api));
+    Ok(Generated { files, warnings, counts, inputs })
 }
 
 /// How many lines `text` has, as `text.lines().count()` counts them, counted a vector of bytes
