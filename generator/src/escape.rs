@@ -112,7 +112,9 @@ pub fn toml_string(text: &str) -> String {
 
 /// `text` with the characters rustc refuses in source replaced by their escapes.
 fn visible(text: &str) -> String {
-    if !text.contains(BIDI) {
+    // Each of them is three bytes in UTF-8, the first 0xE2: most text has no such byte, and
+    // finding a byte is quicker than matching each character against the list.
+    if memchr::memchr(0xE2, text.as_bytes()).is_none() || !text.contains(BIDI) {
         return text.to_owned();
     }
     text.chars()
@@ -448,6 +450,13 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn direction_characters_begin_with_the_byte_looked_for() {
+        for c in BIDI {
+            assert_eq!(c.to_string().as_bytes()[0], 0xE2, "{c:?}");
+        }
+    }
 
     #[test]
     fn lines_seen_to_open_no_block_are_those_the_parser_finds_none_in() {

@@ -44,8 +44,7 @@ pub fn mentioned<const N: usize>(source: &str, names: [&str; N]) -> [bool; N] {
                 after_path = false;
             }
             b'/' if bytes.get(index + 1) == Some(&b'/') => {
-                index =
-                    bytes[index..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |end| index + end);
+                index = memchr::memchr(b'\n', &bytes[index..]).map_or(bytes.len(), |end| index + end);
             }
             b':' if bytes.get(index + 1) == Some(&b':') => {
                 index += 2;
@@ -88,10 +87,10 @@ pub(super) fn literal_end(bytes: &[u8], start: usize, quote: u8) -> usize {
 pub(super) fn closed_literal_end(bytes: &[u8], start: usize, quote: u8) -> Option<usize> {
     let mut index = start + 1;
     while index < bytes.len() {
+        index += memchr::memchr2(b'\\', quote, &bytes[index..])?;
         match bytes[index] {
             b'\\' => index += 2,
-            byte if byte == quote => return Some(index + 1),
-            _ => index += 1,
+            _ => return Some(index + 1),
         }
     }
     None
