@@ -133,7 +133,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
 
     fn operation(&mut self, found: &Found<'_>) -> Result<Unnamed> {
         let Found { path, method, op, at, owner, id, hint: builder_hint, .. } = found;
-        let (op, at) = (op.as_ref(), &at);
+        let op = op.as_ref();
         let shared = (found.shared.as_ref(), &found.shared_at);
         let mut names = Scope::with_reserved(BUILDER_MEMBERS.iter().copied());
         let mut params = self.parameters(shared, &op.parameters, at, &mut names, owner)?;
