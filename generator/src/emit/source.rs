@@ -82,13 +82,6 @@ impl Source {
         let _ = writeln!(self.text, "{line}");
     }
 
-    /// [`Source::fitted_line`] for text already made: copied, not formatted.
-    fn fitted_text(&mut self, line: &str) {
-        self.push_indent();
-        self.text.push_str(line);
-        self.text.push('\n');
-    }
-
     /// `parts` written one after another as a line at the current depth, where it fits (the
     /// formatter leaving its last `uncounted` bytes out of the width); otherwise nothing is
     /// written, and each part's text is given back for the caller to break. Most lines fit:
@@ -296,9 +289,7 @@ impl Source {
     /// One call of a broken chain (`.name(args)?`, then `end`): on one line where it fits,
     /// else its arguments a line each, as the formatter breaks them.
     fn chained_call(&mut self, call: &str, end: &str) {
-        let line = format!(".{call}{end}");
-        if self.fits(&line) {
-            self.fitted_text(&line);
+        if self.fitting_line([&".", &call, &end], 0).is_none() {
             return;
         }
         match call_arguments(call) {
@@ -307,7 +298,7 @@ impl Source {
                 self.list(&arguments, true);
                 self.close(format_args!("){after}{end}"));
             }
-            _ => self.line(line),
+            _ => self.line(format_args!(".{call}{end}")),
         }
     }
 

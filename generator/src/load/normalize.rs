@@ -508,7 +508,8 @@ impl Walker<'_> {
         }
         self.keywords(map, present, at);
         // Most schemas hold none of these (a string, a number): one pass over the members
-        // says which to look up (each lookup hashes the key).
+        // says which to look up (each lookup hashes the key). Read again, not reused: the
+        // keywords may have become members (a 3.1 `type` list becomes `anyOf`).
         let present = Present::of(map);
         if !present.has(Present::INNER) {
             return;

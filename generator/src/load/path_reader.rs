@@ -14,7 +14,7 @@ use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::schema_reader::{flag, optional, reference_or, schema_or_reference, set, string, typed};
+use super::schema_reader::{data, flag, optional, reference_or, schema_or_reference, set, string, typed};
 
 /// A path item or a `$ref` to one, as `ReferenceOr::<PathItem>::deserialize` reads it.
 pub fn path_item_or_reference(value: &Value) -> Option<ReferenceOr<PathItem>> {
@@ -34,7 +34,7 @@ fn example(map: &Map<String, Value>) -> Option<Example> {
     Some(Example {
         summary: string(summary)?,
         description: string(description)?,
-        value: value.filter(|value| !value.is_null()).cloned(),
+        value: data(value),
         external_value: string(external_value)?,
         extensions,
     })
@@ -206,7 +206,7 @@ fn media_type(value: &Value) -> Option<MediaType> {
         fields(value.as_object()?, ["schema", "example", "examples", "encoding"]);
     Some(MediaType {
         schema: optional(schema, schema_or_reference)?,
-        example: example.filter(|value| !value.is_null()).cloned(),
+        example: data(example),
         examples: map_of(examples, example_or_reference)?,
         encoding: map_of(encoding, crate_read)?,
         extensions,
@@ -246,7 +246,7 @@ fn parameter(map: &Map<String, Value>) -> Option<Parameter> {
         required: set(required)?,
         deprecated: flag(deprecated)?,
         format: schema_or_content(map)?,
-        example: example.filter(|value| !value.is_null()).cloned(),
+        example: data(example),
         examples: map_of(examples, example_or_reference)?,
         explode: flag(explode)?,
         extensions,
@@ -274,7 +274,7 @@ fn header(map: &Map<String, Value>) -> Option<Header> {
         required: set(required)?,
         deprecated: flag(deprecated)?,
         format: schema_or_content(map)?,
-        example: example.filter(|value| !value.is_null()).cloned(),
+        example: data(example),
         examples: map_of(examples, example_or_reference)?,
         extensions,
     })

@@ -160,6 +160,12 @@ fn list(value: Option<&Value>) -> Option<Option<&Vec<Value>>> {
     optional(value, Value::as_array)
 }
 
+/// A free JSON value (an `example`, a `default`, an example's `value`): absent where `null`,
+/// as the typed reader reads an `Option<Value>`.
+pub(super) fn data(value: Option<&Value>) -> Option<Value> {
+    value.filter(|value| !value.is_null()).cloned()
+}
+
 /// Reads a present, non-`null` keyword with `read`.
 pub(super) fn optional<'v, T>(
     value: Option<&'v Value>,
@@ -187,11 +193,11 @@ fn schema(map: &Map<String, Value>) -> Option<Schema> {
         write_only: set(k.write_only)?,
         deprecated: set(k.deprecated)?,
         external_docs: typed(k.external_docs)?,
-        example: k.example.filter(|value| !value.is_null()).cloned(),
+        example: data(k.example),
         title: string(k.title)?,
         description: string(k.description)?,
         discriminator: typed(k.discriminator)?,
-        default: k.default.filter(|value| !value.is_null()).cloned(),
+        default: data(k.default),
         extensions,
     };
     Some(Schema { schema_data, schema_kind: kind(&k)? })

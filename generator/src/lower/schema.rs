@@ -108,10 +108,9 @@ impl<'s> TypeSpace<'s> {
             },
         );
         space.shapes = shapes;
-        let at = |name: &str| Pointer::root().join("components").join("schemas").join(name);
         for (name, type_name) in components.schemas.keys().zip(&type_names) {
             let id = space.declare(type_name);
-            space.by_pointer.insert(at(name), TypeRef::Named(id));
+            space.by_pointer.insert(component_at(name), TypeRef::Named(id));
         }
         space
     }
@@ -120,11 +119,10 @@ impl<'s> TypeSpace<'s> {
     pub fn define_components(&mut self) -> Result<()> {
         let spec = self.spec;
         let Some(components) = &spec.api.components else { return Ok(()) };
-        let at = |name: &str| Pointer::root().join("components").join("schemas").join(name);
         // The components were declared first, in order: the nth has the nth id.
         for (index, (name, node)) in components.schemas.iter().enumerate() {
             let id = TypeId(index);
-            let pointer = at(name);
+            let pointer = component_at(name);
             let def = match node {
                 node @ ReferenceOr::Reference { .. } => {
                     let target = spec.resolve(node, &pointer)?;
@@ -853,6 +851,11 @@ fn into_owned<'a, T: Clone>(resolved: Resolved<'_, T>) -> Resolved<'a, T> {
         Item::Owned(item) => item,
     };
     Resolved { item: Item::Owned(item), pointer: resolved.pointer, component: resolved.component }
+}
+
+/// Where the component schema `name` is.
+fn component_at(name: &str) -> Pointer {
+    Pointer::root().join("components").join("schemas").join(name)
 }
 
 /// Names and descriptions the spec gives enum values (`x-enum-varnames` and
