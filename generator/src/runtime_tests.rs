@@ -74,6 +74,75 @@ async fn path_parameters_stay_one_segment() {
     assert_eq!(response.value, json!({"ok": true}));
 }
 
+/// Mounts a mock answering `GET path` with 204, expected `times` times.
+async fn expect_get(server: &MockServer, at: &str, times: u64) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+async fn get_from(client: &ClientCore, server: Option<&'static str>, base_url: Option<String>) {
+    let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
+    if let Some(server) = server {
+        request.server(server);
+    }
+    request.options(RequestOptions { base_url, ..RequestOptions::default() });
+    request.path("/files");
+    let reply = Reply::<(), Value>::body(no_body, None, empty);
+    client.send(request, reply).await.unwrap_or_else(|e| panic!("{server:?}: {e}"));
+}
+
+#[tokio::test]
+async fn an_operation_s_own_server_is_followed_while_the_base_url_is_the_api_s() {
+    let (api, uploads, elsewhere) =
+        (MockServer::start().await, MockServer::start().await, MockServer::start().await);
+    expect_get(&api, "/v1/files", 1).await;
+    expect_get(&uploads, "/up/files", 2).await;
+    expect_get(&elsewhere, "/files", 1).await;
+    let own: &'static str = Box::leak(format!("{}/up", uploads.uri()).into_boxed_str());
+    let spec_base = format!("{}/v1", api.uri());
+    // The API's base URL, whether left as it is or set to the same URL again.
+    get_from(&build(CoreBuilder::new(Some(&spec_base), "ua")), Some(own), None).await;
+    let mut same = CoreBuilder::new(Some(&spec_base), "ua");
+    same.base_url(format!("{spec_base}/"));
+    get_from(&build(same), Some(own), None).await;
+    // A client pointed elsewhere sends everything there.
+    let mut pointed = CoreBuilder::new(Some("https://api.example.invalid/v1"), "ua");
+    pointed.base_url(spec_base.clone());
+    get_from(&build(pointed), Some(own), None).await;
+    // A request's own base URL wins over both.
+    get_from(&build(CoreBuilder::new(Some(&spec_base), "ua")), Some(own), Some(elsewhere.uri())).await;
+}
+
+#[tokio::test]
+async fn a_relative_server_is_resolved_against_the_base_url() {
+    let server = MockServer::start().await;
+    expect_get(&server, "/health/files", 1).await;
+    expect_get(&server, "/api/v2/beta/files", 1).await;
+    // Followed whatever the base URL: it is relative to it.
+    let mut pointed = CoreBuilder::new(Some("https://api.example.invalid"), "ua");
+    pointed.base_url(format!("{}/api/v2", server.uri()));
+    let client = build(pointed);
+    get_from(&client, Some("/health"), None).await;
+    get_from(&client, Some("beta"), None).await;
+}
+
+#[tokio::test]
+async fn a_request_s_base_url_must_be_an_http_url() {
+    let client = build(CoreBuilder::new(Some("http://127.0.0.1:9"), "ua"));
+    for url in ["not a url", "ftp://example.com", "mailto:a@example.com"] {
+        let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
+        request.options(RequestOptions { base_url: Some(url.to_owned()), ..RequestOptions::default() });
+        let reply = Reply::<(), Value>::body(no_body, None, empty);
+        let error = client.send(request, reply).await.expect_err(url);
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{url}: {error}");
+        assert!(error.to_string().contains(url), "{url}: {error}");
+    }
+}
+
 #[tokio::test]
 async fn the_operation_path_follows_the_base_url_s_own() {
     let server = MockServer::start().await;
@@ -768,6 +837,7 @@ async fn per_request_timeout_and_extra_headers_and_query() {
         max_retries: Some(0),
         headers: vec![("X-Extra".into(), "1".into())],
         query: vec![("debug".into(), "true".into())],
+        base_url: None,
         idle_timeout: None,
         reconnects: 0,
     };

@@ -7,8 +7,8 @@ use super::rust::{ident, mentioned, tokens, Types};
 use super::source::{comma_list, Piece, Source};
 use crate::escape::{self, rust_string};
 use crate::ir::{
-    Api, BodyEncoding, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamLocation, PathPart, QueryStyle,
-    StatusMatch, Success, SuccessCase, TypeRef,
+    Api, BodyEncoding, ErrorBodyId, ErrorCase, Group, Operation, OwnServer, Param, ParamLocation, PathPart,
+    QueryStyle, StatusMatch, Success, SuccessCase, TypeRef,
 };
 
 pub fn group_module(api: &Api, group: &Group) -> Vec<Piece> {
@@ -159,6 +159,7 @@ fn success_type(types: Types<'_>, op: &Operation) -> String {
 fn operation_doc(source: &mut Source, api: &Api, group: &Group, op: &Operation) {
     let route = escape::code_span(&format!("{} {}", op.http_method, op.path_template));
     let deprecated = op.deprecated.then_some("Deprecated by the API.");
+    let server = op.server.as_ref().map(server_doc);
     let permissions = (!op.permissions.is_empty()).then(|| {
         let names: Vec<String> = op.permissions.iter().map(|p| escape::code_span(p)).collect();
         format!("Needs credentials allowed {}.", names.join(", "))
@@ -186,6 +187,7 @@ fn operation_doc(source: &mut Source, api: &Api, group: &Group, op: &Operation) 
         op.description.as_deref(),
         deprecated,
         Some(route.as_str()),
+        server.as_deref(),
         arguments.as_deref(),
         permissions.as_deref(),
     ]);
@@ -193,6 +195,17 @@ fn operation_doc(source: &mut Source, api: &Api, group: &Group, op: &Operation) 
     source.doc_verbatim("");
     for line in super::example::doc_lines(api, group, op) {
         source.doc_verbatim(&line);
+    }
+}
+
+/// Where an operation that names a server of its own sends its requests.
+fn server_doc(server: &OwnServer) -> String {
+    let url = escape::code_span(server.url());
+    match server {
+        OwnServer::Absolute(_) => format!(
+            "Sent to {url}, this operation's own server,\nunless the client was given a base URL other than the API's."
+        ),
+        OwnServer::Relative(_) => format!("Sent to {url}, relative to the client's base URL."),
     }
 }
 
@@ -575,6 +588,9 @@ fn request_body(source: &mut Source, api: &Api, op: &Operation) {
     auth(source, api, op);
     source.close("};");
     source.line("let mut request = Request::new(&OPERATION);");
+    if let Some(server) = &op.server {
+        source.method_call("request", "server", &[rust_string(server.url())]);
+    }
     let positional = op.positional();
     for group in &op.required_one_of {
         let names = group.iter().map(|i| rust_string(&op.params[*i].wire));

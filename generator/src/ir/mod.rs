@@ -346,6 +346,8 @@ pub struct Operation {
     /// The path template as written (`/accounts/{account_id}/...`), for docs.
     pub path_template: String,
     pub path: Vec<PathPart>,
+    /// The server the operation's requests go to, where it names one of its own.
+    pub server: Option<OwnServer>,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
@@ -368,6 +370,23 @@ pub struct Operation {
     pub download: bool,
     /// The scopes or permissions a caller's credentials need, as the spec names them.
     pub permissions: Vec<String>,
+}
+
+/// A server a path or operation names for itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnServer {
+    /// An http(s) URL, followed while the client's base URL is the API's own.
+    Absolute(String),
+    /// A reference resolved against the client's base URL (`/`, `v2`).
+    Relative(String),
+}
+
+impl OwnServer {
+    pub fn url(&self) -> &str {
+        match self {
+            OwnServer::Absolute(url) | OwnServer::Relative(url) => url,
+        }
+    }
 }
 
 impl Operation {

@@ -10,6 +10,7 @@ mod operation;
 mod pagination;
 mod schema;
 mod security;
+mod servers;
 mod shape;
 mod stream;
 mod view;
@@ -91,7 +92,7 @@ pub fn lower(spec: &Spec, options: &Options) -> Result<Lowered, Error> {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        base_url: spec.api.servers.first().map(server_url),
+        base_url: spec.api.servers.first().map(servers::server_url),
         base_url_env,
         types,
         schemes,
@@ -155,13 +156,4 @@ fn environment(schemes: &mut [crate::ir::SecurityScheme], options: &Options) -> 
         }
     }
     Ok(format!("{prefix}_BASE_URL"))
-}
-
-/// A server URL with its variables filled in with their defaults.
-fn server_url(server: &openapiv3::Server) -> String {
-    let mut url = server.url.clone();
-    for (name, variable) in server.variables.iter().flatten() {
-        url = url.replace(&format!("{{{name}}}"), &variable.default);
-    }
-    url.trim_end_matches('/').to_owned()
 }

@@ -9,11 +9,12 @@ use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Sta
 use super::envelope;
 use super::schema::TypeSpace;
 use super::security::Schemes;
+use super::servers;
 use super::stream;
 use crate::error::Diagnostic;
 use crate::ir::{
-    Body, BodyEncoding, EnvelopeFields, ErrorBody, ErrorBodyId, ErrorCase, Group, Operation, Param, ParamId,
-    ParamLocation, PathPart, QueryStyle, StatusMatch, Stream, Success, SuccessCase, TypeRef,
+    Body, BodyEncoding, EnvelopeFields, ErrorBody, ErrorBodyId, ErrorCase, Group, Operation, OwnServer,
+    Param, ParamId, ParamLocation, PathPart, QueryStyle, StatusMatch, Stream, Success, SuccessCase, TypeRef,
 };
 use crate::load::{Item, Spec};
 use crate::media::{essence, is_json};
@@ -25,10 +26,6 @@ use crate::options::StreamSetting;
 use crate::pointer::Pointer;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
-
-/// Servers of a path or operation are not followed: one client has one base URL.
-const OWN_SERVERS: &str =
-    "servers of a path or operation are not used: its requests go to the client's base URL";
 
 pub struct Lowered {
     pub groups: Vec<Group>,
@@ -132,7 +129,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
     }
 
     fn operation(&mut self, found: &Found<'_>) -> Result<Unnamed> {
-        let Found { path, method, op, at, owner, id, hint: builder_hint, .. } = found;
+        let Found { path, method, op, at, owner, id, hint: builder_hint, server, .. } = found;
         let op = op.as_ref();
         let shared = (found.shared.as_ref(), &found.shared_at);
         let mut names = Scope::with_reserved(BUILDER_MEMBERS.iter().copied());
@@ -147,6 +144,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
         let (id, http_method, path_template) = (id.clone(), method.clone(), (*path).to_owned());
         let (summary, description, deprecated) = (op.summary.clone(), op.description.clone(), op.deprecated);
         let permissions = permissions(self.spec, op);
+        let server = server.clone();
         Ok(Box::new(move |names: OperationNames<'_>| {
             let response = match answer {
                 Answer::One(success) => success,
@@ -162,6 +160,7 @@ impl<'a, 's> OperationLowering<'a, 's> {
                 http_method,
                 path_template,
                 path: path_parts,
+                server,
                 summary,
                 description,
                 deprecated,
@@ -848,6 +847,8 @@ pub struct Found<'s> {
     /// The parameters of its path item, which it shares, and the path item's pointer.
     shared: Cow<'s, [ReferenceOr<Parameter>]>,
     shared_at: Pointer,
+    /// The server its requests go to, where it (or its path item) names one of its own.
+    server: Option<OwnServer>,
     tag: String,
     id: String,
     /// The type name its tag's types are owned by (see [`naming::owner`]).
@@ -858,7 +859,7 @@ pub struct Found<'s> {
 }
 
 /// The paths' operations in document order, with what was noted about them in its place (a
-/// path or method left out, servers not followed); a path that cannot be read ends it.
+/// path or method left out, a server that cannot be used); a path that cannot be read ends it.
 pub enum Surveyed<'s> {
     Operation(Box<Found<'s>>),
     Noted(Diagnostic),
@@ -953,16 +954,23 @@ fn find_operations<'s>(spec: &'s Spec, package: &str) -> Vec<Surveyed<'s>> {
             }
             operations.push((method, Cow::Owned(op), op_at));
         }
-        let own_servers = |servers: &[openapiv3::Server]| {
-            !servers.is_empty() && !servers.iter().map(|s| &s.url).eq(spec.api.servers.iter().map(|s| &s.url))
+        // A path item's servers apply to each of its operations that names none of its own.
+        let mut shared_server = |servers: &[openapiv3::Server], at: &Pointer| {
+            servers::own_server(spec, servers, at).unwrap_or_else(|warning| {
+                found.push(Surveyed::Noted(warning));
+                None
+            })
         };
-        if own_servers(&item.servers) {
-            found.push(Surveyed::Noted(spec.error(&item_at.join("servers"), OWN_SERVERS)));
-        }
+        let path_server = shared_server(&item.servers, &item_at.join("servers"));
+        let mut with_servers = Vec::with_capacity(operations.len());
         for (method, op, op_at) in operations {
-            if own_servers(&op.servers) {
-                found.push(Surveyed::Noted(spec.error(&op_at.join("servers"), OWN_SERVERS)));
-            }
+            let server = match op.servers.is_empty() {
+                true => path_server.clone(),
+                false => shared_server(&op.servers, &op_at.join("servers")),
+            };
+            with_servers.push((method, op, op_at, server));
+        }
+        for (method, op, op_at, server) in with_servers {
             // OpenAPI 3.2 tags of another kind than navigation (badges, audiences) do not
             // make a group while the operation has a navigation tag.
             let tag = op.tags.iter().find(|t| !non_navigation.contains(t.as_str())).or(op.tags.first());
@@ -977,6 +985,7 @@ fn find_operations<'s>(spec: &'s Spec, package: &str) -> Vec<Surveyed<'s>> {
                 at: op_at,
                 shared: shared.clone(),
                 shared_at: item_at.clone(),
+                server,
                 tag,
                 id,
                 owner,

@@ -36,6 +36,9 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub struct CoreBuilder {
     base_url: Option<String>,
+    /// The API's own base URL: while the client's is this one, operations that name servers
+    /// of their own send their requests there.
+    default_base_url: Option<String>,
     credentials: Credentials,
     timeout: Duration,
     max_retries: u32,
@@ -59,6 +62,7 @@ impl CoreBuilder {
     pub fn new(default_base_url: Option<&str>, user_agent: &str) -> Self {
         Self {
             base_url: default_base_url.map(str::to_owned),
+            default_base_url: default_base_url.map(str::to_owned),
             credentials: Credentials::default(),
             timeout: DEFAULT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
@@ -117,10 +121,14 @@ impl CoreBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let follows_servers =
+            self.default_base_url.as_deref().map(|url| url.trim_end_matches('/')) == Some(base_url.as_str());
         Ok(ClientCore {
             http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
+            base_url,
             base: parsed,
+            follows_servers,
             credentials: self.credentials,
             timeout: self.timeout,
             max_retries: self.max_retries,
@@ -136,6 +144,8 @@ pub struct ClientCore {
     base_url: String,
     /// The base URL parsed once, so that a request's URL is this with its path set.
     base: reqwest::Url,
+    /// The base URL is the API's own, so an operation's own server is where it goes.
+    follows_servers: bool,
     credentials: Credentials,
     timeout: Duration,
     max_retries: u32,
@@ -322,7 +332,7 @@ impl ClientCore {
 
     /// The final `reqwest` request: URL, query, credentials, headers, and signatures.
     fn prepare(&self, request: &Request, tokens: &Tokens) -> Result<reqwest::Request, InvalidRequest> {
-        let mut url = self.url(&request.path)?;
+        let mut url = self.url(request)?;
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
         let accept = static_header(request.accept)
@@ -418,20 +428,59 @@ impl ClientCore {
             .map_err(|e| InvalidRequest(format!("the request cannot be built: {}", transport_message(&e))))
     }
 
-    /// The request's URL: the base URL with the operation's path after its own.
-    fn url(&self, path: &str) -> Result<reqwest::Url, InvalidRequest> {
+    /// The request's URL: its base URL with the operation's path after the base's own.
+    fn url(&self, request: &Request) -> Result<reqwest::Url, InvalidRequest> {
+        let path = request.path.as_str();
+        let base = self.base_of(request)?;
+        let base = base.as_ref().unwrap_or(&self.base);
         // A path template written with a query or fragment in it is read as URL text, as
         // the server would; any other is set on the base URL parsed once.
         if path.contains(['?', '#']) {
-            return reqwest::Url::parse(&format!("{}{path}", self.base_url))
+            let text = match base == &self.base {
+                true => format!("{}{path}", self.base_url),
+                false => format!("{}{path}", base.as_str().trim_end_matches('/')),
+            };
+            return reqwest::Url::parse(&text)
                 .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")));
         }
-        let mut url = self.base.clone();
-        match self.base.path().trim_end_matches('/') {
+        let mut url = base.clone();
+        match base.path().trim_end_matches('/') {
             "" => url.set_path(path),
             prefix => url.set_path(&format!("{prefix}{path}")),
         }
         Ok(url)
+    }
+
+    /// The base URL a request goes to where it is not the client's: the one set on the
+    /// request, else the operation's own server, an http(s) URL while the client's base URL
+    /// is the API's (a client pointed elsewhere, at a proxy or a mock, sends everything
+    /// there), or a reference resolved against the client's base URL.
+    fn base_of(&self, request: &Request) -> Result<Option<reqwest::Url>, InvalidRequest> {
+        let invalid =
+            |url: &str, e: &dyn fmt::Display| InvalidRequest(format!("base URL `{url}` is not valid: {e}"));
+        if let Some(url) = &request.options.base_url {
+            let parsed = reqwest::Url::parse(url).map_err(|e| invalid(url, &e))?;
+            if parsed.cannot_be_a_base() || !matches!(parsed.scheme(), "http" | "https") {
+                return Err(InvalidRequest(format!("base URL `{url}` must be an http or https URL")));
+            }
+            return Ok(Some(parsed));
+        }
+        let Some(server) = request.server else { return Ok(None) };
+        // The generator passes on only http(s) URLs and references relative to the base.
+        let starts =
+            |prefix: &str| server.get(..prefix.len()).is_some_and(|s| s.eq_ignore_ascii_case(prefix));
+        if starts("http://") || starts("https://") {
+            return match self.follows_servers {
+                true => reqwest::Url::parse(server).map(Some).map_err(|e| invalid(server, &e)),
+                false => Ok(None),
+            };
+        }
+        // Joined onto the base URL as a folder, so `v2` extends its path.
+        let mut folder = self.base.clone();
+        if !folder.path().ends_with('/') {
+            folder.set_path(&format!("{}/", folder.path()));
+        }
+        folder.join(server).map(Some).map_err(|e| invalid(server, &e))
     }
 }
 

@@ -22,6 +22,8 @@ pub struct RequestOptions {
     pub headers: Vec<(String, String)>,
     /// Query parameters sent in addition to the operation's.
     pub query: Vec<(String, String)>,
+    /// Where this request goes instead of the client's base URL (and the operation's own server).
+    pub base_url: Option<String>,
     /// For a streamed answer, the longest wait for its next item.
     #[allow(dead_code, reason = "read by crates with streamed answers")]
     pub idle_timeout: Option<Duration>,
@@ -69,6 +71,8 @@ pub struct Request {
     /// Why the request cannot be sent: the first value that could not be written.
     pub(super) invalid: Option<InvalidRequest>,
     pub(super) method: Method,
+    /// The server the operation names for itself, where it names one.
+    pub(super) server: Option<&'static str>,
     pub(super) path: String,
     pub(super) query: Vec<(String, String)>,
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
@@ -190,6 +194,7 @@ impl Request {
             template: operation.path,
             invalid,
             method,
+            server: None,
             // Room for the template's placeholders filled in, so the path is rarely moved.
             path: String::with_capacity(operation.path.len() * 2),
             query: Vec::new(),
@@ -209,6 +214,13 @@ impl Request {
         if let Err(reason) = outcome {
             self.invalid.get_or_insert(reason);
         }
+    }
+
+    /// Sends the request to the operation's own server: an http(s) URL, followed while the
+    /// client's base URL is the API's, or a reference relative to the client's base URL.
+    #[allow(dead_code, reason = "used by crates with operations that name servers of their own")]
+    pub fn server(&mut self, url: &'static str) {
+        self.server = Some(url);
     }
 
     /// Asks for answers of these media types instead of JSON.

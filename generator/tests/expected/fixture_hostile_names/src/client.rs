@@ -84,6 +84,13 @@ impl<P> Call<P> {
         self.options.query.push((name.into(), value.into()));
         self
     }
+
+    /// Sends this request to another base URL than the client's (and than a server
+    /// the operation names for itself), the operation's path after its own.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.options.base_url = Some(url.into());
+        self
+    }
 }
 
 impl<P: Endpoint> Call<P> {

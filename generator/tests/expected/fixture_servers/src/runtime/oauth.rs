@@ -1,0 +1,1 @@
+../../../../../src/runtime/oauth.rs

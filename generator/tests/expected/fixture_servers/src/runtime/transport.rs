@@ -1,0 +1,1 @@
+../../../../../src/runtime/transport.rs
