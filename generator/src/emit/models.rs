@@ -225,7 +225,7 @@ fn constructor(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, s: &Struc
         }
         let inner = field.ty.non_null();
         if types.is_string(inner) && !field.boxed {
-            arguments.push(format!("{name}: impl Into<{}>", types.ty_text(inner)));
+            arguments.push(format!("{name}: impl {}<{}>", types.prelude_text("Into"), types.ty_text(inner)));
             inits.push(format!("{name}: {name}.into(),"));
         } else if field.boxed {
             arguments.push(format!("{name}: {}", types.ty_text(inner)));
@@ -282,13 +282,13 @@ fn enum_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, e: &Enum, ot
     let source = items.item();
     source.line("/// Values compare as they go on the wire: a known value held as `Other` equals its");
     source.line("/// variant.");
-    source.impl_header("impl PartialEq", &format!("for {name} {{"));
+    source.impl_header(&format!("impl {}", types.prelude_text("PartialEq")), &format!("for {name} {{"));
     source.open("fn eq(&self, other: &Self) -> bool {");
     source.line("self.as_str() == other.as_str()");
     source.close("}");
     source.close("}");
 
-    items.item().line(format_args!("impl Eq for {name} {{}}"));
+    items.item().line(format_args!("impl {} for {name} {{}}", types.prelude_text("Eq")));
 
     let source = items.item();
     source.impl_header("impl std::hash::Hash", &format!("for {name} {{"));
@@ -446,6 +446,7 @@ fn union_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, u: &Union) 
 
     // Rare, and laid out by the formatter: its arms are chains it breaks by its own rules.
     let result = types.prelude_text("Result");
+    let (some, ok, err) = (types.prelude_text("Some"), types.prelude_text("Ok"), types.prelude_text("Err"));
     let source = items.item();
     source.needs_layout();
     source.open(format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
@@ -458,7 +459,7 @@ fn union_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, u: &Union) 
         rust_string(property)
     ));
     for v in &u.variants {
-        let tags = v.tags.iter().map(|tag| format!("Some({})", rust_string(tag)));
+        let tags = v.tags.iter().map(|tag| format!("{some}({})", rust_string(tag)));
         let tags: Vec<String> = tags.collect();
         source.line(format_args!(
             "{} => serde_json::from_value(value).map(Self::{}).map_err(serde::de::Error::custom),",
@@ -468,15 +469,15 @@ fn union_def(types: Types<'_>, items: &mut Items<'_>, def: &TypeDef, u: &Union) 
     }
     match (&u.default, &u.fallback) {
         (Some(d), Some(f)) => source.line(format_args!(
-            "_ => Ok(serde_json::from_value(value.clone()).map(Self::{d}).unwrap_or(Self::{f}(value))),"
+            "_ => {ok}(serde_json::from_value(value.clone()).map(Self::{d}).unwrap_or(Self::{f}(value))),"
         )),
         (Some(d), None) => source.line(format_args!(
             "_ => serde_json::from_value(value).map(Self::{d}).map_err(serde::de::Error::custom),"
         )),
-        (None, Some(f)) => source.line(format_args!("_ => Ok(Self::{f}(value)),")),
+        (None, Some(f)) => source.line(format_args!("_ => {ok}(Self::{f}(value)),")),
         (None, None) => {
             let message = format!("unknown or missing `{property}`");
-            source.line(format_args!("_ => Err(serde::de::Error::custom({})),", rust_string(&message)))
+            source.line(format_args!("_ => {err}(serde::de::Error::custom({})),", rust_string(&message)))
         }
     }
     source.close("}");

@@ -113,17 +113,21 @@ pub fn many_arguments(count: usize) -> Option<&'static str> {
 
 /// The prelude names the generator writes, and their full paths for when a spec type of the
 /// same name is in scope.
-const PRELUDE: [(&str, &str); 10] = [
+const PRELUDE: [(&str, &str); 14] = [
     ("String", "::std::string::String"),
     ("Vec", "::std::vec::Vec"),
     ("Option", "::std::option::Option"),
     ("Box", "::std::boxed::Box"),
     ("Result", "::std::result::Result"),
     ("From", "::std::convert::From"),
+    ("Into", "::std::convert::Into"),
     ("Default", "::std::default::Default"),
+    ("PartialEq", "::std::cmp::PartialEq"),
+    ("Eq", "::std::cmp::Eq"),
     ("None", "::std::option::Option::None"),
     ("Some", "::std::option::Option::Some"),
     ("Ok", "::std::result::Result::Ok"),
+    ("Err", "::std::result::Result::Err"),
 ];
 
 /// Renders type references from one module of the generated crate, as text or as tokens.
@@ -148,8 +152,9 @@ impl<'a> Types<'a> {
         Self { defs, qualified: true, shadowed: [false; PRELUDE.len()] }
     }
 
-    /// A prelude name (`String`, `Vec`, `Option`, `Box`, `Result`, `From`, `Default`, `None`,
-    /// `Some`, `Ok`), written in full when a spec type of the same name is in scope.
+    /// A prelude name (`String`, `Vec`, `Option`, `Box`, `Result`, `From`, `Into`, `Default`,
+    /// `PartialEq`, `Eq`, `None`, `Some`, `Ok`, `Err`), written in full when a spec type of
+    /// the same name is in scope.
     pub fn prelude_text(&self, name: &str) -> &'static str {
         match PRELUDE.iter().position(|(short, _)| *short == name) {
             Some(index) if self.shadowed[index] => PRELUDE[index].1,

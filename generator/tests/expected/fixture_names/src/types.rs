@@ -194,14 +194,14 @@ pub enum Result {
 #[cfg(feature = "full")]
 /// Values compare as they go on the wire: a known value held as `Other` equals its
 /// variant.
-impl PartialEq for Result {
+impl ::std::cmp::PartialEq for Result {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
 #[cfg(feature = "full")]
-impl Eq for Result {}
+impl ::std::cmp::Eq for Result {}
 #[cfg(feature = "full")]
 impl std::hash::Hash for Result {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -326,3 +326,246 @@ pub type Box = i64;
 
 #[cfg(feature = "full")]
 pub type From = ::std::string::String;
+
+#[cfg(feature = "full")]
+/// Named like the trait its impls name.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+#[non_exhaustive]
+pub enum Eq {
+    /// `same`
+    Same,
+    /// `other`
+    Other,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(::std::string::String),
+}
+
+#[cfg(feature = "full")]
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl ::std::cmp::PartialEq for Eq {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+#[cfg(feature = "full")]
+impl ::std::cmp::Eq for Eq {}
+#[cfg(feature = "full")]
+impl std::hash::Hash for Eq {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+#[cfg(feature = "full")]
+impl std::str::FromStr for Eq {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> ::std::result::Result<Self, std::convert::Infallible> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+#[cfg(feature = "full")]
+impl Eq {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Same => "same",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl ::std::convert::From<::std::string::String> for Eq {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "same" => Self::Same,
+            "other" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl ::std::convert::From<&str> for Eq {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+
+#[cfg(feature = "full")]
+impl ::std::convert::From<Eq> for ::std::string::String {
+    fn from(value: Eq) -> Self {
+        match value {
+            Eq::Unknown(value) => value,
+            known => known.as_str().into(),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl std::fmt::Display for Eq {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PartialEq {
+    /// Taken by the constructor as `impl Into<String>`.
+    pub label: ::std::string::String,
+    pub level: ::std::option::Option<Eq>,
+    /// Members the API sent that this type does not name, kept so nothing is lost.
+    pub extra: serde_json::Map<::std::string::String, serde_json::Value>,
+}
+
+#[cfg(feature = "full")]
+impl PartialEq {
+    /// A value with the required members, every optional one unset.
+    pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            label: label.into(),
+            level: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl<'de> serde::Deserialize<'de> for PartialEq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::model::deserialize(deserializer, "PartialEq")
+    }
+}
+
+#[cfg(feature = "full")]
+impl crate::runtime::model::FromMembers for PartialEq {
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(
+        mut members: crate::runtime::model::Members<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut label = None;
+        let mut level = None;
+        let mut extra = Default::default();
+        while let Some(key) = members.key()? {
+            match key.as_str() {
+                "label" => members.value(&mut label, "label")?,
+                "level" => members.value(&mut level, "level")?,
+                _ => members.other(&mut extra, key)?,
+            }
+        }
+        Ok(Self {
+            label: members.required(label, "label")?,
+            level: members.optional(level),
+            extra,
+        })
+    }
+}
+
+#[cfg(feature = "full")]
+impl serde::Serialize for PartialEq {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut members = crate::runtime::model::serialize(serializer)?;
+        members.member("label", &self.label)?;
+        members.optional("level", &self.level)?;
+        members.end(&self.extra)
+    }
+}
+
+#[cfg(feature = "full")]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(from = "::std::string::String", into = "::std::string::String")]
+#[non_exhaustive]
+pub enum Into {
+    /// `in`
+    In,
+    /// `out`
+    Out,
+    /// A value this client does not know yet, kept as sent.
+    Other(::std::string::String),
+}
+
+#[cfg(feature = "full")]
+/// Values compare as they go on the wire: a known value held as `Other` equals its
+/// variant.
+impl ::std::cmp::PartialEq for Into {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+#[cfg(feature = "full")]
+impl ::std::cmp::Eq for Into {}
+#[cfg(feature = "full")]
+impl std::hash::Hash for Into {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+#[cfg(feature = "full")]
+impl std::str::FromStr for Into {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> ::std::result::Result<Self, std::convert::Infallible> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+#[cfg(feature = "full")]
+impl Into {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::In => "in",
+            Self::Out => "out",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl ::std::convert::From<::std::string::String> for Into {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "in" => Self::In,
+            "out" => Self::Out,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl ::std::convert::From<&str> for Into {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+
+#[cfg(feature = "full")]
+impl ::std::convert::From<Into> for ::std::string::String {
+    fn from(value: Into) -> Self {
+        match value {
+            Into::Other(value) => value,
+            known => known.as_str().into(),
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl std::fmt::Display for Into {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
