@@ -84,15 +84,23 @@ async fn expect_get(server: &MockServer, at: &str, times: u64) {
         .await;
 }
 
-async fn get_from(client: &ClientCore, server: Option<&'static str>, base_url: Option<String>) {
+/// The operation's own server for [`get_from`]: absolute, or relative to the base URL.
+enum Own {
+    Absolute(&'static str),
+    Relative(&'static str),
+}
+
+async fn get_from(client: &ClientCore, server: Option<Own>, base_url: Option<String>) {
     let mut request = Request::new(operation("test_op", "GET", Auth::NONE));
-    if let Some(server) = server {
-        request.server(server);
+    match server {
+        Some(Own::Absolute(url)) => request.server(url),
+        Some(Own::Relative(reference)) => request.relative_server(reference),
+        None => {}
     }
     request.options(RequestOptions { base_url, ..RequestOptions::default() });
     request.path("/files");
     let reply = Reply::<(), Value>::body(no_body, None, empty);
-    client.send(request, reply).await.unwrap_or_else(|e| panic!("{server:?}: {e}"));
+    client.send(request, reply).await.unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[tokio::test]
@@ -105,16 +113,21 @@ async fn an_operation_s_own_server_is_followed_while_the_base_url_is_the_api_s()
     let own: &'static str = Box::leak(format!("{}/up", uploads.uri()).into_boxed_str());
     let spec_base = format!("{}/v1", api.uri());
     // The API's base URL, whether left as it is or set to the same URL again.
-    get_from(&build(CoreBuilder::new(Some(&spec_base), "ua")), Some(own), None).await;
+    get_from(&build(CoreBuilder::new(Some(&spec_base), "ua")), Some(Own::Absolute(own)), None).await;
     let mut same = CoreBuilder::new(Some(&spec_base), "ua");
     same.base_url(format!("{spec_base}/"));
-    get_from(&build(same), Some(own), None).await;
+    get_from(&build(same), Some(Own::Absolute(own)), None).await;
     // A client pointed elsewhere sends everything there.
     let mut pointed = CoreBuilder::new(Some("https://api.example.invalid/v1"), "ua");
     pointed.base_url(spec_base.clone());
-    get_from(&build(pointed), Some(own), None).await;
+    get_from(&build(pointed), Some(Own::Absolute(own)), None).await;
     // A request's own base URL wins over both.
-    get_from(&build(CoreBuilder::new(Some(&spec_base), "ua")), Some(own), Some(elsewhere.uri())).await;
+    get_from(
+        &build(CoreBuilder::new(Some(&spec_base), "ua")),
+        Some(Own::Absolute(own)),
+        Some(elsewhere.uri()),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -126,8 +139,8 @@ async fn a_relative_server_is_resolved_against_the_base_url() {
     let mut pointed = CoreBuilder::new(Some("https://api.example.invalid"), "ua");
     pointed.base_url(format!("{}/api/v2", server.uri()));
     let client = build(pointed);
-    get_from(&client, Some("/health"), None).await;
-    get_from(&client, Some("beta"), None).await;
+    get_from(&client, Some(Own::Relative("/health")), None).await;
+    get_from(&client, Some(Own::Relative("beta")), None).await;
 }
 
 #[tokio::test]

@@ -588,8 +588,12 @@ fn request_body(source: &mut Source, api: &Api, op: &Operation) {
     auth(source, api, op);
     source.close("};");
     source.line("let mut request = Request::new(&OPERATION);");
-    if let Some(server) = &op.server {
-        source.method_call("request", "server", &[rust_string(server.url())]);
+    match &op.server {
+        Some(OwnServer::Absolute(url)) => source.method_call("request", "server", &[rust_string(url)]),
+        Some(OwnServer::Relative(reference)) => {
+            source.method_call("request", "relative_server", &[rust_string(reference)])
+        }
+        None => {}
     }
     let positional = op.positional();
     for group in &op.required_one_of {

@@ -886,6 +886,21 @@ pub fn survey<'s>(spec: &'s Spec, package: &str) -> Vec<Surveyed<'s>> {
         .collect()
 }
 
+/// The server of its own that `servers` (at `at`) give their operations, [`servers::own_server`];
+/// one that cannot be used is noted in its place.
+fn noted_server(
+    spec: &Spec,
+    api: Option<&str>,
+    servers: &[openapiv3::Server],
+    at: &Pointer,
+    found: &mut Vec<Surveyed<'_>>,
+) -> Option<OwnServer> {
+    servers::own_server(spec, api, servers, at).unwrap_or_else(|warning| {
+        found.push(Surveyed::Noted(warning));
+        None
+    })
+}
+
 /// The operations of the paths, their names not yet made.
 fn find_operations<'s>(spec: &'s Spec, package: &str) -> Vec<Surveyed<'s>> {
     let mut found = Vec::new();
@@ -899,6 +914,7 @@ fn find_operations<'s>(spec: &'s Spec, package: &str) -> Vec<Surveyed<'s>> {
         .filter(|tag| tag.get("kind").and_then(serde_json::Value::as_str).is_some_and(|k| k != "nav"))
         .filter_map(|tag| tag.get("name").and_then(serde_json::Value::as_str))
         .collect();
+    let api_server = spec.api.servers.first().map(servers::server_url);
     for (path, item_node) in spec.api.paths.iter() {
         let at = Pointer::root().join("paths").join(path);
         let (item, item_at) = match spec.resolve(item_node, &at) {
@@ -955,22 +971,13 @@ fn find_operations<'s>(spec: &'s Spec, package: &str) -> Vec<Surveyed<'s>> {
             operations.push((method, Cow::Owned(op), op_at));
         }
         // A path item's servers apply to each of its operations that names none of its own.
-        let mut shared_server = |servers: &[openapiv3::Server], at: &Pointer| {
-            servers::own_server(spec, servers, at).unwrap_or_else(|warning| {
-                found.push(Surveyed::Noted(warning));
-                None
-            })
-        };
-        let path_server = shared_server(&item.servers, &item_at.join("servers"));
-        let mut with_servers = Vec::with_capacity(operations.len());
+        let api = api_server.as_deref();
+        let path_server = noted_server(spec, api, &item.servers, &item_at.join("servers"), &mut found);
         for (method, op, op_at) in operations {
             let server = match op.servers.is_empty() {
                 true => path_server.clone(),
-                false => shared_server(&op.servers, &op_at.join("servers")),
+                false => noted_server(spec, api, &op.servers, &op_at.join("servers"), &mut found),
             };
-            with_servers.push((method, op, op_at, server));
-        }
-        for (method, op, op_at, server) in with_servers {
             // OpenAPI 3.2 tags of another kind than navigation (badges, audiences) do not
             // make a group while the operation has a navigation tag.
             let tag = op.tags.iter().find(|t| !non_navigation.contains(t.as_str())).or(op.tags.first());

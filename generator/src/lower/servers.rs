@@ -19,14 +19,19 @@ pub fn server_url(server: &Server) -> String {
 }
 
 /// The server that `servers` (a path item's or an operation's, at `at`) sends requests to,
-/// where it is not the API's own first server: `None` where they name none, the API's own,
-/// or an empty URL (the document's own location, taken as the client's base URL). A URL a
-/// client cannot send to is a warning, and its requests go to the client's base URL.
-pub fn own_server(spec: &Spec, servers: &[Server], at: &Pointer) -> Result<Option<OwnServer>, Diagnostic> {
+/// where it is not `api`, the API's own first server ([`server_url`]): `None` where they name
+/// none, the API's own, or an empty URL (the document's own location, taken as the client's
+/// base URL). A URL a client cannot send to is a warning, and its requests go to the client's
+/// base URL.
+pub fn own_server(
+    spec: &Spec,
+    api: Option<&str>,
+    servers: &[Server],
+    at: &Pointer,
+) -> Result<Option<OwnServer>, Diagnostic> {
     let Some(first) = servers.first() else { return Ok(None) };
     let url = server_url(first);
-    let api = spec.api.servers.first().map(server_url);
-    if url.is_empty() || api.is_some_and(|api| same_server(&api, &url)) {
+    if url.is_empty() || api.is_some_and(|api| same_server(api, &url)) {
         return Ok(None);
     }
     match unusable(&url) {

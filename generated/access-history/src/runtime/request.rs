@@ -72,7 +72,7 @@ pub struct Request {
     pub(super) invalid: Option<InvalidRequest>,
     pub(super) method: Method,
     /// The server the operation names for itself, where it names one.
-    pub(super) server: Option<&'static str>,
+    pub(super) server: Option<Server>,
     pub(super) path: String,
     pub(super) query: Vec<(String, String)>,
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
@@ -87,6 +87,15 @@ pub struct Request {
     pub(super) streamed: bool,
     pub(super) auth: Auth,
     pub(super) options: RequestOptions,
+}
+
+/// A server an operation names for itself.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Server {
+    /// An http(s) URL, followed while the client's base URL is the API's.
+    Absolute(&'static str),
+    /// A reference resolved against the client's base URL.
+    Relative(&'static str),
 }
 
 /// A request body: encoded bytes, or an upload read as it is sent.
@@ -216,11 +225,18 @@ impl Request {
         }
     }
 
-    /// Sends the request to the operation's own server: an http(s) URL, followed while the
-    /// client's base URL is the API's, or a reference relative to the client's base URL.
+    /// Sends the request to the operation's own server, an http(s) URL, while the client's
+    /// base URL is the API's.
     #[allow(dead_code, reason = "used by crates with operations that name servers of their own")]
     pub fn server(&mut self, url: &'static str) {
-        self.server = Some(url);
+        self.server = Some(Server::Absolute(url));
+    }
+
+    /// Sends the request to the operation's own server, a reference relative to the client's
+    /// base URL (`/admin`, `v2`).
+    #[allow(dead_code, reason = "used by crates with operations that name servers of their own")]
+    pub fn relative_server(&mut self, reference: &'static str) {
+        self.server = Some(Server::Relative(reference));
     }
 
     /// Asks for answers of these media types instead of JSON.

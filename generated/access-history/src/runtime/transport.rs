@@ -14,7 +14,7 @@ use reqwest::{Method, StatusCode};
 
 use super::auth::{Credential, Credentials, Scheme, Tokens};
 use super::error::{transport, transport_message, Error, InvalidRequest};
-use super::request::{header_value, static_header, Part, Payload, Request};
+use super::request::{header_value, static_header, Part, Payload, Request, Server};
 use super::response::{Reply, Response};
 use super::trace::{self, Call};
 
@@ -110,11 +110,7 @@ impl CoreBuilder {
         let base_url = self.base_url.ok_or_else(|| {
             Error::Config("no base URL: the API names no server; set one with `.base_url(..)`".into())
         })?;
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base URL `{base_url}` is not a valid URL: {e}")))?;
-        if parsed.cannot_be_a_base() || !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!("base URL `{base_url}` must be an http or https URL")));
-        }
+        let parsed = parse_base_url(&base_url).map_err(Error::Config)?;
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
         let http = match self.http {
@@ -433,16 +429,15 @@ impl ClientCore {
     /// The request's URL: its base URL with the operation's path after the base's own.
     fn url(&self, request: &Request) -> Result<reqwest::Url, InvalidRequest> {
         let path = request.path.as_str();
-        let base = self.base_of(request)?;
-        let base = base.as_ref().unwrap_or(&self.base);
+        let other = self.base_of(request)?;
+        let (base, base_text) = match &other {
+            Some(url) => (url, url.as_str().trim_end_matches('/')),
+            None => (&self.base, self.base_url.as_str()),
+        };
         // A path template written with a query or fragment in it is read as URL text, as
         // the server would; any other is set on the base URL parsed once.
         if path.contains(['?', '#']) {
-            let text = match base == &self.base {
-                true => format!("{}{path}", self.base_url),
-                false => format!("{}{path}", base.as_str().trim_end_matches('/')),
-            };
-            return reqwest::Url::parse(&text)
+            return reqwest::Url::parse(&format!("{base_text}{path}"))
                 .map_err(|e| InvalidRequest(format!("the request URL is not valid: {e}")));
         }
         let mut url = base.clone();
@@ -454,36 +449,39 @@ impl ClientCore {
     }
 
     /// The base URL a request goes to where it is not the client's: the one set on the
-    /// request, else the operation's own server, an http(s) URL while the client's base URL
+    /// request, else the operation's own server, an absolute URL while the client's base URL
     /// is the API's (a client pointed elsewhere, at a proxy or a mock, sends everything
     /// there), or a reference resolved against the client's base URL.
     fn base_of(&self, request: &Request) -> Result<Option<reqwest::Url>, InvalidRequest> {
-        let invalid =
-            |url: &str, e: &dyn fmt::Display| InvalidRequest(format!("base URL `{url}` is not valid: {e}"));
         if let Some(url) = &request.options.base_url {
-            let parsed = reqwest::Url::parse(url).map_err(|e| invalid(url, &e))?;
-            if parsed.cannot_be_a_base() || !matches!(parsed.scheme(), "http" | "https") {
-                return Err(InvalidRequest(format!("base URL `{url}` must be an http or https URL")));
+            return parse_base_url(url).map(Some).map_err(InvalidRequest);
+        }
+        let invalid = |server: &str, e: &dyn fmt::Display| {
+            InvalidRequest(format!("the operation's server `{server}` is not a valid URL: {e}"))
+        };
+        match request.server {
+            None => Ok(None),
+            Some(Server::Absolute(_)) if !self.follows_servers => Ok(None),
+            Some(Server::Absolute(url)) => reqwest::Url::parse(url).map(Some).map_err(|e| invalid(url, &e)),
+            Some(Server::Relative(reference)) => {
+                // Joined onto the base URL as a folder, so `v2` extends its path.
+                let mut folder = self.base.clone();
+                if !folder.path().ends_with('/') {
+                    folder.set_path(&format!("{}/", folder.path()));
+                }
+                folder.join(reference).map(Some).map_err(|e| invalid(reference, &e))
             }
-            return Ok(Some(parsed));
         }
-        let Some(server) = request.server else { return Ok(None) };
-        // The generator passes on only http(s) URLs and references relative to the base.
-        let starts =
-            |prefix: &str| server.get(..prefix.len()).is_some_and(|s| s.eq_ignore_ascii_case(prefix));
-        if starts("http://") || starts("https://") {
-            return match self.follows_servers {
-                true => reqwest::Url::parse(server).map(Some).map_err(|e| invalid(server, &e)),
-                false => Ok(None),
-            };
-        }
-        // Joined onto the base URL as a folder, so `v2` extends its path.
-        let mut folder = self.base.clone();
-        if !folder.path().ends_with('/') {
-            folder.set_path(&format!("{}/", folder.path()));
-        }
-        folder.join(server).map(Some).map_err(|e| invalid(server, &e))
     }
+}
+
+/// A base URL, set on the client or on one request: an http or https URL with a path.
+fn parse_base_url(url: &str) -> Result<reqwest::Url, String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("base URL `{url}` is not a valid URL: {e}"))?;
+    if parsed.cannot_be_a_base() || !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("base URL `{url}` must be an http or https URL"));
+    }
+    Ok(parsed)
 }
 
 /// An environment variable's value, where it is set and not empty.

@@ -234,7 +234,7 @@ impl Endpoint for DeleteFileContent {
             auth: Auth::NONE,
         };
         let mut request = Request::new(&OPERATION);
-        request.server("/admin");
+        request.relative_server("/admin");
         request.path("/files/");
         request.path_text("id", &self.id);
         request.path("/content");
